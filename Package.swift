@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "LiaisonTrace",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "LiaisonTrace", targets: ["LiaisonTrace"]),
+        .executable(name: "lstrace", targets: ["lstrace"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // libxml2, seen by Swift through a shim that keeps Debian's ICU headers out.
+        .systemLibrary(
+            name: "CLibXML2",
+            path: "Sources/CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        // ICU, linked as a system library; its headers are only ever included by the C bridge below.
+        .systemLibrary(
+            name: "CICUSystem",
+            path: "Sources/CICUSystem",
+            pkgConfig: "icu-i18n",
+            providers: [.apt(["libicu-dev"])]
+        ),
+        // A plain-C bridge over ICU: its public header uses <stdint.h> types only, so Swift code that imports
+        // Foundation (which bundles its own ICU) never sees the system <unicode/*.h> headers.
+        .target(
+            name: "CICU",
+            dependencies: ["CICUSystem"],
+            path: "Sources/CICU"
+        ),
+        .target(
+            name: "LiaisonTrace",
+            dependencies: [
+                "CLibXML2",
+                "CICU",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "lstrace",
+            dependencies: [
+                "LiaisonTrace",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "LiaisonTraceTests",
+            dependencies: ["LiaisonTrace"]
+        ),
+    ]
+)

@@ -1,0 +1,237 @@
+import Foundation
+
+/// What a document is.
+public enum DocumentKind: String, Codable, Sendable, CaseIterable {
+    case liaison, deliverable, changeRequest = "change-request", workItem = "work-item", email, other
+}
+
+/// A group a liaison is addressed to, and why.
+public struct Addressee: Codable, Hashable, Sendable {
+    /// Canonical group name, such as `3GPP TSG SA` or `ITU-T SG13`.
+    public var group: String
+    /// `action`, `comment`, `information` or `copy`.
+    public var purpose: String
+
+    /// Creates an addressee.
+    public init(group: String, purpose: String) {
+        self.group = group
+        self.purpose = purpose
+    }
+}
+
+/// The `document` part of a record: what the document says about itself.
+public struct DocumentHeader: Codable, Hashable, Sendable {
+    /// Own designations, primary first.
+    public var ids: [String] = []
+    /// What the document is.
+    public var kind: DocumentKind = .other
+    /// Standards body, such as `ITU-T`, `3GPP`, `IETF`, `ETSI`.
+    public var sdo: String?
+    /// Title.
+    public var title: String?
+    /// Date, `YYYY-MM-DD` or `YYYY-MM`.
+    public var date: String?
+    /// Sending groups.
+    public var from: [String] = []
+    /// Addressees with purposes.
+    public var to: [Addressee] = []
+    /// Documents this one answers.
+    public var respondsTo: [String] = []
+    /// Reply deadline, `YYYY-MM-DD` or `YYYY-MM`.
+    public var deadline: String?
+
+    /// An empty header.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case ids, kind, sdo, title, date, from, to, respondsTo = "responds_to", deadline
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(ids, forKey: .ids)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(sdo, forKey: .sdo)
+        try container.encode(title, forKey: .title)
+        try container.encode(date, forKey: .date)
+        try container.encode(from, forKey: .from)
+        try container.encode(to, forKey: .to)
+        try container.encode(respondsTo, forKey: .respondsTo)
+        try container.encode(deadline, forKey: .deadline)
+    }
+}
+
+/// Where an extracted item is: line and column of its start in the ingested text, its byte range, and the rule.
+public struct Provenance: Codable, Hashable, Sendable {
+    public var line: Int
+    public var column: Int
+    public var range: SourceRange
+    public var rule: String
+
+    /// Creates provenance.
+    public init(line: Int, column: Int, range: SourceRange, rule: String) {
+        self.line = line
+        self.column = column
+        self.range = range
+        self.rule = rule
+    }
+}
+
+/// One mention of another document, specification or group document.
+public struct Reference: Codable, Hashable, Sendable {
+    /// Canonical designation, such as `3GPP TS 23.501` or `SG11-LS159`.
+    public var id: String
+    /// `liaison`, `tdoc`, `specification`, `recommendation`, `rfc`, `draft`, `deliverable`, `contribution`,
+    /// `work-item`, `resolution`, `standard`...
+    public var kind: String
+    /// The surface form in the text.
+    public var text: String
+    public var line: Int
+    public var column: Int
+    public var range: SourceRange
+    public var rule: String
+    /// Extra qualifiers: version, release, clause.
+    public var qualifiers: [String: String]?
+
+    /// Creates a reference.
+    public init(id: String, kind: String, text: String, at provenance: Provenance, qualifiers: [String: String]? = nil) {
+        self.id = id
+        self.kind = kind
+        self.text = text
+        line = provenance.line
+        column = provenance.column
+        range = provenance.range
+        rule = provenance.rule
+        self.qualifiers = qualifiers
+    }
+}
+
+/// Something a liaison asks of its addressees.
+public struct ActionItem: Codable, Hashable, Sendable {
+    public var to: [String]
+    public var text: String
+    public var deadline: String?
+    public var line: Int
+    public var column: Int
+    public var range: SourceRange
+    public var rule: String
+
+    /// Creates an action.
+    public init(to: [String], text: String, deadline: String?, at provenance: Provenance) {
+        self.to = to
+        self.text = text
+        self.deadline = deadline
+        line = provenance.line
+        column = provenance.column
+        range = provenance.range
+        rule = provenance.rule
+    }
+
+    enum CodingKeys: String, CodingKey { case to, text, deadline, line, column, range, rule }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(to, forKey: .to)
+        try container.encode(text, forKey: .text)
+        try container.encode(deadline, forKey: .deadline)
+        try container.encode(line, forKey: .line)
+        try container.encode(column, forKey: .column)
+        try container.encode(range, forKey: .range)
+        try container.encode(rule, forKey: .rule)
+    }
+}
+
+/// A requirement sentence.
+public struct Requirement: Codable, Hashable, Sendable {
+    /// The document's own number for it (`REQ-MV-001`, `R-3`), when it has one.
+    public var id: String?
+    /// `mandatory`, `recommended`, `optional` or `prohibited`.
+    public var modality: String
+    /// The keyword that decided the modality.
+    public var keyword: String
+    public var text: String
+    public var line: Int
+    public var column: Int
+    public var range: SourceRange
+    public var rule: String
+
+    /// Creates a requirement.
+    public init(id: String?, modality: String, keyword: String, text: String, at provenance: Provenance) {
+        self.id = id
+        self.modality = modality
+        self.keyword = keyword
+        self.text = text
+        line = provenance.line
+        column = provenance.column
+        range = provenance.range
+        rule = provenance.rule
+    }
+}
+
+/// A scope statement.
+public struct Scope: Codable, Hashable, Sendable {
+    /// `includes` or `excludes`.
+    public var polarity: String
+    /// The document the scope is of, when the sentence names it.
+    public var subject: String?
+    public var text: String
+    public var line: Int
+    public var column: Int
+    public var range: SourceRange
+    public var rule: String
+
+    /// Creates a scope.
+    public init(polarity: String, subject: String?, text: String, at provenance: Provenance) {
+        self.polarity = polarity
+        self.subject = subject
+        self.text = text
+        line = provenance.line
+        column = provenance.column
+        range = provenance.range
+        rule = provenance.rule
+    }
+
+    enum CodingKeys: String, CodingKey { case polarity, subject, text, line, column, range, rule }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(polarity, forKey: .polarity)
+        try container.encode(subject, forKey: .subject)
+        try container.encode(text, forKey: .text)
+        try container.encode(line, forKey: .line)
+        try container.encode(column, forKey: .column)
+        try container.encode(range, forKey: .range)
+        try container.encode(rule, forKey: .rule)
+    }
+}
+
+/// The extraction record of one document (`schema: "lstrace.document/1"`).
+public struct DocumentRecord: Codable, Sendable {
+    /// Schema name and version.
+    public var schema = "lstrace.document/1"
+    public var source: SourceInfo
+    public var document: DocumentHeader
+    public var references: [Reference] = []
+    public var actions: [ActionItem] = []
+    public var requirements: [Requirement] = []
+    public var scopes: [Scope] = []
+    /// Fields the format itself carries (e-mail headers, document properties).
+    public var fields: [Field] = []
+    /// Attached files; ingested ones have records of their own (path `parent!name`).
+    public var attachments: [Attachment] = []
+    /// Path of the document this one is attached to, for attachments.
+    public var attachedTo: String?
+    public var diagnostics: [Diagnostic] = []
+
+    /// Creates a record with empty extraction results.
+    public init(source: SourceInfo, document: DocumentHeader = DocumentHeader()) {
+        self.source = source
+        self.document = document
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case schema, source, document, references, actions, requirements, scopes, fields, attachments
+        case attachedTo = "attached_to"
+        case diagnostics
+    }
+}

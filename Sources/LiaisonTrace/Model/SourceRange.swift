@@ -1,0 +1,92 @@
+/// A half-open range of UTF-8 byte offsets into a document's ingested text (the text `lstrace dump` prints).
+public struct SourceRange: Codable, Hashable, Sendable, Comparable {
+    /// First byte of the range.
+    public var start: Int
+    /// One past the last byte of the range.
+    public var end: Int
+
+    /// Creates a range from `start` up to, not including, `end`.
+    public init(_ start: Int, _ end: Int) {
+        self.start = start
+        self.end = end
+    }
+
+    /// The number of bytes covered.
+    public var length: Int { end - start }
+
+    public static func < (lhs: SourceRange, rhs: SourceRange) -> Bool {
+        (lhs.start, lhs.end) < (rhs.start, rhs.end)
+    }
+
+    /// The range shifted by `delta` bytes.
+    public func shifted(by delta: Int) -> SourceRange { SourceRange(start + delta, end + delta) }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.unkeyedContainer()
+        try container.encode(start)
+        try container.encode(end)
+    }
+
+    public init(from decoder: Decoder) throws {
+        var container = try decoder.unkeyedContainer()
+        start = try container.decode(Int.self)
+        end = try container.decode(Int.self)
+    }
+}
+
+/// A 1-based line and column (column counted in Unicode scalars) in a document's ingested text.
+public struct SourcePosition: Codable, Hashable, Sendable {
+    /// 1-based line number.
+    public var line: Int
+    /// 1-based column, in Unicode scalars from the start of the line.
+    public var column: Int
+
+    /// Creates a position.
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+}
+
+/// Maps byte offsets of a text to lines and columns.
+public struct LineIndex: Sendable {
+    private let utf8: [UInt8]
+    private let lineStarts: [Int]
+
+    /// Indexes `text`.
+    public init(_ text: String) {
+        utf8 = Array(text.utf8)
+        var starts = [0]
+        for (offset, byte) in utf8.enumerated() where byte == 0x0A {
+            starts.append(offset + 1)
+        }
+        lineStarts = starts
+    }
+
+    /// The number of lines (a text ending in a newline has an empty last line, which is counted).
+    public var lineCount: Int { lineStarts.count }
+
+    /// The byte offset at which 1-based `line` starts.
+    public func startOfLine(_ line: Int) -> Int {
+        lineStarts[max(0, min(line - 1, lineStarts.count - 1))]
+    }
+
+    /// The 1-based line and column of byte `offset`.
+    public func position(of offset: Int) -> SourcePosition {
+        let clamped = max(0, min(offset, utf8.count))
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if lineStarts[middle] <= clamped { low = middle } else { high = middle - 1 }
+        }
+        var column = 1
+        var index = lineStarts[low]
+        while index < clamped {
+            // Count only bytes that start a scalar (not UTF-8 continuation bytes).
+            if utf8[index] & 0xC0 != 0x80 { column += 1 }
+            index += 1
+        }
+        return SourcePosition(line: low + 1, column: column)
+    }
+}

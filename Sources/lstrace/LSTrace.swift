@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import LiaisonTrace
+
+@main
+struct LSTrace: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lstrace",
+        abstract: "Reads liaison statements and deliverables and builds a traceability graph.",
+        subcommands: [RunCommand.self, ExtractCommand.self, DumpCommand.self, DumpPipelineCommand.self]
+    )
+}
+
+/// Options shared by commands that run the pipeline.
+struct PipelineOptions: ParsableArguments {
+    @Option(name: .long, help: "Pipeline file.")
+    var pipeline: String = "Pipelines/default.yaml"
+
+    /// Loads the pipeline file; exits with status 2 when it is unusable. A missing default file falls back to
+    /// the built-in defaults.
+    func load() throws -> PipelineConfiguration {
+        if pipeline == "Pipelines/default.yaml", !FileManager.default.fileExists(atPath: pipeline) {
+            return PipelineConfiguration()
+        }
+        do {
+            let configuration = try PipelineConfiguration.load(path: pipeline)
+            for warning in configuration.warnings { Terminal.printError(warning.formatted) }
+            return configuration
+        } catch {
+            Terminal.printError(error.diagnostic.formatted)
+            throw ExitCode(2)
+        }
+    }
+
+    func processor() throws -> DocumentProcessor {
+        let configuration = try load()
+        return DocumentProcessor(ingestor: Ingestor(limits: configuration.limits, converters: configuration.converters))
+    }
+}
+
+enum Terminal {
+    static func printError(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    static var isInteractive: Bool { isatty(STDERR_FILENO) == 1 }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import XCTest
+@testable import LiaisonTrace
+
+/// Paths and helpers shared by tests.
+enum TestSupport {
+    /// The package root.
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// `../shared/corpus-real` next to the checkout, when present.
+    static var realCorpus: URL? {
+        let url = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus-real")
+        return FileManager.default.fileExists(atPath: url.path) ? url : nil
+    }
+
+    /// The real corpus, or an XCTSkip with a clear message when it is absent.
+    static func requireRealCorpus() throws -> URL {
+        guard let url = realCorpus else {
+            throw XCTSkip("../shared/corpus-real is not present next to the checkout; real-document tests skipped")
+        }
+        return url
+    }
+
+    /// A fresh temporary folder.
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lstrace-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Ingests bytes as if they were a file named `name`.
+    static func ingest(_ data: Data, name: String) throws -> IngestedDocument {
+        try Ingestor().ingest(ReaderInput(path: name, data: data))
+    }
+
+    /// Ingests text as if it were a file named `name`.
+    static func ingest(_ text: String, name: String) throws -> IngestedDocument {
+        try ingest(Data(text.utf8), name: name)
+    }
+
+    /// The multi-byte prefix used to check that ranges shift correctly (2 + 3 + 4 + 1 bytes).
+    static let multiBytePrefix = "é日😀\n"
+}
