@@ -34,7 +34,15 @@ struct PipelineOptions: ParsableArguments {
 
     func processor() throws -> DocumentProcessor {
         let configuration = try load()
-        return DocumentProcessor(ingestor: Ingestor(limits: configuration.limits, converters: configuration.converters))
+        do {
+            let extraction = try Extraction(rules: RuleLibrary.load(configuration))
+            return DocumentProcessor(ingestor: Ingestor(limits: configuration.limits,
+                                                        converters: configuration.converters),
+                                     extraction: extraction)
+        } catch {
+            Terminal.printError(error.diagnostic.formatted)
+            throw ExitCode(2)
+        }
     }
 }
 

@@ -1,7 +1,21 @@
-/// The extraction stage: runs the rule sets over an analyzed document and fills its record.
+/// The extraction stage: runs every registered extractor over an analyzed document and fills its record.
 public struct Extraction: Sendable {
-    /// Creates the stage.
-    public init() {}
+    /// The configured extractors, in run order.
+    public let extractors: [any Extractor]
+
+    /// Builds every extractor from the rule library.
+    public init(rules: RuleLibrary) throws(PipelineError) {
+        var extractors: [any Extractor] = []
+        for type in ExtractorRegistry.all {
+            extractors.append(try type.init(rules: rules))
+        }
+        self.extractors = extractors
+    }
+
+    /// An extraction with no rules (ingestion-only runs and tests).
+    public init() {
+        extractors = []
+    }
 
     /// The record of `document`.
     public func run(_ document: AnalyzedDocument, diagnostics: inout [Diagnostic]) -> DocumentRecord {
@@ -11,6 +25,10 @@ public struct Extraction: Sendable {
         if document.ingested.source.format == .email { record.document.kind = .email }
         if let title = document.ingested.field("title") ?? document.ingested.field("Subject") {
             record.document.title = title
+        }
+        let context = ExtractionContext(document)
+        for extractor in extractors {
+            extractor.extract(from: context, into: &record, diagnostics: &diagnostics)
         }
         return record
     }

@@ -1,0 +1,150 @@
+import CICU
+import Foundation
+
+/// What every extractor sees: the normalized text (as a String for regular expressions, which count UTF-16
+/// units), the map back to the ingested text, the blocks, and lazily computed sentences.
+public final class ExtractionContext: @unchecked Sendable {
+    /// The analyzed document.
+    public let document: AnalyzedDocument
+    /// The normalized text.
+    public let text: String
+    /// UTF-16 view of `text` for substring extraction by NSRange.
+    public let nsText: NSString
+    /// For every UTF-16 offset of `text` (and its end), the UTF-8 offset.
+    private let utf16ToUTF8: [Int32]
+    /// Blocks with their ranges in normalized UTF-16 units.
+    public let blocks: [(block: Block, range: NSRange)]
+
+    /// Prepares a document for extraction.
+    public init(_ document: AnalyzedDocument) {
+        self.document = document
+        text = document.normalized.text
+        nsText = text as NSString
+        var map: [Int32] = []
+        map.reserveCapacity(text.utf16.count + 1)
+        var utf8Offset: Int32 = 0
+        for scalar in text.unicodeScalars {
+            let width = Int32(UTF8.width(scalar))
+            map.append(utf8Offset)
+            if scalar.value > 0xFFFF { map.append(utf8Offset) }
+            utf8Offset += width
+        }
+        map.append(utf8Offset)
+        utf16ToUTF8 = map
+        var utf8ToUTF16: [Int32] = []
+        utf8ToUTF16.reserveCapacity(Int(utf8Offset) + 1)
+        var utf16Offset: Int32 = 0
+        for scalar in text.unicodeScalars {
+            for _ in 0..<UTF8.width(scalar) { utf8ToUTF16.append(utf16Offset) }
+            utf16Offset += scalar.value > 0xFFFF ? 2 : 1
+        }
+        utf8ToUTF16.append(utf16Offset)
+        blocks = document.ingested.blocks.map { block in
+            let start = document.normalized.normalizedOffset(forSource: block.range.start)
+            let end = document.normalized.normalizedOffset(forSource: block.range.end)
+            let location = Int(utf8ToUTF16[min(start, utf8ToUTF16.count - 1)])
+            let endLocation = Int(utf8ToUTF16[min(end, utf8ToUTF16.count - 1)])
+            return (block, NSRange(location: location, length: max(0, endLocation - location)))
+        }
+    }
+
+    /// The normalized text of a UTF-16 range.
+    public func string(_ range: NSRange) -> String {
+        nsText.substring(with: range)
+    }
+
+    /// Provenance (line, column, ingested-text byte range) of a UTF-16 range of the normalized text.
+    public func provenance(_ range: NSRange, rule: String) -> Provenance {
+        let start = Int(utf16ToUTF8[min(range.location, utf16ToUTF8.count - 1)])
+        let end = Int(utf16ToUTF8[min(range.location + range.length, utf16ToUTF8.count - 1)])
+        return document.provenance(start, end, rule: rule)
+    }
+
+    /// A diagnostic pointing at a UTF-16 range.
+    public func diagnostic(_ id: String, _ severity: Severity, _ summary: String, at range: NSRange,
+                           explanation: String? = nil) -> Diagnostic {
+        let place = provenance(range, rule: id)
+        return Diagnostic(id: id, severity: severity, summary: summary, explanation: explanation,
+                          path: document.ingested.source.path, line: place.line, column: place.column,
+                          range: place.range)
+    }
+
+    /// Lines of the normalized text as UTF-16 ranges (without the newline).
+    public private(set) lazy var lines: [NSRange] = {
+        var result: [NSRange] = []
+        var start = 0
+        let length = nsText.length
+        var index = 0
+        while index < length {
+            if nsText.character(at: index) == 0x0A {
+                result.append(NSRange(location: start, length: index - start))
+                start = index + 1
+            }
+            index += 1
+        }
+        if start <= length { result.append(NSRange(location: start, length: length - start)) }
+        return result
+    }()
+
+    /// Sentences (ICU sentence break iterator, `en_US@ss=standard`), found within each paragraph-like block —
+    /// or within runs of lines separated by blank lines when the document has no blocks — as trimmed UTF-16 ranges.
+    public private(set) lazy var sentences: [NSRange] = {
+        var spans: [NSRange] = []
+        if blocks.isEmpty {
+            spans = lines
+        } else {
+            spans = blocks.filter { [.paragraph, .listItem, .tableCell, .footnote].contains($0.block.kind) }.map(\.range)
+        }
+        var result: [NSRange] = []
+        for span in spans where span.length > 0 {
+            for sentence in Self.sentenceBreaks(in: nsText, span: span) {
+                let trimmed = trim(sentence)
+                if trimmed.length > 0 { result.append(trimmed) }
+            }
+        }
+        return result
+    }()
+
+    /// `range` without leading and trailing white space.
+    public func trim(_ range: NSRange) -> NSRange {
+        var start = range.location
+        var end = range.location + range.length
+        while start < end, Self.isSpace(nsText.character(at: start)) { start += 1 }
+        while end > start, Self.isSpace(nsText.character(at: end - 1)) { end -= 1 }
+        return NSRange(location: start, length: end - start)
+    }
+
+    static func isSpace(_ unit: unichar) -> Bool { unit == 0x20 || unit == 0x0A || unit == 0x09 || unit == 0x0D }
+
+    /// Sentence ranges within `span`. A line break inside a span that ends a "sentence" without final punctuation
+    /// (a heading or list line in plain text) also ends the sentence.
+    static func sentenceBreaks(in text: NSString, span: NSRange) -> [NSRange] {
+        var units = [UInt16](repeating: 0, count: span.length)
+        text.getCharacters(&units, range: span)
+        var boundaries = [Int32](repeating: 0, count: 64)
+        var count = lt_sentence_breaks(units, Int32(units.count), &boundaries, Int32(boundaries.count))
+        if count > boundaries.count {
+            boundaries = [Int32](repeating: 0, count: Int(count))
+            count = lt_sentence_breaks(units, Int32(units.count), &boundaries, Int32(boundaries.count))
+        }
+        guard count > 0 else { return [span] }
+        var result: [NSRange] = []
+        var start = 0
+        for boundary in boundaries.prefix(Int(count)) {
+            let end = Int(boundary)
+            // Split further at blank lines (paragraph breaks in plain text).
+            var pieceStart = start
+            var index = start
+            while index + 1 < end {
+                if units[index] == 0x0A, units[index + 1] == 0x0A {
+                    result.append(NSRange(location: span.location + pieceStart, length: index - pieceStart))
+                    pieceStart = index + 1
+                }
+                index += 1
+            }
+            result.append(NSRange(location: span.location + pieceStart, length: end - pieceStart))
+            start = end
+        }
+        return result
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Yams
+
+/// One rule file as loaded: its path, its `kind`, and its YAML tree, decoded later by the extractor that owns
+/// that kind (so that adding an extractor never touches the loader).
+public struct RuleFile: @unchecked Sendable { // Yams.Node is an immutable value tree, not marked Sendable
+    /// Path as the pipeline file names it (resolved).
+    public var path: String
+    /// What the file holds: `references`, `groups`, `headers`, `actions`, `requirements`, `scopes`,
+    /// `classification`.
+    public var kind: String
+    /// The whole YAML document.
+    public var node: Node
+
+    /// Decodes the value at `key` as `T`, turning any decoding failure into a `PipelineError` that names the file
+    /// and the line.
+    public func decode<T: Decodable>(_ type: T.Type, at key: String) throws(PipelineError) -> T? {
+        guard let value = node.mapping?[key] else { return nil }
+        do {
+            return try YAMLDecoder().decode(T.self, from: value)
+        } catch {
+            throw PipelineError(path: path, line: value.mark?.line,
+                                summary: "'\(key)' in rule file is malformed: \(Self.describe(error))")
+        }
+    }
+
+    /// The items of the sequence at `key`, each with its line, for per-rule error messages.
+    public func items(at key: String) -> [(node: Node, line: Int)] {
+        guard let sequence = node.mapping?[key]?.sequence else { return [] }
+        return sequence.map { ($0, $0.mark?.line ?? 1) }
+    }
+
+    /// Decodes one item, naming file, line and rule id on failure.
+    public func decodeItem<T: Decodable>(_ type: T.Type, _ item: Node) throws(PipelineError) -> T {
+        do {
+            return try YAMLDecoder().decode(T.self, from: item)
+        } catch {
+            let id = item.mapping?["id"]?.string.map { " '\($0)'" } ?? ""
+            throw PipelineError(path: path, line: item.mark?.line,
+                                summary: "rule\(id) is malformed: \(Self.describe(error))")
+        }
+    }
+
+    /// A `PipelineError` about the rule at `line`.
+    public func error(line: Int?, rule: String?, _ summary: String) -> PipelineError {
+        PipelineError(path: path, line: line, summary: (rule.map { "rule '\($0)': " } ?? "") + summary)
+    }
+
+    static func describe(_ error: Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): return "missing key '\(key.stringValue)'"
+        case DecodingError.typeMismatch(let type, let context):
+            return "expected \(type) at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
+        case DecodingError.valueNotFound(let type, let context):
+            return "missing \(type) at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
+        case DecodingError.dataCorrupted(let context): return context.debugDescription
+        default: return "\(error)"
+        }
+    }
+}
+
+/// Every rule file a pipeline names, grouped by kind.
+public struct RuleLibrary: Sendable {
+    /// All files in the order the pipeline lists them.
+    public var files: [RuleFile]
+
+    /// An empty library (no rules: extractors that need rules find nothing).
+    public init(files: [RuleFile] = []) {
+        self.files = files
+    }
+
+    /// The files of one kind.
+    public func files(ofKind kind: String) -> [RuleFile] {
+        files.filter { $0.kind == kind }
+    }
+
+    /// Loads the rule files of a pipeline.
+    public static func load(_ configuration: PipelineConfiguration) throws(PipelineError) -> RuleLibrary {
+        var files: [RuleFile] = []
+        for name in configuration.rules {
+            let path = configuration.baseDirectory.map { $0.appendingPathComponent(name).path } ?? name
+            files.append(try load(path: path))
+        }
+        return RuleLibrary(files: files)
+    }
+
+    /// Loads one rule file.
+    public static func load(path: String) throws(PipelineError) -> RuleFile {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw PipelineError(path: path, line: nil, summary: "rule file cannot be read: \(error.localizedDescription)")
+        }
+        return try parse(text, path: path)
+    }
+
+    /// Parses rule-file YAML.
+    public static func parse(_ text: String, path: String) throws(PipelineError) -> RuleFile {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw PipelineError(path: path, line: error.line, summary: "rule file is not valid YAML: \(error.problem)")
+        } catch {
+            throw PipelineError(path: path, line: nil, summary: "rule file is not valid YAML: \(error)")
+        }
+        guard let node, let mapping = node.mapping else {
+            throw PipelineError(path: path, line: 1, summary: "rule file must be a mapping with 'version' and 'kind'")
+        }
+        guard mapping["version"]?.int == 1 else {
+            throw PipelineError(path: path, line: mapping["version"]?.mark?.line ?? 1,
+                                summary: "rule file needs 'version: 1'")
+        }
+        guard let kind = mapping["kind"]?.string else {
+            throw PipelineError(path: path, line: 1, summary: "rule file needs a 'kind'")
+        }
+        return RuleFile(path: path, kind: kind, node: node)
+    }
+}
