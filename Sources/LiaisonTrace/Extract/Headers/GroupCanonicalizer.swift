@@ -1,0 +1,136 @@
+import Foundation
+
+/// One mention of a group (study group, working group, body) in text.
+public struct GroupMention: Sendable, Hashable {
+    /// Canonical group name, such as `ITU-T SG11` or `3GPP SA2`.
+    public var id: String
+    /// The standards body the group belongs to.
+    public var body: String
+    /// Where it is (UTF-16 range in the searched text).
+    public var range: NSRange
+    /// The rule that matched (`group.<body>`).
+    public var rule: String
+}
+
+/// Canonical group names from the `kind: groups` rule file: `ITU-T Study Group 11` = `SG11` = `ITU-T SG11`,
+/// `3GPP TSG SA WG2` = `SA2`; in lists a bare `SG2` after `ITU-D SG1,` is ITU-D's.
+public struct GroupCanonicalizer: Sendable {
+    struct Spec: Decodable {
+        var id: String
+        var body: String
+        var pattern: String
+        var bare: Bool?
+        var inherit: [String: String]?
+        var rule: String?
+        var examples: [String: String?]?
+    }
+
+    /// One compiled group rule.
+    public struct Rule: Sendable {
+        let template: IDTemplate
+        let body: String
+        let pattern: Pattern
+        let bare: Bool
+        let inherit: [String: IDTemplate]
+        /// Rule id (`group.<body>`).
+        public let id: String
+        /// Examples: text → canonical id, or nil when the text must not be a group.
+        public let examples: [(String, String?)]
+        public let file: String
+        public let line: Int
+    }
+
+    /// The rules, in file order.
+    public let rules: [Rule]
+
+    /// Compiles the group rules.
+    public init(rules library: RuleLibrary) throws(PipelineError) {
+        var rules: [Rule] = []
+        for file in library.files(ofKind: "groups") {
+            for (node, line) in file.items(at: "groups") {
+                let spec = try file.decodeItem(Spec.self, node)
+                let pattern: Pattern
+                do {
+                    pattern = try Pattern(spec.pattern)
+                } catch {
+                    throw file.error(line: line, rule: spec.id, "pattern does not compile: \(error.localizedDescription)")
+                }
+                let groups = Set(pattern.groupNames)
+                do {
+                    let template = try IDTemplate(spec.id, groups: groups)
+                    var inherit: [String: IDTemplate] = [:]
+                    for (body, source) in spec.inherit ?? [:] { inherit[body] = try IDTemplate(source, groups: groups) }
+                    rules.append(Rule(template: template, body: spec.body, pattern: pattern, bare: spec.bare ?? false,
+                                      inherit: inherit, id: spec.rule ?? "group.\(spec.body.lowercased())",
+                                      examples: (spec.examples ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+                                      file: file.path, line: line))
+                } catch let error as IDTemplate.Error {
+                    throw file.error(line: line, rule: spec.id, error.message)
+                } catch {
+                    throw file.error(line: line, rule: spec.id, "\(error)")
+                }
+            }
+        }
+        self.rules = rules
+    }
+
+    /// Group mentions in `text` (within `range`), longest match first on overlaps, in text order. Bare names
+    /// inherit the body of the closest explicit mention before them when `inheritWithinLists` is set.
+    public func mentions(in text: String, range: NSRange? = nil, inheritWithinLists: Bool = false) -> [GroupMention] {
+        let nsText = text as NSString
+        var candidates: [(match: PatternMatch, rule: Int)] = []
+        for (index, rule) in rules.enumerated() {
+            for match in rule.pattern.matches(in: text, range: range) where match.range.length > 0 {
+                candidates.append((match, index))
+            }
+        }
+        candidates.sort {
+            if $0.match.range.length != $1.match.range.length { return $0.match.range.length > $1.match.range.length }
+            if $0.match.range.location != $1.match.range.location {
+                return $0.match.range.location < $1.match.range.location
+            }
+            return $0.rule < $1.rule
+        }
+        var occupied = IndexSet()
+        var kept: [(match: PatternMatch, rule: Int)] = []
+        for candidate in candidates {
+            let span = candidate.match.range.location..<(candidate.match.range.location + candidate.match.range.length)
+            if occupied.intersects(integersIn: span) { continue }
+            occupied.insert(integersIn: span)
+            kept.append(candidate)
+        }
+        kept.sort { $0.match.range.location < $1.match.range.location }
+        var result: [GroupMention] = []
+        var currentBody: String?
+        for (match, index) in kept {
+            let rule = rules[index]
+            var values: [String: String] = ["0": nsText.substring(with: match.range)]
+            for (name, groupRange) in match.groups { values[name] = nsText.substring(with: groupRange) }
+            var id = rule.template.render(values)
+            var body = rule.body
+            if rule.bare, inheritWithinLists, let inherited = currentBody, let template = rule.inherit[inherited] {
+                id = template.render(values)
+                body = inherited
+            } else if !rule.bare {
+                currentBody = rule.body
+            }
+            result.append(GroupMention(id: id, body: body, range: match.range, rule: rule.id))
+        }
+        return result
+    }
+
+    /// The canonical ids of a list such as a header value ("ITU-T SG2, SG5, ITU-D SG1, SG2"), each once, in order.
+    public func canonicalList(_ value: String) -> [String] {
+        var seen = Set<String>()
+        return mentions(in: value, inheritWithinLists: true).map(\.id).filter { seen.insert($0).inserted }
+    }
+
+    /// The canonical id when the whole of `name` is one group name, else nil.
+    public func canonical(_ name: String) -> String? {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let found = mentions(in: trimmed)
+        guard found.count == 1, let mention = found.first, mention.range.location == 0,
+              mention.range.length == (trimmed as NSString).length else { return nil }
+        return mention.id
+    }
+}
