@@ -34,7 +34,8 @@ struct RunCommand: AsyncParsableCommand {
             Terminal.printError(diagnostic.formatted)
         }
         do {
-            try RunWriter(directory: URL(fileURLWithPath: out)).write(result)
+            let graph = Linker().link(result.records)
+            try RunWriter(directory: URL(fileURLWithPath: out)).write(result, graph: graph)
         } catch {
             Terminal.printError("\(out):1:1: error: cannot write outputs: \(error.localizedDescription) [emit.write]")
             throw ExitCode(1)

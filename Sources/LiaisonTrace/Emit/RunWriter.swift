@@ -10,8 +10,8 @@ public struct RunWriter: Sendable {
         self.directory = directory
     }
 
-    /// Writes every output of `result`.
-    public func write(_ result: Batch.Result) throws {
+    /// Writes every output of `result`, and the graph when one is given.
+    public func write(_ result: Batch.Result, graph: TraceGraph? = nil) throws {
         let manager = FileManager.default
         let documents = directory.appendingPathComponent("documents")
         if manager.fileExists(atPath: documents.path) { try manager.removeItem(at: documents) }
@@ -23,6 +23,10 @@ public struct RunWriter: Sendable {
         let report = DiagnosticsReport(quarantined: result.quarantined.compactMap(\.path),
                                        diagnostics: result.diagnostics)
         try JSONOutput.data(report).write(to: directory.appendingPathComponent("diagnostics.json"))
+        if let graph {
+            try JSONGraphEmitter.data(graph).write(to: directory.appendingPathComponent("graph.json"))
+            try Data(DOTEmitter().dot(graph).utf8).write(to: directory.appendingPathComponent("graph.dot"))
+        }
     }
 
     /// File names for records: the input's base name without extension, made unique (deterministically) by

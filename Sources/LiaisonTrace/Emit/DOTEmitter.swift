@@ -1,0 +1,150 @@
+/// Writes the graph for GraphViz: one cluster per standards body, node shapes and colours by kind, edge styles
+/// by relation, and a legend. Requirement, action and scope nodes are collapsed into a count on their document
+/// unless `details` is set, so that whole-corpus diagrams stay legible.
+public struct DOTEmitter: Sendable {
+    /// Draw requirement, action and scope nodes one by one.
+    public var details: Bool
+    /// Node to highlight (the focus of `lstrace graph --focus`).
+    public var focus: String?
+
+    /// Creates an emitter.
+    public init(details: Bool = false, focus: String? = nil) {
+        self.details = details
+        self.focus = focus
+    }
+
+    static let detailKinds: Set<NodeKind> = [.requirement, .action, .scope]
+
+    /// The DOT text.
+    public func dot(_ graph: TraceGraph, title: String = "LiaisonTrace") -> String {
+        var collapsed: [String: [NodeKind: Int]] = [:]
+        var hidden = Set<String>()
+        if !details {
+            for edge in graph.edges where edge.relation == "states" {
+                if let node = graph.nodes[edge.target], Self.detailKinds.contains(node.kind) {
+                    collapsed[edge.source, default: [:]][node.kind, default: 0] += 1
+                    hidden.insert(node.id)
+                }
+            }
+        }
+        var lines = ["digraph \"\(escape(title))\" {",
+                     "  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=11, nodesep=0.3, ranksep=0.6, "
+                         + "label=\"\(escape(title))\", labelloc=t];",
+                     "  node [fontname=\"Helvetica\", fontsize=10];",
+                     "  edge [fontname=\"Helvetica\", fontsize=8];"]
+        var byBody: [String: [TraceNode]] = [:]
+        for node in graph.nodes.values where !hidden.contains(node.id) {
+            byBody[body(of: node), default: []].append(node)
+        }
+        for (index, bodyName) in byBody.keys.sorted().enumerated() {
+            let members = byBody[bodyName]!.sorted { $0.id < $1.id }
+            lines.append("  subgraph \"cluster_\(index)\" {")
+            lines.append("    label=\"\(escape(bodyName))\"; style=rounded; color=\"#9e9e9e\"; fontcolor=\"#616161\";")
+            for node in members {
+                lines.append("    " + nodeLine(node, counts: collapsed[node.id]))
+            }
+            lines.append("  }")
+        }
+        for edge in graph.edges where !hidden.contains(edge.source) && !hidden.contains(edge.target) {
+            lines.append("  " + edgeLine(edge))
+        }
+        lines += legend()
+        lines.append("}")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func body(of node: TraceNode) -> String {
+        switch node.kind {
+        case .group: return node.attributes["body"]?.string ?? "other"
+        case .meeting: return node.attributes["body"]?.string ?? "meetings"
+        default: return node.attributes["sdo"]?.string ?? "unknown body"
+        }
+    }
+
+    private func nodeLine(_ node: TraceNode, counts: [NodeKind: Int]?) -> String {
+        var label = node.label
+        if let counts, !counts.isEmpty {
+            let parts = [NodeKind.requirement, .action, .scope].compactMap { kind -> String? in
+                guard let count = counts[kind] else { return nil }
+                return "\(count) \(kind.rawValue)\(count == 1 ? "" : "s")"
+            }
+            label += "\n[" + parts.joined(separator: ", ") + "]"
+        }
+        var attributes: [String] = ["label=\"\(escape(label))\""]
+        switch node.kind {
+        case .document:
+            let docKind = node.attributes["doc_kind"]?.string ?? "other"
+            switch docKind {
+            case "liaison": attributes += ["shape=note", "fillcolor=\"#fff3c4\""]
+            case "deliverable", "specification", "recommendation", "rfc", "standard", "draft", "rfc-series":
+                attributes += ["shape=folder", "fillcolor=\"#d7ecff\""]
+            case "change-request", "work-item": attributes += ["shape=component", "fillcolor=\"#e8f5e9\""]
+            case "email": attributes += ["shape=tab", "fillcolor=\"#f3e5f5\""]
+            case "tdoc", "td", "contribution": attributes += ["shape=note", "fillcolor=\"#fffde7\""]
+            default: attributes += ["shape=box", "fillcolor=\"#eeeeee\""]
+            }
+            attributes.append(node.inCorpus ? "style=\"filled\"" : "style=\"filled,dashed\"")
+            if !node.inCorpus { attributes.append("fontcolor=\"#616161\"") }
+        case .group: attributes += ["shape=ellipse", "style=filled", "fillcolor=\"#e0f2f1\""]
+        case .meeting: attributes += ["shape=hexagon", "style=filled", "fillcolor=\"#ede7f6\""]
+        case .requirement: attributes += ["shape=box", "style=\"rounded,filled\"", "fillcolor=\"#ffebee\"", "fontsize=8"]
+        case .action: attributes += ["shape=cds", "style=filled", "fillcolor=\"#ffe0b2\"", "fontsize=8"]
+        case .scope: attributes += ["shape=box", "style=\"rounded,filled\"", "fillcolor=\"#e1f5fe\"", "fontsize=8"]
+        case .alias: attributes += ["shape=plaintext", "fontcolor=\"#757575\"", "fontsize=8"]
+        }
+        if node.id == focus { attributes += ["penwidth=3", "color=\"#d32f2f\""] }
+        return "\"\(escape(node.id))\" [\(attributes.joined(separator: ", "))];"
+    }
+
+    static let edgeStyles: [String: String] = [
+        "responds-to": "color=\"#d32f2f\", penwidth=2",
+        "references": "color=\"#9e9e9e\", style=dashed",
+        "sent-by": "color=\"#1565c0\"",
+        "addressed-to": "color=\"#2e7d32\"",
+        "builds-on": "color=\"#ef6c00\", penwidth=1.5",
+        "approved-at": "color=\"#6a1b9a\"",
+        "obsoletes": "color=\"#000000\", style=bold",
+        "updates": "color=\"#000000\"",
+        "revises": "color=\"#000000\", style=dotted",
+        "attached-to": "color=\"#795548\", arrowhead=diamond",
+        "states": "color=\"#bdbdbd\", arrowhead=none",
+        "scope-of": "color=\"#0277bd\", style=dotted",
+        "alias-of": "color=\"#bdbdbd\", style=dotted, arrowhead=none",
+    ]
+
+    private func edgeLine(_ edge: TraceEdge) -> String {
+        var attributes = [Self.edgeStyles[edge.relation] ?? "color=\"#000000\""]
+        var label = edge.relation
+        if let purpose = edge.attributes["purpose"]?.string { label = "to (\(purpose))" }
+        if edge.relation == "sent-by" { label = "from" }
+        if !["references", "states", "alias-of"].contains(edge.relation) {
+            attributes.append("label=\"\(escape(label))\"")
+        }
+        return "\"\(escape(edge.source))\" -> \"\(escape(edge.target))\" [\(attributes.joined(separator: ", "))];"
+    }
+
+    private func legend() -> [String] {
+        var lines = ["  subgraph \"cluster_legend\" {",
+                     "    label=\"Legend\"; style=rounded; color=\"#bdbdbd\"; fontcolor=\"#616161\";",
+                     "    node [fontsize=8, width=0.2, height=0.2];",
+                     "    \"legend liaison\" [label=\"liaison\", shape=note, style=filled, fillcolor=\"#fff3c4\"];",
+                     "    \"legend deliverable\" [label=\"deliverable / spec\", shape=folder, style=filled, fillcolor=\"#d7ecff\"];",
+                     "    \"legend missing\" [label=\"not in corpus\", shape=box, style=\"filled,dashed\", fillcolor=\"#eeeeee\"];",
+                     "    \"legend group\" [label=\"group\", shape=ellipse, style=filled, fillcolor=\"#e0f2f1\"];",
+                     "    \"legend meeting\" [label=\"meeting\", shape=hexagon, style=filled, fillcolor=\"#ede7f6\"];"]
+        var previous = "legend liaison"
+        for relation in ["responds-to", "references", "builds-on", "approved-at"] {
+            let node = "legend \(relation)"
+            lines.append("    \"\(node)\" [label=\"\", shape=point];")
+            lines.append("    \"\(previous)\" -> \"\(node)\" [\(Self.edgeStyles[relation]!), label=\"\(relation)\"];")
+            previous = node
+        }
+        lines.append("  }")
+        return lines
+    }
+
+    private func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+
+/// The linking stage: joins the records of a batch into one traceability graph. Documents known under several
+/// designations become one node (the others are alias nodes with `alias-of` edges); references resolve to
+/// documents in the batch or to nodes marked not in corpus; every node and edge keeps its provenance.
+public struct Linker: Sendable {
+    /// Creates the stage.
+    public init() {}
+
+    /// The graph of `records`.
+    public func link(_ records: [DocumentRecord]) -> TraceGraph {
+        let aliases = aliasTable(records)
+        let (canonical, members) = aliases.resolved()
+        func id(_ name: String) -> String { canonical[name] ?? name }
+        var graph = TraceGraph()
+        var recordNode: [String: String] = [:]
+
+        // Documents in the batch.
+        for record in records {
+            let node = id(Self.primaryID(record))
+            recordNode[record.source.path] = node
+            let header = record.document
+            var attributes: [String: JSONValue] = [
+                "in_corpus": true, "doc_kind": .string(header.kind.rawValue), "sdo": .optional(header.sdo),
+                "title": .optional(header.title), "date": .optional(header.date), "deadline": .optional(header.deadline),
+                "format": .string(record.source.format.rawValue),
+            ]
+            let sources = ((graph.nodes[node]?.attributes["sources"]?.array ?? []) + [.string(record.source.path)])
+            attributes["sources"] = .array(Array(Set(sources)).sorted { ($0.string ?? "") < ($1.string ?? "") })
+            graph.add(TraceNode(id: node, label: Self.label(node, title: header.title), kind: .document,
+                                attributes: attributes,
+                                provenance: [GraphProvenance(document: record.source.path, line: 1, rule: "document")]),
+                      overwrite: true)
+        }
+        // Alias nodes.
+        for (chosen, names) in members.sorted(by: { $0.key < $1.key }) where names.count > 1 {
+            for name in names where name != chosen {
+                graph.add(TraceNode(id: name, label: name, kind: .alias, attributes: ["alias_of": .string(chosen)]))
+                graph.add(TraceEdge(source: name, target: chosen, relation: "alias-of"))
+            }
+        }
+        for record in records {
+            let source = recordNode[record.source.path]!
+            let path = record.source.path
+            let header = record.document
+            for group in header.from {
+                addGroup(group, to: &graph)
+                graph.add(TraceEdge(source: source, target: group, relation: "sent-by",
+                                    provenance: [GraphProvenance(document: path, text: group, rule: "header.from")]))
+            }
+            for addressee in header.to {
+                addGroup(addressee.group, to: &graph)
+                graph.add(TraceEdge(source: source, target: addressee.group, relation: "addressed-to",
+                                    attributes: ["purpose": .string(addressee.purpose)],
+                                    provenance: [GraphProvenance(document: path, text: addressee.group,
+                                                                 rule: "header.to")]))
+            }
+            for answered in header.respondsTo {
+                let target = id(answered)
+                addMissingDocument(target, kind: "liaison", provenance: GraphProvenance(document: path, rule: "header.responds-to"),
+                                   to: &graph)
+                let mention = record.references.first { id($0.id) == target }
+                graph.add(TraceEdge(source: source, target: target, relation: "responds-to",
+                                    provenance: [GraphProvenance(document: path, line: mention?.line,
+                                                                 column: mention?.column, text: answered,
+                                                                 rule: "header.responds-to")]))
+            }
+            for reference in record.references {
+                let target = id(reference.id)
+                if target == source { continue }
+                let provenance = GraphProvenance(document: path, line: reference.line, column: reference.column,
+                                                 text: reference.text, rule: reference.rule)
+                addMissingDocument(target, kind: reference.kind, provenance: provenance, to: &graph)
+                graph.add(TraceEdge(source: source, target: target, relation: "references", provenance: [provenance]))
+            }
+            for (index, requirement) in record.requirements.enumerated() {
+                let node = "\(source)/requirement/\(index + 1)"
+                graph.add(TraceNode(id: node, label: requirement.id ?? Self.short(requirement.text), kind: .requirement,
+                                    attributes: ["modality": .string(requirement.modality),
+                                                 "keyword": .string(requirement.keyword), "text": .string(requirement.text),
+                                                 "number": .optional(requirement.id)],
+                                    provenance: [GraphProvenance(document: path, line: requirement.line,
+                                                                 column: requirement.column, rule: requirement.rule)]))
+                graph.add(TraceEdge(source: source, target: node, relation: "states",
+                                    provenance: [GraphProvenance(document: path, line: requirement.line,
+                                                                 column: requirement.column, rule: requirement.rule)]))
+            }
+            for (index, action) in record.actions.enumerated() {
+                let node = "\(source)/action/\(index + 1)"
+                graph.add(TraceNode(id: node, label: Self.short(action.text), kind: .action,
+                                    attributes: ["to": .strings(action.to), "text": .string(action.text),
+                                                 "deadline": .optional(action.deadline)],
+                                    provenance: [GraphProvenance(document: path, line: action.line, column: action.column,
+                                                                 rule: action.rule)]))
+                graph.add(TraceEdge(source: source, target: node, relation: "states",
+                                    provenance: [GraphProvenance(document: path, line: action.line,
+                                                                 column: action.column, rule: action.rule)]))
+                for group in action.to {
+                    addGroup(group, to: &graph)
+                    graph.add(TraceEdge(source: node, target: group, relation: "addressed-to",
+                                        attributes: ["purpose": "action"],
+                                        provenance: [GraphProvenance(document: path, line: action.line,
+                                                                     column: action.column, rule: action.rule)]))
+                }
+            }
+            for (index, scope) in record.scopes.enumerated() {
+                let node = "\(source)/scope/\(index + 1)"
+                let subject = scope.subject.map(id) ?? source
+                graph.add(TraceNode(id: node, label: "\(scope.polarity): \(Self.short(scope.text))", kind: .scope,
+                                    attributes: ["polarity": .string(scope.polarity), "subject": .string(subject),
+                                                 "text": .string(scope.text)],
+                                    provenance: [GraphProvenance(document: path, line: scope.line, column: scope.column,
+                                                                 rule: scope.rule)]))
+                graph.add(TraceEdge(source: source, target: node, relation: "states",
+                                    provenance: [GraphProvenance(document: path, line: scope.line,
+                                                                 column: scope.column, rule: scope.rule)]))
+                if subject != source {
+                    addMissingDocument(subject, kind: "document", provenance: GraphProvenance(document: path,
+                                       line: scope.line, rule: scope.rule), to: &graph)
+                    graph.add(TraceEdge(source: node, target: subject, relation: "scope-of",
+                                        provenance: [GraphProvenance(document: path, line: scope.line,
+                                                                     column: scope.column, rule: scope.rule)]))
+                }
+            }
+            if let parent = record.attachedTo, let parentNode = recordNode[parent], parentNode != source {
+                graph.add(TraceEdge(source: source, target: parentNode, relation: "attached-to",
+                                    provenance: [GraphProvenance(document: path, rule: "ingest.attachment")]))
+            }
+        }
+        graph.finish()
+        return graph
+    }
+
+    /// The document's node id before alias resolution: its primary designation, or its path when it has none.
+    public static func primaryID(_ record: DocumentRecord) -> String {
+        record.document.ids.first ?? record.source.path
+    }
+
+    func aliasTable(_ records: [DocumentRecord]) -> AliasTable {
+        var table = AliasTable()
+        for (index, record) in records.enumerated() {
+            let primary = Self.primaryID(record)
+            table.prefer(primary, rank: index)
+            for other in record.document.ids.dropFirst() { table.union(primary, other) }
+        }
+        for record in records {
+            for reference in record.references {
+                if let alias = reference.qualifiers?["alias"] { table.union(reference.id, alias) }
+            }
+        }
+        // Prefer the non-transposed name of a specification known under two numbering schemes.
+        for record in records {
+            for reference in record.references {
+                if let alias = reference.qualifiers?["alias"] { table.prefer(alias, rank: Int.max - 1) }
+            }
+        }
+        return table
+    }
+
+    private func addGroup(_ group: String, to graph: inout TraceGraph) {
+        if graph.nodes[group] == nil {
+            graph.add(TraceNode(id: group, label: group, kind: .group,
+                                attributes: ["body": .string(Self.body(of: group))]))
+        }
+    }
+
+    private func addMissingDocument(_ id: String, kind: String, provenance: GraphProvenance,
+                                    to graph: inout TraceGraph) {
+        if let existing = graph.nodes[id], existing.kind != .alias { return }
+        graph.add(TraceNode(id: id, label: id, kind: .document,
+                            attributes: ["in_corpus": false, "doc_kind": .string(kind),
+                                         "sdo": .optional(Self.sdo(ofDesignation: id))],
+                            provenance: [provenance]))
+    }
+
+    /// The body a canonical group name belongs to (its first word).
+    static func body(of group: String) -> String {
+        String(group.split(separator: " ").first ?? Substring(group))
+    }
+
+    /// The standards body a designation belongs to, judged from its form.
+    static func sdo(ofDesignation id: String) -> String? {
+        if id.hasPrefix("3GPP ") { return "3GPP" }
+        if id.hasPrefix("ITU-T ") || id.hasPrefix("WTSA ") || id.contains("-LS") || id.hasPrefix("FG") { return "ITU-T" }
+        if id.hasPrefix("RFC ") || id.hasPrefix("BCP ") || id.hasPrefix("STD ") || id.hasPrefix("draft-") { return "IETF" }
+        if id.hasPrefix("ETSI ") { return "ETSI" }
+        if id.hasPrefix("ISO") { return "ISO/IEC" }
+        if id.hasPrefix("IEEE ") { return "IEEE" }
+        if id.hasPrefix("oneM2M") { return "oneM2M" }
+        let prefix = id.prefix(3)
+        if prefix.count == 3, prefix.last == "-", let first = prefix.first, "SRCG".contains(first) { return "3GPP" }
+        return nil
+    }
+
+    static func label(_ id: String, title: String?) -> String {
+        guard let title, !title.isEmpty else { return id }
+        return "\(id)\n\(short(title, limit: 48))"
+    }
+
+    static func short(_ text: String, limit: Int = 60) -> String {
+        let flat = text.replacingOccurrences(of: "\n", with: " ")
+        return flat.count <= limit ? flat : String(flat.prefix(limit - 1)) + "…"
+    }
+}

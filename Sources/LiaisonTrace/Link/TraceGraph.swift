@@ -1,0 +1,188 @@
+import Foundation
+
+/// What a graph node stands for.
+public enum NodeKind: String, Codable, Sendable, CaseIterable {
+    case document, group, meeting, requirement, action, scope, alias
+}
+
+/// Where a node or edge came from: the document, the place in it, the matched text and the rule.
+public struct GraphProvenance: Codable, Hashable, Sendable, Comparable {
+    public var document: String
+    public var line: Int?
+    public var column: Int?
+    public var text: String?
+    public var rule: String
+
+    /// Creates provenance.
+    public init(document: String, line: Int? = nil, column: Int? = nil, text: String? = nil, rule: String) {
+        self.document = document
+        self.line = line
+        self.column = column
+        self.text = text
+        self.rule = rule
+    }
+
+    public static func < (lhs: GraphProvenance, rhs: GraphProvenance) -> Bool {
+        (lhs.document, lhs.line ?? 0, lhs.column ?? 0, lhs.rule) < (rhs.document, rhs.line ?? 0, rhs.column ?? 0, rhs.rule)
+    }
+
+    var json: JSONValue {
+        var object: [String: JSONValue] = ["document": .string(document), "rule": .string(rule)]
+        if let line { object["line"] = .number(Double(line)) }
+        if let column { object["column"] = .number(Double(column)) }
+        if let text { object["text"] = .string(text) }
+        return .object(object)
+    }
+
+    init?(json: JSONValue) {
+        guard let document = json["document"]?.string, let rule = json["rule"]?.string else { return nil }
+        self.init(document: document, line: json["line"]?.int, column: json["column"]?.int, text: json["text"]?.string,
+                  rule: rule)
+    }
+}
+
+/// A node of the traceability graph.
+public struct TraceNode: Sendable, Hashable {
+    /// Canonical id: a designation (`SG11-LS159`), a group (`ITU-T SG11`), a meeting (`ITU-T FG-MV#3`) or a
+    /// derived id (`SG11-LS159/requirement/1`).
+    public var id: String
+    /// Display label.
+    public var label: String
+    /// What it is.
+    public var kind: NodeKind
+    /// Free-form attributes (`in_corpus`, `doc_kind`, `sdo`, `title`, `aliases`, `sources`...).
+    public var attributes: [String: JSONValue]
+    /// Where it came from.
+    public var provenance: [GraphProvenance]
+
+    /// Creates a node.
+    public init(id: String, label: String, kind: NodeKind, attributes: [String: JSONValue] = [:],
+                provenance: [GraphProvenance] = []) {
+        self.id = id
+        self.label = label
+        self.kind = kind
+        self.attributes = attributes
+        self.provenance = provenance
+    }
+
+    /// Whether the document is in the batch (documents only; other kinds are always true).
+    public var inCorpus: Bool { attributes["in_corpus"]?.bool ?? true }
+}
+
+/// A directed edge of the traceability graph.
+public struct TraceEdge: Sendable, Hashable {
+    public var source: String
+    public var target: String
+    /// `references`, `responds-to`, `builds-on`, `obsoletes`, `updates`, `revises`, `attached-to`, `sent-by`,
+    /// `addressed-to`, `approved-at`, `states`, `alias-of`.
+    public var relation: String
+    /// Free-form attributes (`purpose`, `status`, `reason`, `count`...).
+    public var attributes: [String: JSONValue]
+    /// Every place it came from.
+    public var provenance: [GraphProvenance]
+
+    /// Creates an edge.
+    public init(source: String, target: String, relation: String, attributes: [String: JSONValue] = [:],
+                provenance: [GraphProvenance] = []) {
+        self.source = source
+        self.target = target
+        self.relation = relation
+        self.attributes = attributes
+        self.provenance = provenance
+    }
+
+    /// A stable id: `source -relation-> target`, plus the purpose for addressed-to edges.
+    public var id: String {
+        var id = "\(source) -\(relation)-> \(target)"
+        if let purpose = attributes["purpose"]?.string { id += " (\(purpose))" }
+        return id
+    }
+}
+
+/// The traceability graph: nodes by id, edges in a stable order, and the reverse index.
+public struct TraceGraph: Sendable {
+    /// Nodes by id.
+    public private(set) var nodes: [String: TraceNode] = [:]
+    /// Edges, sorted by source, relation, target.
+    public private(set) var edges: [TraceEdge] = []
+    private var edgeIndex: [String: Int] = [:]
+
+    /// An empty graph.
+    public init() {}
+
+    /// Adds a node, or merges attributes (existing values win unless `overwrite`) and provenance into it.
+    public mutating func add(_ node: TraceNode, overwrite: Bool = false) {
+        if var existing = nodes[node.id] {
+            for (key, value) in node.attributes where overwrite || existing.attributes[key] == nil {
+                existing.attributes[key] = value
+            }
+            if overwrite || existing.kind == .alias { existing.kind = node.kind; existing.label = node.label }
+            existing.provenance = Array(Set(existing.provenance).union(node.provenance)).sorted()
+            nodes[node.id] = existing
+        } else {
+            var node = node
+            node.provenance = Array(Set(node.provenance)).sorted()
+            nodes[node.id] = node
+        }
+    }
+
+    /// Adds an edge, or merges its provenance into the same edge (same id).
+    public mutating func add(_ edge: TraceEdge) {
+        if let index = edgeIndex[edge.id] {
+            edges[index].provenance = Array(Set(edges[index].provenance).union(edge.provenance)).sorted()
+            for (key, value) in edge.attributes where edges[index].attributes[key] == nil {
+                edges[index].attributes[key] = value
+            }
+        } else {
+            var edge = edge
+            edge.provenance = Array(Set(edge.provenance)).sorted()
+            edgeIndex[edge.id] = edges.count
+            edges.append(edge)
+        }
+    }
+
+    /// Sorts edges into their stable order (call once when done adding).
+    public mutating func finish() {
+        edges.sort { ($0.source, $0.relation, $0.target, $0.id) < ($1.source, $1.relation, $1.target, $1.id) }
+        edgeIndex = Dictionary(uniqueKeysWithValues: edges.enumerated().map { ($1.id, $0) })
+    }
+
+    /// Edges leaving `id`.
+    public func outgoing(_ id: String) -> [TraceEdge] { edges.filter { $0.source == id } }
+
+    /// Edges arriving at `id`.
+    public func incoming(_ id: String) -> [TraceEdge] { edges.filter { $0.target == id } }
+
+    /// The node id that `name` designates: the id itself, or the node it is an alias of.
+    public func resolve(_ name: String) -> String? {
+        if let node = nodes[name] {
+            if node.kind == .alias, let target = outgoing(name).first(where: { $0.relation == "alias-of" })?.target {
+                return target
+            }
+            return name
+        }
+        let lowered = name.lowercased()
+        return nodes.keys.sorted().first { $0.lowercased() == lowered }
+    }
+
+    /// The subgraph within `depth` edges of `center` (both directions), alias nodes included.
+    public func neighbourhood(of center: String, depth: Int) -> TraceGraph {
+        var keep: Set<String> = [center]
+        var frontier: Set<String> = [center]
+        for _ in 0..<max(0, depth) {
+            var next: Set<String> = []
+            for edge in edges where frontier.contains(edge.source) || frontier.contains(edge.target) {
+                for id in [edge.source, edge.target] where !keep.contains(id) {
+                    next.insert(id)
+                }
+            }
+            keep.formUnion(next)
+            frontier = next
+        }
+        var graph = TraceGraph()
+        for id in keep.sorted() { if let node = nodes[id] { graph.add(node) } }
+        for edge in edges where keep.contains(edge.source) && keep.contains(edge.target) { graph.add(edge) }
+        graph.finish()
+        return graph
+    }
+}
