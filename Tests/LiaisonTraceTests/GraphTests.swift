@@ -1,0 +1,139 @@
+import XCTest
+@testable import LiaisonTrace
+
+final class GraphTests: XCTestCase {
+    /// A liaison SG2-LS27, registered by 3GPP as SP-170763 (and CP-172071 at CT), answered by CP-172153, which
+    /// also references TS 23.003 and ETSI TS 123 003; a missing R2-133034; a deadline long past.
+    static func sampleRecords() -> [DocumentRecord] {
+        var ls = DocumentRecord(source: SourceInfo(path: "in/sg2-ls27.pdf", format: .pdf, sha256: "a"))
+        ls.document.ids = ["SG2-LS27", "SP-170763"]
+        ls.document.kind = .liaison
+        ls.document.sdo = "ITU-T"
+        ls.document.title = "LS on Evolution of IMSI format"
+        ls.document.from = ["ITU-T SG2"]
+        ls.document.to = [Addressee(group: "3GPP", purpose: "action"), Addressee(group: "ITU-T SG13", purpose: "information")]
+        ls.document.deadline = "2017-11-24"
+        ls.actions = [ActionItem(to: ["3GPP"], text: "asks 3GPP to comment", deadline: "2017-11-24",
+                                 at: Provenance(line: 30, column: 1, range: SourceRange(900, 920), rule: "action.asks"))]
+        var reply = DocumentRecord(source: SourceInfo(path: "in/cp-172153.doc", format: .doc, sha256: "b"))
+        reply.document.ids = ["CP-172153", "SP-170769"]
+        reply.document.kind = .liaison
+        reply.document.respondsTo = ["CP-172071"]
+        reply.references = [
+            Reference(id: "CP-172071", kind: "tdoc", text: "CP-172071",
+                      at: Provenance(line: 8, column: 20, range: SourceRange(100, 109), rule: "reference.3gpp.tdoc")),
+            Reference(id: "SP-170763", kind: "tdoc", text: "SP-170763",
+                      at: Provenance(line: 8, column: 31, range: SourceRange(111, 120), rule: "reference.3gpp.tdoc")),
+            Reference(id: "3GPP TS 23.003", kind: "specification", text: "TS 23.003",
+                      at: Provenance(line: 20, column: 5, range: SourceRange(400, 409), rule: "reference.3gpp.spec")),
+            Reference(id: "ETSI TS 123 003", kind: "specification", text: "ETSI TS 123 003",
+                      at: Provenance(line: 21, column: 5, range: SourceRange(420, 435), rule: "reference.etsi.3gpp-transposition"),
+                      qualifiers: ["alias": "3GPP TS 23.003"]),
+            Reference(id: "R2-133034", kind: "tdoc", text: "R2-133034",
+                      at: Provenance(line: 22, column: 5, range: SourceRange(440, 449), rule: "reference.3gpp.tdoc")),
+        ]
+        reply.document.from = ["3GPP TSG CT"]
+        // The CT reply names the liaison by CT's number; the SA registration says they are one document.
+        var registration = DocumentRecord(source: SourceInfo(path: "in/ct-registration.txt", format: .text, sha256: "c"))
+        registration.document.ids = ["CP-172071", "SP-170763"]
+        registration.document.kind = .other
+        return [ls, reply, registration]
+    }
+
+    func testAliasesBecomeOneNodeAndTheReplyChainConnects() throws {
+        let graph = Linker().link(Self.sampleRecords())
+        XCTAssertEqual(graph.resolve("CP-172071"), "SG2-LS27")
+        XCTAssertEqual(graph.resolve("SP-170763"), "SG2-LS27")
+        XCTAssertTrue(graph.edges.contains { $0.source == "CP-172153" && $0.relation == "responds-to" && $0.target == "SG2-LS27" })
+        XCTAssertTrue(graph.edges.contains { $0.source == "SP-170763" && $0.relation == "alias-of" && $0.target == "SG2-LS27" })
+        // ETSI transposition and 3GPP number are one specification node, named by the 3GPP number.
+        XCTAssertEqual(graph.resolve("ETSI TS 123 003"), "3GPP TS 23.003")
+        XCTAssertEqual(graph.nodes["3GPP TS 23.003"]?.inCorpus, false)
+        XCTAssertEqual(graph.nodes["R2-133034"]?.inCorpus, false)
+        XCTAssertEqual(graph.nodes["SG2-LS27"]?.inCorpus, true)
+        let addressed = graph.edges.filter { $0.source == "SG2-LS27" && $0.relation == "addressed-to" }
+        XCTAssertEqual(addressed.map { $0.attributes["purpose"]?.string }, ["action", "information"])
+        // Every edge carries provenance except alias-of edges, which come from the alias table.
+        for edge in graph.edges where edge.relation != "alias-of" {
+            XCTAssertFalse(edge.provenance.isEmpty, edge.id)
+        }
+    }
+
+    func testJSONGraphFormatValidatesAgainstTheSchemaAndRoundTrips() throws {
+        let graph = Linker().link(Self.sampleRecords())
+        let data = try JSONGraphEmitter.data(graph)
+        let schemaURL = TestSupport.packageRoot.appendingPathComponent("Tests/Schemas/json-graph-format-v2.schema.json")
+        let schema = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: schemaURL))
+        let document = try JSONDecoder().decode(JSONValue.self, from: data)
+        XCTAssertEqual(JSONSchemaValidator(root: schema).validate(document), [])
+        let reread = try JSONGraphEmitter.read(data)
+        XCTAssertEqual(try JSONGraphEmitter.data(reread), data)
+        // The validator can fail: a node with a property JGF does not allow.
+        var broken = document.object!
+        var graphObject = broken["graph"]!.object!
+        var nodes = graphObject["nodes"]!.object!
+        nodes["X"] = .object(["label": "x", "kind": "document"])
+        graphObject["nodes"] = .object(nodes)
+        broken["graph"] = .object(graphObject)
+        XCTAssertFalse(JSONSchemaValidator(root: schema).validate(.object(broken)).isEmpty)
+    }
+
+    func testOutputIsByteIdenticalAcrossRuns() throws {
+        let first = try JSONGraphEmitter.data(Linker().link(Self.sampleRecords()))
+        let second = try JSONGraphEmitter.data(Linker().link(Self.sampleRecords()))
+        XCTAssertEqual(first, second)
+        XCTAssertEqual(DOTEmitter().dot(Linker().link(Self.sampleRecords())),
+                       DOTEmitter().dot(Linker().link(Self.sampleRecords())))
+    }
+
+    func testCheckFindsMissingDocumentsOverdueLiaisonsAndCycles() throws {
+        var records = Self.sampleRecords()
+        let findings = TraceChecker(asOf: "2026-11-26").check(Linker().link(records))
+        XCTAssertTrue(findings.contains { $0.id == "reference.not-in-corpus" && $0.subject == "R2-133034" })
+        // SG2-LS27 has a reply in the batch: no overdue finding for it.
+        XCTAssertFalse(findings.contains { $0.id == "liaison.deadline-passed" && $0.subject == "SG2-LS27" })
+        XCTAssertFalse(findings.contains { $0.severity == .error })
+        // Without the reply, the deadline has passed with no answer, and its action is unanswered.
+        let alone = TraceChecker(asOf: "2026-11-26").check(Linker().link([records[0]]))
+        XCTAssertTrue(alone.contains { $0.id == "liaison.deadline-passed" && $0.subject == "SG2-LS27" })
+        XCTAssertTrue(alone.contains { $0.id == "action.unanswered" && $0.subject == "SG2-LS27" })
+        // Before the deadline nothing is overdue.
+        XCTAssertFalse(TraceChecker(asOf: "2017-10-01").check(Linker().link([records[0]]))
+            .contains { $0.id == "liaison.deadline-passed" })
+        // A reply cycle is an error.
+        records[0].document.respondsTo = ["CP-172153"]
+        let cyclic = TraceChecker(asOf: "2026-11-26").check(Linker().link(records))
+        XCTAssertTrue(cyclic.contains { $0.id == "responds-to.cycle" && $0.severity == .error })
+    }
+
+    func testDuplicateDesignationsAreReported() {
+        var records = Self.sampleRecords()
+        var copy = records[1]
+        copy.source.path = "in/cp-172153-v2.doc"
+        records.append(copy)
+        let findings = TraceChecker(asOf: "2026-11-26").check(Linker().link(records))
+        XCTAssertTrue(findings.contains { $0.id == "id.duplicate" && $0.subject == "CP-172153" })
+    }
+
+    func testExplainNamesEveryPlace() throws {
+        let graph = Linker().link(Self.sampleRecords())
+        let lines = try XCTUnwrap(Explainer.explain("CP-172153 -references-> 3GPP TS 23.003", in: graph))
+        XCTAssertTrue(lines.contains { $0.contains("in/cp-172153.doc:20:5 by rule reference.3gpp.spec: \"TS 23.003\"") })
+        XCTAssertTrue(lines.contains { $0.contains("in/cp-172153.doc:21:5 by rule reference.etsi.3gpp-transposition") })
+        let node = try XCTUnwrap(Explainer.explain("CP-172071", in: graph))
+        XCTAssertTrue(node.contains("  CP-172071 is an alias of SG2-LS27"))
+        XCTAssertNil(Explainer.explain("NO-SUCH-ID", in: graph))
+    }
+
+    func testFocusedDiagramKeepsTheNeighbourhoodAndCollapsesDetails() {
+        let graph = Linker().link(Self.sampleRecords())
+        let near = graph.neighbourhood(of: "SG2-LS27", depth: 1)
+        XCTAssertNotNil(near.nodes["CP-172153"])
+        XCTAssertNil(near.nodes["R2-133034"])
+        let dot = DOTEmitter(focus: "SG2-LS27").dot(near)
+        XCTAssertTrue(dot.contains("subgraph \"cluster_legend\""))
+        XCTAssertTrue(dot.contains("[1 action]"))
+        XCTAssertFalse(dot.contains("SG2-LS27/action/1\" ["))
+        XCTAssertTrue(DOTEmitter(details: true).dot(near).contains("\"SG2-LS27/action/1\" ["))
+    }
+}
