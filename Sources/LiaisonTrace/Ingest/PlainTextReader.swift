@@ -23,8 +23,10 @@ public struct PlainTextReader: DocumentReader {
                                 fields: [Field(name: "charset", value: decoded.charset)], diagnostics: diagnostics)
     }
 
-    /// Splits text into blocks line by line.
+    /// Splits text into blocks line by line. In unwrapped text (most lines long, as Word text dumps give),
+    /// every line is a paragraph of its own; in wrapped text (RFC style), runs of lines are.
     func blocks(of text: String) -> [Block] {
+        let unwrapped = Self.isUnwrapped(text)
         var blocks: [Block] = []
         var paragraphStart: Int?
         var paragraphEnd = 0
@@ -68,9 +70,24 @@ public struct PlainTextReader: DocumentReader {
             }
             if paragraphStart == nil { paragraphStart = range.start }
             paragraphEnd = range.end
+            if unwrapped { closeParagraph() }
         }
         closeParagraph()
         return blocks
+    }
+
+    /// True when at least half of the non-blank lines are longer than 120 bytes and few blank lines separate
+    /// them: paragraphs are lines.
+    static func isUnwrapped(_ text: String) -> Bool {
+        var long = 0
+        var nonBlank = 0
+        for line in text.utf8.split(separator: 0x0A) {
+            let length = line.count
+            if length <= 1 { continue }
+            nonBlank += 1
+            if length > 120 { long += 1 }
+        }
+        return nonBlank > 0 && long * 2 >= nonBlank
     }
 
     private func lineKind(_ line: String, indented: Bool) -> (BlockKind, Int?)? {

@@ -1,0 +1,88 @@
+import XCTest
+@testable import LiaisonTrace
+
+/// A folder of deliberately broken files next to good ones: one clear error per broken file, every good record
+/// written, exit status 1, no crash.
+final class BatchTests: XCTestCase {
+    /// Writes the broken and good files; returns (folder, broken file names, good file names).
+    static func makeBrokenFolder() throws -> (URL, [String], [String]) {
+        let folder = try TestSupport.temporaryDirectory()
+        func write(_ name: String, _ data: Data) throws {
+            try data.write(to: folder.appendingPathComponent(name))
+        }
+        try write("good-liaison.txt", Data("Title: LS on IMSI\nResponse to: SP-170146\nSee TS 23.003.\n".utf8))
+        try write("good-notes.md", Data("# Notes\n\nRFC 9110 applies.\n".utf8))
+        try write("empty.txt", Data())
+        try write("junk.bin", Data((0..<1024).map { UInt8(truncatingIfNeeded: $0 &* 7919) }))
+        // A DOCX cut short: the zip signature, then garbage.
+        try write("truncated.docx", Data([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x08, 0x00] + Array(repeating: 0x41, count: 40)))
+        try write("malformed.xml", Data("<?xml version=\"1.0\"?>\n<rfc><front><title>x</front></rfc>\n".utf8))
+        try write("oversized.txt", Data(repeating: 0x41, count: 4096))
+        try write("junk.pdf", Data("%PDF-1.4\nthis is not a PDF body\n".utf8))
+        return (folder, ["empty.txt", "junk.bin", "truncated.docx", "malformed.xml", "oversized.txt", "junk.pdf"],
+                ["good-liaison.txt", "good-notes.md"])
+    }
+
+    func testBrokenFilesAreQuarantinedAndGoodOnesWritten() async throws {
+        let (folder, broken, good) = try Self.makeBrokenFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var limits = IngestLimits()
+        limits.maxFileBytes = 2048
+        let (files, inputDiagnostics) = InputWalker.files(in: [folder.path])
+        XCTAssertEqual(inputDiagnostics, [])
+        XCTAssertEqual(files.count, broken.count + good.count)
+        let batch = Batch(processor: DocumentProcessor(ingestor: Ingestor(limits: limits)), jobs: 3)
+        let result = await batch.run(files: files)
+        XCTAssertEqual(result.exitStatus, 1)
+        XCTAssertEqual(Set(result.quarantined.compactMap { $0.path.map { ($0 as NSString).lastPathComponent } }),
+                       Set(broken))
+        for diagnostic in result.quarantined {
+            XCTAssertEqual(diagnostic.severity, .error)
+            XCTAssertFalse(diagnostic.summary.isEmpty)
+            XCTAssertTrue(diagnostic.formatted.hasPrefix("\(diagnostic.path!):"), diagnostic.formatted)
+            XCTAssertTrue(diagnostic.formatted.contains("[ingest."), diagnostic.formatted)
+        }
+        XCTAssertEqual(result.records.map { ($0.source.path as NSString).lastPathComponent }.sorted(), good)
+        let byName = Dictionary(uniqueKeysWithValues: result.quarantined.map {
+            (($0.path! as NSString).lastPathComponent, $0.id)
+        })
+        XCTAssertEqual(byName["empty.txt"], "ingest.empty")
+        XCTAssertEqual(byName["junk.bin"], "ingest.binary")
+        XCTAssertEqual(byName["oversized.txt"], "ingest.too-large")
+
+        let out = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        try RunWriter(directory: out).write(result, graph: Linker().link(result.records))
+        let written = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("documents").path)
+        XCTAssertEqual(written.sorted(), ["good-liaison.json", "good-notes.json"])
+        let report = try JSONDecoder().decode(DiagnosticsReport.self,
+                                              from: Data(contentsOf: out.appendingPathComponent("diagnostics.json")))
+        XCTAssertEqual(report.quarantined.count, broken.count)
+    }
+
+    func testMissingInputIsADiagnostic() {
+        let (files, diagnostics) = InputWalker.files(in: ["/nonexistent/lstrace"])
+        XCTAssertEqual(files, [])
+        XCTAssertEqual(diagnostics.map(\.id), ["input.missing"])
+    }
+
+    func testIgnoreFileAndHiddenEntriesAreSkipped() throws {
+        let folder = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("expected"), withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: folder.appendingPathComponent("expected/a.json"))
+        try Data("x".utf8).write(to: folder.appendingPathComponent(".hidden.txt"))
+        try Data("x".utf8).write(to: folder.appendingPathComponent("doc.txt"))
+        try Data("x".utf8).write(to: folder.appendingPathComponent("notes.json"))
+        try Data("expected/\n*.json\n".utf8).write(to: folder.appendingPathComponent(".lstraceignore"))
+        let (files, _) = InputWalker.files(in: [folder.path])
+        XCTAssertEqual(files.map { ($0 as NSString).lastPathComponent }, ["doc.txt"])
+    }
+
+    func testRecordNamesAreUniqueAndStable() {
+        XCTAssertEqual(RunWriter.recordNames(["a/x.doc", "b/y.pdf"]), ["x", "y"])
+        XCTAssertEqual(RunWriter.recordNames(["a/x.doc", "a/x.pdf"]), ["x.doc", "x.pdf"])
+        XCTAssertEqual(RunWriter.recordNames(["a/x.doc", "b/x.doc"]), ["a__x.doc", "b__x.doc"])
+        XCTAssertEqual(RunWriter.recordNames(["m.eml", "m.eml!att.docx"]), ["m", "att"])
+    }
+}
