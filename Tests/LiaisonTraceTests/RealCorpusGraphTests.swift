@@ -1,0 +1,82 @@
+import XCTest
+@testable import LiaisonTrace
+
+/// The whole real corpus as one batch: the reply chains across bodies and years must come out connected through
+/// their aliases, and the documents they answer that are missing must be reported as not in corpus.
+final class RealCorpusGraphTests: XCTestCase {
+    static func runRealCorpus() async throws -> (Batch.Result, TraceGraph) {
+        let corpus = try TestSupport.requireRealCorpus()
+        let rules = try ReferenceRuleTests.defaultRules()
+        let processor = DocumentProcessor(extraction: try Extraction(rules: rules))
+        let (files, _) = InputWalker.files(in: [corpus.appendingPathComponent("liaisons").path,
+                                                corpus.appendingPathComponent("deliverables").path])
+        let result = await Batch(processor: processor, jobs: 2).run(files: files)
+        return (result, Linker().link(result.records))
+    }
+
+    func testReplyChainsConnectThroughAliases() async throws {
+        let (result, graph) = try await Self.runRealCorpus()
+        XCTAssertEqual(result.quarantined.map(\.formatted), [])
+
+        func node(_ id: String, file: StaticString = #filePath, line: UInt = #line) -> String? {
+            let resolved = graph.resolve(id)
+            XCTAssertNotNil(resolved, "no node for \(id)", file: file, line: line)
+            return resolved
+        }
+        func respondsTo(_ source: String, _ target: String, file: StaticString = #filePath, line: UInt = #line) {
+            guard let from = node(source, file: file, line: line), let to = node(target, file: file, line: line) else { return }
+            XCTAssertTrue(graph.edges.contains { $0.source == from && $0.relation == "responds-to" && $0.target == to },
+                          "\(source) (\(from)) does not respond to \(target) (\(to))", file: file, line: line)
+        }
+        // SG11 LS 10, registered by 3GPP as SP-170146, answered by the 3GPP draft reply (whose own tdoc number
+        // is still a placeholder).
+        XCTAssertEqual(graph.resolve("SP-170146"), graph.resolve("SG11-LS10"))
+        let draftReply = result.records.first { $0.source.path.hasSuffix("3gpp-sa-draft-reply-ls-sg11-device-theft.doc") }
+        let draftNode = draftReply.map { graph.resolve(Linker.primaryID($0)) ?? "" } ?? ""
+        XCTAssertTrue(graph.edges.contains { $0.source == draftNode && $0.relation == "responds-to"
+            && $0.target == graph.resolve("SG11-LS10") }, "draft reply does not answer SG11-LS10")
+        // JCA-IMT2020-LS1 (SP-170768) -> SP-170780 -> SP-190531.
+        XCTAssertEqual(graph.resolve("SP-170768"), graph.resolve("JCA-IMT2020-LS1"))
+        respondsTo("SP-170780", "JCA-IMT2020-LS1")
+        respondsTo("SP-190531", "SP-190276")
+        XCTAssertTrue(connected(graph, "SP-190531", "SP-170780"), "SP-190531 is not linked to SP-170780")
+        // SG2-LS27 (SP-170763 / CP-172071) -> CP-172153.
+        XCTAssertEqual(graph.resolve("CP-172071"), graph.resolve("SG2-LS27"))
+        XCTAssertEqual(graph.resolve("SP-170763"), graph.resolve("SG2-LS27"))
+        respondsTo("CP-172153", "SG2-LS27")
+        // S2-132855 -> R2-133034 (missing) -> S2-133645.
+        respondsTo("S2-133645", "R2-133034")
+        XCTAssertEqual(graph.nodes[graph.resolve("R2-133034") ?? ""]?.inCorpus, false)
+        XCTAssertTrue(connected(graph, "S2-133645", "S2-132855"), "S2-133645 is not linked back to S2-132855")
+
+        let findings = TraceChecker(asOf: "2026-11-26").check(graph, runDiagnostics: result.diagnostics)
+        let missing = Set(findings.filter { $0.id == "reference.not-in-corpus" }.map(\.subject))
+        XCTAssertTrue(missing.contains(graph.resolve("R2-133034") ?? "R2-133034"))
+        XCTAssertTrue(missing.contains(graph.resolve("SP-190276") ?? "SP-190276"))
+
+        let schemaURL = TestSupport.packageRoot.appendingPathComponent("Tests/Schemas/json-graph-format-v2.schema.json")
+        let schema = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: schemaURL))
+        let document = try JSONDecoder().decode(JSONValue.self, from: JSONGraphEmitter.data(graph))
+        XCTAssertEqual(JSONSchemaValidator(root: schema).validate(document), [])
+    }
+
+    /// Whether two designations are joined by a path of document-to-document edges (either direction).
+    private func connected(_ graph: TraceGraph, _ a: String, _ b: String) -> Bool {
+        guard let start = graph.resolve(a), let goal = graph.resolve(b) else { return false }
+        let relations: Set<String> = ["responds-to", "references", "alias-of", "revises", "builds-on", "attached-to",
+                                      "obsoletes", "updates"]
+        var seen: Set<String> = [start]
+        var frontier = [start]
+        while let current = frontier.popLast() {
+            if current == goal { return true }
+            for edge in graph.edges where relations.contains(edge.relation) {
+                for (from, to) in [(edge.source, edge.target), (edge.target, edge.source)]
+                where from == current && !seen.contains(to) {
+                    seen.insert(to)
+                    frontier.append(to)
+                }
+            }
+        }
+        return false
+    }
+}
