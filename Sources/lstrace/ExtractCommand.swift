@@ -21,8 +21,8 @@ struct ExtractCommand: AsyncParsableCommand {
         var failed = false
         for file in files {
             switch processor.process(path: file) {
-            case .processed(let records):
-                for record in records {
+            case .processed(let processed):
+                for record in processed.map(\.record) {
                     switch format {
                     case .json: print(try JSONOutput.line(record))
                     case .text: print(RecordSummary.text(of: record))

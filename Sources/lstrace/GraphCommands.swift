@@ -137,3 +137,37 @@ struct ExplainCommand: AsyncParsableCommand {
         for line in lines { print(line) }
     }
 }
+
+struct SearchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search", abstract: "Full-text search over the embedded index of a previous run.")
+
+    @Argument(help: "Words, designations (SG11-LS159, TS 23.501) or an FTS5 expression.")
+    var query: [String]
+
+    @OptionGroup var runOutput: RunOutputOptions
+
+    @Option(name: .long, help: "Most hits shown.")
+    var limit: Int = 20
+
+    func run() async throws {
+        let path = (runOutput.input as NSString).appendingPathComponent("index.sqlite")
+        guard FileManager.default.fileExists(atPath: path) else {
+            Terminal.printError("\(path):1:1: error: no index here; run `lstrace run --out \(runOutput.input)` first [search.missing]")
+            throw ExitCode(2)
+        }
+        let hits: [SearchStore.Hit]
+        do {
+            hits = try SearchStore(path: path).search(query.joined(separator: " "), limit: limit)
+        } catch {
+            Terminal.printError("\(path):1:1: error: search failed: \(error) [search.query]")
+            throw ExitCode(2)
+        }
+        for hit in hits {
+            print("\(hit.id)  [\(hit.kind)] \(hit.title ?? "")")
+            print("    \(hit.path)")
+            print("    \(hit.snippet.replacingOccurrences(of: "\n", with: " "))")
+        }
+        if hits.isEmpty { Terminal.printError("no match for \(query.joined(separator: " "))") }
+    }
+}

@@ -7,7 +7,8 @@ struct LSTrace: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lstrace",
         abstract: "Reads liaison statements and deliverables and builds a traceability graph.",
-        subcommands: [RunCommand.self, ExtractCommand.self, GraphCommand.self, CheckCommand.self, ExplainCommand.self,
+        subcommands: [RunCommand.self, ExtractCommand.self, GraphCommand.self, SearchCommand.self, CheckCommand.self,
+                      ExplainCommand.self,
                       DumpCommand.self, DumpPipelineCommand.self]
     )
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Writes the outputs of a run into the output folder: `documents/<name>.json`, `diagnostics.json`.
+/// Writes the outputs of a run into the output folder: `documents/<name>.json`, `diagnostics.json`, and with the
+/// graph `graph.json`, `graph.dot`, `search.ndjson` and `index.sqlite`.
 public struct RunWriter: Sendable {
     /// The output folder.
     public var directory: URL
@@ -26,6 +27,10 @@ public struct RunWriter: Sendable {
         if let graph {
             try JSONGraphEmitter.data(graph).write(to: directory.appendingPathComponent("graph.json"))
             try Data(DOTEmitter().dot(graph).utf8).write(to: directory.appendingPathComponent("graph.dot"))
+            let documents = zip(result.records, result.texts).map { SearchDocument(record: $0, text: $1) }
+            try Data(SearchFeed.ndjson(documents).utf8).write(to: directory.appendingPathComponent("search.ndjson"))
+            try SearchStore(path: directory.appendingPathComponent("index.sqlite").path).write(documents: documents,
+                                                                                                graph: graph)
         }
     }
 

@@ -17,6 +17,8 @@ public struct Batch: Sendable {
     public struct Result: Sendable {
         /// Records of every processed document (and attachment), in path order.
         public var records: [DocumentRecord]
+        /// The normalized text of each record, in the same order (for the search indexes).
+        public var texts: [String] = []
         /// Files that could not be read, with the reason.
         public var quarantined: [Diagnostic]
         /// Every diagnostic of the run: input problems, quarantined files, per-document diagnostics.
@@ -48,13 +50,15 @@ public struct Batch: Sendable {
             }
         }
         var records: [DocumentRecord] = []
+        var texts: [String] = []
         var quarantined: [Diagnostic] = []
         var diagnostics: [Diagnostic] = []
         for outcome in outcomes {
             switch outcome {
-            case .processed(let documentRecords):
-                records += documentRecords
-                diagnostics += documentRecords.flatMap(\.diagnostics)
+            case .processed(let processed):
+                records += processed.map(\.record)
+                texts += processed.map(\.text)
+                diagnostics += processed.flatMap(\.record.diagnostics)
             case .failed(let diagnostic):
                 quarantined.append(diagnostic)
                 diagnostics.append(diagnostic)
@@ -62,6 +66,6 @@ public struct Batch: Sendable {
                 break
             }
         }
-        return Result(records: records, quarantined: quarantined, diagnostics: diagnostics)
+        return Result(records: records, texts: texts, quarantined: quarantined, diagnostics: diagnostics)
     }
 }

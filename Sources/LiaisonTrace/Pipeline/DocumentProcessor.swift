@@ -14,10 +14,16 @@ public struct DocumentProcessor: Sendable {
         self.extraction = extraction
     }
 
+    /// A processed document: its record and its normalized text (for the search indexes).
+    public struct Processed: Sendable {
+        public var record: DocumentRecord
+        public var text: String
+    }
+
     /// The outcome for one input file.
     public enum Outcome: Sendable {
         /// The document and its ingested attachments, parent first.
-        case processed([DocumentRecord])
+        case processed([Processed])
         /// The file could not be read at all.
         case failed(Diagnostic)
     }
@@ -33,13 +39,13 @@ public struct DocumentProcessor: Sendable {
     }
 
     /// Processes an already ingested document (and its children).
-    public func records(for ingested: IngestedDocument, parent: String?) -> [DocumentRecord] {
+    public func records(for ingested: IngestedDocument, parent: String?) -> [Processed] {
         let analyzed = AnalyzedDocument(ingested)
         var diagnostics = ingested.diagnostics
         var record = extraction.run(analyzed, diagnostics: &diagnostics)
         record.attachedTo = parent
         record.diagnostics = diagnostics.map { $0.at(path: ingested.source.path) }
-        var all = [record]
+        var all = [Processed(record: record, text: analyzed.normalized.text)]
         for child in ingested.children {
             all += records(for: child, parent: ingested.source.path)
         }

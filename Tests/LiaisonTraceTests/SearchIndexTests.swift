@@ -1,0 +1,38 @@
+import XCTest
+@testable import LiaisonTrace
+
+final class SearchIndexTests: XCTestCase {
+    func documents() -> [SearchDocument] {
+        let records = GraphTests.sampleRecords()
+        let texts = ["ITU-T SG2 asks about the evolution of the IMSI format and Recommendation E.212.",
+                     "3GPP CT replies on IMSI; TS 23.003 specifies the IMSI.",
+                     "Registration of CP-172071."]
+        return zip(records, texts).map { SearchDocument(record: $0, text: $1) }
+    }
+
+    func testFeedIsActionLineThenDocumentLine() throws {
+        let lines = try SearchFeed.ndjson(documents()).split(separator: "\n")
+        XCTAssertEqual(lines.count, 6)
+        let action = try JSONDecoder().decode(JSONValue.self, from: Data(lines[0].utf8))
+        XCTAssertEqual(action["index"]?["_id"]?.string, "in/sg2-ls27.pdf")
+        let document = try JSONDecoder().decode(JSONValue.self, from: Data(lines[1].utf8))
+        XCTAssertEqual(document["id"]?.string, "SG2-LS27")
+        XCTAssertEqual(document["title"]?.string, "LS on Evolution of IMSI format")
+    }
+
+    func testStoreFindsDesignationsAndWords() throws {
+        let folder = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = SearchStore(path: folder.appendingPathComponent("index.sqlite").path)
+        try store.write(documents: documents(), graph: Linker().link(GraphTests.sampleRecords()))
+        XCTAssertEqual(try store.search("TS 23.003").map(\.id), ["CP-172153"])
+        XCTAssertEqual(try store.search("CP-172071").map(\.id).first, "CP-172071")
+        XCTAssertEqual(Set(try store.search("IMSI").map(\.id)), ["SG2-LS27", "CP-172153"])
+        // The title weighs more than the body.
+        XCTAssertEqual(try store.search("evolution").map(\.id).first, "SG2-LS27")
+        XCTAssertTrue(try store.search("IMSI").first?.snippet.contains("[IMSI]") ?? false)
+        XCTAssertEqual(try store.search("nothing-like-this").count, 0)
+        XCTAssertEqual(SearchStore.ftsQuery("SG11-LS159 reply"), "\"SG11-LS159\" \"reply\"")
+        XCTAssertEqual(SearchStore.ftsQuery("IMSI OR E.212"), "IMSI OR E.212")
+    }
+}
