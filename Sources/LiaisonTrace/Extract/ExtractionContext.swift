@@ -53,6 +53,11 @@ public final class ExtractionContext: @unchecked Sendable {
         nsText.substring(with: range)
     }
 
+    /// The surface form of a UTF-16 range of the normalized text: the ingested text it came from, unnormalized.
+    public func surface(_ range: NSRange) -> String {
+        document.ingested.text(of: provenance(range, rule: "").range)
+    }
+
     /// Provenance (line, column, ingested-text byte range) of a UTF-16 range of the normalized text.
     public func provenance(_ range: NSRange, rule: String) -> Provenance {
         let start = Int(utf16ToUTF8[min(range.location, utf16ToUTF8.count - 1)])

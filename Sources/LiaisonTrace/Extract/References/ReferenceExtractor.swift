@@ -37,9 +37,10 @@ public struct ReferenceExtractor: Extractor {
                     explanation: "Found by rule \(mention.rule.id); a number still to be allocated."))
                 continue
             }
+            let provenance = context.provenance(mention.range, rule: mention.rule.id)
             record.references.append(Reference(
-                id: mention.id, kind: mention.rule.kind, text: context.string(mention.range),
-                at: context.provenance(mention.range, rule: mention.rule.id),
+                id: mention.id, kind: mention.rule.kind, text: context.document.ingested.text(of: provenance.range),
+                at: provenance,
                 qualifiers: mention.qualifiers.isEmpty ? nil : mention.qualifiers))
         }
     }
