@@ -53,6 +53,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Stage throughput beside baselines; run on a release build (see README).
+        .executableTarget(
+            name: "lstrace-bench",
+            dependencies: ["LiaisonTrace"]
+        ),
         .testTarget(
             name: "LiaisonTraceTests",
             dependencies: ["LiaisonTrace"]

@@ -1,0 +1,73 @@
+// lstrace-bench: throughput of each pipeline stage over a set of documents, beside two baselines measured in
+// the same run (reading and UTF-8-decoding the files; one plain NSRegularExpression scan of the text).
+// Run it on a release build:  swift run -c release lstrace-bench ../shared/corpus-real [--repeat N]
+import Foundation
+import LiaisonTrace
+
+@MainActor
+func main() async throws {
+    var arguments = Array(CommandLine.arguments.dropFirst())
+    var repeats = 5
+    if let index = arguments.firstIndex(of: "--repeat"), index + 1 < arguments.count {
+        repeats = Int(arguments[index + 1]) ?? 5
+        arguments.removeSubrange(index...(index + 1))
+    }
+    let paths = arguments.isEmpty ? ["Corpus"] : arguments
+    let (files, _) = InputWalker.files(in: paths)
+    let configuration = try PipelineConfiguration.load(path: "Pipelines/default.yaml")
+    let extraction = try Extraction(rules: RuleLibrary.load(configuration))
+    let ingestor = Ingestor(limits: configuration.limits, converters: configuration.converters)
+
+    var ingested: [IngestedDocument] = []
+    for file in files {
+        if let document = try? ingestor.ingest(path: file) { ingested.append(document) }
+    }
+    let textBytes = ingested.reduce(0) { $0 + $1.text.utf8.count }
+    print("\(ingested.count) documents of \(files.count) files, \(textBytes) bytes of ingested text; best of \(repeats)")
+
+    func measure(_ name: String, bytes: Int, _ body: () throws -> Void) rethrows {
+        var best = Double.infinity
+        for _ in 0..<repeats {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        let rate = Double(bytes) / best / 1_000_000
+        let padded = name.padding(toLength: 46, withPad: " ", startingAt: 0)
+        print(padded + String(format: "%9.2f ms %9.1f MB/s", best * 1000, rate))
+    }
+
+    let textFiles = files.filter { !$0.hasSuffix(".doc") && !$0.hasSuffix(".pdf") }
+    let textFileBytes = textFiles.reduce(0) { $0 + ((try? Data(contentsOf: URL(fileURLWithPath: $1)).count) ?? 0) }
+    measure("baseline: read + UTF-8 decode (text files)", bytes: textFileBytes) {
+        for file in textFiles {
+            let data = (try? Data(contentsOf: URL(fileURLWithPath: file))) ?? Data()
+            _ = String(decoding: data, as: UTF8.self).utf8.count
+        }
+    }
+    let baselinePattern = try NSRegularExpression(pattern: "\\bRFC\\s?\\d{1,5}\\b")
+    measure("baseline: one NSRegularExpression scan", bytes: textBytes) {
+        for document in ingested {
+            _ = baselinePattern.numberOfMatches(in: document.text, range: NSRange(location: 0, length: document.text.utf16.count))
+        }
+    }
+    try measure("ingest (no converters: .doc/.pdf skipped)", bytes: textFileBytes) {
+        for file in textFiles { _ = try? ingestor.ingest(path: file) }
+    }
+    var analyzed: [AnalyzedDocument] = []
+    measure("normalize", bytes: textBytes) {
+        analyzed = ingested.map(AnalyzedDocument.init)
+    }
+    var records: [DocumentRecord] = []
+    measure("extract (all extractors)", bytes: textBytes) {
+        records = analyzed.map { document in
+            var diagnostics: [Diagnostic] = []
+            return extraction.run(document, diagnostics: &diagnostics)
+        }
+    }
+    measure("link", bytes: textBytes) {
+        _ = Linker().link(records)
+    }
+}
+
+try await main()
