@@ -137,7 +137,6 @@ private struct Context {
     var children: [IngestedDocument] = []
     var diagnostics: [Diagnostic] = []
     private var usedNames: Set<String> = []
-    private var partNumber = 0
 
     init(input: ReaderInput) {
         self.input = input
@@ -145,7 +144,6 @@ private struct Context {
 
     /// Visits a MIME entity: multiparts recursively, text parts into the body, the rest as attachments.
     mutating func walk(_ entity: MailParser.Entity, depth: Int, defaultType: MailParser.ContentType?) {
-        partNumber += 1
         let type = entity.contentType ?? defaultType ?? MailParser.ContentType.plainText
         if type.type == "multipart" {
             guard depth < input.limits.maxNestingDepth else {
@@ -187,7 +185,7 @@ private struct Context {
     private mutating func attach(_ entity: MailParser.Entity, type: MailParser.ContentType) {
         let data = MailParser.decodeTransfer(entity, diagnostics: &diagnostics)
         let given = entity.fileName.map(MailParser.baseName) ?? ""
-        let name = given.isEmpty ? MailParser.generatedName(number: partNumber, type: type) : given
+        let name = given.isEmpty ? MailParser.generatedName(number: attachments.count + 1, type: type) : given
         var ingested = false
         let limits = input.limits
         if MailParser.isDocument(name: name, mediaType: type.mediaType) {
