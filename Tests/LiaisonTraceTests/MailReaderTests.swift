@@ -70,7 +70,8 @@ final class MailReaderTests: XCTestCase {
         XCTAssertEqual(document.fields.map(\.name), ["From", "To", "Date", "Subject", "Message-ID", "X-Note"])
         let subject = try XCTUnwrap(document.blocks.first { $0.name == "Subject" })
         XCTAssertEqual(subject.kind, .field)
-        XCTAssertEqual(document.text(of: subject.range), "Subject: fyi: SP-190531 response – roadmap “non-RAN” for SA#84")
+        XCTAssertEqual(document.text(of: subject.range),
+                       "Subject: fyi: SP-190531 response – roadmap “non-RAN” for SA#84")
         XCTAssertTrue(document.text.hasPrefix("From: André Dupont <andre@example.org>\nTo: "))
         XCTAssertTrue(document.text.contains("X-Note: “quoted” and café\n\nBody.\n"), document.text)
         XCTAssertEqual(blockTexts(document, .paragraph), ["Body."])

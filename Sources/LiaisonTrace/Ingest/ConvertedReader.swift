@@ -146,39 +146,62 @@ public struct ConvertedReader: DocumentReader {
         return layout
     }
 
-    /// The UTF-8 byte range of `line` without its leading and trailing blanks, nil for a blank line.
+    /// The UTF-8 byte range of `line` without white space at either end (no-break spaces included), nil for a
+    /// blank line.
     static func contentRange(of line: String) -> Range<Int>? {
-        let bytes = Array(line.utf8)
-        guard let first = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }),
-              let last = bytes.lastIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return nil }
-        return first..<(last + 1)
+        let scalars = scalarOffsets(line)
+        let range = trimmed(scalars, 0..<scalars.count)
+        return range.isEmpty ? nil : scalars[range.lowerBound].offset..<scalars[range.upperBound - 1].end
     }
 
     /// For an antiword table line (`|cell|cell|`), the byte range of each cell's text without its padding
     /// (empty ranges for empty cells); nil for other lines.
     static func tableCells(_ line: String) -> [Range<Int>]? {
-        let bytes = Array(line.utf8)
-        guard let first = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }), bytes[first] == 0x7C,
-              bytes.last == 0x7C, bytes.count - first >= 2 else { return nil }
+        let scalars = scalarOffsets(line)
+        let content = trimmed(scalars, 0..<scalars.count)
+        guard content.count >= 2, scalars[content.lowerBound].scalar == "|",
+              scalars[content.upperBound - 1].scalar == "|" else { return nil }
         var cells: [Range<Int>] = []
-        var cellStart = first + 1
-        for index in (first + 1)..<bytes.count where bytes[index] == 0x7C {
-            var low = cellStart
-            var high = index
-            while low < high, bytes[low] == 0x20 || bytes[low] == 0x09 { low += 1 }
-            while high > low, bytes[high - 1] == 0x20 || bytes[high - 1] == 0x09 { high -= 1 }
-            cells.append(low..<high)
+        var cellStart = content.lowerBound + 1
+        for index in (content.lowerBound + 1)..<content.upperBound where scalars[index].scalar == "|" {
+            let cell = trimmed(scalars, cellStart..<index)
+            let offset = scalars[cellStart].offset
+            cells.append(cell.isEmpty ? offset..<offset
+                            : scalars[cell.lowerBound].offset..<scalars[cell.upperBound - 1].end)
             cellStart = index + 1
         }
         return cells
+    }
+
+    /// Each scalar of `line` with its UTF-8 byte offsets.
+    private static func scalarOffsets(_ line: String) -> [(scalar: Unicode.Scalar, offset: Int, end: Int)] {
+        var result: [(scalar: Unicode.Scalar, offset: Int, end: Int)] = []
+        var offset = 0
+        for scalar in line.unicodeScalars {
+            let end = offset + UTF8.width(scalar)
+            result.append((scalar, offset, end))
+            offset = end
+        }
+        return result
+    }
+
+    /// `range` (of scalar indexes) without white space at either end.
+    private static func trimmed(_ scalars: [(scalar: Unicode.Scalar, offset: Int, end: Int)],
+                                _ range: Range<Int>) -> Range<Int> {
+        var low = range.lowerBound
+        var high = range.upperBound
+        while low < high, scalars[low].scalar.properties.isWhitespace { low += 1 }
+        while high > low, scalars[high - 1].scalar.properties.isWhitespace { high -= 1 }
+        return low..<high
     }
 
     /// A line that starts with a bullet (•, –, -, *, ·, ▪, o...) followed by a space or tab.
     static func isListItem(_ line: String) -> Bool {
         let trimmed = line.drop { $0 == " " || $0 == "\t" }
         guard let first = trimmed.first, let second = trimmed.dropFirst().first else { return false }
-        let bullets: Set<Character> = ["\u{2022}", "\u{2013}", "-", "*", "\u{00B7}", "\u{25AA}", "\u{25E6}", "\u{F0B7}",
-                                       "\u{F0A7}", "\u{25CF}", "\u{25CB}", "\u{25A0}", "\u{25A1}", "\u{27A2}", "\u{00D8}"]
+        let bullets: Set<Character> = ["\u{2022}", "\u{2013}", "-", "*", "\u{00B7}", "\u{25AA}", "\u{25E6}",
+                                       "\u{F0B7}", "\u{F0A7}", "\u{25CF}", "\u{25CB}", "\u{25A0}", "\u{25A1}",
+                                       "\u{27A2}", "\u{00D8}"]
         if second == "\t" { return bullets.contains(first) || first == "o" }
         return second == " " && bullets.contains(first)
     }
@@ -420,7 +443,7 @@ public struct ConvertedReader: DocumentReader {
         return key
     }
 
-    /// "2", "- 2 -", "-2-", "– 2 –", "Page 2", "Page 2 of 4", "2/4", "[2]".
+    /// "2", "- 2 -", "-2-", "– 2 –", "Page 2", "Page 2 of 4", "2/4", "[2]" (a bare number has at most 3 digits).
     static func isPageNumber(_ line: String) -> Bool {
         var text = collapsed(line).lowercased()
         guard !text.isEmpty, text.count <= 20 else { return false }
@@ -429,12 +452,14 @@ public struct ConvertedReader: DocumentReader {
             text = String(text.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
             break
         }
-        if text.hasPrefix("page ") { text = String(text.dropFirst(5)) }
+        let paged = text.hasPrefix("page ")
+        if paged { text = String(text.dropFirst(5)) }
         let parts = text.components(separatedBy: " of ").flatMap { $0.components(separatedBy: "/") }
         guard parts.count <= 2 else { return false }
         return parts.allSatisfy { part in
             let part = part.trimmingCharacters(in: .whitespaces)
-            return !part.isEmpty && part.count <= 4 && part.allSatisfy { $0.isASCII && $0.isNumber }
+            return !part.isEmpty && part.count <= (parts.count == 1 && !paged ? 3 : 4)
+                && part.allSatisfy { $0.isASCII && $0.isNumber }
         }
     }
 }

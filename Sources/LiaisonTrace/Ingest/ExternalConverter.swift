@@ -55,14 +55,16 @@ struct ExternalConverter: Sendable {
         }
         let folder = temporaryDirectory.appendingPathComponent("lstrace-convert-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("input" + (input.pathExtension.isEmpty ? "" : "." + input.pathExtension))
+        let suffix = input.pathExtension.isEmpty ? "" : "." + input.pathExtension
+        let file = folder.appendingPathComponent("input" + suffix)
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
             try input.data.write(to: file)
         } catch {
             throw IngestError("ingest.converter.temporary-file",
-                              "temporary copy for \(converter.command) cannot be written: \(error.localizedDescription)",
+                              "temporary copy for \(converter.command) cannot be written: "
+                                  + error.localizedDescription,
                               explanation: "Check that \(temporaryDirectory.path) exists and is writable.")
         }
         return try execute(executable, arguments: substitute(file.path))
@@ -168,7 +170,7 @@ struct ExternalConverter: Sendable {
                 if entry.fd == stdoutFD {
                     stdout.append(contentsOf: buffer[0..<count])
                 } else if stderr.count < Self.maxStderrBytes {
-                    stderr.append(contentsOf: buffer[0..<count])
+                    stderr.append(contentsOf: buffer[0..<min(count, Self.maxStderrBytes - stderr.count)])
                 }
             }
             open.removeAll { closed.contains($0) }

@@ -416,7 +416,8 @@ enum MailParser {
         return output
     }
 
-    private static func parseEncodedWord(_ text: Substring) -> (charset: String, bytes: [UInt8], end: Substring.Index)? {
+    private static func parseEncodedWord(_ text: Substring)
+        -> (charset: String, bytes: [UInt8], end: Substring.Index)? {
         guard text.hasPrefix("=?") else { return nil }
         let afterStart = text.index(text.startIndex, offsetBy: 2)
         guard let charsetEnd = text[afterStart...].firstIndex(of: "?") else { return nil }

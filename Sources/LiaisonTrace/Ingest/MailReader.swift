@@ -156,7 +156,7 @@ private struct Context {
                 diagnostics.append(Diagnostic(
                     id: "ingest.email.missing-boundary", severity: .warning,
                     summary: "\(type.mediaType) part has no boundary parameter; its body was read as text"))
-                texts.append(MailParser.text(of: entity, type: MailParser.ContentType.plainText, diagnostics: &diagnostics))
+                texts.append(MailParser.text(of: entity, type: .plainText, diagnostics: &diagnostics))
                 return
             }
             let parts = MailParser.splitMultipart(entity.body, boundary: boundary).map { MailParser.entity($0).entity }

@@ -161,7 +161,8 @@ private struct CompoundFile {
             guard let nameLength = directoryReader.uint16(base + 64), let type = directoryReader.uint8(base + 66),
                   let start = directoryReader.uint32(base + 116), let size = directoryReader.uint32(base + 120)
             else { break }
-            let units = (0..<max(0, min(32, Int(nameLength) / 2 - 1))).compactMap { directoryReader.uint16(base + 2 * $0) }
+            let nameUnits = max(0, min(32, Int(nameLength) / 2 - 1))
+            let units = (0..<nameUnits).compactMap { directoryReader.uint16(base + 2 * $0) }
             entries.append((String(decoding: units, as: UTF16.self), start, Int(size), type))
         }
         self.entries = entries
@@ -193,7 +194,8 @@ private struct CompoundFile {
             while sector < Self.endOfChain, data.count < entry.size, hops <= miniFAT.count {
                 let base = Int(sector) * miniSectorSize
                 guard base + miniSectorSize <= miniStream.count, Int(sector) < miniFAT.count else { return nil }
-                data.append(miniStream[(miniStream.startIndex + base)..<(miniStream.startIndex + base + miniSectorSize)])
+                let start = miniStream.startIndex + base
+                data.append(miniStream[start..<(start + miniSectorSize)])
                 sector = miniFAT[Int(sector)]
                 hops += 1
             }
