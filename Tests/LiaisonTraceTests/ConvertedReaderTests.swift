@@ -358,6 +358,26 @@ final class ConvertedReaderTests: XCTestCase {
         XCTAssertNil(WordRevisionMarks.scan(Data("not a compound file".utf8)))
     }
 
+    func testRevisionScanSurvivesDamagedFiles() throws {
+        let corpus = try TestSupport.requireRealCorpus()
+        let bytes = [UInt8](try Data(contentsOf: corpus.appendingPathComponent(
+            "liaisons/3gpp-sa-sp-190531-reply-ls-imt2020-roadmap.doc")))
+        for end in stride(from: 0, to: bytes.count, by: 997) {
+            _ = WordRevisionMarks.scan(Data(bytes[..<end]))
+        }
+        // Deterministic damage: a linear congruential sequence picks the bytes to overwrite.
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(truncatingIfNeeded: state >> 33)
+        }
+        for _ in 0..<200 {
+            var damaged = bytes
+            for _ in 0..<20 { damaged[next() % damaged.count] = UInt8(truncatingIfNeeded: next()) }
+            _ = WordRevisionMarks.scan(Data(damaged))
+        }
+    }
+
     func testRealConversionsRunInParallel() throws {
         let corpus = try TestSupport.requireRealCorpus()
         let files = try realFiles(corpus, extensions: ["doc", "pdf"])

@@ -402,6 +402,40 @@ final class MailReaderTests: XCTestCase {
         ])
     }
 
+    func testTruncatedAndDamagedMessagesNeverCrash() throws {
+        let message = mixedMessage(attachments: """
+            --outer
+            Content-Type: message/rfc822
+
+            From: a@example.org
+            Subject: =?utf-8?B?4oCT?= inner
+            Content-Type: multipart/mixed; boundary="outer"
+
+            --outer
+            Content-Type: text/plain; charset=utf-8; format=flowed
+            Content-Transfer-Encoding: quoted-printable
+
+            soft =\nbreak =E2=80=93 end=
+            --outer--
+            --outer
+            Content-Type: text/plain; name*0="a"; name*1*=utf-8''%E2%80%93.txt
+            Content-Transfer-Encoding: base64
+
+            SGVsbG8=
+            """)
+        let bytes = Array(message.utf8)
+        for end in stride(from: 0, through: bytes.count, by: 3) {
+            for damaged in [Array(bytes[..<end]), Array(bytes[..<end]) + [0xFF, 0x3D, 0x0A, 0x20, 0x3D, 0x3F]] {
+                do {
+                    let document = try MailReader().read(ReaderInput(path: "cut.eml", data: Data(damaged)))
+                    try MailReaderTests.checkBlocks(document)
+                } catch let error as IngestError {
+                    XCTAssertFalse(error.id.isEmpty)
+                }
+            }
+        }
+    }
+
     // MARK: - Parser pieces
 
     func testParameterParsing() {

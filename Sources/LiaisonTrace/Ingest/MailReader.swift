@@ -28,6 +28,8 @@ public struct MailReader: DocumentReader {
     public func read(_ input: ReaderInput) throws(IngestError) -> IngestedDocument {
         var bytes = ArraySlice([UInt8](input.data))
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        // Blank lines before the first header field (some tools write them).
+        while let first = bytes.first, first == 0x0A || first == 0x0D { bytes = bytes.dropFirst() }
         var context = Context(input: input)
         if bytes.starts(with: Array("From ".utf8)) {
             let split = MailParser.splitMbox(bytes)
