@@ -140,7 +140,7 @@ struct ExternalConverter: Sendable {
             try? stderrPipe.fileHandleForReading.close()
         }
 
-        let deadline = DispatchTime.now() + limits.converterTimeoutSeconds
+        let deadline = DispatchTime.now() + min(max(limits.converterTimeoutSeconds, 0), 1e6)
         var stdout = Data()
         var stderr = Data()
         var stop = Stop.none
