@@ -30,7 +30,8 @@ public struct ConverterTable: Codable, Sendable, Equatable {
 
     /// antiword and pdftotext with the options LiaisonTrace expects.
     public static let standard = ConverterTable(
-        doc: Converter(command: "antiword", arguments: ["-w", "0", "-m", "UTF-8.txt", "{input}"], package: "antiword"),
+        doc: Converter(command: "antiword", arguments: ["-f", "-w", "0", "-m", "UTF-8.txt", "{input}"],
+                       package: "antiword"),
         pdf: Converter(command: "pdftotext", arguments: ["-layout", "-enc", "UTF-8", "{input}", "-"],
                        package: "poppler-utils"))
 }
