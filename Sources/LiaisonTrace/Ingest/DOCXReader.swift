@@ -185,7 +185,9 @@ public struct DOCXReader: DocumentReader {
         var summary: String
         if error.id.hasSuffix(".malformed") {
             summary = "DOCX part \(part) is not well-formed XML"
-            if let line = error.line { summary += " (line \(line)" + (error.column.map { ", column \($0)" } ?? "") + ")" }
+            if let line = error.line {
+                summary += " (line \(line)" + (error.column.map { ", column \($0)" } ?? "") + ")"
+            }
         } else {
             summary = error.summary + " in \(part)"
         }

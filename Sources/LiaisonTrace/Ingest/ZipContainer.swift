@@ -24,9 +24,10 @@ struct ZipMember: Sendable, Hashable {
 /// Safe reading of a zip container (a DOCX or ODT package, a zip of documents) held in memory.
 ///
 /// The central directory is parsed and bounds-checked here; ZIPFoundation's inflater decompresses the members.
-/// (`Archive(data:accessMode:)` itself is not used for reading: on Linux its in-memory file crashes when an
-/// offset points past the end of the data, its end-of-directory scan reads the whole file byte by byte, and its
-/// inflate loop never ends on a truncated deflate stream.)
+/// (`Archive(data:accessMode:)` itself is not used for reading: on Linux its in-memory file traps when a damaged
+/// offset points past the end of the data, its end-of-directory scan of a truncated file re-reads a buffer for
+/// every byte of the file, and its Linux extraction loop reads past a member's declared compressed size and never
+/// ends when the data runs out mid-stream.)
 ///
 /// Every read counts decompressed bytes against `IngestLimits.maxDecompressedBytes` for the whole container, and
 /// refuses members whose declared or actual compression ratio marks a zip bomb. Diagnostic ids are prefixed with
@@ -45,8 +46,6 @@ struct ZipContainer {
 
     /// Members larger than this are checked against the compression-ratio limit.
     static let ratioThreshold = 1 << 20
-    /// Output chunk size handed to the inflater.
-    private static let chunkSize = 64 << 10
 
     /// Parses the central directory of `data`. Throws when the bytes are not a readable zip.
     init(data: Data, format: DocumentFormat, limits: IngestLimits) throws(IngestError) {
@@ -168,28 +167,31 @@ struct ZipContainer {
 
     private mutating func inflate(_ member: ZipMember, from start: Int) throws(IngestError) -> Data {
         let compressedSize = member.compressedSize
+        let truncated = IngestError("ingest.\(format).truncated-zip",
+                                    "\(Self.label(format)) member \(member.name) has a truncated deflate stream",
+                                    explanation: "The stream ends before its data does; the package is damaged.")
+        // An empty deflate stream still takes two bytes; the size must also fit zlib's 32-bit counters.
+        guard compressedSize > 0 else { throw truncated }
+        guard compressedSize < Int(UInt32.max / 2) else { throw tooLarge(member) }
         let source = data
         var output = Data()
         output.reserveCapacity(min(member.uncompressedSize, limits.maxDecompressedBytes - bytesRead, 64 << 20))
-        let truncated = IngestError("ingest.\(format).truncated-zip",
-                                    "\(Self.label(format)) member \(member.name) has a truncated deflate stream")
         var total = bytesRead
         let checksum: CRC32
         do {
+            // The whole compressed stream is one input chunk: ZIPFoundation's zlib loop on Linux hands inflate a
+            // full buffer whatever the chunk's size, and asks for more until the stream ends. Asking for more than
+            // the member holds means the stream is truncated, and stops here instead of looping forever.
             checksum = try Data.decompress(
-                size: Int64(compressedSize), bufferSize: Self.chunkSize, skipCRC32: false,
+                size: Int64(compressedSize), bufferSize: compressedSize, skipCRC32: false,
                 provider: { position, size in
                     let position = Int(position)
-                    let available = max(0, compressedSize - position)
-                    if available == 0, size > 0 { throw Stop(error: truncated) }
-                    let count = min(size, available)
-                    var chunk = source.subdata(in: start + position..<start + position + count)
-                    #if !canImport(Compression)
-                    // ZIPFoundation's zlib loop on Linux always feeds a whole buffer to inflate: pad the last
-                    // chunk so that inflate never reads past it.
-                    if count < size { chunk.append(Data(count: size - count)) }
-                    #endif
-                    return chunk
+                    guard position < compressedSize else {
+                        if size == 0 { return Data() }
+                        throw Stop(error: truncated)
+                    }
+                    let end = min(compressedSize, position + size)
+                    return source.subdata(in: start + position..<start + end)
                 },
                 consumer: { chunk in
                     total += chunk.count
