@@ -224,12 +224,23 @@ final class DOCXReaderTests: XCTestCase {
     }
 
     func testZipBombWithLyingSizesStopsWhileInflating() throws {
-        let big = String(repeating: F.p("Lorem ipsum dolor sit amet."), count: 40_000)
-        let data = try F.DOCX(body: big).data()
+        let data = try F.DOCX(body: F.p(String(repeating: "a", count: 2 << 20))).data()
         let lying = F.patchSizes(in: data, member: "word/document.xml", uncompressed: 1000)
         let error = F.error { try F.readDOCX(lying) }
         XCTAssertEqual(error?.id, "ingest.docx.zip-bomb")
-        XCTAssertTrue(error?.summary.contains("declared 1000 bytes") ?? false, error?.summary ?? "")
+        XCTAssertTrue(error?.summary.contains("though it declares 1000") ?? false, error?.summary ?? "")
+    }
+
+    func testWrongDeclaredSizeIsCorruption() throws {
+        let data = try F.DOCX(body: String(repeating: F.p("Some paragraph text."), count: 50)).data()
+        let member = try XCTUnwrap(try ZipContainer(data: data, format: .docx, limits: IngestLimits())
+            .member(named: "word/document.xml"))
+        for size in [member.uncompressedSize - 10, member.uncompressedSize + 10] {
+            let patched = F.patchSizes(in: data, member: "word/document.xml", uncompressed: UInt32(size))
+            let error = F.error { try F.readDOCX(patched) }
+            XCTAssertEqual(error?.id, "ingest.docx.corrupt-zip")
+            XCTAssertTrue(error?.summary.contains("not the declared \(size)") ?? false, error?.summary ?? "")
+        }
     }
 
     func testDecompressedTotalLimit() throws {

@@ -114,11 +114,12 @@ struct WordStyleTable: Sendable {
             return Role(kind: .heading, level: level)
         }
         let trailingDigits = compact.reversed().prefix { $0.isASCII && $0.isNumber }
-        let level = Int(String(trailingDigits.reversed())) ?? 1
-        if compact.hasPrefix("list"), !compact.hasPrefix("listcontinue"), !compact.hasPrefix("listtable") {
+        let level = min(max(Int(String(trailingDigits.reversed())) ?? 1, 1), 9)
+        let base = compact.dropLast(trailingDigits.count)
+        if ["list", "listbullet", "listnumber", "listparagraph"].contains(base) {
             return Role(kind: .listItem, level: level)
         }
-        if compact.hasPrefix("enumlev"), !trailingDigits.isEmpty { return Role(kind: .listItem, level: level) }
+        if base == "enumlev", !trailingDigits.isEmpty { return Role(kind: .listItem, level: level) }
         let bullet = compact.hasSuffix("+") ? compact.dropLast() : Substring(compact)
         if !styleID, bullet.first == "b", let level = Int(bullet.dropFirst()), (1...9).contains(level) {
             return Role(kind: .listItem, level: level)

@@ -105,6 +105,7 @@ struct ZipContainer {
                 throw error
             }
             bytesRead += bytes.count
+            if bytes.count != member.uncompressedSize { throw sizeMismatch(member, actual: "\(bytes.count)") }
             if bytes.crc32(checksum: 0) != member.crc32 { throw crcMismatch(member) }
             return bytes
         case 8:
@@ -130,12 +131,18 @@ struct ZipContainer {
     }
 
     /// Why `member` may not go on once its output reaches `entryTotal` bytes and the container's `total`, if it may
-    /// not. Declared sizes can lie: this is checked while inflating.
+    /// not. Declared sizes can lie, so this is checked while inflating: past 1 MiB, output over the ratio limit is a
+    /// zip bomb, and output beyond the declared size is damage (small overruns run on to 1 MiB to tell which).
     private func overrun(entryTotal: Int, total: Int, member: ZipMember) -> IngestError? {
-        if entryTotal > member.uncompressedSize {
-            return zipBomb(member, "inflates to more than its declared \(member.uncompressedSize) bytes")
-        }
         if total > limits.maxDecompressedBytes { return tooLarge(member) }
+        guard entryTotal > Self.ratioThreshold else { return nil }
+        let ratio = entryTotal / max(member.compressedSize, 1)
+        if ratio > limits.maxCompressionRatio {
+            return zipBomb(member, "inflates \(member.compressedSize) bytes to over \(entryTotal) "
+                + "(ratio \(ratio), limit \(limits.maxCompressionRatio))"
+                + (entryTotal > member.uncompressedSize ? ", though it declares \(member.uncompressedSize)" : ""))
+        }
+        if entryTotal > member.uncompressedSize { return sizeMismatch(member, actual: "over \(entryTotal)") }
         return nil
     }
 
@@ -150,6 +157,13 @@ struct ZipContainer {
                     "\(Self.label(format)) decompresses to more than \(limits.maxDecompressedBytes) bytes "
                         + "(at member \(member.name))",
                     explanation: "Raise limits.max_decompressed_bytes in the pipeline file to read it.")
+    }
+
+    private func sizeMismatch(_ member: ZipMember, actual: String) -> IngestError {
+        IngestError("ingest.\(format).corrupt-zip",
+                    "\(Self.label(format)) member \(member.name) inflates to \(actual) bytes, not the declared "
+                        + "\(member.uncompressedSize)",
+                    explanation: "The package is damaged, or its sizes are forged; extraction was stopped.")
     }
 
     private func crcMismatch(_ member: ZipMember) -> IngestError {
@@ -208,7 +222,8 @@ struct ZipContainer {
                               explanation: "The package is damaged; re-download or re-save it.")
         }
         bytesRead = total
-        if output.count != member.uncompressedSize || checksum != member.crc32 { throw crcMismatch(member) }
+        if output.count != member.uncompressedSize { throw sizeMismatch(member, actual: "\(output.count)") }
+        if checksum != member.crc32 { throw crcMismatch(member) }
         return output
     }
 
