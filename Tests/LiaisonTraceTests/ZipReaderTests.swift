@@ -71,6 +71,16 @@ final class ZipReaderTests: XCTestCase {
         XCTAssertEqual(document.diagnostics.first?.explanation?.hasPrefix("Cause: ingest.zip.zip-bomb."), true)
     }
 
+    func testMemberOverTheFileLimitIsAWarning() throws {
+        let zip = try F.zip([(name: "big.txt", data: Data(String(repeating: "liaison ", count: 1000).utf8)),
+                             (name: "small.txt", data: Data("LS\n".utf8))])
+        var limits = IngestLimits()
+        limits.maxFileBytes = 4000
+        let document = try Ingestor(limits: limits).ingest(ReaderInput(path: "a.zip", data: zip, limits: limits))
+        XCTAssertEqual(document.attachments.map(\.ingested), [false, true])
+        XCTAssertEqual(document.diagnostics.first?.explanation?.hasPrefix("Cause: ingest.too-large."), true)
+    }
+
     func testNestedArchivesRespectTheDepthLimit() throws {
         let inner = try F.zip([(name: "ls.txt", data: Data("inner liaison\n".utf8))])
         let outer = try F.zip([(name: "inner.zip", data: inner)])

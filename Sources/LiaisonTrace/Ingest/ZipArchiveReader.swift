@@ -37,11 +37,7 @@ public struct ZipArchiveReader: DocumentReader {
             var ingested = false
             if depth <= input.limits.maxAttachmentDepth {
                 do {
-                    let data = try archive.read(member)
-                    let child = try ingestor.ingest(ReaderInput(path: "\(input.path)!\(member.name)", data: data,
-                                                                limits: input.limits, converters: input.converters,
-                                                                attachmentDepth: depth))
-                    children.append(child)
+                    children.append(try ingest(member, of: &archive, input: input, ingestor: ingestor, depth: depth))
                     ingested = true
                 } catch {
                     let position = range.map { LineIndex(builder.text).position(of: $0.start) }
@@ -49,8 +45,7 @@ public struct ZipArchiveReader: DocumentReader {
                         id: "ingest.zip.member-failed", severity: .warning,
                         summary: "zip member \(member.name) was not ingested: \(error.summary)",
                         explanation: "Cause: \(error.id)." + (error.explanation.map { " " + $0 } ?? ""),
-                        line: position?.line, column: position?.column,
-                        range: range))
+                        line: position?.line, column: position?.column, range: range))
                 }
             }
             attachments.append(Attachment(name: member.name, mediaType: Self.mediaType(of: member.name),
@@ -58,6 +53,19 @@ public struct ZipArchiveReader: DocumentReader {
         }
         return IngestedDocument(source: sourceInfo(input), text: builder.text, blocks: builder.blocks,
                                 attachments: attachments, children: children, diagnostics: diagnostics)
+    }
+
+    /// Reads one member out of the archive and ingests it as a child document.
+    private func ingest(_ member: ZipMember, of archive: inout ZipContainer, input: ReaderInput, ingestor: Ingestor,
+                        depth: Int) throws(IngestError) -> IngestedDocument {
+        if member.uncompressedSize > input.limits.maxFileBytes {
+            throw IngestError("ingest.too-large", "member is \(member.uncompressedSize) bytes, over the limit of "
+                                  + "\(input.limits.maxFileBytes)",
+                              explanation: "Raise limits.max_file_bytes in the pipeline file to read it.")
+        }
+        let data = try archive.read(member)
+        return try ingestor.ingest(ReaderInput(path: "\(input.path)!\(member.name)", data: data, limits: input.limits,
+                                               converters: input.converters, attachmentDepth: depth))
     }
 
     /// Folders' metadata and hidden files: `__MACOSX/...`, `.DS_Store`, `._name`, anything under a dot folder.
