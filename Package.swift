@@ -60,7 +60,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LiaisonTraceTests",
-            dependencies: ["LiaisonTrace"]
+            dependencies: ["LiaisonTrace", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
     ]
 )
