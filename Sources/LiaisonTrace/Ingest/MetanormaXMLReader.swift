@@ -79,8 +79,8 @@ struct MetanormaReading {
         let dates = bibdata.elements("date")
         let date = ["published", "issued", "circulated", "created"].lazy
             .compactMap { type in dates.first { $0.attribute("type") == type } }.first ?? dates.first
-        if let value = date.flatMap({ ($0.element("on") ?? $0.element("from")).map { FlowBuilder.collapse($0.textContent) } }),
-           !value.isEmpty {
+        if let on = date.flatMap({ $0.element("on") ?? $0.element("from") }),
+           case let value = FlowBuilder.collapse(on.textContent), !value.isEmpty {
             fields.append(Field(name: "date", value: value))
         }
         if let doctype = bibdata.element("ext")?.element("doctype") {
@@ -122,7 +122,8 @@ struct MetanormaReading {
             parts.append(Part(node: child, heading: nil))
         }
         let bibliography = root.element("bibliography")?.children.filter { $0.kind == .element } ?? []
-        let normative = bibliography.filter { $0.name == "references" && $0.attribute("normative") == "true" }
+        let isNormative = { (node: XMLNode) in node.name == "references" && node.attribute("normative") == "true" }
+        let normative = bibliography.filter(isNormative)
         var sections = root.element("sections")?.children.filter { $0.kind == .element } ?? []
         // Metanorma numbers the normative references as the clause after the scope.
         let scope = sections.firstIndex { $0.attribute("type") == "scope" }
@@ -144,7 +145,7 @@ struct MetanormaReading {
                 parts.append(Part(node: node, heading: "Annex " + String(UnicodeScalar(UInt8(64 + min(annexes, 26))))))
             }
         }
-        for node in bibliography where !normative.contains(where: { $0.line == node.line && $0.name == node.name }) {
+        for node in bibliography where !isNormative(node) {
             parts.append(Part(node: node, heading: nil))
         }
         return parts
@@ -220,7 +221,8 @@ struct MetanormaReading {
         defer { clauseLevel = outerLevel }
         if let title = node.element("title") {
             flow.begin(.init(kind: .heading, level: level, sourceLine: title.line, atomic: true))
-            if let label { flow.text(label + (label.first!.isNumber ? " " : " – "), line: title.line) }
+            // "2.1 Title", but "Annex A – Title" for a part named by a word.
+            if let label { flow.text(label + (label.contains(" ") ? " – " : " "), line: title.line) }
             walkChildren(title)
             flow.end()
         } else if let label {

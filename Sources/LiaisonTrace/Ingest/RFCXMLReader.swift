@@ -59,14 +59,18 @@ struct RFCXMLReading {
     // MARK: Front matter
 
     private mutating func readFront() {
-        if let number = root.attribute("number"), !number.isEmpty { fields.append(Field(name: "rfc", value: "RFC \(number)")) }
+        if let number = root.attribute("number"), !number.isEmpty {
+            fields.append(Field(name: "rfc", value: "RFC \(number)"))
+        }
         if let name = root.attribute("docName"), !name.isEmpty { fields.append(Field(name: "docName", value: name)) }
         for attribute in ["obsoletes", "updates"] {
             let numbers = Self.rfcList(root.attribute(attribute) ?? "")
             if !numbers.isEmpty { fields.append(Field(name: attribute, value: numbers.joined(separator: ", "))) }
         }
         for attribute in ["category", "submissionType", "consensus"] {
-            if let value = root.attribute(attribute), !value.isEmpty { fields.append(Field(name: attribute, value: value)) }
+            if let value = root.attribute(attribute), !value.isEmpty {
+                fields.append(Field(name: attribute, value: value))
+            }
         }
         guard let front = root.element("front") else { return }
         if let title = front.element("title") {

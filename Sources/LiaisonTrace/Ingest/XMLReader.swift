@@ -25,8 +25,50 @@ public struct XMLReader: DocumentReader {
                               explanation: "No element of <\(root.name)> holds any text.")
         }
         reading.fields.insert(Field(name: "vocabulary", value: reading.vocabulary), at: 0)
+        for entity in Self.externalEntities(in: input.data) {
+            reading.diagnostics.append(Diagnostic(
+                id: "ingest.xml.external-entity", severity: .warning,
+                summary: "external entity '\(entity.name)' was not loaded; its content is missing",
+                explanation: "External entities and DTDs are never fetched (no network, no local files). "
+                    + "Expand them into the document to have their text read.",
+                path: input.path, line: entity.line))
+        }
         return IngestedDocument(source: sourceInfo(input), text: reading.text, blocks: reading.blocks,
                                 fields: reading.fields, diagnostics: reading.diagnostics)
+    }
+
+    /// General entities declared with SYSTEM or PUBLIC in the document's internal DTD subset, with their lines.
+    static func externalEntities(in data: Data) -> [(name: String, line: Int)] {
+        let bytes = [UInt8](data.prefix(1 << 20))
+        let declaration = Array("<!ENTITY".utf8)
+        var found: [(name: String, line: Int)] = []
+        var line = 1
+        var index = 0
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        while index + declaration.count < bytes.count {
+            if bytes[index] == 0x0A { line += 1 }
+            // The internal subset ends before the root element's start tag.
+            if bytes[index] == UInt8(ascii: "<"), index + 1 < bytes.count,
+               bytes[index + 1] != UInt8(ascii: "!"), bytes[index + 1] != UInt8(ascii: "?") {
+                break
+            }
+            guard bytes[index..<index + declaration.count].elementsEqual(declaration) else {
+                index += 1
+                continue
+            }
+            var cursor = index + declaration.count
+            while cursor < bytes.count, isSpace(bytes[cursor]) { cursor += 1 }
+            let start = cursor
+            while cursor < bytes.count, !isSpace(bytes[cursor]) { cursor += 1 }
+            let name = String(decoding: bytes[start..<cursor], as: UTF8.self)
+            while cursor < bytes.count, isSpace(bytes[cursor]) { cursor += 1 }
+            let keyword = String(decoding: bytes[cursor..<min(cursor + 6, bytes.count)], as: UTF8.self)
+            if name != "%", !name.isEmpty, keyword == "SYSTEM" || keyword == "PUBLIC" {
+                found.append((name, line))
+            }
+            index += declaration.count
+        }
+        return found
     }
 
     static func isMetanorma(_ root: XMLNode) -> Bool {
