@@ -97,7 +97,7 @@ struct FlowBuilder {
         }
         let last = text.unicodeScalars.last!
         let punctuated = ":.;)]-–—".unicodeScalars.contains(last)
-        setCarry(punctuated ? text : text + ":")
+        setCarry(punctuated ? text : text + ":", line: line)
     }
 
     /// A paragraph: a block of its own, or new lines within an enclosing atomic block.
@@ -130,11 +130,11 @@ struct FlowBuilder {
     }
 
     /// Text to put before the next block's first content (a clause number, a term label).
-    mutating func setCarry(_ text: String) {
+    mutating func setCarry(_ text: String, line: Int?) {
         let trimmed = Self.collapse(text)
         guard !trimmed.isEmpty else { return }
         if carry == nil {
-            carry = Carry(text: trimmed)
+            carry = Carry(text: trimmed, line: line)
         } else {
             carry!.text += " " + trimmed
         }
@@ -224,6 +224,8 @@ struct FlowBuilder {
             template.kind = kind
             template.name = carry?.name
             template.sourceLine = carry?.line ?? template.sourceLine
+        } else if template.sourceLine == nil {
+            template.sourceLine = carry?.line
         }
         if !owners.isEmpty, owners[owners.count - 1].prefix != nil { owners[owners.count - 1].prefix = nil }
         carry = nil

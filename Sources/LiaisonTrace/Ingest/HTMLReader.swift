@@ -210,7 +210,7 @@ struct HTMLWalker {
         let line = node.line > 0 ? node.line : parentLine
         if let classes = node.attribute("class"), classes.split(separator: " ").contains("zzMoveToFollowing") {
             // Metanorma HTML: a clause number that its script moves into the following paragraph.
-            flow.setCarry(node.textContent)
+            flow.setCarry(node.textContent, line: line)
             return
         }
         switch name {

@@ -228,7 +228,7 @@ struct MetanormaReading {
         } else if let label {
             // A clause without a title: its number starts its first paragraph ("1.2 In accordance with...").
             flow.boundary()
-            flow.setCarry(label)
+            flow.setCarry(label, line: node.line)
         }
         var counter = 0
         for child in node.children {
@@ -258,7 +258,7 @@ struct MetanormaReading {
         var label = [number, designations.first].compactMap { $0 }.joined(separator: " ")
         if !sources.isEmpty { label += " " + sources.joined(separator: " ") }
         flow.boundary()
-        flow.setCarry(label + ":")
+        flow.setCarry(label + ":", line: node.line)
         let admitted = node.elements("admitted").map(Self.designation).filter { !$0.isEmpty }
         if designations.count > 1 || !admitted.isEmpty {
             flow.block((designations.dropFirst() + admitted).joined(separator: "; "),
@@ -288,7 +288,7 @@ struct MetanormaReading {
 
     private mutating func note(_ node: XMLNode, label: String) {
         flow.boundary()
-        flow.setCarry(label)
+        flow.setCarry(label, line: node.line)
         walkChildren(node, skipping: "name")
         flow.finishCarry(line: node.line)
         flow.boundary()
