@@ -77,12 +77,14 @@ public enum LibXML {
     }
 
     /// Parses HTML in recovery mode, without network access. Only an empty or unparseable input throws.
-    public static func parseHTML(_ data: Data, limits: IngestLimits) throws(IngestError) -> XMLNode {
+    /// `encoding` overrides libxml2's own detection (a BOM or `<meta charset>`, else ISO-8859-1).
+    public static func parseHTML(_ data: Data, limits: IngestLimits, encoding: String? = nil) throws(IngestError)
+        -> XMLNode {
         _ = initialized
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
             | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NOBLANKS.rawValue)
         return try parse(data, limits: limits, format: "html", html: true) { context, pointer, count in
-            htmlCtxtReadMemory(context, pointer, count, nil, nil, options)
+            htmlCtxtReadMemory(context, pointer, count, nil, encoding, options)
         }
     }
 
@@ -109,7 +111,9 @@ public enum LibXML {
             throw IngestError("ingest.\(format).empty", "\(format.uppercased()) document has no root element")
         }
         defer { xmlFreeDoc(document) }
-        return try convert(root, depth: 0, limits: limits, format: format, html: html)
+        // Only entity expansion can make more nodes than the input has bytes (a "billion laughs" document).
+        var nodeBudget = data.count + 1_000_000
+        return try convert(root, depth: 0, limits: limits, format: format, html: html, budget: &nodeBudget)
     }
 
     private static func malformed(_ context: xmlParserCtxtPtr, format: String) -> IngestError {
@@ -122,7 +126,7 @@ public enum LibXML {
     }
 
     private static func convert(_ node: xmlNodePtr, depth: Int, limits: IngestLimits, format: String,
-                                html: Bool) throws(IngestError) -> XMLNode {
+                                html: Bool, budget: inout Int, line: Int? = nil) throws(IngestError) -> XMLNode {
         if depth > limits.maxNestingDepth {
             throw IngestError("ingest.\(format).too-deep",
                               "\(format.uppercased()) elements nest deeper than \(limits.maxNestingDepth) levels",
@@ -145,23 +149,48 @@ public enum LibXML {
             attribute = current.pointee.next
         }
         var children: [XMLNode] = []
-        var child = node.pointee.children
+        try convertChildren(node.pointee.children, into: &children, depth: depth, limits: limits, format: format,
+                            html: html, budget: &budget, line: line)
+        return XMLNode(kind: .element, name: name, namespace: namespace, attributes: attributes, children: children,
+                       text: "", line: line ?? Int(xmlGetLineNo(node)))
+    }
+
+    /// Converts a sibling list. A reference to an entity declared in the document's internal DTD subset is
+    /// replaced by the entity's parsed content (its nodes get the reference's line); external entities are never
+    /// loaded (no XXE), so their references are dropped. `line`, when given, overrides every node's line.
+    private static func convertChildren(_ first: xmlNodePtr?, into children: inout [XMLNode], depth: Int,
+                                        limits: IngestLimits, format: String, html: Bool,
+                                        budget: inout Int, line: Int? = nil) throws(IngestError) {
+        var child = first
         while let current = child {
+            budget -= 1
+            if budget < 0 {
+                throw IngestError("ingest.\(format).entity-expansion",
+                                  "\(format.uppercased()) entities expand to far more nodes than the file holds",
+                                  line: Int(xmlGetLineNo(current)))
+            }
             switch current.pointee.type {
             case XML_ELEMENT_NODE:
-                children.append(try convert(current, depth: depth + 1, limits: limits, format: format, html: html))
+                children.append(try convert(current, depth: depth + 1, limits: limits, format: format, html: html,
+                                            budget: &budget, line: line))
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 if let content = current.pointee.content {
                     children.append(XMLNode(kind: .text, name: "", namespace: nil, attributes: [], children: [],
-                                            text: String(cString: content), line: Int(xmlGetLineNo(current))))
+                                            text: String(cString: content), line: line ?? Int(xmlGetLineNo(current))))
+                }
+            case XML_ENTITY_REF_NODE:
+                // libxml2 points an entity reference's `children` at the entity declaration.
+                let entity = UnsafeMutableRawPointer(current.pointee.children)?.assumingMemoryBound(to: xmlEntity.self)
+                if let entity, entity.pointee.etype == XML_INTERNAL_GENERAL_ENTITY {
+                    try convertChildren(entity.pointee.children, into: &children, depth: depth, limits: limits,
+                                        format: format, html: html, budget: &budget,
+                                        line: line ?? Int(xmlGetLineNo(current)))
                 }
             default:
                 break
             }
             child = current.pointee.next
         }
-        return XMLNode(kind: .element, name: name, namespace: namespace, attributes: attributes, children: children,
-                       text: "", line: Int(xmlGetLineNo(node)))
     }
 
     /// Streams an XML document through libxml2's `xmlTextReader`, calling `handle` for each event. Throws on
