@@ -84,22 +84,7 @@ public struct GroupCanonicalizer: Sendable {
                 candidates.append((match, index))
             }
         }
-        candidates.sort {
-            if $0.match.range.length != $1.match.range.length { return $0.match.range.length > $1.match.range.length }
-            if $0.match.range.location != $1.match.range.location {
-                return $0.match.range.location < $1.match.range.location
-            }
-            return $0.rule < $1.rule
-        }
-        var occupied = IndexSet()
-        var kept: [(match: PatternMatch, rule: Int)] = []
-        for candidate in candidates {
-            let span = candidate.match.range.location..<(candidate.match.range.location + candidate.match.range.length)
-            if occupied.intersects(integersIn: span) { continue }
-            occupied.insert(integersIn: span)
-            kept.append(candidate)
-        }
-        kept.sort { $0.match.range.location < $1.match.range.location }
+        let kept = OverlapResolution.longestFirst(candidates, range: { $0.match.range }, rank: { $0.rule })
         var result: [GroupMention] = []
         var currentBody: String?
         for (match, index) in kept {

@@ -80,23 +80,7 @@ public struct ReferenceExtractor: Extractor {
                 candidates.append(Candidate(match: match, ruleIndex: index))
             }
         }
-        // Longest first, then earliest start, then rule order; keep those not overlapping a kept one.
-        candidates.sort {
-            if $0.match.range.length != $1.match.range.length { return $0.match.range.length > $1.match.range.length }
-            if $0.match.range.location != $1.match.range.location {
-                return $0.match.range.location < $1.match.range.location
-            }
-            return $0.ruleIndex < $1.ruleIndex
-        }
-        var kept: [Candidate] = []
-        var occupied = IndexSet()
-        for candidate in candidates {
-            let span = candidate.match.range.location..<(candidate.match.range.location + candidate.match.range.length)
-            if occupied.intersects(integersIn: span) { continue }
-            occupied.insert(integersIn: span)
-            kept.append(candidate)
-        }
-        kept.sort { $0.match.range.location < $1.match.range.location }
+        let kept = OverlapResolution.longestFirst(candidates, range: { $0.match.range }, rank: { $0.ruleIndex })
 
         var mentions: [Mention] = []
         var consumed = IndexSet()
