@@ -57,9 +57,9 @@ public struct Linker: Sendable {
             }
             for answered in header.respondsTo {
                 let target = id(answered)
-                addMissingDocument(target, kind: "liaison", provenance: GraphProvenance(document: path, rule: "header.responds-to"),
-                                   to: &graph)
                 let mention = record.references.first { id($0.id) == target }
+                addMissingDocument(target, kind: mention?.kind ?? "liaison", sdo: mention?.sdo,
+                                   provenance: GraphProvenance(document: path, rule: "header.responds-to"), to: &graph)
                 graph.add(TraceEdge(source: source, target: target, relation: "responds-to",
                                     provenance: [GraphProvenance(document: path, line: mention?.line,
                                                                  column: mention?.column, text: answered,
@@ -70,7 +70,7 @@ public struct Linker: Sendable {
                 if target == source { continue }
                 let provenance = GraphProvenance(document: path, line: reference.line, column: reference.column,
                                                  text: reference.text, rule: reference.rule)
-                addMissingDocument(target, kind: reference.kind, provenance: provenance, to: &graph)
+                addMissingDocument(target, kind: reference.kind, sdo: reference.sdo, provenance: provenance, to: &graph)
                 graph.add(TraceEdge(source: source, target: target, relation: "references", provenance: [provenance]))
             }
             for (index, requirement) in record.requirements.enumerated() {
@@ -115,8 +115,10 @@ public struct Linker: Sendable {
                                     provenance: [GraphProvenance(document: path, line: scope.line,
                                                                  column: scope.column, rule: scope.rule)]))
                 if subject != source {
-                    addMissingDocument(subject, kind: "document", provenance: GraphProvenance(document: path,
-                                       line: scope.line, rule: scope.rule), to: &graph)
+                    let mention = record.references.first { id($0.id) == subject }
+                    addMissingDocument(subject, kind: mention?.kind ?? "document", sdo: mention?.sdo,
+                                       provenance: GraphProvenance(document: path, line: scope.line, rule: scope.rule),
+                                       to: &graph)
                     graph.add(TraceEdge(source: node, target: subject, relation: "scope-of",
                                         provenance: [GraphProvenance(document: path, line: scope.line,
                                                                      column: scope.column, rule: scope.rule)]))
@@ -164,32 +166,17 @@ public struct Linker: Sendable {
         }
     }
 
-    private func addMissingDocument(_ id: String, kind: String, provenance: GraphProvenance,
+    private func addMissingDocument(_ id: String, kind: String, sdo: String?, provenance: GraphProvenance,
                                     to graph: inout TraceGraph) {
         if let existing = graph.nodes[id], existing.kind != .alias { return }
         graph.add(TraceNode(id: id, label: id, kind: .document,
-                            attributes: ["in_corpus": false, "doc_kind": .string(kind),
-                                         "sdo": .optional(Self.sdo(ofDesignation: id))],
+                            attributes: ["in_corpus": false, "doc_kind": .string(kind), "sdo": .optional(sdo)],
                             provenance: [provenance]))
     }
 
     /// The body a canonical group name belongs to (its first word).
     static func body(of group: String) -> String {
         String(group.split(separator: " ").first ?? Substring(group))
-    }
-
-    /// The standards body a designation belongs to, judged from its form.
-    static func sdo(ofDesignation id: String) -> String? {
-        if id.hasPrefix("3GPP ") { return "3GPP" }
-        if id.hasPrefix("ITU-T ") || id.hasPrefix("WTSA ") || id.contains("-LS") || id.hasPrefix("FG") { return "ITU-T" }
-        if id.hasPrefix("RFC ") || id.hasPrefix("BCP ") || id.hasPrefix("STD ") || id.hasPrefix("draft-") { return "IETF" }
-        if id.hasPrefix("ETSI ") { return "ETSI" }
-        if id.hasPrefix("ISO") { return "ISO/IEC" }
-        if id.hasPrefix("IEEE ") { return "IEEE" }
-        if id.hasPrefix("oneM2M") { return "oneM2M" }
-        let prefix = id.prefix(3)
-        if prefix.count == 3, prefix.last == "-", let first = prefix.first, "SRCG".contains(first) { return "3GPP" }
-        return nil
     }
 
     static func label(_ id: String, title: String?) -> String {

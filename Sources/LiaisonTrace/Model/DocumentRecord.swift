@@ -92,11 +92,15 @@ public struct Reference: Codable, Hashable, Sendable {
     public var rule: String
     /// Extra qualifiers: version, release, clause.
     public var qualifiers: [String: String]?
+    /// The standards body the designation belongs to, when the rule knows.
+    public var sdo: String?
 
     /// Creates a reference.
-    public init(id: String, kind: String, text: String, at provenance: Provenance, qualifiers: [String: String]? = nil) {
+    public init(id: String, kind: String, text: String, at provenance: Provenance, qualifiers: [String: String]? = nil,
+                sdo: String? = nil) {
         self.id = id
         self.kind = kind
+        self.sdo = sdo
         self.text = text
         line = provenance.line
         column = provenance.column

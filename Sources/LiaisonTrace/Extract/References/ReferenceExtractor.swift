@@ -41,7 +41,7 @@ public struct ReferenceExtractor: Extractor {
             record.references.append(Reference(
                 id: mention.id, kind: mention.rule.kind, text: context.document.ingested.text(of: provenance.range),
                 at: provenance,
-                qualifiers: mention.qualifiers.isEmpty ? nil : mention.qualifiers))
+                qualifiers: mention.qualifiers.isEmpty ? nil : mention.qualifiers, sdo: mention.rule.sdo))
         }
     }
 

@@ -6,6 +6,8 @@ struct ReferenceRuleSpec: Decodable {
     var summary: String?
     /// Reference kind: `liaison`, `tdoc`, `specification`, `recommendation`, `rfc`...
     var kind: String?
+    /// The standards body of the designations (defaults to the file's `sdo`).
+    var sdo: String?
     var pattern: String
     /// Canonical id template: `{group}`, `{group:compact}`, `{group:upper}`, `{group:int}`, `{group:lower}`.
     var id_template: String?
@@ -36,6 +38,8 @@ public struct ReferenceRuleExample: Decodable, Sendable {
 public struct ReferenceRule: Sendable {
     public let id: String
     public let kind: String
+    /// The standards body of what the rule finds.
+    public let sdo: String?
     let pattern: Pattern
     let template: IDTemplate
     let continuation: Pattern?
@@ -52,6 +56,7 @@ public struct ReferenceRule: Sendable {
     init(_ spec: ReferenceRuleSpec, file: RuleFile, line: Int) throws(PipelineError) {
         id = spec.id
         kind = spec.kind ?? "document"
+        sdo = spec.sdo ?? file.node.mapping?["sdo"]?.string
         self.file = file.path
         self.line = line
         func compile(_ source: String, _ what: String) throws(PipelineError) -> Pattern {
