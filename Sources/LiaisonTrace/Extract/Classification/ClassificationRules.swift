@@ -1,0 +1,123 @@
+import Foundation
+
+/// The compiled `kind: classification` rule files: weighted cues for kinds and standards bodies, thresholds,
+/// and the kinds some formats are by themselves.
+public struct ClassificationRules: Sendable {
+    /// One cue.
+    public struct Cue: Sendable {
+        public let id: String
+        public let kind: DocumentKind?
+        public let sdo: String?
+        public let weight: Int
+        public let sdoWeight: Int
+        /// Looks at the whole text, not only the head.
+        public let anywhere: Bool
+        let pattern: Pattern
+        public let examples: [String]
+        public let counterExamples: [String]
+        public let file: String
+        public let line: Int
+
+        /// Whether the cue matches `text` (anywhere in it).
+        public func matches(_ text: String) -> Bool {
+            pattern.expression.firstMatch(in: text, options: [], range: NSRange(location: 0, length: text.utf16.count))
+                != nil
+        }
+    }
+
+    /// A format that is a kind by itself unless another kind scores `unless`.
+    public struct FormatRule: Sendable {
+        public let kind: DocumentKind
+        public let unless: Int
+    }
+
+    public var headLines = 60
+    public var minScore = 3
+    public var minLead = 2
+    public var sdoMinScore = 3
+    public var sdoMinLead = 2
+    public var formats: [String: FormatRule] = [:]
+    public var cues: [Cue] = []
+
+    struct CueSpec: Decodable {
+        var id: String
+        var kind: String?
+        var sdo: String?
+        var weight: Int?
+        var sdo_weight: Int?
+        var pattern: String
+        var `where`: String?
+        var case_sensitive: Bool?
+        var examples: [String]?
+        var counter_examples: [String]?
+    }
+
+    struct FormatSpec: Decodable {
+        var kind: String
+        var unless: Int?
+    }
+
+    /// Compiles every classification file of the library (cues add up; settings of later files win).
+    public init(rules library: RuleLibrary) throws(PipelineError) {
+        for file in library.files(ofKind: "classification") {
+            let known: Set<String> = ["version", "kind", "head_lines", "min_score", "min_lead", "sdo_min_score",
+                                      "sdo_min_lead", "formats", "cues"]
+            for key in file.node.mapping.map({ Array($0.keys) }) ?? [] {
+                if let name = key.string, !known.contains(name) {
+                    throw file.error(line: key.mark?.line, rule: nil,
+                                     "unknown key '\(name)'; known: \(known.sorted().joined(separator: ", "))")
+                }
+            }
+            headLines = try file.decode(Int.self, at: "head_lines") ?? headLines
+            minScore = try file.decode(Int.self, at: "min_score") ?? minScore
+            minLead = try file.decode(Int.self, at: "min_lead") ?? minLead
+            sdoMinScore = try file.decode(Int.self, at: "sdo_min_score") ?? sdoMinScore
+            sdoMinLead = try file.decode(Int.self, at: "sdo_min_lead") ?? sdoMinLead
+            for (format, spec) in try file.decode([String: FormatSpec].self, at: "formats") ?? [:] {
+                guard let kind = DocumentKind(rawValue: spec.kind) else {
+                    throw file.error(line: file.node.mapping?["formats"]?.mark?.line, rule: "formats.\(format)",
+                                     "unknown kind '\(spec.kind)'; known: "
+                                        + DocumentKind.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                formats[format] = FormatRule(kind: kind, unless: spec.unless ?? Int.max)
+            }
+            for (node, line) in file.items(at: "cues") {
+                let spec = try file.decodeItem(CueSpec.self, node)
+                cues.append(try Self.cue(spec, file: file, line: line))
+            }
+        }
+    }
+
+    static func cue(_ spec: CueSpec, file: RuleFile, line: Int) throws(PipelineError) -> Cue {
+        var kind: DocumentKind?
+        if let name = spec.kind {
+            guard let known = DocumentKind(rawValue: name) else {
+                throw file.error(line: line, rule: spec.id, "unknown kind '\(name)'; known: "
+                                 + DocumentKind.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            kind = known
+        }
+        if kind == nil, spec.sdo == nil {
+            throw file.error(line: line, rule: spec.id, "a cue needs a 'kind', an 'sdo' or both")
+        }
+        let anywhere: Bool
+        switch spec.where ?? "head" {
+        case "head": anywhere = false
+        case "anywhere": anywhere = true
+        case let other:
+            throw file.error(line: line, rule: spec.id, "unknown 'where: \(other)'; known: head, anywhere")
+        }
+        let pattern: Pattern
+        do {
+            pattern = try Pattern("(?m)" + spec.pattern, caseInsensitive: !(spec.case_sensitive ?? false))
+        } catch {
+            throw file.error(line: line, rule: spec.id, "pattern does not compile: \(error.localizedDescription)")
+        }
+        if spec.examples?.isEmpty ?? true {
+            throw file.error(line: line, rule: spec.id, "needs at least one example (examples are its tests)")
+        }
+        return Cue(id: spec.id, kind: kind, sdo: spec.sdo, weight: spec.weight ?? 1, sdoWeight: spec.sdo_weight ?? (spec.sdo == nil ? 0 : spec.weight ?? 1),
+                   anywhere: anywhere, pattern: pattern, examples: spec.examples ?? [],
+                   counterExamples: spec.counter_examples ?? [], file: file.path, line: line)
+    }
+}
