@@ -4,5 +4,8 @@ public enum ExtractorRegistry {
     /// The extractor types in run order.
     public static let all: [any Extractor.Type] = [
         ReferenceExtractor.self,
+        GroupMentionExtractor.self,
+        DocumentClassifier.self,
+        HeaderFieldExtractor.self,
     ]
 }
