@@ -30,10 +30,13 @@ public enum DateNormalizer {
         var result: [NormalizedDate] = []
         var index = 0
         while index < tokens.count, result.count < limit {
-            if let (date, next) = parse(tokens, at: index) {
+            switch parse(tokens, at: index) {
+            case .date(let date, let next):
                 result.append(date)
                 index = next
-            } else {
+            case .invalid(let next):
+                index = next // "30 February 2017": not a date, and not "February 2017" either
+            case .none:
                 index += 1
             }
         }
@@ -194,22 +197,30 @@ public enum DateNormalizer {
         }
     }
 
-    /// Tries every form at `start`; returns the date and the index after it.
-    static func parse(_ tokens: [Token], at start: Int) -> (NormalizedDate, Int)? {
+    enum Parse {
+        case date(NormalizedDate, next: Int)
+        case invalid(next: Int)
+        case none
+    }
+
+    /// Tries every form at `start`; returns the date (or an impossible date) and the index after it.
+    static func parse(_ tokens: [Token], at start: Int) -> Parse {
         let attempts: [(Cursor) -> (year: Int, month: Int, day: Int?, range: Bool, end: Int)?] = [
             iso, dayFirst, monthFirst, numericMonthYear,
         ]
         for attempt in attempts {
             guard let found = attempt(Cursor(tokens: tokens, index: start)) else { continue }
-            if let day = found.day, !isValid(year: found.year, month: found.month, day: day) { continue }
+            if let day = found.day, !isValid(year: found.year, month: found.month, day: day) {
+                return .invalid(next: found.end)
+            }
             let first = tokens[start].range.location
             let last = tokens[found.end - 1]
             let range = NSRange(location: first, length: last.range.location + last.range.length - first)
             let value = found.day.map { String(format: "%04d-%02d-%02d", found.year, found.month, $0) }
                 ?? String(format: "%04d-%02d", found.year, found.month)
-            return (NormalizedDate(value: value, isRange: found.range, range: range), found.end)
+            return .date(NormalizedDate(value: value, isRange: found.range, range: range), next: found.end)
         }
-        return nil
+        return .none
     }
 
     /// `2017-09-30`, `2017-09`.

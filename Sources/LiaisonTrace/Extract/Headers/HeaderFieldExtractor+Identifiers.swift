@@ -153,7 +153,8 @@ extension HeaderFieldExtractor {
     func pruneOwnReferences(_ context: ExtractionContext, scanner: HeaderScanner, ids: Set<String>,
                             record: inout DocumentRecord) {
         guard !ids.isEmpty else { return }
-        let zoneEnd = sourceRange(NSRange(location: scanner.zoneEnd, length: 0), context).start
+        // The zone up to the abstract: an abstract is content, and may name the document itself.
+        let zoneEnd = sourceRange(NSRange(location: min(scanner.zoneEnd, scanner.openingStart), length: 0), context).start
         let pageBlocks = context.document.ingested.blocks.filter { $0.kind == .header || $0.kind == .footer }.map(\.range)
         let ingested = context.document.ingested
         record.references.removeAll { reference in

@@ -115,8 +115,11 @@ public struct HeaderFieldExtractor: Extractor {
     func chooseForm(_ scanner: HeaderScanner, textForms: [Int]) -> Int? {
         var best: (form: Int, count: Int)?
         for form in textForms {
-            let count = Set(scanner.occurrences.compactMap { $0.fields[form] }).count
+            let present = Set(scanner.occurrences.compactMap { $0.fields[form] })
+            let count = present.count
             guard count >= rules.forms[form].minLabels else { continue }
+            let keys = rules.forms[form].fields.indices.filter { rules.forms[form].fields[$0].key }
+            if !keys.isEmpty, present.isDisjoint(with: keys) { continue }
             if best == nil || count > best!.count { best = (form, count) }
         }
         return best?.form

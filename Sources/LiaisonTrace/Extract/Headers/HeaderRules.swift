@@ -41,6 +41,8 @@ public struct HeaderRules: Sendable {
         public let maxLines: Int
         /// For `ids` fields: template making an id of a bare value ("RFC {value}").
         public let idTemplate: String?
+        /// A form whose fields include key fields is only chosen when one of them is present.
+        public let key: Bool
         public let examples: [String]
         public let line: Int
     }
@@ -170,6 +172,7 @@ public struct HeaderRules: Sendable {
         var labels: [String]
         var max_lines: Int?
         var id_template: String?
+        var key: Bool?
         var examples: [String]?
     }
 
@@ -409,7 +412,7 @@ public struct HeaderRules: Sendable {
                                  "field '\(field.labels[0])' needs label examples (examples are its tests)")
             }
             fields.append(Field(role: field.role, purpose: field.purpose, label: label, wholeLabel: whole,
-                                maxLines: field.max_lines ?? 4, idTemplate: field.id_template,
+                                maxLines: field.max_lines ?? 4, idTemplate: field.id_template, key: field.key ?? false,
                                 examples: field.examples ?? [], line: line))
         }
         let purposes = try (spec.purposes ?? []).map { item throws(PipelineError) -> (Pattern, String) in
