@@ -309,9 +309,47 @@ final class HeaderFieldTests: XCTestCase {
         XCTAssertEqual(record.document.aliases, [["R2-1801767", "S4-180219"], ["R2-1811032", "S2-186267"]])
         let aliasOf = Dictionary(record.references.compactMap { ref in ref.qualifiers?["alias"].map { (ref.id, $0) } },
                                  uniquingKeysWith: { first, _ in first })
-        XCTAssertEqual(aliasOf["R2-1801767"], "S4-180219")
-        XCTAssertEqual(aliasOf["S2-186267"], "R2-1811032")
+        // The first number of a set represents it; the others name it as their alias.
+        XCTAssertEqual(aliasOf, ["S4-180219": "R2-1801767", "S2-186267": "R2-1811032"])
     }
+
+    /// The answered liaison's title and sender, as the reply states them, qualify the answered references so
+    /// that the linker can recognize a liaison it only knows under another number.
+    func testAnsweredTitlesQualifyTheAnsweredReferences() throws {
+        let (fromValue, _) = try Support.record("""
+            3GPP TSG SA Meeting #77\t\t\tSP-170780
+            Title:\t[DRAFT] Reply LS on invitation to update the IMT2020 roadmap
+            Response to:\tLS (SP-170768) invitation to update the IMT2020 roadmap [to ITU study groups] from JCA-IMT2020
+            Source:\t3GPP TSG SA
+            To:\tJCA-IMT2020
+            """)
+        let answered = try XCTUnwrap(fromValue.references.first { $0.id == "SP-170768" })
+        XCTAssertEqual(answered.qualifiers, ["title": "invitation to update the IMT2020 roadmap [to ITU study groups]",
+                                             "from": "ITU-T JCA-IMT2020"])
+        let (quoted, _) = try Support.record("""
+            3GPP TSG-SA2 Meeting #99\tS2-133645
+            Title:\t[DRAFT] LS on UEPCOP considerations
+            Response to:\tLS (R2-133034/S2-133186): \u{201D}Reply LS on UEPCOP CT considerations\u{201D}
+            Source:\tSA2
+            To:\tRAN WG2
+            """)
+        XCTAssertEqual(quoted.references.first { $0.id == "R2-133034" }?.qualifiers?["title"],
+                       "Reply LS on UEPCOP CT considerations")
+        XCTAssertEqual(quoted.references.first { $0.id == "S2-133186" }?.qualifiers?["alias"], "R2-133034")
+        let (body, _) = try Support.record("""
+            3GPP TSG CT Meeting #76\tCP-172153
+            Title:\tLS on Evolution of IMSI format and E.212 Recommendation
+            Source:\t3GPP CT
+            To:\t3GPP SA
+
+            1. Overall Description:
+            3GPP CT has considered how to proceed on a response to the liaison statement received from ITU-T \
+            Study Group 2 on Evolution of IMSI format and E.212 Recommendation (CP-172071).
+            """)
+        XCTAssertEqual(body.references.first { $0.id == "CP-172071" }?.qualifiers,
+                       ["title": "Evolution of IMSI format and E.212 Recommendation", "from": "ITU-T SG2"])
+    }
+
 
     func testReplyCuesInTitleAndOpeningSentences() throws {
         let (titled, _) = try Support.record("""

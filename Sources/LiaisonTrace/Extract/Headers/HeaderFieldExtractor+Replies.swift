@@ -25,8 +25,17 @@ extension HeaderFieldExtractor {
             for cue in rules.bodyReplies {
                 for match in cue.pattern.matches(in: context.text, range: sentence) {
                     guard let target = match.groups["target"] else { continue }
-                    draft.respondsTo += references(in: [sourceRange(target, context)], record: record, kinds: kinds)
-                        .map(\.id)
+                    let targetRange = sourceRange(target, context)
+                    let found = references(in: [targetRange], record: record, kinds: kinds)
+                    draft.respondsTo += found.map(\.id)
+                    // "a response to the liaison statement received from <sender> on <title> (<id>)".
+                    var qualifiers: [String: String] = [:]
+                    if let title = match.groups["title"] { qualifiers["title"] = Self.collapse(context.string(title)) }
+                    if let sender = match.groups["sender"],
+                       let group = groups.mentions(in: context.text, range: sender).first?.id {
+                        qualifiers["from"] = group
+                    }
+                    if !found.isEmpty, !qualifiers.isEmpty { draft.qualifiers.append(([targetRange], qualifiers)) }
                 }
             }
         }
@@ -54,14 +63,59 @@ extension HeaderFieldExtractor {
             }
         }
         draft.aliases = merged
+        // The first of a set is its representative (the sender's number in "your X and our Y"): the others'
+        // mentions name it as their alias, which the linker joins (and prefers as the node name).
         for set in merged {
-            for (index, reference) in record.references.enumerated() where set.contains(reference.id) {
-                guard record.references[index].qualifiers?["alias"] == nil,
-                      let other = set.first(where: { $0 != reference.id }) else { continue }
+            guard let representative = set.first else { continue }
+            for (index, reference) in record.references.enumerated()
+            where set.contains(reference.id) && reference.id != representative {
+                guard record.references[index].qualifiers?["alias"] == nil else { continue }
                 record.references[index].qualifiers = (record.references[index].qualifiers ?? [:])
-                    .merging(["alias": other]) { current, _ in current }
+                    .merging(["alias": representative]) { current, _ in current }
             }
         }
+    }
+
+    /// Adds qualifiers (the answered liaison's title and sender, as the replying document states them) to the
+    /// references in `ranges`, without overwriting existing ones.
+    func qualify(_ record: inout DocumentRecord, in ranges: [SourceRange], with qualifiers: [String: String]) {
+        guard !qualifiers.isEmpty else { return }
+        for index in record.references.indices {
+            let range = record.references[index].range
+            guard ranges.contains(where: { range.start >= $0.start && range.end <= $0.end }) else { continue }
+            record.references[index].qualifiers = (record.references[index].qualifiers ?? [:])
+                .merging(qualifiers) { current, _ in current }
+        }
+    }
+
+    /// The title a "Response to" value gives for the answered liaison: what is left around the numbers, without
+    /// a leading "LS (on)" ('LS (S2-131713) on interaction of oneM2M with Underlying Networks' -> 'interaction of
+    /// oneM2M with Underlying Networks'), and without a trailing "from <group>", which becomes the sender.
+    func answeredTitle(_ value: String, mentions: [Reference]) -> [String: String] {
+        var rest = value
+        for mention in mentions { rest = rest.replacingOccurrences(of: mention.text, with: " ") }
+        // Parentheses the numbers leave empty: "( / )", "()".
+        let empty = try? NSRegularExpression(pattern: "\\([\\s/,;&]*(?:and)?[\\s/,;&]*\\)")
+        rest = empty?.stringByReplacingMatches(in: rest, range: NSRange(location: 0, length: (rest as NSString).length),
+                                               withTemplate: " ") ?? rest
+        var result: [String: String] = [:]
+        if let from = rest.range(of: " from ", options: .backwards) {
+            let tail = String(rest[from.upperBound...]).trimmingCharacters(in: CharacterSet(charactersIn: " .;:)"))
+            if let group = groups.canonical(tail) {
+                result["from"] = group
+                rest = String(rest[..<from.lowerBound])
+            }
+        }
+        let junk = CharacterSet(charactersIn: " /:;,\"'").union(.whitespacesAndNewlines)
+        var title = Self.collapse(rest).trimmingCharacters(in: junk)
+        if title.hasPrefix("("), title.hasSuffix(")") { title = String(title.dropFirst().dropLast()) }
+        for marker in ["LS on ", "Liaison Statement on ", "LS "] where title.hasPrefix(marker) {
+            title = String(title.dropFirst(marker.count))
+            break
+        }
+        title = Self.collapse(title.trimmingCharacters(in: junk))
+        if title.split(separator: " ").count >= 3 { result["title"] = title }
+        return result
     }
 
     /// A liaison without a header block: the sender is the subject of the first sender cue ("The ITU Focus Group

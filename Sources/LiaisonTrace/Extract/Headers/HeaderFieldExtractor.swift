@@ -50,6 +50,8 @@ public struct HeaderFieldExtractor: Extractor {
         /// Source ranges of the title value.
         var titleParts: [NSRange] = []
         var fields: [HeaderFieldReference] = []
+        /// Qualifiers for the references in some ranges (answered titles and senders).
+        var qualifiers: [(ranges: [SourceRange], values: [String: String])] = []
     }
 
     public func extract(from context: ExtractionContext, into record: inout DocumentRecord,
@@ -88,6 +90,7 @@ public struct HeaderFieldExtractor: Extractor {
             replyCues(context, scanner: scanner, record: record, draft: &draft)
         }
         aliasCues(context, record: &record, draft: &draft)
+        for (ranges, values) in draft.qualifiers { qualify(&record, in: ranges, with: values) }
         if record.document.kind == .liaison, form == nil {
             headerless(context, scanner: scanner, draft: &draft, diagnostics: &diagnostics)
         }
@@ -164,6 +167,7 @@ public struct HeaderFieldExtractor: Extractor {
             if !mentions.isEmpty { draft.respondsFromField = true }
             draft.respondsTo += mentions.map(\.id)
             draft.aliases += separatorAliases(mentions, context: context)
+            if !mentions.isEmpty { draft.qualifiers.append((ranges, answeredTitle(value, mentions: mentions))) }
         case .deadline:
             draft.deadline = draft.deadline ?? date(value, context: context, at: whole, field: "deadline",
                                                     diagnostics: &diagnostics)
