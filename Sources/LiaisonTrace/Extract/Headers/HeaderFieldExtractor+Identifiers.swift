@@ -108,7 +108,7 @@ extension HeaderFieldExtractor {
             let firstLabel = scanner.firstLabelRow ?? scanner.zoneRowCount
             primary = candidates.filter { $0.row < firstLabel && stampRows.contains($0.row) }.last ?? candidates.first
         }
-        if candidates.isEmpty, record.document.kind != .liaison {
+        if candidates.isEmpty, record.document.kind == .deliverable {
             result.ids = deliverableIdentifiers(context, record: record, draft: draft)
         } else {
             result.ids = Self.unique((primary.map { [$0.id] } ?? []) + candidates.map(\.id))
