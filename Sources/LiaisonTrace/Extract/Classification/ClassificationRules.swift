@@ -10,8 +10,8 @@ public struct ClassificationRules: Sendable {
         public let sdo: String?
         public let weight: Int
         public let sdoWeight: Int
-        /// Looks at the whole text, not only the head.
-        public let anywhere: Bool
+        /// Where the cue looks.
+        public let place: Place
         let pattern: Pattern
         public let examples: [String]
         public let counterExamples: [String]
@@ -24,6 +24,10 @@ public struct ClassificationRules: Sendable {
                 != nil
         }
     }
+
+    /// Where a cue looks: the first lines, the whole text, or the metadata fields the reader found (as
+    /// "name: value" lines: RFCXML's `rfc: RFC 9110`, HTML's `dcterms.identifier: urn:ietf:rfc:9205`).
+    public enum Place: String, Sendable { case head, anywhere, fields }
 
     /// A format that is a kind by itself unless another kind scores `unless`.
     public struct FormatRule: Sendable {
@@ -100,12 +104,8 @@ public struct ClassificationRules: Sendable {
         if kind == nil, spec.sdo == nil {
             throw file.error(line: line, rule: spec.id, "a cue needs a 'kind', an 'sdo' or both")
         }
-        let anywhere: Bool
-        switch spec.where ?? "head" {
-        case "head": anywhere = false
-        case "anywhere": anywhere = true
-        case let other:
-            throw file.error(line: line, rule: spec.id, "unknown 'where: \(other)'; known: head, anywhere")
+        guard let place = Place(rawValue: spec.where ?? "head") else {
+            throw file.error(line: line, rule: spec.id, "unknown 'where: \(spec.where ?? "")'; known: head, anywhere, fields")
         }
         let pattern: Pattern
         do {
@@ -117,7 +117,7 @@ public struct ClassificationRules: Sendable {
             throw file.error(line: line, rule: spec.id, "needs at least one example (examples are its tests)")
         }
         return Cue(id: spec.id, kind: kind, sdo: spec.sdo, weight: spec.weight ?? 1, sdoWeight: spec.sdo_weight ?? (spec.sdo == nil ? 0 : spec.weight ?? 1),
-                   anywhere: anywhere, pattern: pattern, examples: spec.examples ?? [],
+                   place: place, pattern: pattern, examples: spec.examples ?? [],
                    counterExamples: spec.counter_examples ?? [], file: file.path, line: line)
     }
 }

@@ -29,7 +29,8 @@ public struct DocumentClassifier: Extractor {
         let lines = context.lines
         let headEnd = lines.isEmpty ? 0 : lines[min(rules.headLines, lines.count) - 1].location
             + lines[min(rules.headLines, lines.count) - 1].length
-        let scores = score(context.text, head: NSRange(location: 0, length: headEnd))
+        let fields = context.document.ingested.fields.map { "\($0.name): \($0.value)" }.joined(separator: "\n")
+        let scores = score(context.text, head: NSRange(location: 0, length: headEnd), fields: fields)
         let format = context.document.ingested.source.format.rawValue
         let decision = decide(scores, format: format)
         record.document.kind = decision.kind
@@ -42,13 +43,18 @@ public struct DocumentClassifier: Extractor {
         }
     }
 
-    /// Scores `text`: head-only cues look in `head`.
-    public func score(_ text: String, head: NSRange? = nil) -> Scores {
+    /// Scores `text`: head cues look in `head`, field cues in `fields` ("name: value" lines).
+    public func score(_ text: String, head: NSRange? = nil, fields: String = "") -> Scores {
         var scores = Scores()
         let whole = NSRange(location: 0, length: text.utf16.count)
         for cue in rules.cues {
-            let range = cue.anywhere ? whole : (head ?? whole)
-            guard cue.pattern.expression.firstMatch(in: text, options: [], range: range) != nil else { continue }
+            let matched: Bool
+            switch cue.place {
+            case .fields: matched = cue.matches(fields)
+            case .anywhere: matched = cue.pattern.expression.firstMatch(in: text, options: [], range: whole) != nil
+            case .head: matched = cue.pattern.expression.firstMatch(in: text, options: [], range: head ?? whole) != nil
+            }
+            guard matched else { continue }
             scores.cues.append(cue.id)
             if let kind = cue.kind { scores.kinds[kind, default: 0] += cue.weight }
             if let sdo = cue.sdo { scores.sdos[sdo, default: 0] += cue.sdoWeight }

@@ -239,6 +239,9 @@ public struct HeaderFieldExtractor: Extractor {
                 }
             case .deadline:
                 draft.deadline = draft.deadline ?? DateNormalizer.normalize(value)?.value
+            case .ids:
+                let id = spec.idTemplate.map { $0.replacingOccurrences(of: "{value}", with: value) } ?? value
+                draft.rawIDs.append((id, provenance.range))
             default:
                 break
             }
