@@ -132,7 +132,8 @@ final class ClassificationTests: XCTestCase {
         var total = 0
         var misses: [String] = []
         let rows = manifest.split(separator: "\n").dropFirst()
-            .map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }.filter { $0.count >= 6 }
+            .map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+            .filter { $0.count >= 6 }
         // A rendering's notes only say how it was made: take the original's.
         var originalNotes: [String: String] = [:]
         for columns in rows where !columns[0].hasPrefix("renderings/") {
@@ -168,7 +169,11 @@ final class ClassificationTests: XCTestCase {
             let record = HeaderTestSupport.extraction.run(AnalyzedDocument(ingested), diagnostics: &diagnostics)
             total += 1
             let gotKind = record.document.kind.rawValue
-            if gotKind == expectedKind { kindHits += 1 } else { misses.append("\(readPath): kind \(gotKind), expected \(expectedKind)") }
+            if gotKind == expectedKind {
+                kindHits += 1
+            } else {
+                misses.append("\(readPath): kind \(gotKind), expected \(expectedKind)")
+            }
             if record.document.sdo == expectedSDO { sdoHits += 1 } else {
                 misses.append("\(readPath): sdo \(record.document.sdo ?? "nil"), expected \(expectedSDO ?? "nil")")
             }

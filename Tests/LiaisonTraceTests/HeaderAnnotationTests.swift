@@ -150,7 +150,9 @@ final class HeaderAnnotationTests: XCTestCase {
     }
 
     static func row(_ field: String, _ tally: Tally) -> String {
-        func pad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
+        func pad(_ text: String, _ width: Int) -> String {
+            String(repeating: " ", count: max(0, width - text.count)) + text
+        }
         return "  " + field.padding(toLength: 12, withPad: " ", startingAt: 0)
             + pad("\(tally.truePositives)", 4) + pad("\(tally.falsePositives)", 5) + pad("\(tally.falseNegatives)", 5)
             + pad(String(format: "%.3f", tally.precision), 11) + pad(String(format: "%.3f", tally.recall), 8)
@@ -162,7 +164,8 @@ final class HeaderAnnotationTests: XCTestCase {
             let expected = annotation.expected
             XCTAssertNotNil(DocumentKind(rawValue: expected.kind), annotation.document)
             for addressee in expected.to {
-                XCTAssertTrue(["action", "comment", "information", "copy"].contains(addressee.purpose), annotation.document)
+                XCTAssertTrue(["action", "comment", "information", "copy"].contains(addressee.purpose),
+                              annotation.document)
             }
             for date in [expected.deadline, expected.date].compactMap({ $0 }) {
                 XCTAssertEqual(DateNormalizer.normalize(date)?.value, date, annotation.document)

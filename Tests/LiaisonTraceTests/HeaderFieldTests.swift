@@ -132,7 +132,8 @@ final class HeaderFieldTests: XCTestCase {
         XCTAssertEqual(header.kind, .liaison)
         XCTAssertEqual(header.sdo, "ITU-T")
         XCTAssertEqual(header.ids, ["SG11-LS10", "SG11-TD167/GEN"])
-        XCTAssertEqual(header.title, "LS on ITU-T SG11 work on the combat of counterfeit ICT devices and mobile device theft")
+        XCTAssertEqual(header.title,
+                       "LS on ITU-T SG11 work on the combat of counterfeit ICT devices and mobile device theft")
         XCTAssertEqual(header.from, ["ITU-T SG11"])
         XCTAssertEqual(Support.addressees(record), [
             "action: APT", "action: ATU", "action: CITEL", "action: ITU-T SG2", "action: ITU-T SG5",

@@ -4,22 +4,22 @@ import Foundation
 /// and the kinds some formats are by themselves.
 public struct ClassificationRules: Sendable {
     /// One cue.
-    public struct Cue: Sendable {
-        public let id: String
-        public let kind: DocumentKind?
-        public let sdo: String?
-        public let weight: Int
-        public let sdoWeight: Int
+    struct Cue: Sendable {
+        let id: String
+        let kind: DocumentKind?
+        let sdo: String?
+        let weight: Int
+        let sdoWeight: Int
         /// Where the cue looks.
-        public let place: Place
+        let place: Place
         let pattern: Pattern
-        public let examples: [String]
-        public let counterExamples: [String]
-        public let file: String
-        public let line: Int
+        let examples: [String]
+        let counterExamples: [String]
+        let file: String
+        let line: Int
 
         /// Whether the cue matches `text` (anywhere in it).
-        public func matches(_ text: String) -> Bool {
+        func matches(_ text: String) -> Bool {
             pattern.expression.firstMatch(in: text, options: [], range: NSRange(location: 0, length: text.utf16.count))
                 != nil
         }
@@ -27,21 +27,21 @@ public struct ClassificationRules: Sendable {
 
     /// Where a cue looks: the first lines, the whole text, or the metadata fields the reader found (as
     /// "name: value" lines: RFCXML's `rfc: RFC 9110`, HTML's `dcterms.identifier: urn:ietf:rfc:9205`).
-    public enum Place: String, Sendable { case head, anywhere, fields }
+    enum Place: String, Sendable { case head, anywhere, fields }
 
     /// A format that is a kind by itself unless another kind scores `unless`.
-    public struct FormatRule: Sendable {
-        public let kind: DocumentKind
-        public let unless: Int
+    struct FormatRule: Sendable {
+        let kind: DocumentKind
+        let unless: Int
     }
 
-    public var headLines = 60
-    public var minScore = 3
-    public var minLead = 2
-    public var sdoMinScore = 3
-    public var sdoMinLead = 2
-    public var formats: [String: FormatRule] = [:]
-    public var cues: [Cue] = []
+    var headLines = 60
+    var minScore = 3
+    var minLead = 2
+    var sdoMinScore = 3
+    var sdoMinLead = 2
+    var formats: [String: FormatRule] = [:]
+    var cues: [Cue] = []
 
     struct CueSpec: Decodable {
         var id: String
@@ -105,7 +105,8 @@ public struct ClassificationRules: Sendable {
             throw file.error(line: line, rule: spec.id, "a cue needs a 'kind', an 'sdo' or both")
         }
         guard let place = Place(rawValue: spec.where ?? "head") else {
-            throw file.error(line: line, rule: spec.id, "unknown 'where: \(spec.where ?? "")'; known: head, anywhere, fields")
+            throw file.error(line: line, rule: spec.id,
+                             "unknown 'where: \(spec.where ?? "")'; known: head, anywhere, fields")
         }
         let pattern: Pattern
         do {
@@ -116,7 +117,8 @@ public struct ClassificationRules: Sendable {
         if spec.examples?.isEmpty ?? true {
             throw file.error(line: line, rule: spec.id, "needs at least one example (examples are its tests)")
         }
-        return Cue(id: spec.id, kind: kind, sdo: spec.sdo, weight: spec.weight ?? 1, sdoWeight: spec.sdo_weight ?? (spec.sdo == nil ? 0 : spec.weight ?? 1),
+        let sdoWeight = spec.sdo_weight ?? (spec.sdo == nil ? 0 : spec.weight ?? 1)
+        return Cue(id: spec.id, kind: kind, sdo: spec.sdo, weight: spec.weight ?? 1, sdoWeight: sdoWeight,
                    place: place, pattern: pattern, examples: spec.examples ?? [],
                    counterExamples: spec.counter_examples ?? [], file: file.path, line: line)
     }

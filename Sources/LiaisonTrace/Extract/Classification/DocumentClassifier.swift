@@ -16,11 +16,11 @@ public struct DocumentClassifier: Extractor {
     }
 
     /// Cue scores of a text.
-    public struct Scores: Sendable {
-        public var kinds: [DocumentKind: Int] = [:]
-        public var sdos: [String: Int] = [:]
+    struct Scores: Sendable {
+        var kinds: [DocumentKind: Int] = [:]
+        var sdos: [String: Int] = [:]
         /// Ids of the cues that matched.
-        public var cues: [String] = []
+        var cues: [String] = []
     }
 
     public func extract(from context: ExtractionContext, into record: inout DocumentRecord,
@@ -39,12 +39,13 @@ public struct DocumentClassifier: Extractor {
             diagnostics.append(context.diagnostic(
                 "extract.classify.ambiguous", .note, "document could be \(close); classified as "
                     + "\(decision.kind.rawValue)", at: NSRange(location: 0, length: 0),
-                explanation: "Cues matched: \(scores.cues.joined(separator: ", ")) (Pipelines/rules/classification.yaml)."))
+                explanation: "Cues matched: \(scores.cues.joined(separator: ", ")) "
+                    + "(Pipelines/rules/classification.yaml)."))
         }
     }
 
     /// Scores `text`: head cues look in `head`, field cues in `fields` ("name: value" lines).
-    public func score(_ text: String, head: NSRange? = nil, fields: String = "") -> Scores {
+    func score(_ text: String, head: NSRange? = nil, fields: String = "") -> Scores {
         var scores = Scores()
         let whole = NSRange(location: 0, length: text.utf16.count)
         for cue in rules.cues {
@@ -63,7 +64,7 @@ public struct DocumentClassifier: Extractor {
     }
 
     /// The kind and sdo the scores give; `close` names the runner-up when the lead is too small.
-    public func decide(_ scores: Scores, format: String) -> (kind: DocumentKind, sdo: String?, close: String?) {
+    func decide(_ scores: Scores, format: String) -> (kind: DocumentKind, sdo: String?, close: String?) {
         let ranked = scores.kinds.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }
         var kind = DocumentKind.other
         var close: String?

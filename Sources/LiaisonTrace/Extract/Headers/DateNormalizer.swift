@@ -86,8 +86,8 @@ public enum DateNormalizer {
                     ?? -1
                 let digits = digitsEnd - start
                 if letterEnd > digitsEnd {
-                    let suffix = String(utf16CodeUnits: Array(units[digitsEnd..<letterEnd]), count: letterEnd - digitsEnd)
-                        .lowercased()
+                    let suffix = String(utf16CodeUnits: Array(units[digitsEnd..<letterEnd]),
+                                        count: letterEnd - digitsEnd).lowercased()
                     let followedByDigit = letterEnd < units.count && isDigit(units[letterEnd])
                     if ordinalSuffixes.contains(suffix), !followedByDigit {
                         tokens.append(Token(kind: .number(value, digits: digits),
@@ -116,7 +116,8 @@ public enum DateNormalizer {
                 let start = index
                 while index < units.count, isLetter(units[index]) || isDigit(units[index]) { index += 1 }
                 let word = String(utf16CodeUnits: Array(units[start..<index]), count: index - start)
-                tokens.append(Token(kind: .word(word.lowercased()), range: NSRange(location: start, length: index - start)))
+                tokens.append(Token(kind: .word(word.lowercased()),
+                                    range: NSRange(location: start, length: index - start)))
             } else if unit == 0x20 || unit == 0x09 || unit == 0x0A || unit == 0x0D || unit == 0xA0 {
                 index += 1
             } else {
@@ -167,9 +168,8 @@ public enum DateNormalizer {
         }
 
         mutating func year() -> Int? {
-            guard case .number(let value, let digits)? = current?.kind, digits == 4, (1900...2199).contains(value) else {
-                return nil
-            }
+            guard case .number(let value, let digits)? = current?.kind, digits == 4, (1900...2199).contains(value)
+            else { return nil }
             index += 1
             return value
         }

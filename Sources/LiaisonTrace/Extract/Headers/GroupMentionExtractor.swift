@@ -32,7 +32,8 @@ public struct GroupMentionExtractor: Extractor {
         for index in mentions.indices.dropFirst() {
             let previous = mentions[index - 1].range
             let gapStart = previous.location + previous.length
-            let gap = context.string(NSRange(location: gapStart, length: max(0, mentions[index].range.location - gapStart)))
+            let gapLength = max(0, mentions[index].range.location - gapStart)
+            let gap = context.string(NSRange(location: gapStart, length: gapLength))
             if !Self.isListSeparator(gap) {
                 closeRun(index)
                 runStart = index

@@ -31,7 +31,8 @@ extension HeaderFieldExtractor {
                       !mentions.contains(where: { NSIntersectionRange($0.range, item).length > 0 }) else { continue }
                 diagnostics.append(context.diagnostic(
                     "extract.header.unknown-group", .note, "'\(itemText)' is not a group LiaisonTrace knows", at: range,
-                    explanation: "Add it to Pipelines/rules/groups.yaml if it is a group that sends or receives liaisons."))
+                    explanation: "Add it to Pipelines/rules/groups.yaml if it is a group that sends or receives "
+                        + "liaisons."))
             }
         }
         return Self.unique(kept.map(\.id))

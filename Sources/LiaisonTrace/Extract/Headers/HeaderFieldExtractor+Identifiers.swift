@@ -80,8 +80,8 @@ extension HeaderFieldExtractor {
         }
         var candidates: [Candidate] = []
         for reference in record.references where kinds.contains(reference.kind) {
-            let inOther = draft.otherValueRanges.contains { reference.range.start >= $0.start && reference.range.end <= $0.end }
-            let inIDs = draft.idValueRanges.contains { reference.range.start >= $0.start && reference.range.end <= $0.end }
+            let inOther = draft.otherValueRanges.contains { $0.encloses(reference.range) }
+            let inIDs = draft.idValueRanges.contains { $0.encloses(reference.range) }
             if inOther && !inIDs { continue }
             if let place = places.indices.first(where: {
                 reference.range.start >= places[$0].start && reference.range.end <= places[$0].end
@@ -137,7 +137,7 @@ extension HeaderFieldExtractor {
         let kinds = Set(rules.deliverableKinds)
         let found = record.references.filter { reference in
             kinds.contains(reference.kind) && reference.line <= rules.deliverableLines
-                && !draft.otherValueRanges.contains { reference.range.start >= $0.start && reference.range.end <= $0.end }
+                && !draft.otherValueRanges.contains { $0.encloses(reference.range) }
         }
         return Self.unique(draft.rawIDs.map(\.id) + found.map(\.id))
     }
@@ -154,8 +154,10 @@ extension HeaderFieldExtractor {
                             record: inout DocumentRecord) {
         guard !ids.isEmpty else { return }
         // The zone up to the abstract: an abstract is content, and may name the document itself.
-        let zoneEnd = sourceRange(NSRange(location: min(scanner.zoneEnd, scanner.openingStart), length: 0), context).start
-        let pageBlocks = context.document.ingested.blocks.filter { $0.kind == .header || $0.kind == .footer }.map(\.range)
+        let zoneEnd = sourceRange(NSRange(location: min(scanner.zoneEnd, scanner.openingStart), length: 0),
+                                  context).start
+        let pageBlocks = context.document.ingested.blocks.filter { $0.kind == .header || $0.kind == .footer }
+            .map(\.range)
         let ingested = context.document.ingested
         record.references.removeAll { reference in
             guard ids.contains(reference.id) else { return false }
@@ -166,7 +168,8 @@ extension HeaderFieldExtractor {
             let lineStart = context.document.lines.startOfLine(reference.line)
             let lineEnd = reference.line < context.document.lines.lineCount
                 ? context.document.lines.startOfLine(reference.line + 1) : ingested.text.utf8.count
-            let line = ingested.text(of: SourceRange(lineStart, lineEnd)).trimmingCharacters(in: .whitespacesAndNewlines)
+            let line = ingested.text(of: SourceRange(lineStart, lineEnd))
+                .trimmingCharacters(in: .whitespacesAndNewlines)
             return line == reference.text
         }
     }

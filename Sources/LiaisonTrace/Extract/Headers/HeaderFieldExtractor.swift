@@ -59,7 +59,8 @@ public struct HeaderFieldExtractor: Extractor {
         guard !rules.forms.isEmpty else { return }
         let format = context.document.ingested.source.format.rawValue
         let textForms = rules.forms.indices.filter {
-            !rules.forms[$0].readsFields && (rules.forms[$0].formats.isEmpty || rules.forms[$0].formats.contains(format))
+            let form = rules.forms[$0]
+            return !form.readsFields && (form.formats.isEmpty || form.formats.contains(format))
         }
         let scanner = HeaderScanner(context, rules: rules, textForms: textForms)
         let form = chooseForm(scanner, textForms: textForms)
@@ -78,7 +79,8 @@ public struct HeaderFieldExtractor: Extractor {
                 draft.otherValueRanges += occurrence.parts.map { sourceRange($0, context) }
             }
         }
-        for (index, fieldForm) in rules.forms.enumerated() where fieldForm.readsFields && fieldForm.formats.contains(format) {
+        for (index, fieldForm) in rules.forms.enumerated()
+        where fieldForm.readsFields && fieldForm.formats.contains(format) {
             applyMessageFields(form: index, context: context, draft: &draft, diagnostics: &diagnostics)
         }
         if let purpose = draft.purpose {
@@ -223,8 +225,8 @@ public struct HeaderFieldExtractor: Extractor {
             let field = Field(name: name, value: value)
             let provenance = block.map { context.provenance($0.range, rule: rule) }
                 ?? Provenance(line: 1, column: 1, range: SourceRange(0, 0), rule: rule)
-            draft.fields.append(HeaderFieldReference(field: spec.role.rawValue, purpose: spec.purpose, label: field.name,
-                                                     value: value, at: provenance))
+            draft.fields.append(HeaderFieldReference(field: spec.role.rawValue, purpose: spec.purpose,
+                                                     label: field.name, value: value, at: provenance))
             let at = block?.range ?? NSRange(location: 0, length: 0)
             switch spec.role {
             case .title:
@@ -232,9 +234,11 @@ public struct HeaderFieldExtractor: Extractor {
             case .date:
                 if draft.fieldDate == nil { draft.fieldDate = DateNormalizer.normalize(value)?.value }
             case .from:
-                draft.from += groupList(value, context: context, at: at, diagnostics: &diagnostics, reportUnknown: false)
+                draft.from += groupList(value, context: context, at: at, diagnostics: &diagnostics,
+                                        reportUnknown: false)
             case .to:
-                for group in groupList(value, context: context, at: at, diagnostics: &diagnostics, reportUnknown: false) {
+                for group in groupList(value, context: context, at: at, diagnostics: &diagnostics,
+                                       reportUnknown: false) {
                     draft.to.append(Addressee(group: group, purpose: spec.purpose ?? "information"))
                 }
             case .deadline:
@@ -264,8 +268,7 @@ public struct HeaderFieldExtractor: Extractor {
     /// References (from the reference extractor) inside `ranges`, in text order, of `kinds` (any when nil).
     func references(in ranges: [SourceRange], record: DocumentRecord, kinds: Set<String>?) -> [Reference] {
         record.references.filter { reference in
-            (kinds?.contains(reference.kind) ?? true)
-                && ranges.contains { reference.range.start >= $0.start && reference.range.end <= $0.end }
+            (kinds?.contains(reference.kind) ?? true) && ranges.contains { $0.encloses(reference.range) }
         }
     }
 
@@ -306,5 +309,12 @@ public struct HeaderFieldExtractor: Extractor {
     static func unique(_ values: [String]) -> [String] {
         var seen = Set<String>()
         return values.filter { seen.insert($0).inserted }
+    }
+}
+
+extension SourceRange {
+    /// Whether `other` lies within this range.
+    func encloses(_ other: SourceRange) -> Bool {
+        other.start >= start && other.end <= end
     }
 }

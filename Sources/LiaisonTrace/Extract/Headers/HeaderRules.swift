@@ -11,132 +11,132 @@ public enum HeaderRole: String, Decodable, Sendable, CaseIterable {
 /// patterns, own-id selection, reply and alias cues, and the cues for liaisons without a header block.
 public struct HeaderRules: Sendable {
     /// Where the header zone ends.
-    public struct Zone: Sendable {
-        public var maxLines = 120
-        public var proseMinWords = 10
-        public var sentenceMinWords = 6
-        public var columnGap = 3
-        public var bodyStarts: [ExamplePattern] = []
-        public var separators: [ExamplePattern] = []
+    struct Zone: Sendable {
+        var maxLines = 120
+        var proseMinWords = 10
+        var sentenceMinWords = 6
+        var columnGap = 3
+        var bodyStarts: [ExamplePattern] = []
+        var separators: [ExamplePattern] = []
     }
 
     /// A pattern with the examples it must match and the counter-examples it must not.
-    public struct ExamplePattern: Sendable {
-        public let pattern: Pattern
-        public let examples: [String]
-        public let counterExamples: [String]
-        public let file: String
-        public let line: Int
+    struct ExamplePattern: Sendable {
+        let pattern: Pattern
+        let examples: [String]
+        let counterExamples: [String]
+        let file: String
+        let line: Int
     }
 
     /// One field of a form.
-    public struct Field: Sendable {
-        public let role: HeaderRole
+    struct Field: Sendable {
+        let role: HeaderRole
         /// For `to`: action, comment, information or copy.
-        public let purpose: String?
+        let purpose: String?
         /// The label as it starts a line, a column or a cell, with its colon (anchored matching).
         let label: Pattern
         /// The label as a whole table cell or field name (colon optional).
         let wholeLabel: Pattern
-        public let maxLines: Int
+        let maxLines: Int
         /// For `ids` fields: template making an id of a bare value ("RFC {value}").
-        public let idTemplate: String?
+        let idTemplate: String?
         /// A form whose fields include key fields is only chosen when one of them is present.
-        public let key: Bool
-        public let examples: [String]
-        public let line: Int
+        let key: Bool
+        let examples: [String]
+        let line: Int
     }
 
     /// One worked example of a form: a small header and what must come out of it.
-    public struct FormExample: Decodable, Sendable {
-        public var name: String?
-        public var text: String
-        public var expect: Expectation
+    struct FormExample: Decodable, Sendable {
+        var name: String?
+        var text: String
+        var expect: Expectation
     }
 
     /// Expected header values of a form example (only the keys given are checked).
-    public struct Expectation: Decodable, Sendable {
-        public var ids: [String]?
-        public var title: String?
-        public var from: [String]?
+    struct Expectation: Decodable, Sendable {
+        var ids: [String]?
+        var title: String?
+        var from: [String]?
         /// `purpose: group` strings.
-        public var to: [String]?
-        public var responds_to: [String]?
-        public var aliases: [[String]]?
-        public var deadline: String?
-        public var date: String?
-        public var meetings: [String]?
+        var to: [String]?
+        var responds_to: [String]?
+        var aliases: [[String]]?
+        var deadline: String?
+        var date: String?
+        var meetings: [String]?
     }
 
     /// A form: a set of labels one kind of document uses.
-    public struct Form: Sendable {
-        public let id: String
-        public let minLabels: Int
+    struct Form: Sendable {
+        let id: String
+        let minLabels: Int
         /// The form's labels are message header field names, not text labels.
-        public let readsFields: Bool
+        let readsFields: Bool
         /// Formats the form applies to (all when empty).
-        public let formats: Set<String>
-        public let fields: [Field]
+        let formats: Set<String>
+        let fields: [Field]
         let purposes: [(Pattern, String)]
-        public let examples: [FormExample]
-        public let file: String
-        public let line: Int
+        let examples: [FormExample]
+        let file: String
+        let line: Int
     }
 
     /// A registration-stamp or tdoc-header pattern.
-    public struct Stamp: Sendable {
-        public let id: String
+    struct Stamp: Sendable {
+        let id: String
         let pattern: Pattern
-        public let examples: [(text: String, meeting: String?)]
-        public let file: String
-        public let line: Int
+        let examples: [(text: String, meeting: String?)]
+        let file: String
+        let line: Int
     }
 
     /// Which group owns a designation.
-    public struct Owner: Sendable {
+    struct Owner: Sendable {
         let pattern: Pattern
         let template: IDTemplate
-        public let examples: [(String, String)]
-        public let line: Int
+        let examples: [(String, String)]
+        let line: Int
     }
 
     /// A cue pattern with a target group (`target`, `sender`, `recipient`, `first`/`second`).
-    public struct Cue: Sendable {
-        public let id: String
+    struct Cue: Sendable {
+        let id: String
         let pattern: Pattern
-        public let purpose: String?
-        public let examples: [CueExample]
-        public let file: String
-        public let line: Int
+        let purpose: String?
+        let examples: [CueExample]
+        let file: String
+        let line: Int
     }
 
     /// An example of a cue: the text and the ids (reply and alias cues) or groups (header-less cues) it yields.
-    public struct CueExample: Decodable, Sendable {
-        public var text: String
-        public var ids: [String]?
-        public var groups: [String]?
+    struct CueExample: Decodable, Sendable {
+        var text: String
+        var ids: [String]?
+        var groups: [String]?
     }
 
-    public var zone = Zone()
-    public var forms: [Form] = []
-    public var stamps: [Stamp] = []
-    public var revisions: [ExamplePattern] = []
-    public var idKinds: [String] = []
-    public var deliverableKinds: [String] = []
-    public var deliverableLines = 30
+    var zone = Zone()
+    var forms: [Form] = []
+    var stamps: [Stamp] = []
+    var revisions: [ExamplePattern] = []
+    var idKinds: [String] = []
+    var deliverableKinds: [String] = []
+    var deliverableLines = 30
     var rawID: Pattern?
-    public var rawIDExamples: [String] = []
-    public var owners: [Owner] = []
-    public var replyKinds: [String] = []
-    public var titleReplies: [Cue] = []
-    public var bodyReplies: [Cue] = []
-    public var replySentences = 6
+    var rawIDExamples: [String] = []
+    var owners: [Owner] = []
+    var replyKinds: [String] = []
+    var titleReplies: [Cue] = []
+    var bodyReplies: [Cue] = []
+    var replySentences = 6
     var aliasSeparator: Pattern?
-    public var aliasPatterns: [Cue] = []
-    public var senders: [Cue] = []
-    public var recipients: [Cue] = []
-    public var headerlessSentences = 6
-    public var ownerPurpose = "information"
+    var aliasPatterns: [Cue] = []
+    var senders: [Cue] = []
+    var recipients: [Cue] = []
+    var headerlessSentences = 6
+    var ownerPurpose = "information"
 
     /// No rules: the header extractor finds nothing.
     public init() {}
@@ -307,9 +307,8 @@ public struct HeaderRules: Sendable {
                 } catch {
                     throw file.error(line: line, rule: "ids.owners", "\(error)")
                 }
-                owners.append(Owner(pattern: pattern, template: template,
-                                    examples: (owner.examples ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
-                                    line: line))
+                let examples = (owner.examples ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+                owners.append(Owner(pattern: pattern, template: template, examples: examples, line: line))
             }
         }
         if let spec = try file.decode(RepliesSpec.self, at: "replies") {
@@ -336,8 +335,8 @@ public struct HeaderRules: Sendable {
             recipients += try Self.cues(spec.recipients ?? [], file: file, line: line, group: "recipient")
             if let purpose = spec.owner_purpose {
                 guard Self.purposes.contains(purpose) else {
-                    throw file.error(line: line, rule: "headerless.owner_purpose",
-                                     "unknown purpose '\(purpose)'; known: \(Self.purposes.sorted().joined(separator: ", "))")
+                    throw file.error(line: line, rule: "headerless.owner_purpose", "unknown purpose '\(purpose)'; "
+                                     + "known: \(Self.purposes.sorted().joined(separator: ", "))")
                 }
                 ownerPurpose = purpose
             }
@@ -357,10 +356,11 @@ public struct HeaderRules: Sendable {
                                what: String) throws(PipelineError) -> ExamplePattern {
         let pattern = try compile(spec.pattern, file: file, line: line, rule: what)
         if spec.examples?.isEmpty ?? true {
-            throw file.error(line: line, rule: what, "pattern '\(spec.pattern)' needs examples (examples are its tests)")
+            throw file.error(line: line, rule: what,
+                             "pattern '\(spec.pattern)' needs examples (examples are its tests)")
         }
-        return ExamplePattern(pattern: pattern, examples: spec.examples ?? [], counterExamples: spec.counter_examples ?? [],
-                              file: file.path, line: line)
+        return ExamplePattern(pattern: pattern, examples: spec.examples ?? [],
+                              counterExamples: spec.counter_examples ?? [], file: file.path, line: line)
     }
 
     static func cues(_ specs: [CueSpec], file: RuleFile, line: Int, group: String) throws(PipelineError) -> [Cue] {
@@ -399,7 +399,8 @@ public struct HeaderRules: Sendable {
             let label: Pattern
             let whole: Pattern
             if readsFields {
-                label = try compile("^" + alternation + "$", file: file, line: line, rule: spec.id, caseInsensitive: true)
+                label = try compile("^" + alternation + "$", file: file, line: line, rule: spec.id,
+                                    caseInsensitive: true)
                 whole = label
             } else {
                 label = try compile("[(\\[]?[ ]*" + alternation + "[ ]*:", file: file, line: line, rule: spec.id,
@@ -419,7 +420,8 @@ public struct HeaderRules: Sendable {
             guard Self.purposes.contains(item.purpose) else {
                 throw file.error(line: line, rule: spec.id, "unknown purpose '\(item.purpose)'")
             }
-            return (try compile(item.pattern, file: file, line: line, rule: spec.id, caseInsensitive: true), item.purpose)
+            let pattern = try compile(item.pattern, file: file, line: line, rule: spec.id, caseInsensitive: true)
+            return (pattern, item.purpose)
         }
         for format in spec.formats ?? [] where DocumentFormat(rawValue: format) == nil {
             throw file.error(line: line, rule: spec.id, "unknown format '\(format)'; known: "
@@ -451,7 +453,8 @@ public struct HeaderRules: Sendable {
     /// Whether `value` looks like a designation no reference rule knows ("JCA-IMT2020-O-001").
     func isRawID(_ value: String) -> Bool {
         guard let rawID else { return false }
-        return rawID.match(in: value, at: 0, limit: (value as NSString).length)?.range.length == (value as NSString).length
+        let length = (value as NSString).length
+        return rawID.match(in: value, at: 0, limit: length)?.range.length == length
     }
 
     /// The purpose a form's `purpose` field value means ("For Action" -> action).

@@ -58,7 +58,8 @@ struct HeaderScanner {
             var best: (NSRange, [Int: Int])?
             for formIndex in textForms {
                 for (fieldIndex, field) in rules.forms[formIndex].fields.enumerated() {
-                    var found = field.label.match(in: text, at: segment.range.location, limit: segment.range.length)?.range
+                    var found = field.label.match(in: text, at: segment.range.location,
+                                                  limit: segment.range.length)?.range
                     if found == nil, isTable,
                        let whole = field.wholeLabel.match(in: text, at: segment.range.location,
                                                           limit: segment.range.length),
@@ -104,8 +105,8 @@ struct HeaderScanner {
             var segmentIndex = 0
             while segmentIndex < row.segments.count {
                 let segment = row.segments[segmentIndex]
-                guard roles[index][segmentIndex] == .free, let (labelRange, fields) = label(segment, isTable: row.isTable)
-                else {
+                guard roles[index][segmentIndex] == .free,
+                      let (labelRange, fields) = label(segment, isTable: row.isTable) else {
                     segmentIndex += 1
                     continue
                 }
@@ -168,7 +169,8 @@ struct HeaderScanner {
                 occurrences.append(Occurrence(labelRange: labelRange, parts: parts, fields: fields, row: index))
                 if endsHeader {
                     openingStart = parts.first?.location ?? (labelRange.location + labelRange.length)
-                    let valueEnd = parts.last.map { $0.location + $0.length } ?? (labelRange.location + labelRange.length)
+                    let labelEnd = labelRange.location + labelRange.length
+                    let valueEnd = parts.last.map { $0.location + $0.length } ?? labelEnd
                     zoneEndOffset = valueEnd
                     zoneEndRow = rowsUsed + 1
                     break rowLoop
