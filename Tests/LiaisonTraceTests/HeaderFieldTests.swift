@@ -197,9 +197,34 @@ final class HeaderFieldTests: XCTestCase {
     }
 
     /// A reader that gives table cells (DOCX): label and value in cells of one row; a third cell holds the
-    /// meeting place and date; a row with the label only.
+    /// meeting place and date; a row with the label only. Also after a multi-byte first paragraph.
     func testTableCells() throws {
+        let (record, _) = Support.record(Self.tableDocument(prefix: nil))
+        let (prefixed, _) = Support.record(Self.tableDocument(prefix: "é日😀"))
+        XCTAssertEqual(record.document, prefixed.document)
+        XCTAssertEqual(record.headerFields.count, prefixed.headerFields.count)
+        for (a, b) in zip(record.headerFields, prefixed.headerFields) {
+            XCTAssertEqual(b.line, a.line + 1, a.value)
+            XCTAssertEqual(b.range, a.range.shifted(by: TestSupport.multiBytePrefix.utf8.count), a.value)
+        }
+        let header = record.document
+        XCTAssertEqual(header.kind, .liaison)
+        XCTAssertEqual(header.sdo, "ITU-T")
+        XCTAssertEqual(header.ids, ["SG12-LS11", "SP-170010"])
+        XCTAssertEqual(header.title, "LS on KPIs for mobile services")
+        XCTAssertEqual(header.from, ["ITU-T SG12"])
+        XCTAssertEqual(Support.addressees(record), ["action: 3GPP", "comment: ETSI TC STQ"])
+        XCTAssertEqual(header.deadline, "2017-08-01")
+        XCTAssertEqual(header.date, "2017-01-19")
+        XCTAssertEqual(record.meetings.map(\.id), ["3GPP TSG SA#75"])
+        XCTAssertEqual(record.meetings.first?.tdoc, "SP-170010")
+        let title = try XCTUnwrap(record.headerFields.first { $0.field == "title" })
+        XCTAssertEqual(title.line, 8)
+    }
+
+    static func tableDocument(prefix: String?) -> IngestedDocument {
         var builder = TextBuilder()
+        if let prefix { builder.append(prefix, kind: .paragraph) }
         builder.append("INTERNATIONAL TELECOMMUNICATION UNION", kind: .paragraph)
         builder.append("COM 12 \u{2013} LS 11 \u{2013} E", kind: .paragraph)
         let rows: [[String]] = [
@@ -221,20 +246,32 @@ final class HeaderFieldTests: XCTestCase {
         builder.append("3GPP TSG SA Meeting #75\tTD SP-170010", kind: .paragraph)
         builder.append("ITU-T Study Group 12 wishes to inform 3GPP that we have endorsed a new work item.",
                        kind: .paragraph)
-        let document = IngestedDocument(source: Support.source("ls11.docx", .docx), text: builder.text,
-                                        blocks: builder.blocks)
-        let (record, _) = Support.record(document)
-        let header = record.document
-        XCTAssertEqual(header.kind, .liaison)
-        XCTAssertEqual(header.sdo, "ITU-T")
-        XCTAssertEqual(header.ids, ["SG12-LS11", "SP-170010"])
-        XCTAssertEqual(header.title, "LS on KPIs for mobile services")
-        XCTAssertEqual(header.from, ["ITU-T SG12"])
-        XCTAssertEqual(Support.addressees(record), ["action: 3GPP", "comment: ETSI TC STQ"])
-        XCTAssertEqual(header.deadline, "2017-08-01")
-        XCTAssertEqual(header.date, "2017-01-19")
-        XCTAssertEqual(record.meetings.map(\.id), ["3GPP TSG SA#75"])
-        XCTAssertEqual(record.meetings.first?.tdoc, "SP-170010")
+        return IngestedDocument(source: Support.source("ls11.docx", .docx), text: builder.text, blocks: builder.blocks)
+    }
+
+    /// Odd inputs end quietly: labels with nothing after them at the end of the text, a header of labels only,
+    /// control characters, a very long line, table cells out of order, an empty-valued e-mail.
+    func testOddInputsDoNotCrash() throws {
+        let texts = [
+            "Title:", "Source:\nTitle:\nFor action to:\nDeadline:", "For action to:   ", "Title:\u{7} LS on a few things, with a bell in it\u{1}",
+            String(repeating: "Title: x ", count: 5000), "|||||\n|Title:|\n|", "(Ref:)", "Response to: /// and //",
+            "Deadline: 31 February 2017", "SA WG2 Meeting #\tS2-\n", "1. Overall Description:\nTo CT1:",
+        ]
+        for text in texts {
+            _ = try Support.record(text)
+            _ = try Support.record(TestSupport.multiBytePrefix + text)
+        }
+        var builder = TextBuilder()
+        builder.append("Title:", kind: .tableCell, table: 0, row: 3, column: 2)
+        builder.append("For action to:", kind: .tableCell, table: 0, row: 1, column: 0)
+        builder.append("3GPP", kind: .tableCell, table: 1, row: 0, column: 7)
+        _ = Support.record(IngestedDocument(source: Support.source("odd.docx", .docx), text: builder.text,
+                                            blocks: builder.blocks))
+        let mail = IngestedDocument(source: Support.source("odd.eml", .email), text: "\n", blocks: [],
+                                    fields: [Field(name: "Subject", value: ""), Field(name: "Date", value: "soon")])
+        let (record, _) = Support.record(mail)
+        XCTAssertEqual(record.document.kind, .email)
+        XCTAssertNil(record.document.date)
     }
 
     /// antiword tables: `|`-separated cells on one line.

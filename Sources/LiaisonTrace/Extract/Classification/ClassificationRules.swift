@@ -72,7 +72,7 @@ public struct ClassificationRules: Sendable {
                                      "unknown key '\(name)'; known: \(known.sorted().joined(separator: ", "))")
                 }
             }
-            headLines = try file.decode(Int.self, at: "head_lines") ?? headLines
+            headLines = max(1, try file.decode(Int.self, at: "head_lines") ?? headLines)
             minScore = try file.decode(Int.self, at: "min_score") ?? minScore
             minLead = try file.decode(Int.self, at: "min_lead") ?? minLead
             sdoMinScore = try file.decode(Int.self, at: "sdo_min_score") ?? sdoMinScore

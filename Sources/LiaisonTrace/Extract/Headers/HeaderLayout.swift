@@ -69,6 +69,7 @@ struct HeaderLayout {
             if tableRowAt[first] == nil { tableRowAt[first] = key }
             coveredLines.insert(integersIn: first...max(first, lastLine))
         }
+        let tabs = Self.tabs(in: context, before: limit)
         var result: [Row] = []
         var emitted = Set<[Int]>()
         for (index, line) in lines.enumerated() {
@@ -88,7 +89,7 @@ struct HeaderLayout {
                 }
                 continue
             }
-            result.append(Row(range: line, segments: Self.segments(of: line, in: context, gap: columnGap),
+            result.append(Row(range: line, segments: Self.segments(of: line, in: context, gap: columnGap, tabs: tabs),
                               isTable: false))
         }
         rows = result
@@ -96,7 +97,7 @@ struct HeaderLayout {
 
     /// Splits a line at column gaps: `gap` spaces or more, any run of white space that was a tab in the
     /// ingested text, and `|` characters.
-    static func segments(of line: NSRange, in context: ExtractionContext, gap: Int) -> [Segment] {
+    static func segments(of line: NSRange, in context: ExtractionContext, gap: Int, tabs: Set<Int>) -> [Segment] {
         let text = context.nsText
         var segments: [Segment] = []
         var start: Int?
@@ -121,7 +122,7 @@ struct HeaderLayout {
                 var runEnd = index
                 var sawTab = false
                 while runEnd < end, [0x20, 0x09, 0xA0].contains(text.character(at: runEnd)) {
-                    if !sawTab, context.isTab(at: runEnd) { sawTab = true }
+                    if !sawTab, tabs.contains(runEnd) { sawTab = true }
                     runEnd += 1
                 }
                 if start != nil, runEnd - index >= gap || sawTab || runEnd == end {
@@ -139,13 +140,26 @@ struct HeaderLayout {
     }
 }
 
-extension ExtractionContext {
-    /// Whether the normalized character at UTF-16 offset `location` was a tab in the ingested text.
-    func isTab(at location: Int) -> Bool {
-        let range = provenance(NSRange(location: location, length: 1), rule: "").range
-        guard range.length == 1 else { return false }
-        let utf8 = document.ingested.text.utf8
-        guard range.start < utf8.count else { return false }
-        return utf8[utf8.index(utf8.startIndex, offsetBy: range.start)] == 0x09
+extension HeaderLayout {
+    /// UTF-16 offsets (before `limit`) of the normalized text's spaces that were tabs in the ingested text
+    /// (normalization turns tabs into spaces; antiword and Word separate label and value with one).
+    static func tabs(in context: ExtractionContext, before limit: Int) -> Set<Int> {
+        let ingested = Array(context.document.ingested.text.utf8)
+        let normalized = context.document.normalized
+        var result = Set<Int>()
+        var utf16 = 0
+        var utf8 = 0
+        for scalar in context.text.unicodeScalars {
+            if utf16 >= limit { break }
+            if scalar == " " {
+                let source = normalized.sourceRange(utf8, utf8 + 1)
+                if source.length == 1, source.start < ingested.count, ingested[source.start] == 0x09 {
+                    result.insert(utf16)
+                }
+            }
+            utf16 += scalar.value > 0xFFFF ? 2 : 1
+            utf8 += UTF8.width(scalar)
+        }
+        return result
     }
 }
