@@ -60,7 +60,8 @@ let package = Package(
         ),
         .testTarget(
             name: "LiaisonTraceTests",
-            dependencies: ["LiaisonTrace", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["LiaisonTrace", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            exclude: ["Annotations"]
         ),
     ]
 )

@@ -5,5 +5,8 @@ public enum ExtractorRegistry {
     public static let all: [any Extractor.Type] = [
         ReferenceExtractor.self,
         CitationAnchorExtractor.self,
+        GroupMentionExtractor.self,
+        DocumentClassifier.self,
+        HeaderFieldExtractor.self,
     ]
 }

@@ -39,12 +39,15 @@ public struct DocumentHeader: Codable, Hashable, Sendable {
     public var respondsTo: [String] = []
     /// Reply deadline, `YYYY-MM-DD` or `YYYY-MM`.
     public var deadline: String?
+    /// Sets of designations the header shows to name one document each ("R2-1801767/S4-180219" in a
+    /// "Response to" value); extension field, written only when not empty.
+    public var aliases: [[String]]?
 
     /// An empty header.
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case ids, kind, sdo, title, date, from, to, respondsTo = "responds_to", deadline
+        case ids, kind, sdo, title, date, from, to, respondsTo = "responds_to", deadline, aliases
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -58,6 +61,7 @@ public struct DocumentHeader: Codable, Hashable, Sendable {
         try container.encode(to, forKey: .to)
         try container.encode(respondsTo, forKey: .respondsTo)
         try container.encode(deadline, forKey: .deadline)
+        if let aliases, !aliases.isEmpty { try container.encode(aliases, forKey: .aliases) }
     }
 }
 
@@ -219,6 +223,12 @@ public struct DocumentRecord: Codable, Sendable {
     public var actions: [ActionItem] = []
     public var requirements: [Requirement] = []
     public var scopes: [Scope] = []
+    /// Every group mention (extension field).
+    public var groups: [GroupReference] = []
+    /// Meetings named in the header (extension field).
+    public var meetings: [MeetingReference] = []
+    /// Header labels and values with their provenance (extension field).
+    public var headerFields: [HeaderFieldReference] = []
     /// Fields the format itself carries (e-mail headers, document properties).
     public var fields: [Field] = []
     /// Attached files; ingested ones have records of their own (path `parent!name`).
@@ -235,6 +245,7 @@ public struct DocumentRecord: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case schema, source, document, references, actions, requirements, scopes, fields, attachments
+        case groups, meetings, headerFields = "header_fields"
         case attachedTo = "attached_to"
         case diagnostics
     }

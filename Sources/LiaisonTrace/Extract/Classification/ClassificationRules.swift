@@ -1,0 +1,125 @@
+import Foundation
+
+/// The compiled `kind: classification` rule files: weighted cues for kinds and standards bodies, thresholds,
+/// and the kinds some formats are by themselves.
+public struct ClassificationRules: Sendable {
+    /// One cue.
+    struct Cue: Sendable {
+        let id: String
+        let kind: DocumentKind?
+        let sdo: String?
+        let weight: Int
+        let sdoWeight: Int
+        /// Where the cue looks.
+        let place: Place
+        let pattern: Pattern
+        let examples: [String]
+        let counterExamples: [String]
+        let file: String
+        let line: Int
+
+        /// Whether the cue matches `text` (anywhere in it).
+        func matches(_ text: String) -> Bool {
+            pattern.expression.firstMatch(in: text, options: [], range: NSRange(location: 0, length: text.utf16.count))
+                != nil
+        }
+    }
+
+    /// Where a cue looks: the first lines, the whole text, or the metadata fields the reader found (as
+    /// "name: value" lines: RFCXML's `rfc: RFC 9110`, HTML's `dcterms.identifier: urn:ietf:rfc:9205`).
+    enum Place: String, Sendable { case head, anywhere, fields }
+
+    /// A format that is a kind by itself unless another kind scores `unless`.
+    struct FormatRule: Sendable {
+        let kind: DocumentKind
+        let unless: Int
+    }
+
+    var headLines = 60
+    var minScore = 3
+    var minLead = 2
+    var sdoMinScore = 3
+    var sdoMinLead = 2
+    var formats: [String: FormatRule] = [:]
+    var cues: [Cue] = []
+
+    struct CueSpec: Decodable {
+        var id: String
+        var kind: String?
+        var sdo: String?
+        var weight: Int?
+        var sdo_weight: Int?
+        var pattern: String
+        var `where`: String?
+        var case_sensitive: Bool?
+        var examples: [String]?
+        var counter_examples: [String]?
+    }
+
+    struct FormatSpec: Decodable {
+        var kind: String
+        var unless: Int?
+    }
+
+    /// Compiles every classification file of the library (cues add up; settings of later files win).
+    public init(rules library: RuleLibrary) throws(PipelineError) {
+        for file in library.files(ofKind: "classification") {
+            let known: Set<String> = ["version", "kind", "head_lines", "min_score", "min_lead", "sdo_min_score",
+                                      "sdo_min_lead", "formats", "cues"]
+            for key in file.node.mapping.map({ Array($0.keys) }) ?? [] {
+                if let name = key.string, !known.contains(name) {
+                    throw file.error(line: key.mark?.line, rule: nil,
+                                     "unknown key '\(name)'; known: \(known.sorted().joined(separator: ", "))")
+                }
+            }
+            headLines = max(1, try file.decode(Int.self, at: "head_lines") ?? headLines)
+            minScore = try file.decode(Int.self, at: "min_score") ?? minScore
+            minLead = try file.decode(Int.self, at: "min_lead") ?? minLead
+            sdoMinScore = try file.decode(Int.self, at: "sdo_min_score") ?? sdoMinScore
+            sdoMinLead = try file.decode(Int.self, at: "sdo_min_lead") ?? sdoMinLead
+            for (format, spec) in try file.decode([String: FormatSpec].self, at: "formats") ?? [:] {
+                guard let kind = DocumentKind(rawValue: spec.kind) else {
+                    throw file.error(line: file.node.mapping?["formats"]?.mark?.line, rule: "formats.\(format)",
+                                     "unknown kind '\(spec.kind)'; known: "
+                                        + DocumentKind.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                formats[format] = FormatRule(kind: kind, unless: spec.unless ?? Int.max)
+            }
+            for (node, line) in file.items(at: "cues") {
+                let spec = try file.decodeItem(CueSpec.self, node)
+                cues.append(try Self.cue(spec, file: file, line: line))
+            }
+        }
+    }
+
+    static func cue(_ spec: CueSpec, file: RuleFile, line: Int) throws(PipelineError) -> Cue {
+        var kind: DocumentKind?
+        if let name = spec.kind {
+            guard let known = DocumentKind(rawValue: name) else {
+                throw file.error(line: line, rule: spec.id, "unknown kind '\(name)'; known: "
+                                 + DocumentKind.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            kind = known
+        }
+        if kind == nil, spec.sdo == nil {
+            throw file.error(line: line, rule: spec.id, "a cue needs a 'kind', an 'sdo' or both")
+        }
+        guard let place = Place(rawValue: spec.where ?? "head") else {
+            throw file.error(line: line, rule: spec.id,
+                             "unknown 'where: \(spec.where ?? "")'; known: head, anywhere, fields")
+        }
+        let pattern: Pattern
+        do {
+            pattern = try Pattern("(?m)" + spec.pattern, caseInsensitive: !(spec.case_sensitive ?? false))
+        } catch {
+            throw file.error(line: line, rule: spec.id, "pattern does not compile: \(error.localizedDescription)")
+        }
+        if spec.examples?.isEmpty ?? true {
+            throw file.error(line: line, rule: spec.id, "needs at least one example (examples are its tests)")
+        }
+        let sdoWeight = spec.sdo_weight ?? (spec.sdo == nil ? 0 : spec.weight ?? 1)
+        return Cue(id: spec.id, kind: kind, sdo: spec.sdo, weight: spec.weight ?? 1, sdoWeight: sdoWeight,
+                   place: place, pattern: pattern, examples: spec.examples ?? [],
+                   counterExamples: spec.counter_examples ?? [], file: file.path, line: line)
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// Records every group a document names (`groups` extension of the record), canonicalized with groups.yaml.
+/// In a list ("ITU-D SG1, SG2", "(SG16, SG20, SG13, and SG11)") a bare name takes the body of the explicit
+/// prefix before it; outside lists every mention stands alone.
+public struct GroupMentionExtractor: Extractor {
+    public static let description = ExtractorDescription(
+        id: "groups", summary: "Every group mention, canonicalized, with provenance")
+
+    let groups: GroupCanonicalizer
+
+    public init(rules library: RuleLibrary) throws(PipelineError) {
+        groups = try GroupCanonicalizer(rules: library)
+    }
+
+    public func extract(from context: ExtractionContext, into record: inout DocumentRecord,
+                        diagnostics: inout [Diagnostic]) {
+        guard !groups.rules.isEmpty else { return }
+        var mentions = groups.mentions(in: context.text)
+        // Runs of mentions that form a list get the prefix carried over.
+        var runStart = 0
+        func closeRun(_ end: Int) {
+            guard end - runStart > 1 else { return }
+            let first = mentions[runStart].range
+            let last = mentions[end - 1].range
+            let span = NSRange(location: first.location, length: last.location + last.length - first.location)
+            let inherited = groups.mentions(in: context.text, range: span, inheritWithinLists: true)
+            for index in runStart..<end {
+                if let match = inherited.first(where: { $0.range == mentions[index].range }) { mentions[index] = match }
+            }
+        }
+        for index in mentions.indices.dropFirst() {
+            let previous = mentions[index - 1].range
+            let gapStart = previous.location + previous.length
+            let gapLength = max(0, mentions[index].range.location - gapStart)
+            let gap = context.string(NSRange(location: gapStart, length: gapLength))
+            if !Self.isListSeparator(gap) {
+                closeRun(index)
+                runStart = index
+            }
+        }
+        closeRun(mentions.count)
+        for mention in mentions {
+            record.groups.append(GroupReference(id: mention.id, body: mention.body, text: context.string(mention.range),
+                                                at: context.provenance(mention.range, rule: mention.rule)))
+        }
+    }
+
+    /// ",", ", ", " & ", " and ", ", and ", ";" between two mentions.
+    static func isListSeparator(_ gap: String) -> Bool {
+        let trimmed = gap.trimmingCharacters(in: .whitespaces).lowercased()
+        return ["", ",", ";", "&", "and", ", and", "/", "or"].contains(trimmed) && !gap.contains("\n\n")
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+
+/// The top of a document as rows of column segments, whatever the reader: a text line split where columns are
+/// (runs of spaces as pdftotext -layout leaves them, tabs as antiword and Word leave them, `|` table borders), or
+/// a table row whose segments are its cells (when the reader gives table cells with table/row/column). Header
+/// labels are looked for at the start of segments; values are the rest of a segment, the next segment, or the
+/// next row.
+struct HeaderLayout {
+    /// A piece of a row: trimmed range in the normalized text (UTF-16) and its column.
+    struct Segment {
+        var range: NSRange
+        /// Offset from the start of the line (text rows), or 1000 x the cell's column (table rows).
+        var column: Int
+    }
+
+    /// One row.
+    struct Row {
+        /// The whole row (a line, or the span of a table row's cells).
+        var range: NSRange
+        var segments: [Segment]
+        var isTable: Bool
+        var isBlank: Bool { segments.isEmpty }
+    }
+
+    let rows: [Row]
+
+    /// Rows of the first `maxLines` lines of `context`.
+    init(_ context: ExtractionContext, maxLines: Int, columnGap: Int) {
+        let lines = context.lines.prefix(maxLines)
+        guard let last = lines.last else {
+            rows = []
+            return
+        }
+        let limit = last.location + last.length
+        // Table cells by (table, row), in order.
+        var cellsByRow: [[Int]: [(column: Int, range: NSRange)]] = [:]
+        var rowOrder: [[Int]] = []
+        for (block, range) in context.blocks where block.kind == .tableCell && range.location < limit {
+            guard let table = block.table, let row = block.row else { continue }
+            let key = [table, row]
+            if cellsByRow[key] == nil { rowOrder.append(key) }
+            cellsByRow[key, default: []].append((block.column ?? 0, context.trim(range)))
+        }
+        var tableRowAt: [Int: [Int]] = [:]   // line index -> table row key starting there
+        var coveredLines = IndexSet()
+        // Metadata lines (front matter, message header fields) are not a printed header: blank rows here.
+        var metadataLines = IndexSet()
+        let lineStarts = lines.map(\.location)
+        func lineIndex(of location: Int) -> Int {
+            var low = 0
+            var high = lineStarts.count - 1
+            while low < high {
+                let middle = (low + high + 1) / 2
+                if lineStarts[middle] <= location { low = middle } else { high = middle - 1 }
+            }
+            return low
+        }
+        for (block, range) in context.blocks where block.kind == .field && range.location < limit {
+            let first = lineIndex(of: range.location)
+            let lastLine = lineIndex(of: max(range.location, range.location + range.length - 1))
+            metadataLines.insert(integersIn: first...max(first, lastLine))
+        }
+        for key in rowOrder {
+            guard let cells = cellsByRow[key], !cells.isEmpty else { continue }
+            let start = cells.map(\.range.location).min()!
+            let end = cells.map { $0.range.location + $0.range.length }.max()!
+            let first = lineIndex(of: start)
+            let lastLine = lineIndex(of: max(start, end - 1))
+            if tableRowAt[first] == nil { tableRowAt[first] = key }
+            coveredLines.insert(integersIn: first...max(first, lastLine))
+        }
+        let tabs = Self.tabs(in: context, before: limit)
+        var result: [Row] = []
+        var emitted = Set<[Int]>()
+        for (index, line) in lines.enumerated() {
+            if metadataLines.contains(index) {
+                result.append(Row(range: line, segments: [], isTable: false))
+                continue
+            }
+            if coveredLines.contains(index) {
+                if let key = tableRowAt[index], emitted.insert(key).inserted, let cells = cellsByRow[key] {
+                    let segments = cells.sorted { ($0.column, $0.range.location) < ($1.column, $1.range.location) }
+                        .filter { $0.range.length > 0 }
+                        .map { Segment(range: $0.range, column: 1000 * $0.column) }
+                    let start = cells.map(\.range.location).min()!
+                    let end = cells.map { $0.range.location + $0.range.length }.max()!
+                    result.append(Row(range: NSRange(location: start, length: end - start), segments: segments,
+                                      isTable: true))
+                }
+                continue
+            }
+            result.append(Row(range: line, segments: Self.segments(of: line, in: context, gap: columnGap, tabs: tabs),
+                              isTable: false))
+        }
+        rows = result
+    }
+
+    /// Splits a line at column gaps: `gap` spaces or more, any run of white space that was a tab in the
+    /// ingested text, and `|` characters.
+    static func segments(of line: NSRange, in context: ExtractionContext, gap: Int, tabs: Set<Int>) -> [Segment] {
+        let text = context.nsText
+        var segments: [Segment] = []
+        var start: Int?
+        var lastNonSpace = line.location
+        var index = line.location
+        let end = line.location + line.length
+        func close(at stop: Int) {
+            if let first = start, stop > first {
+                segments.append(Segment(range: NSRange(location: first, length: stop - first),
+                                        column: first - line.location))
+            }
+            start = nil
+        }
+        while index < end {
+            let unit = text.character(at: index)
+            if unit == 0x7C { // '|'
+                close(at: lastNonSpace)
+                index += 1
+                continue
+            }
+            if unit == 0x20 || unit == 0x09 || unit == 0xA0 {
+                var runEnd = index
+                var sawTab = false
+                while runEnd < end, [0x20, 0x09, 0xA0].contains(text.character(at: runEnd)) {
+                    if !sawTab, tabs.contains(runEnd) { sawTab = true }
+                    runEnd += 1
+                }
+                if start != nil, runEnd - index >= gap || sawTab || runEnd == end {
+                    close(at: lastNonSpace)
+                }
+                index = runEnd
+                continue
+            }
+            if start == nil { start = index }
+            index += 1
+            lastNonSpace = index
+        }
+        close(at: lastNonSpace)
+        return segments
+    }
+}
+
+extension HeaderLayout {
+    /// UTF-16 offsets (before `limit`) of the normalized text's spaces that were tabs in the ingested text
+    /// (normalization turns tabs into spaces; antiword and Word separate label and value with one).
+    static func tabs(in context: ExtractionContext, before limit: Int) -> Set<Int> {
+        let ingested = Array(context.document.ingested.text.utf8)
+        let normalized = context.document.normalized
+        var result = Set<Int>()
+        var utf16 = 0
+        var utf8 = 0
+        for scalar in context.text.unicodeScalars {
+            if utf16 >= limit { break }
+            if scalar == " " {
+                let source = normalized.sourceRange(utf8, utf8 + 1)
+                if source.length == 1, source.start < ingested.count, ingested[source.start] == 0x09 {
+                    result.insert(utf16)
+                }
+            }
+            utf16 += scalar.value > 0xFFFF ? 2 : 1
+            utf8 += UTF8.width(scalar)
+        }
+        return result
+    }
+}

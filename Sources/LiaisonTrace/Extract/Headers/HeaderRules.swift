@@ -1,0 +1,464 @@
+import Foundation
+
+/// What a header label means for the record.
+public enum HeaderRole: String, Decodable, Sendable, CaseIterable {
+    case title, from, to
+    case respondsTo = "responds_to"
+    case deadline, date, approval, ids, purpose, abstract, ignore
+}
+
+/// The compiled `kind: headers` rule files: header zone limits, forms with their labels, stamp and revision
+/// patterns, own-id selection, reply and alias cues, and the cues for liaisons without a header block.
+public struct HeaderRules: Sendable {
+    /// Where the header zone ends.
+    struct Zone: Sendable {
+        var maxLines = 120
+        var proseMinWords = 10
+        var sentenceMinWords = 6
+        var columnGap = 3
+        var bodyStarts: [ExamplePattern] = []
+        var separators: [ExamplePattern] = []
+    }
+
+    /// A pattern with the examples it must match and the counter-examples it must not.
+    struct ExamplePattern: Sendable {
+        let pattern: Pattern
+        let examples: [String]
+        let counterExamples: [String]
+        let file: String
+        let line: Int
+    }
+
+    /// One field of a form.
+    struct Field: Sendable {
+        let role: HeaderRole
+        /// For `to`: action, comment, information or copy.
+        let purpose: String?
+        /// The label as it starts a line, a column or a cell, with its colon (anchored matching).
+        let label: Pattern
+        /// The label as a whole table cell or field name (colon optional).
+        let wholeLabel: Pattern
+        let maxLines: Int
+        /// For `ids` fields: template making an id of a bare value ("RFC {value}").
+        let idTemplate: String?
+        /// A form whose fields include key fields is only chosen when one of them is present.
+        let key: Bool
+        let examples: [String]
+        let line: Int
+    }
+
+    /// One worked example of a form: a small header and what must come out of it.
+    struct FormExample: Decodable, Sendable {
+        var name: String?
+        var text: String
+        var expect: Expectation
+    }
+
+    /// Expected header values of a form example (only the keys given are checked).
+    struct Expectation: Decodable, Sendable {
+        var ids: [String]?
+        var title: String?
+        var from: [String]?
+        /// `purpose: group` strings.
+        var to: [String]?
+        var responds_to: [String]?
+        var aliases: [[String]]?
+        var deadline: String?
+        var date: String?
+        var meetings: [String]?
+    }
+
+    /// A form: a set of labels one kind of document uses.
+    struct Form: Sendable {
+        let id: String
+        let minLabels: Int
+        /// The form's labels are message header field names, not text labels.
+        let readsFields: Bool
+        /// Formats the form applies to (all when empty).
+        let formats: Set<String>
+        let fields: [Field]
+        let purposes: [(Pattern, String)]
+        let examples: [FormExample]
+        let file: String
+        let line: Int
+    }
+
+    /// A registration-stamp or tdoc-header pattern.
+    struct Stamp: Sendable {
+        let id: String
+        let pattern: Pattern
+        let examples: [(text: String, meeting: String?)]
+        let file: String
+        let line: Int
+    }
+
+    /// Which group owns a designation.
+    struct Owner: Sendable {
+        let pattern: Pattern
+        let template: IDTemplate
+        let examples: [(String, String)]
+        let line: Int
+    }
+
+    /// A cue pattern with a target group (`target`, `sender`, `recipient`, `first`/`second`).
+    struct Cue: Sendable {
+        let id: String
+        let pattern: Pattern
+        let purpose: String?
+        let examples: [CueExample]
+        let file: String
+        let line: Int
+    }
+
+    /// An example of a cue: the text and the ids (reply and alias cues) or groups (header-less cues) it yields.
+    struct CueExample: Decodable, Sendable {
+        var text: String
+        var ids: [String]?
+        var groups: [String]?
+    }
+
+    var zone = Zone()
+    var forms: [Form] = []
+    var stamps: [Stamp] = []
+    var revisions: [ExamplePattern] = []
+    var idKinds: [String] = []
+    var deliverableKinds: [String] = []
+    var deliverableLines = 30
+    var rawID: Pattern?
+    var rawIDExamples: [String] = []
+    var owners: [Owner] = []
+    var replyKinds: [String] = []
+    var titleReplies: [Cue] = []
+    var bodyReplies: [Cue] = []
+    var replySentences = 6
+    var aliasSeparator: Pattern?
+    var aliasPatterns: [Cue] = []
+    var senders: [Cue] = []
+    var recipients: [Cue] = []
+    var headerlessSentences = 6
+    var ownerPurpose = "information"
+
+    /// No rules: the header extractor finds nothing.
+    public init() {}
+
+    /// Compiles every `kind: headers` file of the library (forms and cues of later files are added; zone
+    /// settings of a later file replace earlier ones).
+    public init(rules library: RuleLibrary) throws(PipelineError) {
+        for file in library.files(ofKind: "headers") {
+            try load(file)
+        }
+    }
+
+    // MARK: - Specs as written
+
+    struct PatternSpec: Decodable {
+        var pattern: String
+        var examples: [String]?
+        var counter_examples: [String]?
+    }
+
+    struct ZoneSpec: Decodable {
+        var max_lines: Int?
+        var prose_min_words: Int?
+        var sentence_min_words: Int?
+        var column_gap: Int?
+        var body_starts: [PatternSpec]?
+        var separators: [PatternSpec]?
+    }
+
+    struct FieldSpec: Decodable {
+        var role: HeaderRole
+        var purpose: String?
+        var labels: [String]
+        var max_lines: Int?
+        var id_template: String?
+        var key: Bool?
+        var examples: [String]?
+    }
+
+    struct PurposeSpec: Decodable {
+        var pattern: String
+        var purpose: String
+    }
+
+    struct FormSpec: Decodable {
+        var id: String
+        var summary: String?
+        var min_labels: Int?
+        var source: String?
+        var formats: [String]?
+        var fields: [FieldSpec]
+        var purposes: [PurposeSpec]?
+        var examples: [FormExample]?
+    }
+
+    struct StampExampleSpec: Decodable {
+        var text: String
+        var meeting: String?
+    }
+
+    struct StampSpec: Decodable {
+        var id: String
+        var pattern: String
+        var examples: [StampExampleSpec]?
+    }
+
+    struct OwnerSpec: Decodable {
+        var pattern: String
+        var group: String
+        var examples: [String: String]?
+    }
+
+    struct IDsSpec: Decodable {
+        var kinds: [String]?
+        var deliverable_kinds: [String]?
+        var deliverable_lines: Int?
+        var raw_id: String?
+        var raw_id_examples: [String]?
+        var owners: [OwnerSpec]?
+    }
+
+    struct CueSpec: Decodable {
+        var id: String
+        var pattern: String
+        var purpose: String?
+        var examples: [CueExample]?
+    }
+
+    struct RepliesSpec: Decodable {
+        var kinds: [String]?
+        var title: [CueSpec]?
+        var body: [CueSpec]?
+        var sentences: Int?
+    }
+
+    struct AliasesSpec: Decodable {
+        var separator: String?
+        var patterns: [CueSpec]?
+    }
+
+    struct HeaderlessSpec: Decodable {
+        var sentences: Int?
+        var senders: [CueSpec]?
+        var recipients: [CueSpec]?
+        var owner_purpose: String?
+    }
+
+    static let purposes: Set<String> = ["action", "comment", "information", "copy"]
+
+    // MARK: - Loading
+
+    private mutating func load(_ file: RuleFile) throws(PipelineError) {
+        let known: Set<String> = ["version", "kind", "zone", "forms", "stamps", "revisions", "ids", "replies",
+                                  "aliases", "headerless"]
+        if let mapping = file.node.mapping {
+            for key in mapping.keys {
+                if let name = key.string, !known.contains(name) {
+                    throw file.error(line: key.mark?.line, rule: nil,
+                                     "unknown key '\(name)'; known: \(known.sorted().joined(separator: ", "))")
+                }
+            }
+        }
+        if let spec = try file.decode(ZoneSpec.self, at: "zone") {
+            let line = file.node.mapping?["zone"]?.mark?.line ?? 1
+            zone.maxLines = spec.max_lines ?? zone.maxLines
+            zone.proseMinWords = spec.prose_min_words ?? zone.proseMinWords
+            zone.sentenceMinWords = spec.sentence_min_words ?? zone.sentenceMinWords
+            zone.columnGap = max(2, spec.column_gap ?? zone.columnGap)
+            zone.bodyStarts = try (spec.body_starts ?? []).map { item throws(PipelineError) in
+                try Self.examplePattern(item, file: file, line: line, what: "body_starts")
+            }
+            zone.separators = try (spec.separators ?? []).map { item throws(PipelineError) in
+                try Self.examplePattern(item, file: file, line: line, what: "separators")
+            }
+        }
+        for (node, line) in file.items(at: "forms") {
+            let spec = try file.decodeItem(FormSpec.self, node)
+            forms.append(try Self.form(spec, file: file, line: line))
+        }
+        for (node, line) in file.items(at: "stamps") {
+            let spec = try file.decodeItem(StampSpec.self, node)
+            let pattern = try Self.compile(spec.pattern, file: file, line: line, rule: spec.id)
+            for name in ["group", "number"] where !pattern.groupNames.contains(name) {
+                throw file.error(line: line, rule: spec.id, "pattern needs a named group '\(name)'")
+            }
+            stamps.append(Stamp(id: spec.id, pattern: pattern,
+                                examples: (spec.examples ?? []).map { ($0.text, $0.meeting) }, file: file.path,
+                                line: line))
+        }
+        for (node, line) in file.items(at: "revisions") {
+            let spec = try file.decodeItem(PatternSpec.self, node)
+            revisions.append(try Self.examplePattern(spec, file: file, line: line, what: "revisions"))
+        }
+        if let spec = try file.decode(IDsSpec.self, at: "ids") {
+            let line = file.node.mapping?["ids"]?.mark?.line ?? 1
+            idKinds = spec.kinds ?? idKinds
+            deliverableKinds = spec.deliverable_kinds ?? deliverableKinds
+            deliverableLines = spec.deliverable_lines ?? deliverableLines
+            if let raw = spec.raw_id { rawID = try Self.compile(raw, file: file, line: line, rule: "ids.raw_id") }
+            rawIDExamples = spec.raw_id_examples ?? rawIDExamples
+            for owner in spec.owners ?? [] {
+                let pattern = try Self.compile(owner.pattern, file: file, line: line, rule: "ids.owners")
+                let template: IDTemplate
+                do {
+                    template = try IDTemplate(owner.group, groups: Set(pattern.groupNames).union(["0"]))
+                } catch let error as IDTemplate.Error {
+                    throw file.error(line: line, rule: "ids.owners", error.message)
+                } catch {
+                    throw file.error(line: line, rule: "ids.owners", "\(error)")
+                }
+                let examples = (owner.examples ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+                owners.append(Owner(pattern: pattern, template: template, examples: examples, line: line))
+            }
+        }
+        if let spec = try file.decode(RepliesSpec.self, at: "replies") {
+            let line = file.node.mapping?["replies"]?.mark?.line ?? 1
+            replyKinds = spec.kinds ?? replyKinds
+            replySentences = spec.sentences ?? replySentences
+            titleReplies += try Self.cues(spec.title ?? [], file: file, line: line, group: "target")
+            bodyReplies += try Self.cues(spec.body ?? [], file: file, line: line, group: "target")
+        }
+        if let spec = try file.decode(AliasesSpec.self, at: "aliases") {
+            let line = file.node.mapping?["aliases"]?.mark?.line ?? 1
+            if let separator = spec.separator {
+                aliasSeparator = try Self.compile(separator, file: file, line: line, rule: "aliases.separator")
+            }
+            aliasPatterns += try Self.cues(spec.patterns ?? [], file: file, line: line, group: "first")
+            for cue in aliasPatterns where !cue.pattern.groupNames.contains("second") {
+                throw file.error(line: cue.line, rule: cue.id, "pattern needs named groups 'first' and 'second'")
+            }
+        }
+        if let spec = try file.decode(HeaderlessSpec.self, at: "headerless") {
+            let line = file.node.mapping?["headerless"]?.mark?.line ?? 1
+            headerlessSentences = spec.sentences ?? headerlessSentences
+            senders += try Self.cues(spec.senders ?? [], file: file, line: line, group: "sender")
+            recipients += try Self.cues(spec.recipients ?? [], file: file, line: line, group: "recipient")
+            if let purpose = spec.owner_purpose {
+                guard Self.purposes.contains(purpose) else {
+                    throw file.error(line: line, rule: "headerless.owner_purpose", "unknown purpose '\(purpose)'; "
+                                     + "known: \(Self.purposes.sorted().joined(separator: ", "))")
+                }
+                ownerPurpose = purpose
+            }
+        }
+    }
+
+    static func compile(_ source: String, file: RuleFile, line: Int, rule: String,
+                        caseInsensitive: Bool = false) throws(PipelineError) -> Pattern {
+        do {
+            return try Pattern(source, caseInsensitive: caseInsensitive)
+        } catch {
+            throw file.error(line: line, rule: rule, "pattern does not compile: \(error.localizedDescription)")
+        }
+    }
+
+    static func examplePattern(_ spec: PatternSpec, file: RuleFile, line: Int,
+                               what: String) throws(PipelineError) -> ExamplePattern {
+        let pattern = try compile(spec.pattern, file: file, line: line, rule: what)
+        if spec.examples?.isEmpty ?? true {
+            throw file.error(line: line, rule: what,
+                             "pattern '\(spec.pattern)' needs examples (examples are its tests)")
+        }
+        return ExamplePattern(pattern: pattern, examples: spec.examples ?? [],
+                              counterExamples: spec.counter_examples ?? [], file: file.path, line: line)
+    }
+
+    static func cues(_ specs: [CueSpec], file: RuleFile, line: Int, group: String) throws(PipelineError) -> [Cue] {
+        try specs.map { spec throws(PipelineError) in
+            let pattern = try compile(spec.pattern, file: file, line: line, rule: spec.id, caseInsensitive: true)
+            guard pattern.groupNames.contains(group) else {
+                throw file.error(line: line, rule: spec.id, "pattern needs a named group '\(group)'")
+            }
+            if let purpose = spec.purpose, !purposes.contains(purpose) {
+                throw file.error(line: line, rule: spec.id,
+                                 "unknown purpose '\(purpose)'; known: \(purposes.sorted().joined(separator: ", "))")
+            }
+            if spec.examples?.isEmpty ?? true {
+                throw file.error(line: line, rule: spec.id, "needs at least one example (examples are its tests)")
+            }
+            return Cue(id: spec.id, pattern: pattern, purpose: spec.purpose, examples: spec.examples ?? [],
+                       file: file.path, line: line)
+        }
+    }
+
+    static func form(_ spec: FormSpec, file: RuleFile, line: Int) throws(PipelineError) -> Form {
+        let readsFields = spec.source == "fields"
+        if let source = spec.source, source != "fields", source != "text" {
+            throw file.error(line: line, rule: spec.id, "unknown source '\(source)'; known: fields, text")
+        }
+        var fields: [Field] = []
+        for field in spec.fields {
+            if field.role == .to {
+                guard let purpose = field.purpose, purposes.contains(purpose) else {
+                    throw file.error(line: line, rule: spec.id, "a 'to' field needs a purpose: "
+                                     + purposes.sorted().joined(separator: ", "))
+                }
+            }
+            if field.labels.isEmpty { throw file.error(line: line, rule: spec.id, "a field needs labels") }
+            let alternation = "(?:" + field.labels.joined(separator: "|") + ")"
+            let label: Pattern
+            let whole: Pattern
+            if readsFields {
+                label = try compile("^" + alternation + "$", file: file, line: line, rule: spec.id,
+                                    caseInsensitive: true)
+                whole = label
+            } else {
+                label = try compile("[(\\[]?[ ]*" + alternation + "[ ]*:", file: file, line: line, rule: spec.id,
+                                    caseInsensitive: true)
+                whole = try compile(alternation + "[ ]*:?[ ]*$", file: file, line: line, rule: spec.id,
+                                    caseInsensitive: true)
+            }
+            if field.examples?.isEmpty ?? true {
+                throw file.error(line: line, rule: spec.id,
+                                 "field '\(field.labels[0])' needs label examples (examples are its tests)")
+            }
+            fields.append(Field(role: field.role, purpose: field.purpose, label: label, wholeLabel: whole,
+                                maxLines: field.max_lines ?? 4, idTemplate: field.id_template, key: field.key ?? false,
+                                examples: field.examples ?? [], line: line))
+        }
+        let purposes = try (spec.purposes ?? []).map { item throws(PipelineError) -> (Pattern, String) in
+            guard Self.purposes.contains(item.purpose) else {
+                throw file.error(line: line, rule: spec.id, "unknown purpose '\(item.purpose)'")
+            }
+            let pattern = try compile(item.pattern, file: file, line: line, rule: spec.id, caseInsensitive: true)
+            return (pattern, item.purpose)
+        }
+        for format in spec.formats ?? [] where DocumentFormat(rawValue: format) == nil {
+            throw file.error(line: line, rule: spec.id, "unknown format '\(format)'; known: "
+                             + DocumentFormat.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        if !readsFields, spec.examples?.isEmpty ?? true {
+            throw file.error(line: line, rule: spec.id, "form needs examples (examples are its tests)")
+        }
+        return Form(id: spec.id, minLabels: spec.min_labels ?? 3, readsFields: readsFields,
+                    formats: Set(spec.formats ?? (readsFields ? ["email"] : [])), fields: fields, purposes: purposes,
+                    examples: spec.examples ?? [], file: file.path, line: line)
+    }
+
+    // MARK: - Queries
+
+    /// The canonical group owning `id` ("SG11-LS159" -> "ITU-T SG11"), from the `ids.owners` rules.
+    func owner(of id: String, groups: GroupCanonicalizer) -> String? {
+        let nsID = id as NSString
+        for owner in owners {
+            guard let match = owner.pattern.match(in: id, at: 0, limit: nsID.length) else { continue }
+            var values: [String: String] = ["0": nsID.substring(with: match.range)]
+            for (name, range) in match.groups { values[name] = nsID.substring(with: range) }
+            let name = owner.template.render(values)
+            if let canonical = groups.canonical(name) { return canonical }
+        }
+        return nil
+    }
+
+    /// Whether `value` looks like a designation no reference rule knows ("JCA-IMT2020-O-001").
+    func isRawID(_ value: String) -> Bool {
+        guard let rawID else { return false }
+        let length = (value as NSString).length
+        return rawID.match(in: value, at: 0, limit: length)?.range.length == length
+    }
+
+    /// The purpose a form's `purpose` field value means ("For Action" -> action).
+    func purpose(_ value: String, form: Form) -> String? {
+        form.purposes.first { !$0.0.matches(in: value).isEmpty }?.1
+    }
+}

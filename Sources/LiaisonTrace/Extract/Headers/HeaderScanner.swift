@@ -1,0 +1,235 @@
+import Foundation
+
+/// Finds the header zone of a document and the label/value pairs in it, in every layout readers produce:
+/// "Label: value" on one line (any spacing or tabs), the label alone and the value on the next line(s) (one table
+/// cell per line), label and value in neighbouring columns (pdftotext) or cells of one table row, values
+/// continued on indented lines, and "-" or nothing for none.
+struct HeaderScanner {
+    /// A label seen in the zone and the value that goes with it.
+    struct Occurrence {
+        /// The label (UTF-16 range, with its colon).
+        var labelRange: NSRange
+        /// Value pieces, one per line or cell, trimmed.
+        var parts: [NSRange]
+        /// For each form (by index), the field (by index) the label is; empty for none.
+        var fields: [Int: Int]
+        /// Row of the label.
+        var row: Int
+    }
+
+    /// What a segment turned out to be.
+    enum SegmentRole { case free, label, value }
+
+    let layout: HeaderLayout
+    /// Label occurrences in text order.
+    private(set) var occurrences: [Occurrence] = []
+    /// Role of every segment, by row and segment index.
+    private(set) var roles: [[SegmentRole]] = []
+    /// Index of the first row with a label (rows before it are the masthead), or nil.
+    private(set) var firstLabelRow: Int?
+    /// Rows in the zone (those after it are body).
+    private(set) var zoneRowCount = 0
+    /// Where the zone ends (UTF-16 offset in the normalized text).
+    private(set) var zoneEnd = 0
+    /// Where the opening of the body starts: the abstract's value, or the zone end.
+    private(set) var openingStart = 0
+    /// Rows that are separators (banners).
+    private(set) var separatorRows = IndexSet()
+
+    init(_ context: ExtractionContext, rules: HeaderRules, textForms: [Int]) {
+        layout = HeaderLayout(context, maxLines: rules.zone.maxLines, columnGap: rules.zone.columnGap)
+        roles = layout.rows.map { [SegmentRole](repeating: .free, count: $0.segments.count) }
+        scan(context, rules: rules, textForms: textForms)
+    }
+
+    // MARK: - Scanning
+
+    private mutating func scan(_ context: ExtractionContext, rules: HeaderRules, textForms: [Int]) {
+        let rows = layout.rows
+        let text = context.text
+        func matchesAny(_ patterns: [HeaderRules.ExamplePattern], _ range: NSRange) -> Bool {
+            patterns.contains { !$0.pattern.matches(in: text, range: range).isEmpty }
+        }
+        func isStamp(_ row: HeaderLayout.Row) -> Bool {
+            rules.stamps.contains { !$0.pattern.matches(in: text, range: row.range).isEmpty }
+        }
+        /// The label at the start of `segment`: its range and, per form, the field it is.
+        func label(_ segment: HeaderLayout.Segment, isTable: Bool) -> (NSRange, [Int: Int])? {
+            var best: (NSRange, [Int: Int])?
+            for formIndex in textForms {
+                for (fieldIndex, field) in rules.forms[formIndex].fields.enumerated() {
+                    var found = field.label.match(in: text, at: segment.range.location,
+                                                  limit: segment.range.length)?.range
+                    if found == nil, isTable,
+                       let whole = field.wholeLabel.match(in: text, at: segment.range.location,
+                                                          limit: segment.range.length),
+                       whole.range.length == segment.range.length {
+                        found = whole.range
+                    }
+                    guard let range = found else { continue }
+                    if let current = best, current.0.length > range.length { continue }
+                    if let current = best, current.0.length == range.length {
+                        best = (range, current.1.merging([formIndex: fieldIndex]) { first, _ in first })
+                    } else {
+                        best = (range, [formIndex: fieldIndex])
+                    }
+                }
+            }
+            return best
+        }
+        func words(_ range: NSRange) -> Int {
+            context.string(range).split { $0 == " " || $0 == "\n" }.count
+        }
+
+        var index = 0
+        var zoneEndRow: Int?
+        var zoneEndOffset: Int?
+        rowLoop: while index < rows.count {
+            let row = rows[index]
+            if row.isBlank {
+                index += 1
+                continue
+            }
+            let rowText = context.string(row.range)
+            if matchesAny(rules.zone.bodyStarts, row.range) {
+                zoneEndRow = index
+                break
+            }
+            if matchesAny(rules.zone.separators, row.range) {
+                separatorRows.insert(index)
+                index += 1
+                continue
+            }
+            var labelled = false
+            var lastRowUsed = index
+            var segmentIndex = 0
+            while segmentIndex < row.segments.count {
+                let segment = row.segments[segmentIndex]
+                guard roles[index][segmentIndex] == .free,
+                      let (labelRange, fields) = label(segment, isTable: row.isTable) else {
+                    segmentIndex += 1
+                    continue
+                }
+                labelled = true
+                if firstLabelRow == nil { firstLabelRow = index }
+                roles[index][segmentIndex] = .label
+                let maxLines = fields.map { rules.forms[$0.key].fields[$0.value].maxLines }.max() ?? 4
+                let endsHeader = fields.contains { rules.forms[$0.key].fields[$0.value].role == .abstract }
+                var parts: [NSRange] = []
+                var valueColumn = 0
+                var nextLine = false
+                let restStart = labelRange.location + labelRange.length
+                let rest = context.trim(NSRange(location: restStart,
+                                                length: segment.range.location + segment.range.length - restStart))
+                var rowsUsed = index
+                if rest.length > 0 {
+                    parts.append(Self.closingParenthesisTrimmed(rest, labelRange: labelRange, in: context))
+                    valueColumn = segment.column + (rest.location - segment.range.location)
+                } else if segmentIndex + 1 < row.segments.count {
+                    let next = row.segments[segmentIndex + 1]
+                    if label(next, isTable: row.isTable) == nil {
+                        parts.append(next.range)
+                        roles[index][segmentIndex + 1] = .value
+                        valueColumn = next.column
+                        segmentIndex += 1
+                    }
+                } else if index + 1 < rows.count {
+                    // Label alone: the value is on the next row (one table cell per line).
+                    let next = rows[index + 1]
+                    if let first = next.segments.first, label(first, isTable: next.isTable) == nil,
+                       !matchesAny(rules.zone.separators, next.range), !isStamp(next) {
+                        parts.append(first.range)
+                        roles[index + 1][0] = .value
+                        valueColumn = first.column
+                        rowsUsed = index + 1
+                        nextLine = true
+                    }
+                }
+                // Continuation lines.
+                if !parts.isEmpty, segmentIndex == row.segments.count - 1 || nextLine {
+                    var next = rowsUsed + 1
+                    while parts.count < maxLines, next < rows.count {
+                        let candidate = rows[next]
+                        guard let first = candidate.segments.first, !candidate.isTable || nextLine,
+                              roles[next][0] == .free, label(first, isTable: candidate.isTable) == nil,
+                              !matchesAny(rules.zone.separators, candidate.range), !isStamp(candidate),
+                              !matchesAny(rules.zone.bodyStarts, candidate.range) else { break }
+                        let indentOK = nextLine ? first.column + 2 >= valueColumn
+                            : first.column > 0 && first.column + 2 >= valueColumn
+                        guard indentOK else { break }
+                        // One cell per line: a prose line after the value is the body, not more value.
+                        if nextLine, words(first.range) >= rules.zone.proseMinWords { break }
+                        parts.append(first.range)
+                        roles[next][0] = .value
+                        rowsUsed = next
+                        next += 1
+                    }
+                }
+                lastRowUsed = max(lastRowUsed, rowsUsed)
+                occurrences.append(Occurrence(labelRange: labelRange, parts: parts, fields: fields, row: index))
+                if endsHeader {
+                    openingStart = parts.first?.location ?? (labelRange.location + labelRange.length)
+                    let labelEnd = labelRange.location + labelRange.length
+                    let valueEnd = parts.last.map { $0.location + $0.length } ?? labelEnd
+                    zoneEndOffset = valueEnd
+                    zoneEndRow = rowsUsed + 1
+                    break rowLoop
+                }
+                segmentIndex += 1
+            }
+            if !labelled, roles[index].allSatisfy({ $0 == .free }) {
+                let count = words(row.range)
+                let trimmed = rowText.trimmingCharacters(in: .whitespaces)
+                // A sentence: one column, ending in '.', '!' or '?' after a word (not "Ed." or "Inc.").
+                let lastWord = trimmed.split(separator: " ").last.map { $0.filter(\.isLetter) } ?? ""
+                let sentence = row.segments.count == 1 && (trimmed.last.map { ".!?".contains($0) } ?? false)
+                    && lastWord.count >= 4
+                // Form text ("For HELP on using this form: ...") has colons; body prose starts without one.
+                let formLike = trimmed.contains(": ") || trimmed.hasSuffix(":")
+                if (firstLabelRow != nil && count >= rules.zone.proseMinWords && !formLike)
+                    || (sentence && count >= rules.zone.sentenceMinWords) {
+                    zoneEndRow = index
+                    break
+                }
+            }
+            index = lastRowUsed + 1
+        }
+        let endRow = zoneEndRow ?? rows.count
+        zoneRowCount = endRow
+        if let offset = zoneEndOffset {
+            zoneEnd = offset
+        } else if endRow < rows.count {
+            zoneEnd = rows[endRow].range.location
+        } else {
+            zoneEnd = rows.last.map { $0.range.location + $0.range.length } ?? 0
+        }
+        if zoneEndOffset == nil { openingStart = zoneEnd }
+    }
+
+    /// A value that a "(Ref: ...)" label opened ends before its closing parenthesis.
+    private static func closingParenthesisTrimmed(_ range: NSRange, labelRange: NSRange,
+                                                  in context: ExtractionContext) -> NSRange {
+        let label = context.string(labelRange)
+        guard label.hasPrefix("(") || label.hasPrefix("["), range.length > 0 else { return range }
+        let last = context.nsText.character(at: range.location + range.length - 1)
+        guard last == 0x29 || last == 0x5D else { return range }
+        return context.trim(NSRange(location: range.location, length: range.length - 1))
+    }
+
+    // MARK: - Queries
+
+    /// Rows of the masthead: the zone's rows before the first label.
+    var mastheadRows: Range<Int> { 0..<min(firstLabelRow ?? zoneRowCount, zoneRowCount) }
+
+    /// Free (unlabeled, not a value) segments of zone rows.
+    func freeSegments() -> [(row: Int, segment: HeaderLayout.Segment)] {
+        var result: [(Int, HeaderLayout.Segment)] = []
+        for rowIndex in 0..<zoneRowCount {
+            for (segmentIndex, segment) in layout.rows[rowIndex].segments.enumerated()
+            where roles[rowIndex][segmentIndex] == .free {
+                result.append((rowIndex, segment))
+            }
+        }
+        return result
+    }
+}

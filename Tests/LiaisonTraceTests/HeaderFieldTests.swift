@@ -1,0 +1,737 @@
+import XCTest
+@testable import LiaisonTrace
+
+/// Shared helpers: run the default pipeline's extraction on a text or on a document built in the test.
+enum HeaderTestSupport {
+    static let extraction: Extraction = {
+        // swiftlint:disable:next force_try
+        try! Extraction(rules: ReferenceRuleTests.defaultRules())
+    }()
+
+    static func record(_ text: String, name: String = "header.txt") throws -> (DocumentRecord, [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        let record = extraction.run(AnalyzedDocument(try TestSupport.ingest(text, name: name)),
+                                    diagnostics: &diagnostics)
+        return (record, diagnostics)
+    }
+
+    static func record(_ document: IngestedDocument) -> (DocumentRecord, [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        let record = extraction.run(AnalyzedDocument(document), diagnostics: &diagnostics)
+        return (record, diagnostics)
+    }
+
+    static func addressees(_ record: DocumentRecord) -> [String] {
+        record.document.to.map { "\($0.purpose): \($0.group)" }
+    }
+
+    static func source(_ name: String, _ format: DocumentFormat) -> SourceInfo {
+        SourceInfo(path: name, format: format, sha256: "")
+    }
+}
+
+final class HeaderFieldTests: XCTestCase {
+    typealias Support = HeaderTestSupport
+
+    // MARK: - Layouts
+
+    /// antiword: label, tab, value; 3GPP LS template.
+    static let antiwordLS = """
+        3GPP TSG-SA WG2 Meeting #98\t\t\tS2-132855
+        Valencia, Spain, 15th \u{2013} 19h July 2013
+
+        Title:\t[DRAFT] LS on UEPCOP CT considerations
+        Response to:\t-
+        Release:\tRel-12
+        Work Item:\tMTCe-UEPCOP
+
+        Source:\tSA2
+        To:\tCT1, CT4, RAN2
+        Cc:\tRAN3, GERAN2
+
+        Contact Person:
+
+            Name:\tPeter Hedman
+
+        Attachments:\tNone
+
+
+        1. Overall Description:
+
+        SA2 would like CT1 and CT4 to evaluate the solutions. See S2-132855 and TR 23.887.
+
+        2. Actions:
+
+        To CT1 and CT4:
+        ACTION: \tSA WG2 kindly asks CT1 and CT4 to provide feedback.
+        To: RAN3
+        Title: not a header field
+
+        """
+
+    func testLabelTabValueLines() throws {
+        let (record, _) = try Support.record(Self.antiwordLS)
+        let header = record.document
+        XCTAssertEqual(header.kind, .liaison)
+        XCTAssertEqual(header.sdo, "3GPP")
+        XCTAssertEqual(header.ids, ["S2-132855"])
+        XCTAssertEqual(header.title, "[DRAFT] LS on UEPCOP CT considerations")
+        XCTAssertEqual(header.from, ["3GPP SA2"])
+        // "To CT1 and CT4:" and "To: RAN3" in the body's action block are not header fields.
+        XCTAssertEqual(Support.addressees(record), ["action: 3GPP CT1", "action: 3GPP CT4", "action: 3GPP RAN2",
+                                                    "copy: 3GPP RAN3", "copy: 3GPP GERAN2"])
+        XCTAssertEqual(header.respondsTo, [])
+        XCTAssertEqual(header.date, "2013-07-19")
+        XCTAssertNil(header.deadline)
+        XCTAssertEqual(record.meetings.map(\.id), ["3GPP SA2#98"])
+        XCTAssertEqual(record.meetings.first?.tdoc, "S2-132855")
+        // The header's own number is not a reference; the body's mention of it and of TR 23.887 stay.
+        XCTAssertEqual(record.references.map(\.id), ["S2-132855", "3GPP TR 23.887"])
+        XCTAssertEqual(record.references.first?.line, 22)
+    }
+
+    /// A text dump of Word tables: one cell per line, label then value; "-" and empty values.
+    static let cellPerLine = """
+        SG11 \u{2013} LS 10
+
+        Original: English
+        Question(s):
+        15/11
+        Geneva, 6-15 February 2017
+        Ref.: TD 167 Rev.1 (GEN/11)
+        Source:
+        ITU-T Study Group 11
+        Title:
+        LS on ITU-T SG11 work on the combat of counterfeit ICT devices and mobile device theft
+        LIAISON STATEMENT
+        For action to:
+        APT, ATU, CITEL, ITU-T SG2, SG5, SG17, ITU-D SG1, SG2
+        For comment to:
+        -
+        For information to:
+
+        Approval:
+        ITU-T Study Group 11 meeting (Geneva, 15 February 2017)
+        Deadline:
+        1 November 2017
+        Contact:
+        Isaac BOATENG
+        National Communications Authority Ghana
+        E-mail: isaac.boateng@example.org
+
+        Keywords:
+        combating counterfeit
+        Abstract:
+        Based on the decisions taken on WTSA-16, ITU-T SG11 should coordinate the work on SG11-LS10.
+        ITU-T SG 11 would like to request information from SG12.
+        """
+
+    func testLabelAloneThenValueOnNextLine() throws {
+        let (record, diagnostics) = try Support.record(Self.cellPerLine)
+        let header = record.document
+        XCTAssertEqual(header.kind, .liaison)
+        XCTAssertEqual(header.sdo, "ITU-T")
+        XCTAssertEqual(header.ids, ["SG11-LS10", "SG11-TD167/GEN"])
+        XCTAssertEqual(header.title,
+                       "LS on ITU-T SG11 work on the combat of counterfeit ICT devices and mobile device theft")
+        XCTAssertEqual(header.from, ["ITU-T SG11"])
+        XCTAssertEqual(Support.addressees(record), [
+            "action: APT", "action: ATU", "action: CITEL", "action: ITU-T SG2", "action: ITU-T SG5",
+            "action: ITU-T SG17", "action: ITU-D SG1", "action: ITU-D SG2",
+        ])
+        XCTAssertEqual(header.deadline, "2017-11-01")
+        XCTAssertEqual(header.date, "2017-02-15")
+        XCTAssertEqual(diagnostics.filter { $0.severity >= .warning }.map(\.formatted), [])
+        // The body's mention of the document's own number is kept; the masthead's is not.
+        XCTAssertEqual(record.references.filter { $0.id == "SG11-LS10" }.map(\.line), [31])
+        XCTAssertFalse(record.references.contains { $0.id == "SG11-TD167/GEN" })
+        let fields = record.headerFields.map { "\($0.field)=\($0.value)" }
+        XCTAssertTrue(fields.contains("to=-"), "\(fields)")
+        XCTAssertTrue(fields.contains("to="), "\(fields)")
+        XCTAssertTrue(fields.contains("deadline=1 November 2017"), "\(fields)")
+    }
+
+    /// pdftotext -layout: label and value in columns, a second column on the same lines, values continued on
+    /// indented lines, a body that starts without a heading.
+    static let pdfColumns = """
+                    INTERNATIONAL TELECOMMUNICATION UNION
+                                                                                       JCA-IMT2020-LS1
+                    TELECOMMUNICATION
+                    STANDARDIZATION SECTOR                                               Original: English
+                    STUDY PERIOD 2017-2020                                             Geneva, 10 July 2017
+                                            (Ref: JCA-IMT2020-O-001)
+        Source:          JCA-IMT2020
+        Title:           LS on invitation to update the information in the IMT2020 roadmap [to ITU study
+                         groups and external IMT-2020 liaison partners]
+                                            LIAISON STATEMENT
+        For action to:          ITU-R SG5 WP5D, 3GPP (Core Network and Terminals, RAN, Service and
+                                System Aspects), ETSI (ISG MEC), BBF (Broadband Policy), oneM2M, TM Forum
+        For comment to:         -
+        For information to:     ITU-T SG13, SG20
+        Approval:               JCA-IMT2020 meeting (Geneva, 10 July 2017)
+        Deadline:               1 November 2017
+        Contact:                Scott Mansfield             Tel:   +1 613 555 0100
+                                Ericsson                    Email: scott@example.org
+           We are pleased to inform you that JCA-IMT2020 is starting a new project called the IMT-2020 roadmap.
+           Please submit your updates; To: all of you.
+
+        """
+
+    func testColumnsAndIndentedContinuations() throws {
+        let (record, diagnostics) = try Support.record(Self.pdfColumns)
+        let header = record.document
+        XCTAssertEqual(header.ids, ["JCA-IMT2020-LS1", "JCA-IMT2020-O-001"])
+        XCTAssertEqual(header.title, "LS on invitation to update the information in the IMT2020 roadmap [to ITU study "
+                       + "groups and external IMT-2020 liaison partners]")
+        XCTAssertEqual(header.from, ["ITU-T JCA-IMT2020"])
+        // Parenthesized parts of a body ("RAN" of 3GPP) refine it; the body stays the addressee.
+        XCTAssertEqual(Support.addressees(record), [
+            "action: ITU-R WP5D", "action: 3GPP", "action: ETSI", "action: BBF", "action: oneM2M",
+            "information: ITU-T SG13", "information: ITU-T SG20",
+        ])
+        XCTAssertEqual(header.deadline, "2017-11-01")
+        XCTAssertEqual(header.date, "2017-07-10")
+        XCTAssertEqual(diagnostics.filter { $0.id == "extract.header.unknown-group" }.map(\.summary),
+                       ["'TM Forum' is not a group LiaisonTrace knows"])
+        XCTAssertEqual(diagnostics.first { $0.id == "extract.header.unknown-group" }?.line, 11)
+    }
+
+    /// A reader that gives table cells (DOCX): label and value in cells of one row; a third cell holds the
+    /// meeting place and date; a row with the label only. Also after a multi-byte first paragraph.
+    func testTableCells() throws {
+        let (record, _) = Support.record(Self.tableDocument(prefix: nil))
+        let (prefixed, _) = Support.record(Self.tableDocument(prefix: "é日😀"))
+        XCTAssertEqual(record.document, prefixed.document)
+        XCTAssertEqual(record.headerFields.count, prefixed.headerFields.count)
+        for (a, b) in zip(record.headerFields, prefixed.headerFields) {
+            XCTAssertEqual(b.line, a.line + 1, a.value)
+            XCTAssertEqual(b.range, a.range.shifted(by: TestSupport.multiBytePrefix.utf8.count), a.value)
+        }
+        let header = record.document
+        XCTAssertEqual(header.kind, .liaison)
+        XCTAssertEqual(header.sdo, "ITU-T")
+        XCTAssertEqual(header.ids, ["SG12-LS11", "SP-170010"])
+        XCTAssertEqual(header.title, "LS on KPIs for mobile services")
+        XCTAssertEqual(header.from, ["ITU-T SG12"])
+        XCTAssertEqual(Support.addressees(record), ["action: 3GPP", "comment: ETSI TC STQ"])
+        XCTAssertEqual(header.deadline, "2017-08-01")
+        XCTAssertEqual(header.date, "2017-01-19")
+        XCTAssertEqual(record.meetings.map(\.id), ["3GPP TSG SA#75"])
+        XCTAssertEqual(record.meetings.first?.tdoc, "SP-170010")
+        let title = try XCTUnwrap(record.headerFields.first { $0.field == "title" })
+        XCTAssertEqual(title.line, 8)
+    }
+
+    static func tableDocument(prefix: String?) -> IngestedDocument {
+        var builder = TextBuilder()
+        if let prefix { builder.append(prefix, kind: .paragraph) }
+        builder.append("INTERNATIONAL TELECOMMUNICATION UNION", kind: .paragraph)
+        builder.append("COM 12 \u{2013} LS 11 \u{2013} E", kind: .paragraph)
+        let rows: [[String]] = [
+            ["Question(s):", "12/12", "Geneva, 10-19 January 2017"],
+            ["Source:", "ITU-T Study Group 12"],
+            ["Title:", "LS on KPIs for mobile services"],
+            ["For action to:", "3GPP"],
+            ["For comment to:", "ETSI TC STQ MOBILE"],
+            ["For information to:"],
+            ["Approval:", "ITU-T SG12 meeting (19 January 2017)"],
+            ["Deadline:", "1 August 2017"],
+            ["Contact:", "Nicholas Jatta\nPURA\nThe Gambia", "Tel: +220 4399601"],
+        ]
+        for (row, cells) in rows.enumerated() {
+            for (column, cell) in cells.enumerated() {
+                builder.append(cell, kind: .tableCell, table: 0, row: row, column: column)
+            }
+        }
+        builder.append("3GPP TSG SA Meeting #75\tTD SP-170010", kind: .paragraph)
+        builder.append("ITU-T Study Group 12 wishes to inform 3GPP that we have endorsed a new work item.",
+                       kind: .paragraph)
+        return IngestedDocument(source: Support.source("ls11.docx", .docx), text: builder.text, blocks: builder.blocks)
+    }
+
+    /// Odd inputs end quietly: labels with nothing after them at the end of the text, a header of labels only,
+    /// control characters, a very long line, table cells out of order, an empty-valued e-mail.
+    func testOddInputsDoNotCrash() throws {
+        let texts = [
+            "Title:", "Source:\nTitle:\nFor action to:\nDeadline:", "For action to:   ", "Title:\u{7} LS on a few things, with a bell in it\u{1}",
+            String(repeating: "Title: x ", count: 5000), "|||||\n|Title:|\n|", "(Ref:)", "Response to: /// and //",
+            "Deadline: 31 February 2017", "SA WG2 Meeting #\tS2-\n", "1. Overall Description:\nTo CT1:",
+        ]
+        for text in texts {
+            _ = try Support.record(text)
+            _ = try Support.record(TestSupport.multiBytePrefix + text)
+        }
+        var builder = TextBuilder()
+        builder.append("Title:", kind: .tableCell, table: 0, row: 3, column: 2)
+        builder.append("For action to:", kind: .tableCell, table: 0, row: 1, column: 0)
+        builder.append("3GPP", kind: .tableCell, table: 1, row: 0, column: 7)
+        _ = Support.record(IngestedDocument(source: Support.source("odd.docx", .docx), text: builder.text,
+                                            blocks: builder.blocks))
+        let mail = IngestedDocument(source: Support.source("odd.eml", .email), text: "\n", blocks: [],
+                                    fields: [Field(name: "Subject", value: ""), Field(name: "Date", value: "soon")])
+        let (record, _) = Support.record(mail)
+        XCTAssertEqual(record.document.kind, .email)
+        XCTAssertNil(record.document.date)
+    }
+
+    /// antiword tables: `|`-separated cells on one line.
+    func testPipeTableRows() throws {
+        let text = """
+            SA WG2 Meeting #101\tS2-140429
+            20 - 24 January 2014, Taipei, Taiwan\t(revision of S2-140152)
+
+            |CR-Form-v11                                     |
+            |CHANGE REQUEST                                  |
+            |Title:            |Clarification on Power Saving Mode handling   |
+            |Source to WG:     |LG electronics                                |
+            |Work item code:   |MTCe_UEPCOP  |         |Date:     |2014-01-23 |
+
+            """
+        let (record, _) = try Support.record(text)
+        XCTAssertEqual(record.document.kind, .changeRequest)
+        XCTAssertEqual(record.document.title, "Clarification on Power Saving Mode handling")
+        XCTAssertEqual(record.document.date, "2014-01-23")
+        XCTAssertEqual(record.document.ids, ["S2-140429", "S2-140152"])
+    }
+
+    // MARK: - Values
+
+    func testPrefixesCarryOverAndNoneValues() throws {
+        let text = """
+            SG2-LS99
+            Question(s):  1/2
+            Source:  ITU-T Study Group 2
+            Title:  LS on something
+            For action to:  ITU-T SG2, SG5, SG17, ITU-D SG1, SG2
+            For comment to:  N/A
+            For information to:  -
+            Deadline:  -
+            Approval:  Agreed at the rapporteur group meeting
+            """
+        let (record, diagnostics) = try Support.record(text)
+        XCTAssertEqual(Support.addressees(record), ["action: ITU-T SG2", "action: ITU-T SG5", "action: ITU-T SG17",
+                                                    "action: ITU-D SG1", "action: ITU-D SG2"])
+        XCTAssertNil(record.document.deadline)
+        XCTAssertNil(record.document.date)
+        XCTAssertEqual(diagnostics.filter { $0.severity >= .warning }.map(\.id), [])
+    }
+
+    func testUnreadableDeadlineIsAWarningAtTheValue() throws {
+        let text = """
+            Source:  ITU-T Study Group 2
+            Title:  LS on something
+            For action to:  3GPP
+            Deadline:  before the next meeting
+            """
+        let (record, diagnostics) = try Support.record(text)
+        XCTAssertNil(record.document.deadline)
+        let warning = try XCTUnwrap(diagnostics.first { $0.id == "extract.header.unparsed-date" })
+        XCTAssertEqual(warning.severity, .warning)
+        XCTAssertEqual(warning.line, 4)
+        XCTAssertEqual(warning.column, 1)
+        XCTAssertEqual(warning.path, "header.txt")
+        XCTAssertTrue(warning.summary.contains("before the next meeting"), warning.summary)
+    }
+
+    func testResponseToValuesAndAliases() throws {
+        let (record, _) = try Support.record("""
+            3GPP TSG-RAN WG2 Meeting #103bis\tR2-1816041
+            Chengdu, China, 8-12 August 2018
+
+            Title:\tReply LS on Dynamic PLR Allocation in eVoLP
+            Response to:\tR2-1801767/ S4-180219 and R2-1811032/S2-186267
+            Source:\tRAN2
+            To:\tSA4
+            """)
+        XCTAssertEqual(record.document.respondsTo, ["R2-1801767", "S4-180219", "R2-1811032", "S2-186267"])
+        XCTAssertEqual(record.document.aliases, [["R2-1801767", "S4-180219"], ["R2-1811032", "S2-186267"]])
+        let aliasOf = Dictionary(record.references.compactMap { ref in ref.qualifiers?["alias"].map { (ref.id, $0) } },
+                                 uniquingKeysWith: { first, _ in first })
+        // The first number of a set represents it; the others name it as their alias.
+        XCTAssertEqual(aliasOf, ["S4-180219": "R2-1801767", "S2-186267": "R2-1811032"])
+    }
+
+    /// The answered liaison's title and sender, as the reply states them, qualify the answered references so
+    /// that the linker can recognize a liaison it only knows under another number.
+    func testAnsweredTitlesQualifyTheAnsweredReferences() throws {
+        let (fromValue, _) = try Support.record("""
+            3GPP TSG SA Meeting #77\t\t\tSP-170780
+            Title:\t[DRAFT] Reply LS on invitation to update the IMT2020 roadmap
+            Response to:\tLS (SP-170768) invitation to update the IMT2020 roadmap [to ITU study groups] from JCA-IMT2020
+            Source:\t3GPP TSG SA
+            To:\tJCA-IMT2020
+            """)
+        let answered = try XCTUnwrap(fromValue.references.first { $0.id == "SP-170768" })
+        XCTAssertEqual(answered.qualifiers, ["title": "invitation to update the IMT2020 roadmap [to ITU study groups]",
+                                             "from": "ITU-T JCA-IMT2020"])
+        let (quoted, _) = try Support.record("""
+            3GPP TSG-SA2 Meeting #99\tS2-133645
+            Title:\t[DRAFT] LS on UEPCOP considerations
+            Response to:\tLS (R2-133034/S2-133186): \u{201D}Reply LS on UEPCOP CT considerations\u{201D}
+            Source:\tSA2
+            To:\tRAN WG2
+            """)
+        XCTAssertEqual(quoted.references.first { $0.id == "R2-133034" }?.qualifiers?["title"],
+                       "Reply LS on UEPCOP CT considerations")
+        XCTAssertEqual(quoted.references.first { $0.id == "S2-133186" }?.qualifiers?["alias"], "R2-133034")
+        let (body, _) = try Support.record("""
+            3GPP TSG CT Meeting #76\tCP-172153
+            Title:\tLS on Evolution of IMSI format and E.212 Recommendation
+            Source:\t3GPP CT
+            To:\t3GPP SA
+
+            1. Overall Description:
+            3GPP CT has considered how to proceed on a response to the liaison statement received from ITU-T \
+            Study Group 2 on Evolution of IMSI format and E.212 Recommendation (CP-172071).
+            """)
+        XCTAssertEqual(body.references.first { $0.id == "CP-172071" }?.qualifiers,
+                       ["title": "Evolution of IMSI format and E.212 Recommendation", "from": "ITU-T SG2"])
+    }
+
+
+    func testReplyCuesInTitleAndOpeningSentences() throws {
+        let (titled, _) = try Support.record("""
+            3GPP TSG-SA Meeting #84\tSP-190531
+            Newport Beach, USA 5-7 June 2019
+
+            Title:\tDraft Reply LS on updating the IMT2020 roadmap (Reply to SP-190276)
+            Source:\t3GPP TSG-SA
+            To:\tITU JCA-IMT2020
+            """)
+        XCTAssertEqual(titled.document.ids, ["SP-190531"])
+        XCTAssertEqual(titled.document.respondsTo, ["SP-190276"])
+        XCTAssertEqual(titled.document.date, "2019-06-07")
+        let (body, _) = try Support.record("""
+            3GPP TSG CT Meeting #76\tCP-172153
+            Title:\tLS on Evolution of IMSI format and E.212 Recommendation
+            Response to:
+            Source:\t3GPP CT
+            To:\t3GPP SA
+
+            1. Overall Description:
+            3GPP CT has considered how to proceed on a response to the liaison statement received from ITU-T \
+            Study Group 2 on Evolution of IMSI format and E.212 Recommendation (CP-172071).
+            Later, in reply to the LS CP-179999 we said nothing.
+            """)
+        XCTAssertEqual(body.document.respondsTo, ["CP-172071", "CP-179999"])
+    }
+
+    // MARK: - Liaisons without a header block, e-mails
+
+    func testSeedHasNoHeaderBlock() throws {
+        let url = TestSupport.packageRoot.appendingPathComponent("Corpus/fg-mv-reply-ls-sg11-ls159.txt")
+        let (record, diagnostics) = try Support.record(String(contentsOf: url, encoding: .utf8), name: url.path)
+        let header = record.document
+        XCTAssertEqual(header.kind, .liaison)
+        XCTAssertEqual(header.sdo, "ITU-T")
+        XCTAssertEqual(header.from, ["ITU-T FG-MV"])
+        XCTAssertEqual(Support.addressees(record), ["information: ITU-T SG11"])
+        XCTAssertEqual(header.respondsTo, ["SG11-LS159"])
+        XCTAssertEqual(header.aliases, [["SG11-LS159", "FG-MV-I-753"]])
+        XCTAssertEqual(header.ids, [])
+        XCTAssertEqual(record.references.first { $0.id == "FG-MV-I-753" }?.qualifiers?["alias"], "SG11-LS159")
+        let groups = Set(record.groups.map(\.id))
+        for expected in ["ITU-T FG-MV", "ITU-T SG11", "ITU-T TSAG", "ITU-T SG16", "ITU-T SG20", "ITU-T SG13"] {
+            XCTAssertTrue(groups.contains(expected), "\(expected) missing from \(groups.sorted())")
+        }
+        XCTAssertEqual(diagnostics.map(\.id), ["extract.header.inferred"])
+    }
+
+    func testEmailHeaderFields() throws {
+        var builder = TextBuilder()
+        builder.append("Date: Tue, 04 Jun 2019 19:16:23 +0000", kind: .field, name: "Date")
+        builder.append("From: FG-MV Secretariat <fgmv-secretariat@example.org>", kind: .field, name: "From")
+        builder.append("Subject: fyi: SP-190531 response to SP-190276", kind: .field, name: "Subject")
+        builder.appendBlankLine()
+        builder.append("From: Someone\nTo: ITU-T SG13\nSubject: quoted header in the body", kind: .paragraph)
+        builder.append("I attach the draft reply LS in SP-190531.", kind: .paragraph)
+        let document = IngestedDocument(
+            source: Support.source("message.eml", .email), text: builder.text, blocks: builder.blocks,
+            fields: [Field(name: "Date", value: "Tue, 04 Jun 2019 19:16:23 +0000"),
+                     Field(name: "From", value: "FG-MV Secretariat <fgmv-secretariat@example.org>"),
+                     Field(name: "Subject", value: "fyi: SP-190531 response to SP-190276")])
+        let (record, _) = Support.record(document)
+        XCTAssertEqual(record.document.kind, .email)
+        XCTAssertEqual(record.document.title, "fyi: SP-190531 response to SP-190276")
+        XCTAssertEqual(record.document.date, "2019-06-04")
+        XCTAssertEqual(record.document.from, ["ITU-T FG-MV"])
+        XCTAssertEqual(record.document.to, [])
+        XCTAssertEqual(record.document.respondsTo, [])
+        let subject = try XCTUnwrap(record.headerFields.first { $0.field == "title" })
+        XCTAssertEqual(subject.line, 3)
+        XCTAssertEqual(subject.rule, "header.email.title")
+    }
+
+    // MARK: - Positions
+
+    /// Every layout again after a multi-byte line: same fields, provenance one line down and 10 bytes on.
+    func testMultiBytePrefixShiftsEveryPosition() throws {
+        let shift = TestSupport.multiBytePrefix.utf8.count
+        XCTAssertEqual(shift, 10)
+        for text in [Self.antiwordLS, Self.cellPerLine, Self.pdfColumns] {
+            let (plain, plainDiagnostics) = try Support.record(text)
+            let (prefixed, prefixedDiagnostics) = try Support.record(TestSupport.multiBytePrefix + text)
+            XCTAssertEqual(plain.document, prefixed.document, String(text.prefix(40)))
+            XCTAssertFalse(plain.headerFields.isEmpty)
+            XCTAssertEqual(plain.headerFields.count, prefixed.headerFields.count)
+            for (a, b) in zip(plain.headerFields, prefixed.headerFields) {
+                XCTAssertEqual(b.line, a.line + 1, a.value)
+                XCTAssertEqual(b.column, a.column, a.value)
+                XCTAssertEqual(b.range, a.range.shifted(by: shift), a.value)
+                XCTAssertEqual(b.value, a.value)
+            }
+            for (a, b) in zip(plain.meetings, prefixed.meetings) {
+                XCTAssertEqual(b.line, a.line + 1)
+                XCTAssertEqual(b.range, a.range.shifted(by: shift))
+            }
+            XCTAssertEqual(plain.groups.map(\.id), prefixed.groups.map(\.id))
+            for (a, b) in zip(plain.groups, prefixed.groups) {
+                XCTAssertEqual(b.range, a.range.shifted(by: shift), a.text)
+                XCTAssertEqual(b.line, a.line + 1)
+            }
+            XCTAssertEqual(plain.references.map(\.id), prefixed.references.map(\.id))
+            XCTAssertEqual(plainDiagnostics.map(\.id), prefixedDiagnostics.map(\.id))
+            for (a, b) in zip(plainDiagnostics, prefixedDiagnostics) where a.line != nil {
+                XCTAssertEqual(b.line, a.line.map { $0 + 1 })
+            }
+        }
+    }
+
+    func testHeaderFieldProvenancePointsAtLabelAndValue() throws {
+        let (record, _) = try Support.record(Self.antiwordLS)
+        let title = try XCTUnwrap(record.headerFields.first { $0.field == "title" })
+        XCTAssertEqual(title.label, "Title")
+        XCTAssertEqual(title.line, 4)
+        XCTAssertEqual(title.column, 1)
+        XCTAssertEqual(title.rule, "header.3gpp-liaison.title")
+        let ingested = try TestSupport.ingest(Self.antiwordLS, name: "header.txt")
+        XCTAssertEqual(ingested.text(of: title.range), "Title:\t[DRAFT] LS on UEPCOP CT considerations")
+    }
+
+    // MARK: - Rule files
+
+    func testBadHeaderRuleFilesNameFileLineAndRule() throws {
+        func error(_ yaml: String) -> PipelineError? {
+            do {
+                let file = try RuleLibrary.parse(yaml, path: "Pipelines/rules/bad-headers.yaml")
+                _ = try HeaderRules(rules: RuleLibrary(files: [file]))
+                return nil
+            } catch {
+                return error
+            }
+        }
+        let noPurpose = error("""
+            version: 1
+            kind: headers
+            forms:
+              - id: broken-form
+                fields:
+                  - {role: to, labels: ['To'], examples: ['To:']}
+                examples: [{text: 'To: 3GPP', expect: {}}]
+            """)
+        XCTAssertEqual(noPurpose?.path, "Pipelines/rules/bad-headers.yaml")
+        XCTAssertEqual(noPurpose?.line, 4)
+        XCTAssertTrue(noPurpose?.summary.contains("broken-form") ?? false, "\(String(describing: noPurpose))")
+        XCTAssertTrue(noPurpose?.summary.contains("purpose") ?? false)
+        let badRole = error("""
+            version: 1
+            kind: headers
+            forms:
+              - id: broken-role
+                fields:
+                  - {role: sender, labels: ['From'], examples: ['From:']}
+            """)
+        XCTAssertEqual(badRole?.line, 4)
+        XCTAssertTrue(badRole?.summary.contains("broken-role") ?? false, "\(String(describing: badRole))")
+        let noExamples = error("""
+            version: 1
+            kind: headers
+            forms:
+              - id: untested
+                fields:
+                  - {role: title, labels: ['Title'], examples: ['Title:']}
+            """)
+        XCTAssertTrue(noExamples?.summary.contains("examples") ?? false, "\(String(describing: noExamples))")
+        let badPattern = error("""
+            version: 1
+            kind: headers
+            stamps:
+              - {id: header.stamp.broken, pattern: '(?<group>x', examples: []}
+            """)
+        XCTAssertEqual(badPattern?.line, 4)
+        XCTAssertTrue(badPattern?.summary.contains("header.stamp.broken") ?? false)
+        let unknownKey = error("""
+            version: 1
+            kind: headers
+            formz: []
+            """)
+        XCTAssertTrue(unknownKey?.summary.contains("formz") ?? false, "\(String(describing: unknownKey))")
+    }
+
+    func testNoHeaderRulesFindsNothing() throws {
+        let extractor = try HeaderFieldExtractor(rules: RuleLibrary())
+        let document = try TestSupport.ingest(Self.antiwordLS, name: "x.txt")
+        var record = DocumentRecord(source: document.source)
+        var diagnostics: [Diagnostic] = []
+        extractor.extract(from: ExtractionContext(AnalyzedDocument(document)), into: &record, diagnostics: &diagnostics)
+        XCTAssertEqual(record.document, DocumentHeader())
+    }
+}
+
+/// Every example in headers.yaml is a test: labels, forms (whole small headers and what must come out of
+/// them), stamps, revisions, owners, reply, alias and header-less cues, body starts and separators.
+final class HeaderRuleTests: XCTestCase {
+    typealias Support = HeaderTestSupport
+
+    static func rules() throws -> HeaderRules {
+        try HeaderRules(rules: ReferenceRuleTests.defaultRules())
+    }
+
+    func testLabelExamples() throws {
+        let rules = try Self.rules()
+        var checked = 0
+        for form in rules.forms {
+            for field in form.fields {
+                XCTAssertFalse(field.examples.isEmpty, "\(form.id): a field has no examples")
+                for example in field.examples {
+                    let length = (example as NSString).length
+                    let matched: Bool
+                    if form.readsFields {
+                        matched = field.label.match(in: example, at: 0, limit: length) != nil
+                    } else {
+                        matched = field.label.match(in: example, at: 0, limit: length) != nil
+                            || field.wholeLabel.match(in: example, at: 0, limit: length)?.range.length == length
+                    }
+                    XCTAssertTrue(matched, "\(form.file):\(field.line): \(form.id) label does not match '\(example)'")
+                    checked += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 60)
+    }
+
+    func testFormExamples() throws {
+        let rules = try Self.rules()
+        var checked = 0
+        for form in rules.forms where !form.readsFields {
+            XCTAssertFalse(form.examples.isEmpty, "\(form.id) has no examples")
+            for example in form.examples {
+                let place = "\(form.file):\(form.line): \(form.id) example '\(example.name ?? "")'"
+                for prefix in ["", TestSupport.multiBytePrefix] {
+                    let (record, _) = try Support.record(prefix + example.text)
+                    let header = record.document
+                    let expect = example.expect
+                    if let ids = expect.ids { XCTAssertEqual(header.ids, ids, place) }
+                    if let title = expect.title { XCTAssertEqual(header.title, title, place) }
+                    if let from = expect.from { XCTAssertEqual(header.from, from, place) }
+                    if let to = expect.to { XCTAssertEqual(Support.addressees(record), to, place) }
+                    if let respondsTo = expect.responds_to { XCTAssertEqual(header.respondsTo, respondsTo, place) }
+                    if let aliases = expect.aliases { XCTAssertEqual(header.aliases ?? [], aliases, place) }
+                    if let deadline = expect.deadline { XCTAssertEqual(header.deadline, deadline, place) }
+                    if let date = expect.date { XCTAssertEqual(header.date, date, place) }
+                    if let meetings = expect.meetings { XCTAssertEqual(record.meetings.map(\.id), meetings, place) }
+                }
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThanOrEqual(checked, 8)
+    }
+
+    func testStampExamples() throws {
+        let rules = try Self.rules()
+        let groups = try GroupCanonicalizer(rules: ReferenceRuleTests.defaultRules())
+        for stamp in rules.stamps {
+            XCTAssertFalse(stamp.examples.isEmpty)
+            for (text, meeting) in stamp.examples {
+                let nsText = text as NSString
+                var found: String?
+                if let match = stamp.pattern.matches(in: text).first, let group = match.groups["group"],
+                   let number = match.groups["number"],
+                   let canonical = groups.mentions(in: text, range: group).last?.id {
+                    found = "\(canonical)#\(HeaderFieldExtractor.meetingNumber(nsText.substring(with: number)))"
+                }
+                XCTAssertEqual(found, meeting, "\(stamp.file):\(stamp.line): \(stamp.id) on '\(text)'")
+            }
+        }
+    }
+
+    func testPatternExamples() throws {
+        let rules = try Self.rules()
+        let patterns = rules.zone.bodyStarts + rules.zone.separators + rules.revisions
+        XCTAssertGreaterThanOrEqual(patterns.count, 5)
+        for pattern in patterns {
+            for example in pattern.examples {
+                XCTAssertFalse(pattern.pattern.matches(in: example).isEmpty,
+                               "\(pattern.file):\(pattern.line): '\(pattern.pattern.source)' misses '\(example)'")
+            }
+            for counter in pattern.counterExamples {
+                XCTAssertTrue(pattern.pattern.matches(in: counter).isEmpty,
+                              "\(pattern.file):\(pattern.line): '\(pattern.pattern.source)' matches '\(counter)'")
+            }
+        }
+        for example in rules.rawIDExamples { XCTAssertTrue(rules.isRawID(example), example) }
+        XCTAssertFalse(rules.isRawID("Agreed at the meeting"))
+    }
+
+    func testOwnerExamples() throws {
+        let rules = try Self.rules()
+        let groups = try GroupCanonicalizer(rules: ReferenceRuleTests.defaultRules())
+        var checked = 0
+        for owner in rules.owners {
+            XCTAssertFalse(owner.examples.isEmpty)
+            for (id, group) in owner.examples {
+                XCTAssertEqual(rules.owner(of: id, groups: groups), group, "line \(owner.line): owner of \(id)")
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThanOrEqual(checked, 10)
+    }
+
+    /// Reply and alias cue examples give ids (from the reference rules); header-less cue examples give groups.
+    func testCueExamples() throws {
+        let rules = try Self.rules()
+        let library = try ReferenceRuleTests.defaultRules()
+        let references = try ReferenceExtractor(rules: library)
+        let groups = try GroupCanonicalizer(rules: library)
+        func ids(in text: String, _ range: NSRange, kinds: Set<String>? = nil) -> [String] {
+            references.mentions(in: text).filter { NSIntersectionRange($0.range, range).length == $0.range.length }
+                .filter { !$0.rule.placeholder && (kinds?.contains($0.rule.kind) ?? true) }.map(\.id)
+        }
+        for cue in rules.titleReplies + rules.bodyReplies {
+            for example in cue.examples {
+                let found = cue.pattern.matches(in: example.text).flatMap { match in
+                    match.groups["target"].map { ids(in: example.text, $0, kinds: Set(rules.replyKinds)) } ?? []
+                }
+                XCTAssertEqual(found, example.ids ?? [], "\(cue.file):\(cue.line): \(cue.id) on '\(example.text)'")
+            }
+        }
+        for cue in rules.aliasPatterns {
+            for example in cue.examples {
+                let found = cue.pattern.matches(in: example.text).flatMap { match in
+                    (match.groups["first"].map { ids(in: example.text, $0) } ?? [])
+                        + (match.groups["second"].map { ids(in: example.text, $0) } ?? [])
+                }
+                XCTAssertEqual(found, example.ids ?? [], "\(cue.id) on '\(example.text)'")
+            }
+        }
+        let extractor = try HeaderFieldExtractor(rules: library)
+        for cue in rules.senders {
+            for example in cue.examples {
+                let found = cue.pattern.matches(in: example.text).first?.groups["sender"].map { span in
+                    HeaderFieldExtractor.unique(groups.mentions(in: example.text, range: span).map(\.id))
+                } ?? []
+                XCTAssertEqual(found, example.groups ?? [], "\(cue.id) on '\(example.text)'")
+            }
+        }
+        for cue in rules.recipients {
+            for example in cue.examples {
+                let document = try TestSupport.ingest(example.text, name: "cue.txt")
+                let context = ExtractionContext(AnalyzedDocument(document))
+                let found = cue.pattern.matches(in: example.text).flatMap { match in
+                    match.groups["recipient"].map { extractor.leadingGroups(context, span: $0) } ?? []
+                }
+                XCTAssertEqual(found, example.groups ?? [], "\(cue.id) on '\(example.text)'")
+            }
+        }
+    }
+}
