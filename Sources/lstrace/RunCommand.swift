@@ -34,7 +34,10 @@ struct RunCommand: AsyncParsableCommand {
             Terminal.printError(diagnostic.formatted)
         }
         do {
-            let graph = Linker().link(result.records)
+            var linkDiagnostics: [Diagnostic] = []
+            let graph = Linker().link(result.records, diagnostics: &linkDiagnostics)
+            result.diagnostics += linkDiagnostics
+            for diagnostic in linkDiagnostics { Terminal.printError(diagnostic.formatted) }
             try RunWriter(directory: URL(fileURLWithPath: out)).write(result, graph: graph)
         } catch {
             Terminal.printError("\(out):1:1: error: cannot write outputs: \(error.localizedDescription) [emit.write]")

@@ -137,3 +137,44 @@ final class GraphTests: XCTestCase {
         XCTAssertTrue(DOTEmitter(details: true).dot(near).contains("\"SG2-LS27/action/1\" ["))
     }
 }
+
+final class TitleMatcherTests: XCTestCase {
+    func testTitleKeysDropDraftMarksLSPrefixesAndTails() {
+        XCTAssertEqual(TitleMatcher.key("[DRAFT] LS on UEPCOP CT considerations"),
+                       TitleMatcher.Key(subject: "uepcop ct considerations", isReply: false))
+        XCTAssertEqual(TitleMatcher.key("Reply LS on UEPCOP CT considerations"),
+                       TitleMatcher.Key(subject: "uepcop ct considerations", isReply: true))
+        XCTAssertEqual(TitleMatcher.key("LS on invitation to update the roadmap [to ITU study groups]")?.subject,
+                       "invitation to update the roadmap")
+        XCTAssertEqual(TitleMatcher.key("Draft Reply LS on updating the IMT2020 roadmap (Reply to SP-190276)"),
+                       TitleMatcher.Key(subject: "updating the imt2020 roadmap", isReply: true))
+        XCTAssertNil(TitleMatcher.key("LS on KPIs"))
+    }
+
+    func testCitedTitlesJoinNumbersAndInferReplies() {
+        var original = DocumentRecord(source: SourceInfo(path: "s2-132855.doc", format: .doc, sha256: "a"))
+        original.document.ids = ["S2-132855"]
+        original.document.title = "[DRAFT] LS on UEPCOP CT considerations"
+        original.document.from = ["3GPP SA2"]
+        var later = DocumentRecord(source: SourceInfo(path: "s2-133645.doc", format: .doc, sha256: "b"))
+        later.document.ids = ["S2-133645"]
+        later.document.respondsTo = ["R2-133034"]
+        later.references = [Reference(id: "R2-133034", kind: "tdoc", text: "R2-133034",
+                                      at: Provenance(line: 5, column: 18, range: SourceRange(60, 69), rule: "reference.3gpp.tdoc"),
+                                      qualifiers: ["title": "Reply LS on UEPCOP CT considerations"])]
+        var diagnostics: [Diagnostic] = []
+        let graph = Linker().link([original, later], diagnostics: &diagnostics)
+        XCTAssertTrue(graph.edges.contains { $0.source == "S2-133645" && $0.relation == "responds-to" && $0.target == "R2-133034" })
+        let inferred = graph.edges.first { $0.source == "R2-133034" && $0.relation == "responds-to" }
+        XCTAssertEqual(inferred?.target, "S2-132855")
+        XCTAssertEqual(inferred?.provenance.first?.rule, "link.title-match")
+        XCTAssertEqual(diagnostics, [])
+        // Two batch documents with the cited title: ambiguous, nothing joined.
+        var twin = original
+        twin.source.path = "twin.doc"
+        twin.document.ids = ["S2-132999"]
+        let ambiguous = Linker().link([original, twin, later], diagnostics: &diagnostics)
+        XCTAssertFalse(ambiguous.edges.contains { $0.source == "R2-133034" && $0.relation == "responds-to" })
+        XCTAssertEqual(diagnostics.map(\.id), ["link.ambiguous-title"])
+    }
+}

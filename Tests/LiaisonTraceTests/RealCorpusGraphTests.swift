@@ -40,9 +40,8 @@ final class RealCorpusGraphTests: XCTestCase {
         respondsTo("SP-170780", "JCA-IMT2020-LS1")
         respondsTo("SP-190531", "SP-190276")
         XCTAssertTrue(connected(graph, "SP-190531", "SP-170780"), "SP-190531 is not linked to SP-170780")
-        // SG2-LS27 (SP-170763 / CP-172071) -> CP-172153.
+        // SG2-LS27 (registered at CT as CP-172071; its SA number SP-170763 appears in no document) -> CP-172153.
         XCTAssertEqual(graph.resolve("CP-172071"), graph.resolve("SG2-LS27"))
-        XCTAssertEqual(graph.resolve("SP-170763"), graph.resolve("SG2-LS27"))
         respondsTo("CP-172153", "SG2-LS27")
         // S2-132855 -> R2-133034 (missing) -> S2-133645.
         respondsTo("S2-133645", "R2-133034")

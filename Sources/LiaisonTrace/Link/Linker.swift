@@ -9,7 +9,13 @@ public struct Linker: Sendable {
 
     /// The graph of `records`.
     public func link(_ records: [DocumentRecord]) -> TraceGraph {
-        let aliases = aliasTable(records)
+        var diagnostics: [Diagnostic] = []
+        return link(records, diagnostics: &diagnostics)
+    }
+
+    /// The graph of `records`; ambiguous title matches become diagnostics (`link.ambiguous-title`).
+    public func link(_ records: [DocumentRecord], diagnostics: inout [Diagnostic]) -> TraceGraph {
+        var (aliases, inferred) = aliasTable(records, diagnostics: &diagnostics)
         let (canonical, members) = aliases.resolved()
         func id(_ name: String) -> String { canonical[name] ?? name }
         var graph = TraceGraph()
@@ -36,8 +42,19 @@ public struct Linker: Sendable {
         for (chosen, names) in members.sorted(by: { $0.key < $1.key }) where names.count > 1 {
             for name in names where name != chosen {
                 graph.add(TraceNode(id: name, label: name, kind: .alias, attributes: ["alias_of": .string(chosen)]))
-                graph.add(TraceEdge(source: name, target: chosen, relation: "alias-of"))
+                graph.add(TraceEdge(source: name, target: chosen, relation: "alias-of",
+                                    provenance: inferred.aliasProvenance[name] ?? []))
             }
+        }
+        // Replies known only by the title a later reply cites ("Reply LS on T" answers "LS on T").
+        for (source, target, provenance) in inferred.answers {
+            let from = id(source)
+            let to = id(target)
+            guard from != to else { continue }
+            addMissingDocument(from, kind: "liaison", sdo: nil, provenance: provenance, to: &graph)
+            graph.add(TraceEdge(source: from, target: to, relation: "responds-to",
+                                attributes: ["reason": "cited title \"Reply LS on …\" answers this liaison's title"],
+                                provenance: [provenance]))
         }
         for record in records {
             let source = recordNode[record.source.path]!
@@ -138,8 +155,15 @@ public struct Linker: Sendable {
         record.document.ids.first ?? record.source.path
     }
 
-    func aliasTable(_ records: [DocumentRecord]) -> AliasTable {
+    /// What the titles cited in replies tell: aliases (with where they were found) and inferred replies.
+    struct Inferred {
+        var aliasProvenance: [String: [GraphProvenance]] = [:]
+        var answers: [(String, String, GraphProvenance)] = []
+    }
+
+    func aliasTable(_ records: [DocumentRecord], diagnostics: inout [Diagnostic]) -> (AliasTable, Inferred) {
         var table = AliasTable()
+        var inferred = Inferred()
         for (index, record) in records.enumerated() {
             let primary = Self.primaryID(record)
             table.prefer(primary, rank: index)
@@ -150,13 +174,37 @@ public struct Linker: Sendable {
                 if let alias = reference.qualifiers?["alias"] { table.union(reference.id, alias) }
             }
         }
+        // Numbers cited with a title (and sender) that a batch document carries.
+        let titles = TitleMatcher(records)
+        for record in records {
+            for reference in record.references {
+                guard let title = reference.qualifiers?["title"] else { continue }
+                let provenance = GraphProvenance(document: record.source.path, line: reference.line,
+                                                 column: reference.column, text: title, rule: "link.title-match")
+                switch titles.match(title: title, from: reference.qualifiers?["from"], excluding: record.source.path) {
+                case .same(let id)?:
+                    table.union(id, reference.id)
+                    inferred.aliasProvenance[reference.id, default: []].append(provenance)
+                case .answers(let id)?:
+                    inferred.answers.append((reference.id, id, provenance))
+                case .ambiguous(let ids)?:
+                    diagnostics.append(Diagnostic(
+                        id: "link.ambiguous-title", severity: .warning,
+                        summary: "\(reference.id) is cited with a title that \(ids.count) documents carry: "
+                            + ids.joined(separator: ", "),
+                        path: record.source.path, line: reference.line, column: reference.column, range: reference.range))
+                case nil:
+                    break
+                }
+            }
+        }
         // Prefer the non-transposed name of a specification known under two numbering schemes.
         for record in records {
             for reference in record.references {
                 if let alias = reference.qualifiers?["alias"] { table.prefer(alias, rank: Int.max - 1) }
             }
         }
-        return table
+        return (table, inferred)
     }
 
     private func addGroup(_ group: String, to graph: inout TraceGraph) {

@@ -1,0 +1,75 @@
+import Foundation
+
+/// Identifies documents that a reply names by number and title only ("Response to: LS (SP-170768) on invitation
+/// to update ...", with the sender): when a batch document has the same title and sender, the number is its
+/// alias; when the cited title is "Reply LS on T" and a batch document is "LS on T", the cited liaison answers it.
+struct TitleMatcher {
+    /// A title reduced to its subject: no draft marks, no "LS on"/"Reply LS on", no bracketed tail, lowercase.
+    struct Key: Hashable {
+        var subject: String
+        var isReply: Bool
+    }
+
+    struct Candidate {
+        var id: String
+        var path: String
+        var from: Set<String>
+    }
+
+    private var byKey: [Key: [Candidate]] = [:]
+
+    init(_ records: [DocumentRecord]) {
+        for record in records {
+            guard let title = record.document.title, let key = Self.key(title) else { continue }
+            byKey[key, default: []].append(Candidate(id: Linker.primaryID(record), path: record.source.path,
+                                                     from: Set(record.document.from)))
+        }
+    }
+
+    enum Match {
+        case same(String)
+        case answers(String)
+        case ambiguous([String])
+    }
+
+    /// What a cited title (with its sender, when the citing document says) identifies in the batch.
+    func match(title: String, from: String?, excluding path: String) -> Match? {
+        guard let key = Self.key(title) else { return nil }
+        let lookup = Key(subject: key.subject, isReply: key.isReply)
+        var same = (byKey[lookup] ?? []).filter { $0.path != path }
+        if let from { same = same.filter { $0.from.isEmpty || $0.from.contains(from) } }
+        if same.count == 1 { return .same(same[0].id) }
+        if same.count > 1 { return .ambiguous(same.map(\.id).sorted()) }
+        if key.isReply {
+            let answered = (byKey[Key(subject: key.subject, isReply: false)] ?? []).filter { $0.path != path }
+            if answered.count == 1 { return .answers(answered[0].id) }
+            if answered.count > 1 { return .ambiguous(answered.map(\.id).sorted()) }
+        }
+        return nil
+    }
+
+    static func key(_ title: String) -> Key? {
+        var text = title.lowercased()
+        // Bracketed or parenthesized tails: "[to ITU study groups ...]", "(Reply to SP-190276)".
+        while let last = text.last, last == "]" || last == ")" {
+            let open: Character = last == "]" ? "[" : "("
+            guard let start = text.lastIndex(of: open), start != text.startIndex else { break }
+            text = String(text[..<start]).trimmingCharacters(in: .whitespaces)
+        }
+        var changed = true
+        var isReply = false
+        while changed {
+            changed = false
+            text = text.trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: ":;,.-\"'")))
+            for prefix in ["[draft]", "(draft)", "draft", "reply ls on", "reply ls to", "reply to ls on", "reply ls", "ls on",
+                           "ls to", "liaison statement on"] where text.hasPrefix(prefix + " ") || text == prefix {
+                if prefix.hasPrefix("reply") { isReply = true }
+                text = String(text.dropFirst(prefix.count))
+                changed = true
+                break
+            }
+        }
+        let words = text.split { !$0.isLetter && !$0.isNumber && $0 != "." }.joined(separator: " ")
+        return words.count >= 12 ? Key(subject: words, isReply: isReply) : nil
+    }
+}
