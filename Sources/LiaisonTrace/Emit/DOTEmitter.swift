@@ -27,6 +27,12 @@ public struct DOTEmitter: Sendable {
                 }
             }
         }
+        // Alias nodes are not drawn: their names go under the node they stand for.
+        var aliasNames: [String: [String]] = [:]
+        for edge in graph.edges where edge.relation == "alias-of" {
+            aliasNames[edge.target, default: []].append(edge.source)
+            hidden.insert(edge.source)
+        }
         var lines = ["digraph \"\(escape(title))\" {",
                      "  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=11, nodesep=0.3, ranksep=0.6, "
                          + "label=\"\(escape(title))\", labelloc=t];",
@@ -41,7 +47,7 @@ public struct DOTEmitter: Sendable {
             lines.append("  subgraph \"cluster_\(index)\" {")
             lines.append("    label=\"\(escape(bodyName))\"; style=rounded; color=\"#9e9e9e\"; fontcolor=\"#616161\";")
             for node in members {
-                lines.append("    " + nodeLine(node, counts: collapsed[node.id]))
+                lines.append("    " + nodeLine(node, counts: collapsed[node.id], aliases: aliasNames[node.id] ?? []))
             }
             lines.append("  }")
         }
@@ -61,8 +67,9 @@ public struct DOTEmitter: Sendable {
         }
     }
 
-    private func nodeLine(_ node: TraceNode, counts: [NodeKind: Int]?) -> String {
+    private func nodeLine(_ node: TraceNode, counts: [NodeKind: Int]?, aliases: [String]) -> String {
         var label = node.label
+        if !aliases.isEmpty { label += "\n(also " + aliases.sorted().joined(separator: ", ") + ")" }
         if let counts, !counts.isEmpty {
             let parts = [NodeKind.requirement, .action, .scope].compactMap { kind -> String? in
                 guard let count = counts[kind] else { return nil }

@@ -33,7 +33,8 @@ public struct Linker: Sendable {
             ]
             let sources = ((graph.nodes[node]?.attributes["sources"]?.array ?? []) + [.string(record.source.path)])
             attributes["sources"] = .array(Array(Set(sources)).sorted { ($0.string ?? "") < ($1.string ?? "") })
-            graph.add(TraceNode(id: node, label: Self.label(node, title: header.title), kind: .document,
+            let name = header.ids.isEmpty ? (record.source.path as NSString).lastPathComponent : node
+            graph.add(TraceNode(id: node, label: Self.label(name, title: header.title), kind: .document,
                                 attributes: attributes,
                                 provenance: [GraphProvenance(document: record.source.path, line: 1, rule: "document")]),
                       overwrite: true)
@@ -166,8 +167,13 @@ public struct Linker: Sendable {
         var inferred = Inferred()
         for (index, record) in records.enumerated() {
             let primary = Self.primaryID(record)
-            table.prefer(primary, rank: index)
+            // When several batch documents turn out to be one (an LS and its registration at another group),
+            // the one that says most about itself names the node.
+            table.prefer(primary, rank: (8 - Self.completeness(record)) * 1_000_000 + index)
             for other in record.document.ids.dropFirst() { table.union(primary, other) }
+            for set in record.document.aliases ?? [] {
+                for other in set.dropFirst() { table.union(set[0], other) }
+            }
         }
         for record in records {
             for reference in record.references {
@@ -225,6 +231,14 @@ public struct Linker: Sendable {
     /// The body a canonical group name belongs to (its first word).
     static func body(of group: String) -> String {
         String(group.split(separator: " ").first ?? Substring(group))
+    }
+
+    /// How much a record's header says (0-8): title, date, deadline, senders, addressees, replies, ids, kind.
+    static func completeness(_ record: DocumentRecord) -> Int {
+        let header = record.document
+        return [header.title != nil, header.date != nil, header.deadline != nil, !header.from.isEmpty,
+                !header.to.isEmpty, !header.respondsTo.isEmpty, !header.ids.isEmpty, header.kind != .other]
+            .filter { $0 }.count
     }
 
     static func label(_ id: String, title: String?) -> String {
