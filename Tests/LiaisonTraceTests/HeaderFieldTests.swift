@@ -165,7 +165,7 @@ final class HeaderFieldTests: XCTestCase {
                          groups and external IMT-2020 liaison partners]
                                             LIAISON STATEMENT
         For action to:          ITU-R SG5 WP5D, 3GPP (Core Network and Terminals, RAN, Service and
-                                System Aspects), ETSI (ISG MEC), BBF (Broadband Policy), oneM2M, TM Forum
+                                System Aspects), ETSI (ISG MEC), BBF (Broadband Policy), oneM2M, NGNM
         For comment to:         -
         For information to:     ITU-T SG13, SG20
         Approval:               JCA-IMT2020 meeting (Geneva, 10 July 2017)
@@ -192,7 +192,7 @@ final class HeaderFieldTests: XCTestCase {
         XCTAssertEqual(header.deadline, "2017-11-01")
         XCTAssertEqual(header.date, "2017-07-10")
         XCTAssertEqual(diagnostics.filter { $0.id == "extract.header.unknown-group" }.map(\.summary),
-                       ["'TM Forum' is not a group LiaisonTrace knows"])
+                       ["'NGNM' is not a group LiaisonTrace knows"])
         XCTAssertEqual(diagnostics.first { $0.id == "extract.header.unknown-group" }?.line, 11)
     }
 

@@ -2,11 +2,11 @@ import XCTest
 @testable import LiaisonTrace
 
 /// Precision and recall of designations (own ids and references) against hand annotations of real liaisons
-/// (Annotations/references.json), read from the originals in ../shared/corpus-real.
+/// (Annotations/designations/references.json), read from the originals in ../shared/corpus-real.
 final class ReferenceAnnotationTests: XCTestCase {
     func testDesignationsAgainstAnnotations() throws {
         let corpus = try TestSupport.requireRealCorpus()
-        let url = TestSupport.packageRoot.appendingPathComponent("Tests/LiaisonTraceTests/Annotations/references.json")
+        let url = TestSupport.packageRoot.appendingPathComponent("Tests/LiaisonTraceTests/Annotations/designations/references.json")
         let annotations = try JSONDecoder().decode([String: JSONValue].self, from: Data(contentsOf: url))
         let processor = DocumentProcessor(extraction: try Extraction(rules: ReferenceRuleTests.defaultRules()))
         var truePositives = 0
