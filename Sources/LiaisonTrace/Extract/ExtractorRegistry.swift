@@ -4,5 +4,6 @@ public enum ExtractorRegistry {
     /// The extractor types in run order.
     public static let all: [any Extractor.Type] = [
         ReferenceExtractor.self,
+        RequirementExtractor.self,
     ]
 }

@@ -145,6 +145,9 @@ public struct ActionItem: Codable, Hashable, Sendable {
 public struct Requirement: Codable, Hashable, Sendable {
     /// The document's own number for it (`REQ-MV-001`, `R-3`), when it has one.
     public var id: String?
+    /// The document's own name for it when it has a name instead of a number (the bold lead-in of ITU-T Y.3507's
+    /// "*Multiple CPUs*: It is recommended that...").
+    public var label: String?
     /// `mandatory`, `recommended`, `optional` or `prohibited`.
     public var modality: String
     /// The keyword that decided the modality.
