@@ -4,6 +4,7 @@ public enum ExtractorRegistry {
     /// The extractor types in run order.
     public static let all: [any Extractor.Type] = [
         ReferenceExtractor.self,
+        ActionExtractor.self,
         RequirementExtractor.self,
     ]
 }
