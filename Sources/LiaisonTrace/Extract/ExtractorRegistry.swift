@@ -6,5 +6,6 @@ public enum ExtractorRegistry {
         ReferenceExtractor.self,
         ActionExtractor.self,
         RequirementExtractor.self,
+        ScopeExtractor.self,
     ]
 }

@@ -177,6 +177,10 @@ public struct Scope: Codable, Hashable, Sendable {
     public var polarity: String
     /// The document the scope is of, when the sentence names it.
     public var subject: String?
+    /// One aspect the statement includes or excludes, when it lists several ("network aspects of
+    /// interoperability" and "IoT-related interoperability" make two items of one sentence); nil when the item is
+    /// the whole sentence.
+    public var aspect: String?
     public var text: String
     public var line: Int
     public var column: Int
@@ -194,12 +198,13 @@ public struct Scope: Codable, Hashable, Sendable {
         rule = provenance.rule
     }
 
-    enum CodingKeys: String, CodingKey { case polarity, subject, text, line, column, range, rule }
+    enum CodingKeys: String, CodingKey { case polarity, subject, aspect, text, line, column, range, rule }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(polarity, forKey: .polarity)
         try container.encode(subject, forKey: .subject)
+        try container.encodeIfPresent(aspect, forKey: .aspect)
         try container.encode(text, forKey: .text)
         try container.encode(line, forKey: .line)
         try container.encode(column, forKey: .column)
