@@ -7,5 +7,6 @@ public enum ExtractorRegistry {
         ActionExtractor.self,
         RequirementExtractor.self,
         ScopeExtractor.self,
+        RelationExtractor.self,
     ]
 }

@@ -213,6 +213,54 @@ public struct Scope: Codable, Hashable, Sendable {
     }
 }
 
+/// A typed link a sentence states between documents, or between a document and a meeting.
+public struct Relation: Codable, Hashable, Sendable {
+    /// `builds-on`, `approved-at`, `obsoletes`, `updates` or `revises`.
+    public var type: String
+    /// Canonical id of the document the relation is about; nil for the document itself when its id is unknown.
+    public var subject: String?
+    /// Canonical id of the other document, or a meeting id (`ITU-T FG-MV#3`, `3GPP TSG SA#75`).
+    public var object: String
+    /// The meeting's date when the sentence states it, `YYYY-MM` or `YYYY-MM-DD`.
+    public var meetingDate: String?
+    public var text: String
+    public var line: Int
+    public var column: Int
+    public var range: SourceRange
+    public var rule: String
+
+    /// Creates a relation.
+    public init(type: String, subject: String?, object: String, meetingDate: String? = nil, text: String,
+                at provenance: Provenance) {
+        self.type = type
+        self.subject = subject
+        self.object = object
+        self.meetingDate = meetingDate
+        self.text = text
+        line = provenance.line
+        column = provenance.column
+        range = provenance.range
+        rule = provenance.rule
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, subject, object, meetingDate = "meeting_date", text, line, column, range, rule
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(type, forKey: .type)
+        try container.encode(subject, forKey: .subject)
+        try container.encode(object, forKey: .object)
+        try container.encode(meetingDate, forKey: .meetingDate)
+        try container.encode(text, forKey: .text)
+        try container.encode(line, forKey: .line)
+        try container.encode(column, forKey: .column)
+        try container.encode(range, forKey: .range)
+        try container.encode(rule, forKey: .rule)
+    }
+}
+
 /// The extraction record of one document (`schema: "lstrace.document/1"`).
 public struct DocumentRecord: Codable, Sendable {
     /// Schema name and version.
@@ -223,6 +271,8 @@ public struct DocumentRecord: Codable, Sendable {
     public var actions: [ActionItem] = []
     public var requirements: [Requirement] = []
     public var scopes: [Scope] = []
+    /// Relations between documents (builds-on, obsoletes, updates, revises) and approvals at meetings.
+    public var relations: [Relation] = []
     /// Fields the format itself carries (e-mail headers, document properties).
     public var fields: [Field] = []
     /// Attached files; ingested ones have records of their own (path `parent!name`).
@@ -238,7 +288,7 @@ public struct DocumentRecord: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case schema, source, document, references, actions, requirements, scopes, fields, attachments
+        case schema, source, document, references, actions, requirements, scopes, relations, fields, attachments
         case attachedTo = "attached_to"
         case diagnostics
     }
