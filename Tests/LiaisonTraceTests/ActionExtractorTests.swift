@@ -35,7 +35,8 @@ final class ActionExtractorTests: XCTestCase {
     func testUnnamedAddresseesAreTheLiaisonsActionAddressees() throws {
         let text = "We would appreciate your views on the options.\n\nWe kindly ask you to reply."
         let record = try StatementTestSupport.run(extractor, text, class: .liaison) { record in
-            record.document.to = [Addressee(group: "3GPP", purpose: "action"), Addressee(group: "GSMA", purpose: "action"),
+            record.document.to = [Addressee(group: "3GPP", purpose: "action"),
+                                  Addressee(group: "GSMA", purpose: "action"),
                                   Addressee(group: "ITU-T SG20", purpose: "information")]
             record.document.deadline = "2017-11-24"
         }
@@ -48,7 +49,8 @@ final class ActionExtractorTests: XCTestCase {
     }
 
     func testRequestsTheLiaisonReportsAreNotItsActions() throws {
-        let text = "SA5 kindly request SA2 to study how to produce the statistics.\n\nACTION: SA2 kindly ask SA5 to reply."
+        let text = "SA5 kindly request SA2 to study how to produce the statistics.\n\n"
+            + "ACTION: SA2 kindly ask SA5 to reply."
         let record = try StatementTestSupport.run(extractor, text, class: .liaison) { record in
             record.document.from = ["3GPP SA2"]
         }
@@ -75,7 +77,8 @@ final class ActionExtractorTests: XCTestCase {
     // MARK: - Real documents
 
     func testSA2LiaisonToCT1AndCT4() throws {
-        let url = try StatementTestSupport.realFile("renderings/liaisons/3gpp-sa2-s2-132855-ls-uepcop-ct-considerations.txt")
+        let url = try StatementTestSupport.realFile(
+            "renderings/liaisons/3gpp-sa2-s2-132855-ls-uepcop-ct-considerations.txt")
         let record = try StatementTestSupport.extract(url)
         XCTAssertEqual(record.actions.map(\.to), [["3GPP CT1", "3GPP CT4"], ["3GPP CT1", "3GPP CT4"]])
         XCTAssertEqual(record.actions.map(\.rule), ["action.would-like", "action.asks"])
@@ -97,7 +100,8 @@ final class ActionExtractorTests: XCTestCase {
         let data = try Data(contentsOf: url)
         let record = try StatementTestSupport.run(extractor, data: data, name: url.path, class: nil) { record in
             // As the header extractor reads "For action to: 3GPP, GSMA, WBA" and "Deadline: 24 November 2017".
-            record.document.to = [Addressee(group: "3GPP", purpose: "action"), Addressee(group: "GSMA", purpose: "action"),
+            record.document.to = [Addressee(group: "3GPP", purpose: "action"),
+                                  Addressee(group: "GSMA", purpose: "action"),
                                   Addressee(group: "WBA", purpose: "action")]
             record.document.deadline = "2017-11-24"
         }
@@ -120,7 +124,8 @@ final class ActionExtractorTests: XCTestCase {
     func testEveryLiaisonRenderingRunsAndFindsActionsWhereTheyAre() throws {
         let folder = try StatementTestSupport.realFile("renderings/liaisons")
         var withActions = 0
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() where name.hasSuffix(".txt") {
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        for name in names where name.hasSuffix(".txt") {
             let record = try StatementTestSupport.extract(folder.appendingPathComponent(name))
             if !record.actions.isEmpty { withActions += 1 }
             for action in record.actions {

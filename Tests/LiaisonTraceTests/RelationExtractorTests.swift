@@ -39,7 +39,9 @@ final class RelationExtractorTests: XCTestCase {
 
     func testMeetingWithoutGroupIsTheSendersMeeting() throws {
         let text = "ITU-T Y.3507 was approved at the 5th meeting held in March 2018."
-        let record = try StatementTestSupport.run(extractor, text, class: .deliverable) { $0.document.from = ["ITU-T SG13"] }
+        let record = try StatementTestSupport.run(extractor, text, class: .deliverable) {
+            $0.document.from = ["ITU-T SG13"]
+        }
         XCTAssertEqual(record.relations.map(\.object), ["ITU-T SG13#5"])
         XCTAssertEqual(record.relations.map(\.meetingDate), ["2018-03"])
     }
@@ -58,7 +60,8 @@ final class RelationExtractorTests: XCTestCase {
     func testThreeGPPRevisionsOfTdocs() throws {
         let url = try StatementTestSupport.realFile("renderings/liaisons/3gpp-sa2-s2-140423-reply-ls-onem2m.txt")
         let record = try StatementTestSupport.extract(url)
-        XCTAssertEqual(record.relations.map { [$0.type, $0.object] }, [["revises", "S2-130285"], ["revises", "S2-140135"]])
+        XCTAssertEqual(record.relations.map { [$0.type, $0.object] },
+                       [["revises", "S2-130285"], ["revises", "S2-140135"]])
         let cr = try StatementTestSupport.extract(
             try StatementTestSupport.realFile("renderings/deliverables/3gpp-sa2-s2-140429-cr-ts23682-psm.txt"))
         XCTAssertEqual(cr.relations.map { [$0.type, $0.object] }, [["revises", "S2-140152"]])

@@ -12,10 +12,11 @@ final class RequirementExtractorTests: XCTestCase {
         let found = record.requirements.map { [$0.modality, $0.keyword, $0.rule] }
         XCTAssertEqual(found, [["mandatory", "needs to", "requirement.liaison.needs-to"],
                                ["mandatory", "is essential", "requirement.liaison.essential"]])
-        XCTAssertTrue(record.requirements[0].text.hasPrefix("However, before initiating this new work item, there needs "
-            + "to be an investigation into which existing standards"))
+        XCTAssertTrue(record.requirements[0].text.hasPrefix(
+            "However, before initiating this new work item, there needs to be an investigation into which existing"))
         XCTAssertTrue(record.requirements[0].text.contains("Q.PMV") == false) // the sentence after the one naming it
-        XCTAssertTrue(record.requirements[1].text.hasSuffix("ongoing collaboration with the relevant SDOs is essential."))
+        XCTAssertTrue(record.requirements[1].text.hasSuffix(
+            "ongoing collaboration with the relevant SDOs is essential."))
         XCTAssertEqual(record.requirements.map(\.line), [11, 12])
         // "may consider", "may not align", "could potentially be considered" are prose in a liaison.
         XCTAssertFalse(record.requirements.contains { $0.modality == "optional" })
@@ -66,7 +67,8 @@ final class RequirementExtractorTests: XCTestCase {
                       read it.
         """
         let record = try StatementTestSupport.run(extractor, text, class: nil)
-        XCTAssertEqual(record.requirements.map(\.text), ["A recipient SHOULD parse a received protocol element defensively."])
+        XCTAssertEqual(record.requirements.map(\.text),
+                       ["A recipient SHOULD parse a received protocol element defensively."])
     }
 
     func testColonSentenceTakesItsList() throws {
@@ -175,7 +177,8 @@ final class RequirementExtractorTests: XCTestCase {
     }
 
     func testY3507RequirementsWithLabels() throws {
-        let url = try StatementTestSupport.realFile("deliverables/itu-t-y3507-2018-cloud-physical-machine-requirements.adoc")
+        let url = try StatementTestSupport.realFile(
+            "deliverables/itu-t-y3507-2018-cloud-physical-machine-requirements.adoc")
         let record = try StatementTestSupport.extract(url)
         let requirements = record.requirements
         // Clause 7 has 53 bold-labelled requirements: 48 "It is recommended that", 2 "It is required that" and 3
@@ -198,7 +201,8 @@ final class RequirementExtractorTests: XCTestCase {
     }
 
     func testETSIAnd3GPPShallRequirements() throws {
-        let url = try StatementTestSupport.realFile("renderings/deliverables/etsi-ts-103720-v0.2.2-draft-5g-broadcast.txt")
+        let url = try StatementTestSupport.realFile(
+            "renderings/deliverables/etsi-ts-103720-v0.2.2-draft-5g-broadcast.txt")
         let record = try StatementTestSupport.extract(url)
         let requirements = record.requirements
         XCTAssertGreaterThan(requirements.count, 90)

@@ -75,7 +75,8 @@ final class ScopeExtractorTests: XCTestCase {
     }
 
     func testRecommendationExclusions() throws {
-        let url = try StatementTestSupport.realFile("renderings/deliverables/itu-t-e840-2018-kpi-benchmarking-framework.txt")
+        let url = try StatementTestSupport.realFile(
+            "renderings/deliverables/itu-t-e840-2018-kpi-benchmarking-framework.txt")
         let record = try StatementTestSupport.extract(url)
         let excluded = record.scopes.filter { $0.polarity == "excludes" }.compactMap(\.aspect)
         XCTAssertTrue(excluded.contains("weight definition"), "\(excluded)")
@@ -85,7 +86,8 @@ final class ScopeExtractorTests: XCTestCase {
     }
 
     func testY3507Scope() throws {
-        let url = try StatementTestSupport.realFile("deliverables/itu-t-y3507-2018-cloud-physical-machine-requirements.adoc")
+        let url = try StatementTestSupport.realFile(
+            "deliverables/itu-t-y3507-2018-cloud-physical-machine-requirements.adoc")
         let record = try StatementTestSupport.extract(url)
         let aspects = record.scopes.compactMap(\.aspect)
         XCTAssertTrue(aspects.contains("Overview of the physical machine"), "\(aspects)")

@@ -106,7 +106,9 @@ final class StatementRuleExamplesTests: XCTestCase {
                     XCTAssertEqual(found.count, 1, place)
                     XCTAssertEqual(found.first?.to, example.to ?? [], place)
                     if let deadline = example.deadline { XCTAssertEqual(found.first?.deadline, deadline, place) }
-                    try assertShifts(text, found, place) { try self.actions(extractor, $0).filter { $0.rule == rule.id } }
+                    try assertShifts(text, found, place) {
+                        try self.actions(extractor, $0).filter { $0.rule == rule.id }
+                    }
                 }
                 checked += 1
             }
@@ -142,7 +144,9 @@ final class StatementRuleExamplesTests: XCTestCase {
                                                                   aspect: $0.aspect) }
                 XCTAssertEqual(got, example.none == true ? [] : example.items ?? [], place)
                 if example.none != true {
-                    try assertShifts(text, found, place) { try self.scopes(extractor, $0, documentClass).filter { $0.rule == id } }
+                    try assertShifts(text, found, place) {
+                        try self.scopes(extractor, $0, documentClass).filter { $0.rule == id }
+                    }
                 }
                 checked += 1
             }
@@ -185,6 +189,46 @@ final class StatementRuleExamplesTests: XCTestCase {
             XCTAssertEqual(found.map(\.object), example.meeting.map { [$0] } ?? [], text)
             XCTAssertEqual(found.first?.meetingDate, example.date, text)
         }
+    }
+
+    // MARK: - Bad rules
+
+    func testBadRulesNameFileLineAndRule() throws {
+        let statements = StatementTestSupport.rules.files(ofKind: "statements")
+        let cases: [(kind: String, body: String, build: (RuleLibrary) throws -> Void)] = [
+            ("actions", "rules:\n  - id: action.broken\n    pattern: 'asks ('\n    examples: [{text: x, none: true}]",
+             { _ = try ActionExtractor(rules: $0) }),
+            ("scopes", "rules:\n  - id: scope.broken\n    polarity: includes\n    subject: [this]\n"
+                + "    pattern: 'covers ('\n    examples: [{text: x, none: true}]",
+             { _ = try ScopeExtractor(rules: $0) }),
+            ("relations", "rules:\n  - id: relation.broken\n    type: builds-on\n    subject: [this]\n"
+                + "    object: first-after\n    pattern: 'extends ('\n    examples: [{text: x, none: true}]",
+             { _ = try RelationExtractor(rules: $0) }),
+            ("relations", "rules:\n  - id: relation.typo\n    type: built-on\n    subject: [this]\n"
+                + "    object: first-after\n    pattern: 'extends'\n    examples: [{text: x, none: true}]",
+             { _ = try RelationExtractor(rules: $0) }),
+        ]
+        for (kind, body, build) in cases {
+            let yaml = "version: 1\nkind: \(kind)\n" + body + "\n"
+            let file = try RuleLibrary.parse(yaml, path: "Pipelines/rules/broken-\(kind).yaml")
+            XCTAssertThrowsError(try build(RuleLibrary(files: statements + [file])), kind) { error in
+                let diagnostic = (error as! PipelineError).diagnostic
+                XCTAssertEqual(diagnostic.path, "Pipelines/rules/broken-\(kind).yaml")
+                XCTAssertEqual(diagnostic.line, 4, diagnostic.summary)
+                XCTAssertTrue(diagnostic.summary.contains(".broken") || diagnostic.summary.contains(".typo"),
+                              diagnostic.summary)
+            }
+        }
+    }
+
+    func testPipelineWithoutSentenceRulesStillRuns() throws {
+        let library = RuleLibrary(files: StatementTestSupport.rules.files(ofKind: "references")
+            + StatementTestSupport.rules.files(ofKind: "groups"))
+        let extraction = try Extraction(rules: library)
+        var diagnostics: [Diagnostic] = []
+        let record = extraction.run(AnalyzedDocument(try TestSupport.ingest("The UE shall work.", name: "x.txt")),
+                                    diagnostics: &diagnostics)
+        XCTAssertEqual(record.requirements.count, 0)
     }
 
     // MARK: - Helpers

@@ -19,7 +19,8 @@ enum ActionDeadline {
     // swiftlint:disable force_try
     /// "30 September 2017", "30th Sept. 2017", "1-3 March 2018" (the last day).
     static let dayMonthYear = try! Pattern(
-        "\\b(?:\\d{1,2}(?:st|nd|rd|th)?\\s?-\\s?)?(?<day>\\d{1,2})(?:st|nd|rd|th)?\\s+(?<month>(?i:\(monthNames)))\\.?,?\\s+(?<year>(?:19|20)\\d{2})\\b")
+        "\\b(?:\\d{1,2}(?:st|nd|rd|th)?\\s?-\\s?)?(?<day>\\d{1,2})(?:st|nd|rd|th)?\\s+"
+            + "(?<month>(?i:\(monthNames)))\\.?,?\\s+(?<year>(?:19|20)\\d{2})\\b")
     /// "September 30, 2017".
     static let monthDayYear = try! Pattern(
         "\\b(?<month>(?i:\(monthNames)))\\.?\\s+(?<day>\\d{1,2})(?:st|nd|rd|th)?,?\\s+(?<year>(?:19|20)\\d{2})\\b")

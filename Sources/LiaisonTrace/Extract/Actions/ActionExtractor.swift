@@ -10,7 +10,7 @@ public struct ActionExtractor: Extractor {
         id: "actions", summary: "Requested actions with canonical addressees and deadlines")
 
     /// How a rule names the addressees.
-    public enum AddresseeSource: String, Decodable, Sendable {
+    enum AddresseeSource: String, Decodable, Sendable {
         /// The pattern's `to` group.
         case group
         /// The groups named in the sentence before the cue.
@@ -20,15 +20,15 @@ public struct ActionExtractor: Extractor {
     }
 
     /// One example of an action rule.
-    public struct Example: Decodable, Sendable {
+    struct Example: Decodable, Sendable {
         /// A liaison's text (`\n` starts a line).
-        public var text: String
+        var text: String
         /// Canonical addressees the rule must give.
-        public var to: [String]?
+        var to: [String]?
         /// The deadline it must give.
-        public var deadline: String?
+        var deadline: String?
         /// True: the rule must find nothing.
-        public var none: Bool?
+        var none: Bool?
     }
 
     struct RuleSpec: Decodable {
@@ -41,15 +41,15 @@ public struct ActionExtractor: Extractor {
     }
 
     /// A compiled cue rule.
-    public struct Rule: Sendable {
-        public let id: String
-        public let summary: String?
+    struct Rule: Sendable {
+        let id: String
+        let summary: String?
         let pattern: Pattern
         let addressee: AddresseeSource
         let classes: Set<DocumentClass>
-        public let examples: [Example]
-        public let file: String
-        public let line: Int
+        let examples: [Example]
+        let file: String
+        let line: Int
     }
 
     struct AddresseeLineSpec: Decodable {
@@ -63,11 +63,11 @@ public struct ActionExtractor: Extractor {
     }
 
     /// Cue rules in order.
-    public let rules: [Rule]
+    let rules: [Rule]
     let addresseeLine: Pattern?
     let blockFiller: Pattern?
     /// Examples of the addressee-line pattern.
-    public let addresseeLineExamples: [Example]
+    let addresseeLineExamples: [Example]
     let pronouns: Pattern?
     let deadlineCue: Pattern?
     let groups: GroupCanonicalizer
@@ -216,7 +216,8 @@ public struct ActionExtractor: Extractor {
         case .context:
             return []
         case .before:
-            let range = NSRange(location: statement.range.location, length: match.range.location - statement.range.location)
+            let start = statement.range.location
+            let range = NSRange(location: start, length: match.range.location - start)
             return groups.canonicalList(context.string(range))
         case .group:
             guard let toRange = match.groups["to"] else { return [] }

@@ -11,7 +11,7 @@ public struct RelationExtractor: Extractor {
         id: "relations", summary: "builds-on, approved-at, obsoletes, updates and revises relations")
 
     /// How a rule finds the subject.
-    public enum SubjectWay: String, Decodable, Sendable {
+    enum SubjectWay: String, Decodable, Sendable {
         case adjacent, this
         case nearestBefore = "nearest-before"
         case firstBefore = "first-before"
@@ -19,27 +19,27 @@ public struct RelationExtractor: Extractor {
     }
 
     /// How a rule finds the object.
-    public enum ObjectWay: String, Decodable, Sendable {
+    enum ObjectWay: String, Decodable, Sendable {
         case meeting, list
         case firstAfter = "first-after"
         case allAfter = "all-after"
     }
 
     /// One expected relation of an example: type, subject (`this` = the document itself), object, meeting date.
-    public struct ExpectedRelation: Decodable, Sendable, Equatable {
-        public var type: String
-        public var subject: String?
-        public var object: String
-        public var date: String?
+    struct ExpectedRelation: Decodable, Sendable, Equatable {
+        var type: String
+        var subject: String?
+        var object: String
+        var date: String?
 
-        public init(type: String, subject: String?, object: String, date: String?) {
+        init(type: String, subject: String?, object: String, date: String?) {
             self.type = type
             self.subject = subject
             self.object = object
             self.date = date
         }
 
-        public init(from decoder: Decoder) throws {
+        init(from decoder: Decoder) throws {
             let values = try decoder.singleValueContainer().decode([String?].self)
             guard values.count == 4, let type = values[0], let object = values[2] else {
                 throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
@@ -53,18 +53,18 @@ public struct RelationExtractor: Extractor {
     }
 
     /// One example of a relation rule.
-    public struct Example: Decodable, Sendable {
-        public var text: String
-        public var `class`: DocumentClass?
-        public var relations: [ExpectedRelation]?
-        public var none: Bool?
+    struct Example: Decodable, Sendable {
+        var text: String
+        var `class`: DocumentClass?
+        var relations: [ExpectedRelation]?
+        var none: Bool?
     }
 
     /// One example of the meeting patterns.
-    public struct MeetingExample: Decodable, Sendable {
-        public var text: String
-        public var meeting: String?
-        public var date: String?
+    struct MeetingExample: Decodable, Sendable {
+        var text: String
+        var meeting: String?
+        var date: String?
     }
 
     struct RuleSpec: Decodable {
@@ -88,26 +88,26 @@ public struct RelationExtractor: Extractor {
     }
 
     /// A compiled cue rule.
-    public struct Rule: Sendable {
-        public let id: String
-        public let summary: String?
-        public let type: String
+    struct Rule: Sendable {
+        let id: String
+        let summary: String?
+        let type: String
         let pattern: Pattern
         let subject: [SubjectWay]
         let object: ObjectWay
         let objectWindow: Int
         let objectTemplate: String?
-        public let examples: [Example]
-        public let file: String
-        public let line: Int
+        let examples: [Example]
+        let file: String
+        let line: Int
     }
 
     static let types: Set<String> = ["builds-on", "approved-at", "obsoletes", "updates", "revises"]
 
     /// Cue rules in order.
-    public let rules: [Rule]
+    let rules: [Rule]
     /// Examples of the meeting patterns.
-    public let meetingExamples: [MeetingExample]
+    let meetingExamples: [MeetingExample]
     let ordinalMeeting: Pattern?
     let numberedMeeting: Pattern?
     let dateWindow: Int
@@ -161,7 +161,8 @@ public struct RelationExtractor: Extractor {
                 seen[spec.id] = file.path
                 guard Self.types.contains(spec.type) else {
                     throw file.error(line: line, rule: spec.id,
-                                     "unknown type '\(spec.type)'; known: \(Self.types.sorted().joined(separator: ", "))")
+                                     "unknown type '\(spec.type)'; known: "
+                                        + Self.types.sorted().joined(separator: ", "))
                 }
                 let pattern = try compile(spec.pattern, spec.id, line)
                 if spec.object == .list {
@@ -233,7 +234,8 @@ public struct RelationExtractor: Extractor {
 
     func subjects(_ rule: Rule, _ match: PatternMatch, statement: DocumentOutline.Statement, index: Int,
                   scan: StatementScan) -> [StatementScan.Subject] {
-        let before = NSRange(location: statement.range.location, length: match.range.location - statement.range.location)
+        let start = statement.range.location
+        let before = NSRange(location: start, length: match.range.location - start)
         for way in rule.subject {
             switch way {
             case .this:
@@ -290,10 +292,8 @@ public struct RelationExtractor: Extractor {
             let objects = found.map { Object(id: $0.id) }
             return rule.object == .firstAfter ? Array(objects.prefix(1)) : objects
         case .meeting:
-            guard let meeting = meeting(near: match.range, in: statement, context: scan.context, senders: senders) else {
-                return []
-            }
-            return [meeting]
+            let found = meeting(near: match.range, in: statement, context: scan.context, senders: senders)
+            return found.map { [$0] } ?? []
         }
     }
 

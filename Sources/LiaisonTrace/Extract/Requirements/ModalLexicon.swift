@@ -1,7 +1,7 @@
 import Foundation
 
 /// The force of a requirement.
-public enum Modality: String, Codable, Sendable, CaseIterable {
+enum Modality: String, Codable, Sendable, CaseIterable {
     case mandatory, recommended, optional, prohibited
     case notRecommended = "not-recommended"
     /// A phrase that contains a keyword but is no requirement ("may not" as possibility): it hides what it overlaps.
@@ -21,28 +21,28 @@ public enum Modality: String, Codable, Sendable, CaseIterable {
 }
 
 /// One example of a requirement rule (lexicon, id pattern or exclusion), as written in the rule file.
-public struct RequirementExample: Decodable, Sendable {
+struct RequirementExample: Decodable, Sendable {
     /// Text of a one-sentence document.
-    public var text: String
+    var text: String
     /// Class of that document (default: the rule's first class).
-    public var `class`: DocumentClass?
+    var `class`: DocumentClass?
     /// The keyword the rule must find, as written.
-    public var keyword: String?
+    var keyword: String?
     /// The modality it must give.
-    public var modality: Modality?
+    var modality: Modality?
     /// The requirement id it must find (id rules).
-    public var id: String?
+    var id: String?
     /// The label it must find (label rules).
-    public var label: String?
+    var label: String?
     /// True: the rule must find nothing.
-    public var none: Bool?
+    var none: Bool?
     /// Exclusion rules: whether the sentence is excluded.
-    public var excluded: Bool?
+    var excluded: Bool?
 }
 
 /// A keyword lexicon of a drafting convention (`lexicons` in a `kind: requirements` rule file), compiled into one
 /// pattern whose alternatives are the keywords in the order written.
-public struct ModalLexicon: Sendable {
+struct ModalLexicon: Sendable {
     struct Spec: Decodable {
         struct Keyword: Decodable {
             var pattern: String
@@ -66,16 +66,16 @@ public struct ModalLexicon: Sendable {
     }
 
     /// Rule id, such as `requirement.bcp14`.
-    public let id: String
-    public let summary: String?
+    let id: String
+    let summary: String?
     /// Document classes it applies to, in the order written.
-    public let classes: [DocumentClass]
+    let classes: [DocumentClass]
     let pattern: Pattern
     let keywords: [(modality: Modality, classes: Set<DocumentClass>)]
     /// The lexicon's examples.
-    public let examples: [RequirementExample]
-    public let file: String
-    public let line: Int
+    let examples: [RequirementExample]
+    let file: String
+    let line: Int
 
     init(_ spec: Spec, file: RuleFile, line: Int) throws(PipelineError) {
         id = spec.id
@@ -89,7 +89,8 @@ public struct ModalLexicon: Sendable {
         do {
             pattern = try Pattern(source)
         } catch {
-            throw file.error(line: line, rule: spec.id, "a keyword pattern does not compile: \(error.localizedDescription)")
+            throw file.error(line: line, rule: spec.id,
+                             "a keyword pattern does not compile: \(error.localizedDescription)")
         }
         let lexiconClasses = Set(spec.classes)
         keywords = spec.keywords.map { ($0.modality, Set($0.classes ?? spec.classes).intersection(lexiconClasses)) }

@@ -13,16 +13,16 @@ public struct RequirementExtractor: Extractor {
 
     /// A pattern with an id that applies to the start of a sentence (ids, labels) or to a whole sentence
     /// (exclusions).
-    public struct SentenceRule: Sendable {
-        public let id: String
-        public let summary: String?
+    struct SentenceRule: Sendable {
+        let id: String
+        let summary: String?
         let pattern: Pattern
         let classes: Set<DocumentClass>?
         /// Matched on the sentence's line up to the sentence end, not on the sentence alone.
         let onLine: Bool
-        public let examples: [RequirementExample]
-        public let file: String
-        public let line: Int
+        let examples: [RequirementExample]
+        let file: String
+        let line: Int
     }
 
     struct SentenceRuleSpec: Decodable {
@@ -35,13 +35,13 @@ public struct RequirementExtractor: Extractor {
     }
 
     /// Keyword lexicons in rule-file order.
-    public let lexicons: [ModalLexicon]
+    let lexicons: [ModalLexicon]
     /// Id and label patterns.
-    public let idRules: [SentenceRule]
+    let idRules: [SentenceRule]
     /// Exclusions.
-    public let exclusions: [SentenceRule]
+    let exclusions: [SentenceRule]
     /// Whether sentences in informative sections (ITU-T appendices, "(informative)" annexes) are skipped.
-    public let skipInformative: Bool
+    let skipInformative: Bool
     /// The shared vocabulary; nil when the pipeline has no rule file of this extractor's kind (it then finds nothing).
     let vocabulary: StatementVocabulary?
 
@@ -67,8 +67,9 @@ public struct RequirementExtractor: Extractor {
             guard let examples = spec.examples, !examples.isEmpty else {
                 throw file.error(line: line, rule: spec.id, "needs at least one example (examples are its tests)")
             }
-            return SentenceRule(id: spec.id, summary: spec.summary, pattern: pattern, classes: spec.classes.map(Set.init),
-                                onLine: spec.line ?? false, examples: examples, file: file.path, line: line)
+            return SentenceRule(id: spec.id, summary: spec.summary, pattern: pattern,
+                                classes: spec.classes.map(Set.init), onLine: spec.line ?? false, examples: examples,
+                                file: file.path, line: line)
         }
         for file in library.files(ofKind: "requirements") {
             for (node, line) in file.items(at: "lexicons") {
@@ -91,7 +92,9 @@ public struct RequirementExtractor: Extractor {
         self.lexicons = lexicons
         self.idRules = idRules
         self.exclusions = exclusions
-        skipInformative = library.files(ofKind: "requirements").contains { $0.node.mapping?["skip_informative"]?.bool == true }
+        skipInformative = library.files(ofKind: "requirements").contains {
+            $0.node.mapping?["skip_informative"]?.bool == true
+        }
     }
 
     public func extract(from context: ExtractionContext, into record: inout DocumentRecord,
@@ -136,7 +139,8 @@ public struct RequirementExtractor: Extractor {
                 }
                 let end = NSMaxRange(range)
                 if NSMaxRange(match.range) < end {
-                    range = context.trim(NSRange(location: NSMaxRange(match.range), length: end - NSMaxRange(match.range)))
+                    let start = NSMaxRange(match.range)
+                    range = context.trim(NSRange(location: start, length: end - start))
                 }
             }
             var requirement = Requirement(

@@ -11,29 +11,29 @@ public struct ScopeExtractor: Extractor {
         id: "scopes", summary: "Scope statements (includes/excludes) with their subject document and aspects")
 
     /// How a rule finds the subject document.
-    public enum SubjectWay: String, Decodable, Sendable {
+    enum SubjectWay: String, Decodable, Sendable {
         case of, adjacent, before, section, this
         case thisDeliverable = "this-deliverable"
     }
 
     /// Where the included or excluded matter is, relative to the cue.
-    public enum AspectSide: String, Decodable, Sendable {
+    enum AspectSide: String, Decodable, Sendable {
         case after, before, none
     }
 
     /// One expected item of an example: polarity, subject (`this` = the document itself), aspect.
-    public struct ExpectedItem: Decodable, Sendable, Equatable {
-        public var polarity: String
-        public var subject: String?
-        public var aspect: String?
+    struct ExpectedItem: Decodable, Sendable, Equatable {
+        var polarity: String
+        var subject: String?
+        var aspect: String?
 
-        public init(polarity: String, subject: String?, aspect: String?) {
+        init(polarity: String, subject: String?, aspect: String?) {
             self.polarity = polarity
             self.subject = subject
             self.aspect = aspect
         }
 
-        public init(from decoder: Decoder) throws {
+        init(from decoder: Decoder) throws {
             let values = try decoder.singleValueContainer().decode([String?].self)
             guard values.count == 3, let polarity = values[0] else {
                 throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
@@ -46,11 +46,11 @@ public struct ScopeExtractor: Extractor {
     }
 
     /// One example of a scope rule.
-    public struct Example: Decodable, Sendable {
-        public var text: String
-        public var `class`: DocumentClass?
-        public var items: [ExpectedItem]?
-        public var none: Bool?
+    struct Example: Decodable, Sendable {
+        var text: String
+        var `class`: DocumentClass?
+        var items: [ExpectedItem]?
+        var none: Bool?
     }
 
     struct RuleSpec: Decodable {
@@ -80,24 +80,24 @@ public struct ScopeExtractor: Extractor {
     }
 
     /// A compiled cue rule.
-    public struct Rule: Sendable {
-        public let id: String
-        public let summary: String?
-        public let polarity: String
+    struct Rule: Sendable {
+        let id: String
+        let summary: String?
+        let polarity: String
         let pattern: Pattern
         let subject: [SubjectWay]
         let aspect: AspectSide
         let split: Bool
-        public let examples: [Example]
-        public let file: String
-        public let line: Int
+        let examples: [Example]
+        let file: String
+        let line: Int
     }
 
     /// Cue rules in order.
-    public let rules: [Rule]
+    let rules: [Rule]
     /// Rule id of Scope-clause sentences, and its examples.
-    public let clauseRule: String?
-    public let clauseExamples: [Example]
+    let clauseRule: String?
+    let clauseExamples: [Example]
     let clauseSkip: Pattern?
     let adjacentGap: Pattern?
     let separators: Pattern?
@@ -313,7 +313,9 @@ public struct ScopeExtractor: Extractor {
             let clause = NSRange(location: statement.range.location,
                                  length: match.range.location - statement.range.location)
             var start = clause.location
-            if let hard = Self.hardSeparator.localMatches(in: scan.context, range: clause).last { start = NSMaxRange(hard.range) }
+            if let hard = Self.hardSeparator.localMatches(in: scan.context, range: clause).last {
+                start = NSMaxRange(hard.range)
+            }
             let rest = NSRange(location: start, length: NSMaxRange(clause) - start)
             if let soft = Self.subordinator.localMatches(in: scan.context, range: rest).last {
                 start = NSMaxRange(soft.range)
@@ -344,7 +346,9 @@ public struct ScopeExtractor: Extractor {
     static let hardSeparator = try! Pattern(#"[;:]\s*"#)
     static let subordinator = try! Pattern(#",\s+(?i:since|as|because|while|whereas|although|which|so|and|but)\s+"#)
     static let introClause = try! Pattern(
-        #"^(?i:if|when|while|although|though|since|as|because|however|in addition|additionally|moreover|furthermore|for example|for instance|in particular|in general|generally|usually|typically|therefore|thus|hence|also)\b[^,]{0,120},\s*"#)
+        #"^(?i:if|when|while|although|though|since|as|because|however|in addition|additionally|moreover|"#
+            + #"furthermore|for example|for instance|in particular|in general|generally|usually|typically|"#
+            + #"therefore|thus|hence|also)\b[^,]{0,120},\s*"#)
     static let extraposed = try! Pattern(#"^\s*to\s+(?<matter>[^.;]+)"#)
 
     /// Without trailing punctuation and conjunctions ("...; and").

@@ -136,8 +136,10 @@ public struct DocumentOutline: Sendable {
 
     /// Clause numbers: "2", "2.1", "2.1.", "A.1", "I.3", "IV.5".
     static let numbered = try! Pattern(
-        #"^(?<number>\d{1,2}(?:\.\d{1,3}){0,6}\.?|[A-Z](?:\.\d{1,3}){1,6}\.?|[IVX]{1,4}(?:\.\d{1,3}){1,6}\.?)\s+(?<title>[A-Z].*)$"#)
-    static let annex = try! Pattern(#"^(?<number>(?:Annex|Appendix)\s+[A-Z0-9IVXLC]{1,4})\b[\s:.-]*(?:\([a-z]+\)[\s:.-]*)?(?<title>.*)$"#)
+        #"^(?<number>\d{1,2}(?:\.\d{1,3}){0,6}\.?|[A-Z](?:\.\d{1,3}){1,6}\.?|[IVX]{1,4}(?:\.\d{1,3}){1,6}\.?)"#
+            + #"\s+(?<title>[A-Z].*)$"#)
+    static let annex = try! Pattern(
+        #"^(?<number>(?:Annex|Appendix)\s+[A-Z0-9IVXLC]{1,4})\b[\s:.-]*(?:\([a-z]+\)[\s:.-]*)?(?<title>.*)$"#)
     static let tocEntry = try! Pattern(#"(?:\.{3,}|\s|\t)\d{1,4}\s*$"#)
     static let markup = try! Pattern(#"^(?:=+|#+)\s+"#)
 

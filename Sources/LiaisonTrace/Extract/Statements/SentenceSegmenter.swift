@@ -102,7 +102,8 @@ enum SentenceSegmenter {
                             wordStart -= 1
                         }
                         let word = units[wordStart..<index]
-                        if word.count >= 2, !word.contains(0x2E), word.count >= 3 || word.contains(where: { isLower($0) }),
+                        if word.count >= 2, !word.contains(0x2E),
+                           word.count >= 3 || word.contains(where: { isLower($0) }),
                            !abbreviations.contains(String(decoding: units[wordStart...index], as: UTF16.self)
                             .lowercased()) {
                             result.append(next)
@@ -253,8 +254,8 @@ enum SentenceSegmenter {
         isDigit(unit) || isUpper(unit) || isLower(unit)
     }
 
-    /// Bullets: `-`, `*`, `+`, `o`, `•`, `·`, `▪`, `◦`, `‣`, `►` followed by a space; enumerators: `1)`, `(a)`,
-    /// `a.`, `iv)`, `12.`, `[3]`, `[i.1]` followed by a space.
+    /// Bullets: `-`, `*`, `+`, `o`, `•`, `·`, `▪`, `◦`, `‣`, `►` followed by a space; enumerators: `1)`,
+    /// `(a)`, `a.`, `iv)`, `12.`, `[3]`, `[i.1]` followed by a space.
     static func startsListItem(_ units: [UInt16], from start: Int, end: Int) -> Bool {
         func spaceAt(_ index: Int) -> Bool { index < end && (units[index] == 0x20 || units[index] == 0x09) }
         let first = units[start]

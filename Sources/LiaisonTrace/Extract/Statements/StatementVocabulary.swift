@@ -1,7 +1,7 @@
 import Foundation
 
 /// The class of a document, which decides the keyword lexicons and cue rules that apply to it.
-public enum DocumentClass: String, Codable, Sendable, CaseIterable {
+enum DocumentClass: String, Codable, Sendable, CaseIterable {
     /// IETF RFCs and Internet-Drafts: BCP 14 key words, upper case only.
     case ietf
     /// Liaison statements and the e-mails that carry them.
@@ -11,7 +11,7 @@ public enum DocumentClass: String, Codable, Sendable, CaseIterable {
 }
 
 /// What a section heading says about the sentences under it.
-public enum SectionRole: String, Sendable {
+enum SectionRole: String, Sendable {
     /// References, contents, boilerplate, conventions: no statements of the document's own.
     case excluded
     /// The document's Scope clause.
@@ -22,7 +22,7 @@ public enum SectionRole: String, Sendable {
 
 /// The shared vocabulary of the sentence-level extractors, from the `kind: statements` rule file: document
 /// classes, self-mentions and section roles. Each extractor compiles its own copy at start-up.
-public struct StatementVocabulary: Sendable {
+struct StatementVocabulary: Sendable {
     struct ClassSpec: Decodable {
         var sdo: [String]?
         var kinds: [String]?
@@ -73,11 +73,11 @@ public struct StatementVocabulary: Sendable {
     let scopeSection: Pattern
     let actionsSection: Pattern
     /// Examples: text and the class it must get.
-    public let classExamples: [(text: String, expected: DocumentClass)]
+    let classExamples: [(text: String, expected: DocumentClass)]
     /// Examples: text and the self-mention noun it must yield (nil: none).
-    public let selfMentionExamples: [(text: String, noun: String?)]
+    let selfMentionExamples: [(text: String, noun: String?)]
     /// Examples: heading title and its role (nil: an ordinary section).
-    public let sectionExamples: [(title: String, role: SectionRole?)]
+    let sectionExamples: [(title: String, role: SectionRole?)]
 
     /// Compiles the `kind: statements` rule file of `library` (there must be exactly one).
     public init(rules library: RuleLibrary) throws(PipelineError) {
@@ -141,7 +141,7 @@ public struct StatementVocabulary: Sendable {
 
     /// The class of the document being extracted: from the record's `kind` and `sdo` when an earlier extractor
     /// set them, else from the class patterns (ietf on the first 20 000 characters, liaison on the first 4 000).
-    public func documentClass(of context: ExtractionContext, record: DocumentRecord) -> DocumentClass {
+    func documentClass(of context: ExtractionContext, record: DocumentRecord) -> DocumentClass {
         let kind = record.document.kind
         if kind != .other, liaison.kinds.contains(kind.rawValue) { return .liaison }
         if let sdo = record.document.sdo {
@@ -158,7 +158,7 @@ public struct StatementVocabulary: Sendable {
     }
 
     /// The class of a bare text (rule examples).
-    public func documentClass(ofText text: String) -> DocumentClass {
+    func documentClass(ofText text: String) -> DocumentClass {
         if ietf.patterns.contains(where: { !$0.matches(in: text).isEmpty }) { return .ietf }
         if liaison.patterns.contains(where: { !$0.matches(in: text).isEmpty }) { return .liaison }
         return .deliverable
@@ -167,7 +167,7 @@ public struct StatementVocabulary: Sendable {
     // MARK: - Sections
 
     /// The role of a section from its heading title.
-    public func role(ofSection title: String) -> SectionRole? {
+    func role(ofSection title: String) -> SectionRole? {
         if excludedSections.contains(where: { !$0.matches(in: title).isEmpty }) { return .excluded }
         if !scopeSection.matches(in: title).isEmpty { return .scope }
         if !actionsSection.matches(in: title).isEmpty { return .actions }
@@ -177,7 +177,7 @@ public struct StatementVocabulary: Sendable {
     /// Roles of all headings of an outline, by heading index. A heading without a role of its own takes the role
     /// of the heading it is nested in (by level), so the terms under "Definitions" are excluded too; a heading of
     /// unknown level belongs to the section before it.
-    public func sectionRoles(_ outline: DocumentOutline) -> [SectionRole?] {
+    func sectionRoles(_ outline: DocumentOutline) -> [SectionRole?] {
         var roles: [SectionRole?] = []
         var stack: [(level: Int, role: SectionRole?)] = []
         for heading in outline.headings {
@@ -197,17 +197,17 @@ public struct StatementVocabulary: Sendable {
     // MARK: - Self-mentions
 
     /// A phrase by which the document names itself, or (in a liaison) points back to a deliverable.
-    public struct SelfMention: Sendable {
+    struct SelfMention: Sendable {
         /// Where the whole phrase is.
-        public var range: NSRange
+        var range: NSRange
         /// The noun ("Recommendation", "LS").
-        public var noun: String
+        var noun: String
         /// Whether the noun names a liaison (so, in a liaison, the liaison itself).
-        public var isLiaisonNoun: Bool
+        var isLiaisonNoun: Bool
     }
 
     /// Self-mentions within `range` of the context's text.
-    public func selfMentions(in context: ExtractionContext, range: NSRange) -> [SelfMention] {
+    func selfMentions(in context: ExtractionContext, range: NSRange) -> [SelfMention] {
         guard range.length > 0 else { return [] }
         return selfMentions(in: context.string(range)).map { mention in
             var shifted = mention
@@ -217,7 +217,7 @@ public struct StatementVocabulary: Sendable {
     }
 
     /// Self-mentions within `range` of `text`.
-    public func selfMentions(in text: String, range: NSRange? = nil) -> [SelfMention] {
+    func selfMentions(in text: String, range: NSRange? = nil) -> [SelfMention] {
         let ns = text as NSString
         return selfMention.matches(in: text, range: range).compactMap { match in
             guard let nounRange = match.groups["noun"] else { return nil }
