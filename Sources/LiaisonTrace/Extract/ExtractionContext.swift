@@ -12,6 +12,8 @@ public final class ExtractionContext: @unchecked Sendable {
     public let nsText: NSString
     /// For every UTF-16 offset of `text` (and its end), the UTF-8 offset.
     private let utf16ToUTF8: [Int32]
+    /// For every UTF-8 offset of `text` (and its end), the UTF-16 offset.
+    private let utf8ToUTF16: [Int32]
     /// Blocks with their ranges in normalized UTF-16 units.
     public let blocks: [(block: Block, range: NSRange)]
 
@@ -39,6 +41,7 @@ public final class ExtractionContext: @unchecked Sendable {
             utf16Offset += scalar.value > 0xFFFF ? 2 : 1
         }
         utf8ToUTF16.append(utf16Offset)
+        self.utf8ToUTF16 = utf8ToUTF16
         blocks = document.ingested.blocks.map { block in
             let start = document.normalized.normalizedOffset(forSource: block.range.start)
             let end = document.normalized.normalizedOffset(forSource: block.range.end)
@@ -64,6 +67,16 @@ public final class ExtractionContext: @unchecked Sendable {
         let end = Int(utf16ToUTF8[min(range.location + range.length, utf16ToUTF8.count - 1)])
         return document.provenance(start, end, rule: rule)
     }
+
+    /// The UTF-16 location in `text` of ingested-text byte `sourceOffset` (to find record items, such as
+    /// references, in the normalized text).
+    public func location(forSource sourceOffset: Int) -> Int {
+        let normalized = document.normalized.normalizedOffset(forSource: sourceOffset)
+        return Int(utf8ToUTF16[min(normalized, utf8ToUTF16.count - 1)])
+    }
+
+    /// Headings, sections and list structure, shared by the sentence-level extractors.
+    public private(set) lazy var outline = DocumentOutline(self)
 
     /// A diagnostic pointing at a UTF-16 range.
     public func diagnostic(_ id: String, _ severity: Severity, _ summary: String, at range: NSRange,
@@ -91,24 +104,12 @@ public final class ExtractionContext: @unchecked Sendable {
         return result
     }()
 
-    /// Sentences (ICU sentence break iterator, `en_US@ss=standard`), found within each paragraph-like block —
-    /// or within runs of lines separated by blank lines when the document has no blocks — as trimmed UTF-16 ranges.
-    public private(set) lazy var sentences: [NSRange] = {
-        var spans: [NSRange] = []
-        if blocks.isEmpty {
-            spans = lines
-        } else {
-            spans = blocks.filter { [.paragraph, .listItem, .tableCell, .footnote].contains($0.block.kind) }.map(\.range)
-        }
-        var result: [NSRange] = []
-        for span in spans where span.length > 0 {
-            for sentence in Self.sentenceBreaks(in: nsText, span: span) {
-                let trimmed = trim(sentence)
-                if trimmed.length > 0 { result.append(trimmed) }
-            }
-        }
-        return result
-    }()
+    /// Sentences (ICU sentence break iterator, `en_US@ss=standard`) within paragraph-like blocks (paragraphs, list
+    /// items, table cells, footnotes) — or within the whole text when the document has no blocks — as trimmed
+    /// UTF-16 ranges. Line breaks that only wrap a sentence are read as spaces; a line break stays a break before a
+    /// list item, a heading or a `Field:` line, after a colon, a heading-like short line or a blank line
+    /// (see `SentenceSegmenter`).
+    public private(set) lazy var sentences: [NSRange] = SentenceSegmenter.sentences(of: self)
 
     /// `range` without leading and trailing white space.
     public func trim(_ range: NSRange) -> NSRange {
@@ -120,36 +121,4 @@ public final class ExtractionContext: @unchecked Sendable {
     }
 
     static func isSpace(_ unit: unichar) -> Bool { unit == 0x20 || unit == 0x0A || unit == 0x09 || unit == 0x0D }
-
-    /// Sentence ranges within `span`. A line break inside a span that ends a "sentence" without final punctuation
-    /// (a heading or list line in plain text) also ends the sentence.
-    static func sentenceBreaks(in text: NSString, span: NSRange) -> [NSRange] {
-        var units = [UInt16](repeating: 0, count: span.length)
-        text.getCharacters(&units, range: span)
-        var boundaries = [Int32](repeating: 0, count: 64)
-        var count = lt_sentence_breaks(units, Int32(units.count), &boundaries, Int32(boundaries.count))
-        if count > boundaries.count {
-            boundaries = [Int32](repeating: 0, count: Int(count))
-            count = lt_sentence_breaks(units, Int32(units.count), &boundaries, Int32(boundaries.count))
-        }
-        guard count > 0 else { return [span] }
-        var result: [NSRange] = []
-        var start = 0
-        for boundary in boundaries.prefix(Int(count)) {
-            let end = Int(boundary)
-            // Split further at blank lines (paragraph breaks in plain text).
-            var pieceStart = start
-            var index = start
-            while index + 1 < end {
-                if units[index] == 0x0A, units[index + 1] == 0x0A {
-                    result.append(NSRange(location: span.location + pieceStart, length: index - pieceStart))
-                    pieceStart = index + 1
-                }
-                index += 1
-            }
-            result.append(NSRange(location: span.location + pieceStart, length: end - pieceStart))
-            start = end
-        }
-        return result
-    }
 }

@@ -8,5 +8,9 @@ public enum ExtractorRegistry {
         GroupMentionExtractor.self,
         DocumentClassifier.self,
         HeaderFieldExtractor.self,
+        ActionExtractor.self,
+        RequirementExtractor.self,
+        ScopeExtractor.self,
+        RelationExtractor.self,
     ]
 }

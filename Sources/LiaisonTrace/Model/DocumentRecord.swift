@@ -153,6 +153,9 @@ public struct ActionItem: Codable, Hashable, Sendable {
 public struct Requirement: Codable, Hashable, Sendable {
     /// The document's own number for it (`REQ-MV-001`, `R-3`), when it has one.
     public var id: String?
+    /// The document's own name for it when it has a name instead of a number (the bold lead-in of ITU-T Y.3507's
+    /// "*Multiple CPUs*: It is recommended that...").
+    public var label: String?
     /// `mandatory`, `recommended`, `optional` or `prohibited`.
     public var modality: String
     /// The keyword that decided the modality.
@@ -182,6 +185,10 @@ public struct Scope: Codable, Hashable, Sendable {
     public var polarity: String
     /// The document the scope is of, when the sentence names it.
     public var subject: String?
+    /// One aspect the statement includes or excludes, when it lists several ("network aspects of
+    /// interoperability" and "IoT-related interoperability" make two items of one sentence); nil when the item is
+    /// the whole sentence.
+    public var aspect: String?
     public var text: String
     public var line: Int
     public var column: Int
@@ -199,12 +206,61 @@ public struct Scope: Codable, Hashable, Sendable {
         rule = provenance.rule
     }
 
-    enum CodingKeys: String, CodingKey { case polarity, subject, text, line, column, range, rule }
+    enum CodingKeys: String, CodingKey { case polarity, subject, aspect, text, line, column, range, rule }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(polarity, forKey: .polarity)
         try container.encode(subject, forKey: .subject)
+        try container.encodeIfPresent(aspect, forKey: .aspect)
+        try container.encode(text, forKey: .text)
+        try container.encode(line, forKey: .line)
+        try container.encode(column, forKey: .column)
+        try container.encode(range, forKey: .range)
+        try container.encode(rule, forKey: .rule)
+    }
+}
+
+/// A typed link a sentence states between documents, or between a document and a meeting.
+public struct Relation: Codable, Hashable, Sendable {
+    /// `builds-on`, `approved-at`, `obsoletes`, `updates` or `revises`.
+    public var type: String
+    /// Canonical id of the document the relation is about; nil for the document itself when its id is unknown.
+    public var subject: String?
+    /// Canonical id of the other document, or a meeting id (`ITU-T FG-MV#3`, `3GPP TSG SA#75`).
+    public var object: String
+    /// The meeting's date when the sentence states it, `YYYY-MM` or `YYYY-MM-DD`.
+    public var meetingDate: String?
+    public var text: String
+    public var line: Int
+    public var column: Int
+    public var range: SourceRange
+    public var rule: String
+
+    /// Creates a relation.
+    public init(type: String, subject: String?, object: String, meetingDate: String? = nil, text: String,
+                at provenance: Provenance) {
+        self.type = type
+        self.subject = subject
+        self.object = object
+        self.meetingDate = meetingDate
+        self.text = text
+        line = provenance.line
+        column = provenance.column
+        range = provenance.range
+        rule = provenance.rule
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, subject, object, meetingDate = "meeting_date", text, line, column, range, rule
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(type, forKey: .type)
+        try container.encode(subject, forKey: .subject)
+        try container.encode(object, forKey: .object)
+        try container.encode(meetingDate, forKey: .meetingDate)
         try container.encode(text, forKey: .text)
         try container.encode(line, forKey: .line)
         try container.encode(column, forKey: .column)
@@ -229,6 +285,8 @@ public struct DocumentRecord: Codable, Sendable {
     public var meetings: [MeetingReference] = []
     /// Header labels and values with their provenance (extension field).
     public var headerFields: [HeaderFieldReference] = []
+    /// Relations between documents (builds-on, obsoletes, updates, revises) and approvals at meetings.
+    public var relations: [Relation] = []
     /// Fields the format itself carries (e-mail headers, document properties).
     public var fields: [Field] = []
     /// Attached files; ingested ones have records of their own (path `parent!name`).
@@ -244,7 +302,7 @@ public struct DocumentRecord: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case schema, source, document, references, actions, requirements, scopes, fields, attachments
+        case schema, source, document, references, actions, requirements, scopes, relations, fields, attachments
         case groups, meetings, headerFields = "header_fields"
         case attachedTo = "attached_to"
         case diagnostics

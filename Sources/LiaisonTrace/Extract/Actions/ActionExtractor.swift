@@ -1,0 +1,255 @@
+import Foundation
+import Yams
+
+/// Finds the actions a liaison asks of its addressees with the cue rules of the `kind: actions` rule files
+/// ("kindly asks CT1 and CT4 to", "is kindly asked to", "would welcome your views", "Please ...", "ACTION:"),
+/// names the addressees with the group rules (from the cue, the sentence, an enclosing "To CT1 and CT4:" block, or
+/// the liaison's action addressees) and attaches a deadline (a date in the sentence, or the liaison's deadline).
+public struct ActionExtractor: Extractor {
+    public static let description = ExtractorDescription(
+        id: "actions", summary: "Requested actions with canonical addressees and deadlines")
+
+    /// How a rule names the addressees.
+    enum AddresseeSource: String, Decodable, Sendable {
+        /// The pattern's `to` group.
+        case group
+        /// The groups named in the sentence before the cue.
+        case before
+        /// Nothing in the sentence: the block or the liaison's addressees.
+        case context
+    }
+
+    /// One example of an action rule.
+    struct Example: Decodable, Sendable {
+        /// A liaison's text (`\n` starts a line).
+        var text: String
+        /// Canonical addressees the rule must give.
+        var to: [String]?
+        /// The deadline it must give.
+        var deadline: String?
+        /// True: the rule must find nothing.
+        var none: Bool?
+    }
+
+    struct RuleSpec: Decodable {
+        var id: String
+        var summary: String?
+        var pattern: String
+        var addressee: AddresseeSource?
+        var classes: [DocumentClass]?
+        var examples: [Example]?
+    }
+
+    /// A compiled cue rule.
+    struct Rule: Sendable {
+        let id: String
+        let summary: String?
+        let pattern: Pattern
+        let addressee: AddresseeSource
+        let classes: Set<DocumentClass>
+        let examples: [Example]
+        let file: String
+        let line: Int
+    }
+
+    struct AddresseeLineSpec: Decodable {
+        var pattern: String
+        var block_filler: String
+        var examples: [Example]?
+    }
+
+    struct DeadlineSpec: Decodable {
+        var cue: String
+    }
+
+    /// Cue rules in order.
+    let rules: [Rule]
+    let addresseeLine: Pattern?
+    let blockFiller: Pattern?
+    /// Examples of the addressee-line pattern.
+    let addresseeLineExamples: [Example]
+    let pronouns: Pattern?
+    let deadlineCue: Pattern?
+    let groups: GroupCanonicalizer
+    /// The shared vocabulary; nil when the pipeline has no rule file of this extractor's kind (it then finds nothing).
+    let vocabulary: StatementVocabulary?
+
+    public init(rules library: RuleLibrary) throws(PipelineError) {
+        vocabulary = library.files(ofKind: "actions").isEmpty ? nil : try StatementVocabulary(rules: library)
+        groups = try GroupCanonicalizer(rules: library)
+        var rules: [Rule] = []
+        var addresseeLine: Pattern?
+        var blockFiller: Pattern?
+        var lineExamples: [Example] = []
+        var pronouns: Pattern?
+        var deadlineCue: Pattern?
+        var seen: [String: String] = [:]
+        for file in library.files(ofKind: "actions") {
+            func compile(_ source: String, _ rule: String?, _ line: Int?) throws(PipelineError) -> Pattern {
+                do {
+                    return try Pattern(source)
+                } catch {
+                    throw file.error(line: line, rule: rule, "pattern does not compile: \(error.localizedDescription)")
+                }
+            }
+            let mapping = file.node.mapping
+            let defaultClasses = try file.decode([DocumentClass].self, at: "classes") ?? [.liaison]
+            if let spec = try file.decode(AddresseeLineSpec.self, at: "addressee_line") {
+                let line = mapping?["addressee_line"]?.mark?.line
+                addresseeLine = try compile(spec.pattern, "addressee_line", line)
+                guard addresseeLine?.groupNames.contains("to") == true else {
+                    throw file.error(line: line, rule: "addressee_line", "pattern needs a group named 'to'")
+                }
+                blockFiller = try compile("^(?:\(spec.block_filler))$", "addressee_line.block_filler", line)
+                lineExamples += spec.examples ?? []
+            }
+            if let source = try file.decode(String.self, at: "pronouns") {
+                pronouns = try compile(source, "pronouns", mapping?["pronouns"]?.mark?.line)
+            }
+            if let spec = try file.decode(DeadlineSpec.self, at: "deadline") {
+                deadlineCue = try compile(spec.cue, "deadline.cue", mapping?["deadline"]?.mark?.line)
+            }
+            for (node, line) in file.items(at: "rules") {
+                let spec = try file.decodeItem(RuleSpec.self, node)
+                if let other = seen[spec.id] {
+                    throw file.error(line: line, rule: spec.id, "duplicate rule id (also in \(other))")
+                }
+                seen[spec.id] = file.path
+                let pattern = try compile(spec.pattern, spec.id, line)
+                let addressee = spec.addressee ?? (pattern.groupNames.contains("to") ? .group : .context)
+                if addressee == .group, !pattern.groupNames.contains("to") {
+                    throw file.error(line: line, rule: spec.id, "'addressee: group' needs a group named 'to'")
+                }
+                guard let examples = spec.examples, !examples.isEmpty else {
+                    throw file.error(line: line, rule: spec.id, "needs at least one example (examples are its tests)")
+                }
+                rules.append(Rule(id: spec.id, summary: spec.summary, pattern: pattern, addressee: addressee,
+                                  classes: Set(spec.classes ?? defaultClasses), examples: examples,
+                                  file: file.path, line: line))
+            }
+        }
+        self.rules = rules
+        self.addresseeLine = addresseeLine
+        self.blockFiller = blockFiller
+        addresseeLineExamples = lineExamples
+        self.pronouns = pronouns
+        self.deadlineCue = deadlineCue
+    }
+
+    public func extract(from context: ExtractionContext, into record: inout DocumentRecord,
+                        diagnostics: inout [Diagnostic]) {
+        guard !rules.isEmpty else { return }
+        guard let vocabulary else { return }
+        let scan = StatementScan(context: context, record: record, vocabulary: vocabulary)
+        let applicable = rules.filter { $0.classes.contains(scan.documentClass) }
+        guard !applicable.isEmpty else { return }
+        let fallback = record.document.to.filter { $0.purpose == "action" }.map(\.group)
+        var block: [String]?
+        var blockSection: Int?
+        var index = 0
+        let statements = scan.statements
+        while index < statements.count {
+            defer { index += 1 }
+            let statement = statements[index]
+            if statement.section != blockSection { block = nil }
+            // An addressee line may look like a heading ("To oneM2M Technical Plenary"); its block is its section.
+            var searchRange = statement.range
+            if scan.role(of: statement) != .excluded, let (addressees, rest) = addresseeBlock(statement, context) {
+                block = addressees
+                blockSection = statement.section
+                guard let rest else { continue }
+                searchRange = rest
+            } else if scan.isSkipped(statement) {
+                continue
+            }
+            guard let (rule, match) = firstCue(applicable, in: searchRange, context) else { continue }
+            let last = scan.listEnd(after: index)
+            let range = scan.range(from: index, to: last)
+            index = last
+            var to = addressees(rule, match, statement: statement, context)
+            // A request to the liaison's own senders is one it reports, not one it makes.
+            if !to.isEmpty, !record.document.from.isEmpty, Set(to).isSubset(of: record.document.from) { continue }
+            if to.isEmpty { to = block ?? fallback }
+            let deadline = deadline(in: range, context) ?? record.document.deadline
+            record.actions.append(ActionItem(to: to, text: scan.text(range), deadline: deadline,
+                                             at: context.provenance(range, rule: rule.id)))
+        }
+    }
+
+    /// The first rule (in order) whose cue is in `range`.
+    func firstCue(_ rules: [Rule], in range: NSRange, _ context: ExtractionContext) -> (Rule, PatternMatch)? {
+        for rule in rules {
+            if let match = rule.pattern.localMatches(in: context, range: range).first { return (rule, match) }
+        }
+        return nil
+    }
+
+    /// "To CT1 and CT4:" at the start of a statement: its addressees and the rest of the statement (nil when the
+    /// line is all there is).
+    func addresseeBlock(_ statement: DocumentOutline.Statement, _ context: ExtractionContext)
+        -> ([String], NSRange?)? {
+        guard let addresseeLine, let match = addresseeLine.localMatches(in: context, range: statement.range).first,
+              match.range.location == statement.range.location, let toRange = match.groups["to"] else { return nil }
+        let toText = context.string(toRange)
+        let mentions = groups.mentions(in: toText, inheritWithinLists: true)
+        guard !mentions.isEmpty else { return nil }
+        // Only group names and filler words.
+        var leftover = toText as NSString
+        for mention in mentions.reversed() {
+            leftover = leftover.replacingCharacters(in: mention.range, with: " ") as NSString
+        }
+        if let blockFiller, (leftover as String).trimmingCharacters(in: .whitespaces).isEmpty == false,
+           blockFiller.matches(in: leftover as String).isEmpty {
+            return nil
+        }
+        var seen = Set<String>()
+        let ids = mentions.map(\.id).filter { seen.insert($0).inserted }
+        let restStart = NSMaxRange(match.range)
+        let rest = context.trim(NSRange(location: restStart, length: NSMaxRange(statement.range) - restStart))
+        return (ids, rest.length > 0 ? rest : nil)
+    }
+
+    /// Addressees named by the sentence for `rule`, canonicalized; empty when it names none.
+    func addressees(_ rule: Rule, _ match: PatternMatch, statement: DocumentOutline.Statement,
+                    _ context: ExtractionContext) -> [String] {
+        switch rule.addressee {
+        case .context:
+            return []
+        case .before:
+            let start = statement.range.location
+            let range = NSRange(location: start, length: match.range.location - start)
+            return groups.canonicalList(context.string(range))
+        case .group:
+            guard let toRange = match.groups["to"] else { return [] }
+            return names(DocumentOutline.collapse(context.string(toRange)))
+        }
+    }
+
+    /// Canonical group names in an addressee text; a pronoun gives none; a text naming no known group but looking
+    /// like a name ("oneM2M") is kept as written.
+    func names(_ text: String) -> [String] {
+        if let pronouns, !pronouns.matches(in: text).isEmpty { return [] }
+        let found = groups.canonicalList(text)
+        if !found.isEmpty { return found }
+        let words = text.split(separator: " ")
+        let determiners: Set<String> = ["the", "a", "an", "all", "any", "each", "every", "some", "our", "their", "its",
+                                        "this", "these", "those", "other", "relevant"]
+        guard let first = words.first, words.count <= 4, !determiners.contains(first.lowercased()),
+              first.contains(where: { $0.isUppercase || $0.isNumber }) else { return [] }
+        return [text]
+    }
+
+    /// The first date after a deadline cue in `range`.
+    func deadline(in range: NSRange, _ context: ExtractionContext) -> String? {
+        guard let deadlineCue else { return nil }
+        for cue in deadlineCue.localMatches(in: context, range: range) {
+            let start = NSMaxRange(cue.range)
+            let window = NSRange(location: start, length: min(40, NSMaxRange(range) - start))
+            if let date = ActionDeadline.dates(in: context, range: window).first,
+               date.range.location == start {
+                return date.iso
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+
+/// The force of a requirement.
+enum Modality: String, Codable, Sendable, CaseIterable {
+    case mandatory, recommended, optional, prohibited
+    case notRecommended = "not-recommended"
+    /// A phrase that contains a keyword but is no requirement ("may not" as possibility): it hides what it overlaps.
+    case none
+
+    /// Order used when a sentence holds several keywords: the strongest wins.
+    var strength: Int {
+        switch self {
+        case .prohibited: return 5
+        case .mandatory: return 4
+        case .notRecommended: return 3
+        case .recommended: return 2
+        case .optional: return 1
+        case .none: return 0
+        }
+    }
+}
+
+/// One example of a requirement rule (lexicon, id pattern or exclusion), as written in the rule file.
+struct RequirementExample: Decodable, Sendable {
+    /// Text of a one-sentence document.
+    var text: String
+    /// Class of that document (default: the rule's first class).
+    var `class`: DocumentClass?
+    /// The keyword the rule must find, as written.
+    var keyword: String?
+    /// The modality it must give.
+    var modality: Modality?
+    /// The requirement id it must find (id rules).
+    var id: String?
+    /// The label it must find (label rules).
+    var label: String?
+    /// True: the rule must find nothing.
+    var none: Bool?
+    /// Exclusion rules: whether the sentence is excluded.
+    var excluded: Bool?
+}
+
+/// A keyword lexicon of a drafting convention (`lexicons` in a `kind: requirements` rule file), compiled into one
+/// pattern whose alternatives are the keywords in the order written.
+struct ModalLexicon: Sendable {
+    struct Spec: Decodable {
+        struct Keyword: Decodable {
+            var pattern: String
+            var modality: Modality
+            var classes: [DocumentClass]?
+        }
+
+        var id: String
+        var summary: String?
+        var classes: [DocumentClass]
+        var case_sensitive: Bool?
+        var keywords: [Keyword]
+        var examples: [RequirementExample]?
+    }
+
+    /// One keyword found in the text.
+    struct Hit {
+        var range: NSRange
+        var modality: Modality
+        var lexicon: Int
+    }
+
+    /// Rule id, such as `requirement.bcp14`.
+    let id: String
+    let summary: String?
+    /// Document classes it applies to, in the order written.
+    let classes: [DocumentClass]
+    let pattern: Pattern
+    let keywords: [(modality: Modality, classes: Set<DocumentClass>)]
+    /// The lexicon's examples.
+    let examples: [RequirementExample]
+    let file: String
+    let line: Int
+
+    init(_ spec: Spec, file: RuleFile, line: Int) throws(PipelineError) {
+        id = spec.id
+        summary = spec.summary
+        classes = spec.classes
+        guard !spec.keywords.isEmpty else { throw file.error(line: line, rule: spec.id, "has no keywords") }
+        guard !spec.classes.isEmpty else { throw file.error(line: line, rule: spec.id, "has no classes") }
+        let alternatives = spec.keywords.enumerated().map { "(?<k\($0.offset)>\($0.element.pattern))" }
+        let body = alternatives.joined(separator: "|")
+        let source = spec.case_sensitive == true ? "\\b(?:\(body))\\b" : "\\b(?i:\(body))\\b"
+        do {
+            pattern = try Pattern(source)
+        } catch {
+            throw file.error(line: line, rule: spec.id,
+                             "a keyword pattern does not compile: \(error.localizedDescription)")
+        }
+        let lexiconClasses = Set(spec.classes)
+        keywords = spec.keywords.map { ($0.modality, Set($0.classes ?? spec.classes).intersection(lexiconClasses)) }
+        examples = spec.examples ?? []
+        self.file = file.path
+        self.line = line
+        if examples.isEmpty {
+            throw file.error(line: line, rule: spec.id, "needs at least one example (examples are its tests)")
+        }
+    }
+
+    /// Whether any keyword applies to documents of `documentClass`.
+    func applies(to documentClass: DocumentClass) -> Bool {
+        keywords.contains { $0.classes.contains(documentClass) }
+    }
+
+    /// Keywords of this lexicon in `range` of `text` that apply to `documentClass` (a `none` keyword is kept:
+    /// it hides what it overlaps).
+    func hits(in text: String, range: NSRange?, documentClass: DocumentClass, index: Int) -> [Hit] {
+        pattern.matches(in: text, range: range).compactMap { match in
+            for (number, keyword) in keywords.enumerated() {
+                guard let group = match.groups["k\(number)"] else { continue }
+                guard keyword.classes.contains(documentClass) || keyword.modality == .none else { return nil }
+                return Hit(range: group, modality: keyword.modality, lexicon: index)
+            }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,428 @@
+import Foundation
+import Yams
+
+/// Finds scope statements with the cue rules of the `kind: scopes` rule files: what a document includes ("the main
+/// scope is", "The present document specifies") and excludes ("does not include", "is outside the scope of"),
+/// the document each is about (a reference or self-mention in the sentence, or the document itself), and the
+/// aspects it names (one item per aspect). Sentences of the document's Scope clause are includes-scope statements of
+/// the document itself.
+public struct ScopeExtractor: Extractor {
+    public static let description = ExtractorDescription(
+        id: "scopes", summary: "Scope statements (includes/excludes) with their subject document and aspects")
+
+    /// How a rule finds the subject document.
+    enum SubjectWay: String, Decodable, Sendable {
+        case of, adjacent, before, section, this
+        case thisDeliverable = "this-deliverable"
+    }
+
+    /// Where the included or excluded matter is, relative to the cue.
+    enum AspectSide: String, Decodable, Sendable {
+        case after, before, none
+    }
+
+    /// One expected item of an example: polarity, subject (`this` = the document itself), aspect.
+    struct ExpectedItem: Decodable, Sendable, Equatable {
+        var polarity: String
+        var subject: String?
+        var aspect: String?
+
+        init(polarity: String, subject: String?, aspect: String?) {
+            self.polarity = polarity
+            self.subject = subject
+            self.aspect = aspect
+        }
+
+        init(from decoder: Decoder) throws {
+            let values = try decoder.singleValueContainer().decode([String?].self)
+            guard values.count == 3, let polarity = values[0] else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                        debugDescription: "expected [polarity, subject, aspect]"))
+            }
+            self.polarity = polarity
+            subject = values[1]
+            aspect = values[2]
+        }
+    }
+
+    /// One example of a scope rule.
+    struct Example: Decodable, Sendable {
+        var text: String
+        var `class`: DocumentClass?
+        var items: [ExpectedItem]?
+        var none: Bool?
+    }
+
+    struct RuleSpec: Decodable {
+        var id: String
+        var summary: String?
+        var polarity: String
+        var pattern: String
+        var subject: [SubjectWay]
+        var aspect: AspectSide?
+        var split: Bool?
+        var examples: [Example]?
+    }
+
+    struct SplitSpec: Decodable {
+        var separators: String
+        var min_words: Int
+        var qualifiers: String
+        var end: String
+        var lead: String
+        var dangling: String
+    }
+
+    struct ClauseSpec: Decodable {
+        var id: String
+        var skip: String?
+        var examples: [Example]?
+    }
+
+    /// A compiled cue rule.
+    struct Rule: Sendable {
+        let id: String
+        let summary: String?
+        let polarity: String
+        let pattern: Pattern
+        let subject: [SubjectWay]
+        let aspect: AspectSide
+        let split: Bool
+        let examples: [Example]
+        let file: String
+        let line: Int
+    }
+
+    /// Cue rules in order.
+    let rules: [Rule]
+    /// Rule id of Scope-clause sentences, and its examples.
+    let clauseRule: String?
+    let clauseExamples: [Example]
+    let clauseSkip: Pattern?
+    let adjacentGap: Pattern?
+    let separators: Pattern?
+    let minWords: Int
+    let qualifiers: Pattern?
+    let aspectEnd: Pattern?
+    let aspectLead: Pattern?
+    let dangling: Pattern?
+    /// The shared vocabulary; nil when the pipeline has no rule file of this extractor's kind (it then finds nothing).
+    let vocabulary: StatementVocabulary?
+
+    public init(rules library: RuleLibrary) throws(PipelineError) {
+        vocabulary = library.files(ofKind: "scopes").isEmpty ? nil : try StatementVocabulary(rules: library)
+        var rules: [Rule] = []
+        var seen: [String: String] = [:]
+        var clauseRule: String?
+        var clauseExamples: [Example] = []
+        var clauseSkip: Pattern?
+        var adjacentGap: Pattern?
+        var split: (Pattern, Int, Pattern, Pattern, Pattern, Pattern)?
+        for file in library.files(ofKind: "scopes") {
+            let mapping = file.node.mapping
+            func compile(_ source: String, _ rule: String?, _ line: Int?) throws(PipelineError) -> Pattern {
+                do {
+                    return try Pattern(source)
+                } catch {
+                    throw file.error(line: line, rule: rule, "pattern does not compile: \(error.localizedDescription)")
+                }
+            }
+            if let gap = try file.decode(String.self, at: "adjacent_gap") {
+                adjacentGap = try compile(gap, "adjacent_gap", mapping?["adjacent_gap"]?.mark?.line)
+            }
+            if let spec = try file.decode(SplitSpec.self, at: "split") {
+                let line = mapping?["split"]?.mark?.line
+                split = (try compile(spec.separators, "split.separators", line), spec.min_words,
+                         try compile(spec.qualifiers, "split.qualifiers", line),
+                         try compile(spec.end, "split.end", line), try compile(spec.lead, "split.lead", line),
+                         try compile(spec.dangling, "split.dangling", line))
+            }
+            if let spec = try file.decode(ClauseSpec.self, at: "scope_clause") {
+                clauseRule = spec.id
+                clauseExamples += spec.examples ?? []
+                clauseSkip = try spec.skip.map { source throws(PipelineError) in
+                    try compile(source, spec.id, mapping?["scope_clause"]?.mark?.line)
+                }
+            }
+            for (node, line) in file.items(at: "rules") {
+                let spec = try file.decodeItem(RuleSpec.self, node)
+                if let other = seen[spec.id] {
+                    throw file.error(line: line, rule: spec.id, "duplicate rule id (also in \(other))")
+                }
+                seen[spec.id] = file.path
+                guard spec.polarity == "includes" || spec.polarity == "excludes" else {
+                    throw file.error(line: line, rule: spec.id, "polarity must be 'includes' or 'excludes'")
+                }
+                let pattern = try compile(spec.pattern, spec.id, line)
+                if spec.subject.contains(.of), !pattern.groupNames.contains("of") {
+                    throw file.error(line: line, rule: spec.id, "'subject: of' needs a group named 'of'")
+                }
+                guard let examples = spec.examples, !examples.isEmpty else {
+                    throw file.error(line: line, rule: spec.id, "needs at least one example (examples are its tests)")
+                }
+                rules.append(Rule(id: spec.id, summary: spec.summary, polarity: spec.polarity, pattern: pattern,
+                                  subject: spec.subject, aspect: spec.aspect ?? .none, split: spec.split ?? false,
+                                  examples: examples,
+                                  file: file.path, line: line))
+            }
+        }
+        self.rules = rules
+        self.clauseRule = clauseRule
+        self.clauseExamples = clauseExamples
+        self.clauseSkip = clauseSkip
+        self.adjacentGap = adjacentGap
+        separators = split?.0
+        minWords = split?.1 ?? 2
+        qualifiers = split?.2
+        aspectEnd = split?.3
+        aspectLead = split?.4
+        dangling = split?.5
+    }
+
+    public func extract(from context: ExtractionContext, into record: inout DocumentRecord,
+                        diagnostics: inout [Diagnostic]) {
+        guard !rules.isEmpty || clauseRule != nil else { return }
+        guard let vocabulary else { return }
+        let scan = StatementScan(context: context, record: record, vocabulary: vocabulary)
+        record.scopes += scopes(in: scan)
+    }
+
+    func scopes(in scan: StatementScan) -> [Scope] {
+        let context = scan.context
+        var result: [Scope] = []
+        let statements = scan.statements
+        let cues = CueIndex(rules.map(\.pattern), context: context)
+        var index = 0
+        while index < statements.count {
+            defer { index += 1 }
+            let statement = statements[index]
+            if scan.isSkipped(statement) { continue }
+            let inScopeClause = scan.role(of: statement) == .scope
+            // Cue matches, earlier rules winning overlaps.
+            var taken: [NSRange] = []
+            var found: [(Rule, PatternMatch)] = []
+            for (ruleIndex, rule) in rules.enumerated() {
+                for match in cues.matches(ruleIndex, in: statement.range, context: context)
+                where !taken.contains(where: { NSIntersectionRange($0, match.range).length > 0 }) {
+                    taken.append(match.range)
+                    found.append((rule, match))
+                }
+            }
+            found.sort { $0.1.range.location < $1.1.range.location }
+            let last = found.isEmpty ? index : scan.listEnd(after: index)
+            let range = scan.range(from: index, to: last)
+            let text = found.isEmpty ? "" : scan.text(range)
+            var made = false
+            let informative = statement.section.map { scan.outline.headings[$0].isInformative } ?? false
+            for (rule, match) in found {
+                guard let subject = subject(rule, match, statement: statement, index: index, scan: scan,
+                                            inScopeClause: inScopeClause) else { continue }
+                if informative, subject == .this { continue }
+                let aspects = aspects(rule, match, statement: statement, index: index, last: last, scan: scan)
+                for aspect in aspects.isEmpty ? [nil] : aspects.map(Optional.some) {
+                    var scope = Scope(polarity: rule.polarity, subject: scan.output(subject), text: text,
+                                      at: context.provenance(range, rule: rule.id))
+                    scope.aspect = aspect
+                    result.append(scope)
+                }
+                made = true
+            }
+            if made {
+                index = last
+                continue
+            }
+            if inScopeClause, let clauseRule,
+               clauseSkip?.localMatches(in: context, range: statement.range).isEmpty ?? true {
+                result.append(Scope(polarity: "includes", subject: scan.selfID, text: statement.text,
+                                    at: context.provenance(statement.range, rule: clauseRule)))
+            }
+        }
+        return result
+    }
+
+    // MARK: - Subject
+
+    func subject(_ rule: Rule, _ match: PatternMatch, statement: DocumentOutline.Statement, index: Int,
+                 scan: StatementScan, inScopeClause: Bool) -> StatementScan.Subject? {
+        for way in rule.subject {
+            switch way {
+            case .of:
+                guard let of = match.groups["of"] else { continue }
+                let mentions = scan.documentMentions(in: statement.range).filter {
+                    $0.range.location >= of.location && $0.range.location < NSMaxRange(of)
+                }
+                // "the scope of mobile benchmarking": about something else than a document.
+                guard let first = mentions.first else { return nil }
+                return resolved(scan.subject(of: first, statementIndex: index))
+            case .adjacent:
+                let before = NSRange(location: statement.range.location,
+                                     length: match.range.location - statement.range.location)
+                for mention in scan.documentMentions(in: before).reversed() {
+                    let gapStart = NSMaxRange(mention.range)
+                    let gap = NSRange(location: gapStart, length: match.range.location - gapStart)
+                    guard let adjacentGap, !adjacentGap.localMatches(in: scan.context, range: gap).isEmpty else {
+                        break
+                    }
+                    return resolved(scan.subject(of: mention, statementIndex: index))
+                }
+            case .before:
+                let before = NSRange(location: statement.range.location,
+                                     length: match.range.location - statement.range.location)
+                if let last = scan.documentMentions(in: before).last {
+                    return resolved(scan.subject(of: last, statementIndex: index))
+                }
+            case .section:
+                if inScopeClause { return .this }
+            case .this:
+                return .this
+            case .thisDeliverable:
+                if scan.documentClass != .liaison { return .this }
+            }
+        }
+        return nil
+    }
+
+    /// An anaphor with nothing to point to makes no subject.
+    func resolved(_ subject: StatementScan.Subject) -> StatementScan.Subject? {
+        subject == .unresolved ? nil : subject
+    }
+
+    // MARK: - Aspects
+
+    func aspects(_ rule: Rule, _ match: PatternMatch, statement: DocumentOutline.Statement, index: Int, last: Int,
+                 scan: StatementScan) -> [String] {
+        switch rule.aspect {
+        case .none:
+            return []
+        case .after:
+            let start = NSMaxRange(match.range)
+            var range = NSRange(location: start, length: NSMaxRange(statement.range) - start)
+            if let end = aspectEnd?.localMatches(in: scan.context, range: range).first {
+                range.length = end.range.location - start
+            }
+            var aspect = clean(scan.text(range))
+            if last > index, aspect.isEmpty || aspect.lowercased().hasPrefix("the following") {
+                return (index + 1...last).map { clean(scan.statements[$0].text) }.filter { !$0.isEmpty }
+            }
+            if aspect.lowercased().hasSuffix(" as follows") { aspect = String(aspect.dropLast(11)) }
+            if aspect.isEmpty { return [] }
+            return rule.split ? split(aspect) : [aspect]
+        case .before:
+            // The clause before the cue: after the last semicolon or colon, after a subordinating ", since" ("...
+            // informative, since weight definition lies outside"), after a leading subordinate clause ("If ..., ").
+            let clause = NSRange(location: statement.range.location,
+                                 length: match.range.location - statement.range.location)
+            var start = clause.location
+            if let hard = Self.hardSeparator.localMatches(in: scan.context, range: clause).last {
+                start = NSMaxRange(hard.range)
+            }
+            let rest = NSRange(location: start, length: NSMaxRange(clause) - start)
+            if let soft = Self.subordinator.localMatches(in: scan.context, range: rest).last {
+                start = NSMaxRange(soft.range)
+            } else if let intro = Self.introClause.localMatches(in: scan.context, range: rest).first {
+                start = NSMaxRange(intro.range)
+            }
+            var aspect = scan.text(NSRange(location: start, length: match.range.location - start))
+            if let lead = aspectLead?.matches(in: aspect).first {
+                aspect = String((aspect as NSString).substring(from: NSMaxRange(lead.range)))
+            }
+            aspect = clean(aspect)
+            // "It is beyond the scope of this publication to discuss X": the matter is the infinitive after the cue.
+            if aspect == "It" || aspect == "it" {
+                let after = NSRange(location: NSMaxRange(match.range),
+                                    length: NSMaxRange(statement.range) - NSMaxRange(match.range))
+                guard let infinitive = Self.extraposed.localMatches(in: scan.context, range: after).first,
+                      var group = infinitive.groups["matter"] else { return [] }
+                if let end = aspectEnd?.localMatches(in: scan.context, range: group).first {
+                    group.length = end.range.location - group.location
+                }
+                aspect = clean(scan.text(group))
+            }
+            // Before the cue, "and" mostly joins one noun phrase: not split.
+            return aspect.isEmpty ? [] : [aspect]
+        }
+    }
+
+    static let hardSeparator = try! Pattern(#"[;:]\s*"#)
+    static let subordinator = try! Pattern(#",\s+(?i:since|as|because|while|whereas|although|which|so|and|but)\s+"#)
+    static let introClause = try! Pattern(
+        #"^(?i:if|when|while|although|though|since|as|because|however|in addition|additionally|moreover|"#
+            + #"furthermore|for example|for instance|in particular|in general|generally|usually|typically|"#
+            + #"therefore|thus|hence|also)\b[^,]{0,120},\s*"#)
+    static let extraposed = try! Pattern(#"^\s*to\s+(?<matter>[^.;]+)"#)
+
+    /// Without trailing punctuation and conjunctions ("...; and").
+    func clean(_ text: String) -> String {
+        var result = text.trimmingCharacters(in: .whitespaces)
+        var changed = true
+        while changed {
+            changed = false
+            for suffix in [".", ";", ",", ":", " and", " or"] where result.hasSuffix(suffix) {
+                result = String(result.dropLast(suffix.count)).trimmingCharacters(in: .whitespaces)
+                changed = true
+            }
+        }
+        return result
+    }
+
+    /// One aspect per coordinated part, when every part has at least `minWords` words; a part that starts with a
+    /// qualifier joins the one before it. Separators inside brackets or quotes do not count.
+    func split(_ aspect: String) -> [String] {
+        guard !aspect.isEmpty else { return [] }
+        guard let separators else { return [aspect] }
+        let ns = aspect as NSString
+        let protected = protectedSpans(ns)
+        let cuts = separators.matches(in: aspect).map(\.range).filter { cut in
+            !protected.contains { NSIntersectionRange($0, cut).length > 0 }
+        }
+        guard !cuts.isEmpty else { return [aspect] }
+        var parts: [(text: String, separator: String)] = []
+        var start = 0
+        var separator = ""
+        for cut in cuts {
+            parts.append((ns.substring(with: NSRange(location: start, length: cut.location - start)), separator))
+            separator = ns.substring(with: cut)
+            start = NSMaxRange(cut)
+        }
+        parts.append((ns.substring(from: start), separator))
+        var merged: [String] = []
+        for part in parts {
+            let trimmed = part.text.trimmingCharacters(in: .whitespaces)
+            if let previous = merged.last, let qualifiers, !qualifiers.matches(in: trimmed).isEmpty {
+                merged[merged.count - 1] = previous + part.separator + trimmed
+            } else {
+                merged.append(trimmed)
+            }
+        }
+        let words = merged.map { $0.split(separator: " ").count }
+        if merged.count < 2 || words.contains(where: { $0 < minWords }) { return [aspect] }
+        if let dangling, merged.contains(where: { !dangling.matches(in: $0).isEmpty }) { return [aspect] }
+        return merged
+    }
+
+    /// Ranges inside brackets and quotes.
+    func protectedSpans(_ text: NSString) -> [NSRange] {
+        var spans: [NSRange] = []
+        var depth = 0
+        var openAt = 0
+        var quoteAt: Int?
+        for index in 0..<text.length {
+            let unit = text.character(at: index)
+            if unit == 0x22 {
+                if let open = quoteAt {
+                    spans.append(NSRange(location: open, length: index + 1 - open))
+                    quoteAt = nil
+                } else {
+                    quoteAt = index
+                }
+            } else if unit == 0x28 || unit == 0x5B {
+                if depth == 0 { openAt = index }
+                depth += 1
+            } else if unit == 0x29 || unit == 0x5D, depth > 0 {
+                depth -= 1
+                if depth == 0 { spans.append(NSRange(location: openAt, length: index + 1 - openAt)) }
+            }
+        }
+        return spans
+    }
+}

@@ -1,0 +1,315 @@
+import Foundation
+
+/// The structure the sentence-level extractors need: headings (from heading blocks, or recognized in plain text),
+/// and every sentence as a `Statement` with its section and list-item flag. Computed once per document
+/// (`ExtractionContext.outline`).
+public struct DocumentOutline: Sendable {
+    /// A heading: where it is, and its title without numbering or markup.
+    public struct Heading: Sendable {
+        /// The heading line (trimmed), as a UTF-16 range of the normalized text.
+        public var range: NSRange
+        /// Title without clause number, `=`/`#` markup or trailing colon, spaces collapsed ("References").
+        public var title: String
+        /// The clause number when there is one ("2.1", "A.1", "Annex A").
+        public var number: String?
+        /// Depth: from the heading block, or the clause number's components ("Annex A" is 1); nil when unknown.
+        public var level: Int?
+        /// The heading itself says its section is informative: "(informative)" in the title, an ITU-T "Appendix",
+        /// or an AsciiDoc `[appendix,obligation=informative]` line before it.
+        public var marksInformative = false
+        /// Whether the section is informative: it or a heading it is nested in marks it so.
+        public var isInformative = false
+    }
+
+    /// A sentence ready for matching.
+    public struct Statement: Sendable {
+        /// The sentence without a leading list marker, as a UTF-16 range of the normalized text.
+        public var range: NSRange
+        /// The whole sentence, list marker included ("[R-3] The UE shall ..." is a requirement number, not a list).
+        public var sentence: NSRange
+        /// Its text with runs of white space collapsed to one space.
+        public var text: String
+        /// Whether the sentence starts a list item.
+        public var isListItem: Bool
+        /// Index in `headings` of the heading of the section it is in.
+        public var section: Int?
+        /// Whether the sentence is itself a heading-like line (no final punctuation, recognized as a heading).
+        public var isHeading: Bool
+    }
+
+    /// Headings in text order.
+    public let headings: [Heading]
+    /// Sentences in text order.
+    public let statements: [Statement]
+
+    /// Outlines `context`.
+    public init(_ context: ExtractionContext) {
+        let headings = Self.nestInformative(Self.headings(in: context))
+        self.headings = headings
+        var statements: [Statement] = []
+        statements.reserveCapacity(context.sentences.count)
+        var headingIndex = -1
+        let listItems = Set(context.blocks.filter { $0.block.kind == .listItem }.map(\.range.location))
+        var emittedHeadings = Set<Int>()
+        for sentence in context.sentences {
+            while headingIndex + 1 < headings.count, headings[headingIndex + 1].range.location <= sentence.location {
+                headingIndex += 1
+            }
+            // A heading line inside a prose block is one statement, however ICU cut it ("1." "Overall ...").
+            if headingIndex >= 0, NSIntersectionRange(headings[headingIndex].range, sentence).length > 0 {
+                if emittedHeadings.insert(headingIndex).inserted {
+                    let heading = headings[headingIndex]
+                    statements.append(Statement(range: heading.range, sentence: heading.range,
+                                                text: Self.collapse(context.string(heading.range)),
+                                                isListItem: false, section: headingIndex, isHeading: true))
+                }
+                continue
+            }
+            var range = sentence
+            let marker = Self.listMarkerLength(context.nsText, range)
+            if marker > 0 {
+                range = context.trim(NSRange(location: range.location + marker, length: range.length - marker))
+            }
+            guard range.length > 0 else { continue }
+            statements.append(Statement(range: range, sentence: sentence, text: Self.collapse(context.string(range)),
+                                        isListItem: marker > 0 || listItems.contains(sentence.location),
+                                        section: headingIndex >= 0 ? headingIndex : nil, isHeading: false))
+        }
+        self.statements = statements
+    }
+
+    /// The heading of the section that `location` is in.
+    public func section(at location: Int) -> Heading? {
+        var low = 0
+        var high = headings.count
+        while low < high {
+            let middle = (low + high) / 2
+            if headings[middle].range.location <= location { low = middle + 1 } else { high = middle }
+        }
+        return low > 0 ? headings[low - 1] : nil
+    }
+
+    /// Index of the first statement starting at or after `location`.
+    public func statementIndex(atOrAfter location: Int) -> Int {
+        var low = 0
+        var high = statements.count
+        while low < high {
+            let middle = (low + high) / 2
+            if statements[middle].range.location < location { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    // MARK: - Text helpers
+
+    /// `text` with every run of white space collapsed to a single space, trimmed.
+    public static func collapse(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            if scalar == " " || scalar == "\n" || scalar == "\t" || scalar == "\r" {
+                pendingSpace = !out.isEmpty
+            } else {
+                if pendingSpace { out.append(" ") }
+                pendingSpace = false
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// Length of a list marker and the spaces after it at the start of `range`, or 0.
+    static func listMarkerLength(_ text: NSString, _ range: NSRange) -> Int {
+        let count = min(range.length, 16)
+        guard count >= 2 else { return 0 }
+        var units = [UInt16](repeating: 0, count: count)
+        text.getCharacters(&units, range: NSRange(location: range.location, length: count))
+        guard SentenceSegmenter.startsListItem(units, from: 0, end: count) else { return 0 }
+        var index = 0
+        while index < count, units[index] != 0x20, units[index] != 0x09 { index += 1 }
+        while index < count, units[index] == 0x20 || units[index] == 0x09 { index += 1 }
+        return index
+    }
+
+    // MARK: - Headings
+
+    /// Clause numbers: "2", "2.1", "2.1.", "A.1", "I.3", "IV.5".
+    static let numbered = try! Pattern(
+        #"^(?<number>\d{1,2}(?:\.\d{1,3}){0,6}\.?|[A-Z](?:\.\d{1,3}){1,6}\.?|[IVX]{1,4}(?:\.\d{1,3}){1,6}\.?)"#
+            + #"\s+(?<title>[A-Z].*)$"#)
+    static let annex = try! Pattern(
+        #"^(?<number>(?:Annex|Appendix)\s+[A-Z0-9IVXLC]{1,4})\b[\s:.-]*(?:\([a-z]+\)[\s:.-]*)?(?<title>.*)$"#)
+    static let tocEntry = try! Pattern(#"(?:\.{3,}|\s|\t)\d{1,4}\s*$"#)
+    static let markup = try! Pattern(#"^(?:=+|#+)\s+"#)
+
+    static func headings(in context: ExtractionContext) -> [Heading] {
+        var result: [Heading] = []
+        var blockHeadingLines = Set<Int>()
+        for (block, range) in context.blocks where block.kind == .heading || block.kind == .title {
+            let trimmed = context.trim(range)
+            guard trimmed.length > 0 else { continue }
+            var title = collapse(context.string(trimmed))
+            if let match = markup.matches(in: title).first {
+                title = (title as NSString).substring(from: match.range.length)
+            }
+            var number: String?
+            if let parsed = parseNumbered(title) {
+                number = parsed.number
+                title = parsed.title
+            }
+            var heading = Heading(range: trimmed, title: stripColon(title), number: number)
+            heading.level = block.level.map { $0 + 1 } ?? number.map(depth)
+            heading.marksInformative = marksInformative(heading, context)
+            result.append(heading)
+            blockHeadingLines.insert(trimmed.location)
+        }
+        let proseOnly = !context.blocks.isEmpty
+        var proseLines = IndexSet()
+        if proseOnly {
+            for (block, range) in context.blocks where block.kind == .paragraph {
+                proseLines.insert(integersIn: range.location..<NSMaxRange(range) + 1)
+            }
+        }
+        let lines = context.lines
+        var previousWasHeading = false
+        for (index, line) in lines.enumerated() {
+            let trimmed = context.trim(line)
+            guard trimmed.length > 1, trimmed.length <= 120 else {
+                previousWasHeading = false
+                continue
+            }
+            if proseOnly, !proseLines.contains(trimmed.location) {
+                previousWasHeading = false
+                continue
+            }
+            if blockHeadingLines.contains(trimmed.location) {
+                previousWasHeading = true
+                continue
+            }
+            // Headings start with a clause number or a capital.
+            let first = context.nsText.character(at: trimmed.location)
+            guard SentenceSegmenter.isDigit(first) || SentenceSegmenter.isUpper(first) else {
+                previousWasHeading = false
+                continue
+            }
+            let text = collapse(context.string(trimmed))
+            var heading: Heading?
+            if let parsed = parseNumbered(text), !previousWraps(context, lines, index),
+               let last = parsed.title.unicodeScalars.last {
+                let title = parsed.title
+                let okEnd = !".;,".unicodeScalars.contains(last) && (last != ":" || title.count <= 60)
+                if okEnd, title.count <= 100, tocEntry.matches(in: title).isEmpty, !title.contains("....") {
+                    heading = Heading(range: trimmed, title: stripColon(title), number: parsed.number,
+                                      level: depth(parsed.number))
+                }
+            } else if isUnnumberedHeading(text, context: context, lines: lines, index: index,
+                                          previousWasHeading: previousWasHeading) {
+                heading = Heading(range: trimmed, title: text, number: nil)
+            }
+            if var heading {
+                heading.marksInformative = marksInformative(heading, context)
+                result.append(heading)
+            }
+            previousWasHeading = heading != nil
+        }
+        result.sort { $0.range.location < $1.range.location }
+        return result
+    }
+
+    /// Depth of a clause number: "2.1.3" is 3, "A.1" is 2, "Annex A" is 1.
+    static func depth(_ number: String) -> Int {
+        if number.hasPrefix("Annex") || number.hasPrefix("Appendix") { return 1 }
+        return number.split(separator: ".").count
+    }
+
+    static let informativeMarker = try! Pattern(#"(?i)\(informative\)|^\[appendix\b[^\]]*obligation=informative"#)
+
+    static func marksInformative(_ heading: Heading, _ context: ExtractionContext) -> Bool {
+        if heading.number?.hasPrefix("Appendix") == true { return true }
+        if !informativeMarker.matches(in: context.string(heading.range)).isEmpty { return true }
+        // The line before the heading (AsciiDoc block attributes).
+        var end = heading.range.location
+        while end > 0, ExtractionContext.isSpace(context.nsText.character(at: end - 1)) { end -= 1 }
+        var start = end
+        while start > 0, context.nsText.character(at: start - 1) != 0x0A { start -= 1 }
+        guard end > start, end - start < 200 else { return false }
+        return !informativeMarker.matches(in: context.string(NSRange(location: start, length: end - start))).isEmpty
+    }
+
+    /// Sets `isInformative` on headings nested (by level) under one that marks its section informative; a heading
+    /// of unknown level belongs to the section before it.
+    static func nestInformative(_ headings: [Heading]) -> [Heading] {
+        var result = headings
+        var stack: [(level: Int, informative: Bool)] = []
+        for index in result.indices {
+            let heading = result[index]
+            if let level = heading.level {
+                while let top = stack.last, top.level >= level { stack.removeLast() }
+                let informative = heading.marksInformative || (stack.last?.informative ?? false)
+                result[index].isInformative = informative
+                stack.append((level, informative))
+            } else {
+                result[index].isInformative = heading.marksInformative || (stack.last?.informative ?? false)
+            }
+        }
+        return result
+    }
+
+    /// Whether the line before `index` runs on into it (ends with a comma, a hyphen or a function word).
+    static func previousWraps(_ context: ExtractionContext, _ lines: [NSRange], _ index: Int) -> Bool {
+        guard index > 0 else { return false }
+        let previous = context.trim(lines[index - 1])
+        guard previous.length > 0 else { return false }
+        let last = NSMaxRange(previous) - 1
+        let unit = context.nsText.character(at: last)
+        if [0x2C, 0x2D, 0x28, 0x2F, 0x26].contains(unit) { return true }
+        let start = max(previous.location, last - 6)
+        var units = [UInt16](repeating: 0, count: last + 1 - start)
+        context.nsText.getCharacters(&units, range: NSRange(location: start, length: units.count))
+        return SentenceSegmenter.endsWithFunctionWord(units, 0, units.count - 1)
+    }
+
+    static func parseNumbered(_ text: String) -> (number: String, title: String)? {
+        let ns = text as NSString
+        for pattern in [numbered, annex] {
+            if let match = pattern.matches(in: text).first, let number = match.groups["number"],
+               let title = match.groups["title"] {
+                let titleText = ns.substring(with: title).trimmingCharacters(in: .whitespaces)
+                var numberText = ns.substring(with: number)
+                if numberText.hasSuffix(".") { numberText.removeLast() }
+                return (numberText, titleText)
+            }
+        }
+        return nil
+    }
+
+    static func stripColon(_ title: String) -> String {
+        title.hasSuffix(":") ? String(title.dropLast()).trimmingCharacters(in: .whitespaces) : title
+    }
+
+    /// A short line that stands alone: capitalized, at most eight words, no final punctuation, no layout columns,
+    /// after a blank line, a finished sentence or another heading, and before a blank line or a capitalized line.
+    static func isUnnumberedHeading(_ text: String, context: ExtractionContext, lines: [NSRange], index: Int,
+                                    previousWasHeading: Bool) -> Bool {
+        guard text.count <= 60, let first = text.unicodeScalars.first, first.properties.isUppercase,
+              let last = text.unicodeScalars.last, !".,;:!?".unicodeScalars.contains(last),
+              text.split(separator: " ").count <= 8, !text.contains("|"), !text.contains(": ") else { return false }
+        let raw = context.string(context.trim(lines[index]))
+        if raw.contains("   ") || !tocEntry.matches(in: text).isEmpty { return false }
+        let previousOK: Bool = {
+            if index == 0 || previousWasHeading { return true }
+            let previous = context.trim(lines[index - 1])
+            if previous.length == 0 { return true }
+            let unit = context.nsText.character(at: NSMaxRange(previous) - 1)
+            return [0x2E, 0x3A, 0x3B, 0x21, 0x3F].contains(unit)
+        }()
+        guard previousOK else { return false }
+        guard index + 1 < lines.count else { return true }
+        let next = context.trim(lines[index + 1])
+        if next.length == 0 { return true }
+        let unit = context.nsText.character(at: next.location)
+        return SentenceSegmenter.isUpper(unit) || SentenceSegmenter.isDigit(unit) || unit == 0x5B
+            || listMarkerLength(context.nsText, next) > 0
+    }
+}

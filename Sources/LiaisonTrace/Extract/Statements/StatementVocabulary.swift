@@ -1,0 +1,228 @@
+import Foundation
+
+/// The class of a document, which decides the keyword lexicons and cue rules that apply to it.
+enum DocumentClass: String, Codable, Sendable, CaseIterable {
+    /// IETF RFCs and Internet-Drafts: BCP 14 key words, upper case only.
+    case ietf
+    /// Liaison statements and the e-mails that carry them.
+    case liaison
+    /// Recommendations, specifications, reports, change requests, work items and the rest.
+    case deliverable
+}
+
+/// What a section heading says about the sentences under it.
+enum SectionRole: String, Sendable {
+    /// References, contents, boilerplate, conventions: no statements of the document's own.
+    case excluded
+    /// The document's Scope clause.
+    case scope
+    /// A liaison's Actions section.
+    case actions
+}
+
+/// The shared vocabulary of the sentence-level extractors, from the `kind: statements` rule file: document
+/// classes, self-mentions and section roles. Each extractor compiles its own copy at start-up.
+struct StatementVocabulary: Sendable {
+    struct ClassSpec: Decodable {
+        var sdo: [String]?
+        var kinds: [String]?
+        var patterns: [String]
+        var examples: [ClassExample]?
+    }
+
+    struct ClassExample: Decodable {
+        var text: String
+        var `class`: DocumentClass
+    }
+
+    struct SelfMentionSpec: Decodable {
+        var pattern: String
+        var liaison_nouns: String
+        var examples: [SelfMentionExample]?
+    }
+
+    struct SelfMentionExample: Decodable {
+        var text: String
+        var noun: String?
+    }
+
+    struct SectionSpec: Decodable {
+        var excluded: [String]
+        var scope: String
+        var actions: String
+        var examples: [SectionExample]?
+    }
+
+    struct SectionExample: Decodable {
+        var title: String
+        var role: String?
+    }
+
+    /// Compiled class rules.
+    struct ClassRule: Sendable {
+        var sdo: Set<String>
+        var kinds: Set<String>
+        var patterns: [Pattern]
+    }
+
+    let ietf: ClassRule
+    let liaison: ClassRule
+    let selfMention: Pattern
+    let liaisonNouns: Pattern
+    let excludedSections: [Pattern]
+    let scopeSection: Pattern
+    let actionsSection: Pattern
+    /// Examples: text and the class it must get.
+    let classExamples: [(text: String, expected: DocumentClass)]
+    /// Examples: text and the self-mention noun it must yield (nil: none).
+    let selfMentionExamples: [(text: String, noun: String?)]
+    /// Examples: heading title and its role (nil: an ordinary section).
+    let sectionExamples: [(title: String, role: SectionRole?)]
+
+    /// Compiles the `kind: statements` rule file of `library` (there must be exactly one).
+    public init(rules library: RuleLibrary) throws(PipelineError) {
+        let files = library.files(ofKind: "statements")
+        guard let file = files.first else {
+            throw PipelineError(path: "pipeline", line: nil,
+                                summary: "no 'kind: statements' rule file; the sentence-level extractors need one "
+                                    + "(did you mean to list rules/statements.yaml?)")
+        }
+        func compile(_ source: String, _ what: String, line: Int?) throws(PipelineError) -> Pattern {
+            do {
+                return try Pattern(source)
+            } catch {
+                throw file.error(line: line, rule: what, "pattern does not compile: \(error.localizedDescription)")
+            }
+        }
+        let classNode = file.node.mapping?["classes"]
+        guard let classes = try file.decode([String: ClassSpec].self, at: "classes"),
+              let ietfSpec = classes["ietf"], let liaisonSpec = classes["liaison"] else {
+            throw file.error(line: classNode?.mark?.line ?? 1, rule: nil, "'classes' needs 'ietf' and 'liaison'")
+        }
+        func classRule(_ spec: ClassSpec, _ name: String) throws(PipelineError) -> ClassRule {
+            var patterns: [Pattern] = []
+            for source in spec.patterns {
+                patterns.append(try compile(source, "classes.\(name)", line: classNode?.mark?.line))
+            }
+            return ClassRule(sdo: Set(spec.sdo ?? []), kinds: Set(spec.kinds ?? []), patterns: patterns)
+        }
+        ietf = try classRule(ietfSpec, "ietf")
+        liaison = try classRule(liaisonSpec, "liaison")
+        classExamples = (ietfSpec.examples ?? []).map { ($0.text, $0.class) }
+            + (liaisonSpec.examples ?? []).map { ($0.text, $0.class) }
+
+        let selfLine = file.node.mapping?["self_mention"]?.mark?.line
+        guard let selfSpec = try file.decode(SelfMentionSpec.self, at: "self_mention") else {
+            throw file.error(line: 1, rule: nil, "missing 'self_mention'")
+        }
+        selfMention = try compile(selfSpec.pattern, "self_mention", line: selfLine)
+        guard selfMention.groupNames.contains("noun") else {
+            throw file.error(line: selfLine, rule: "self_mention", "pattern needs a group named 'noun'")
+        }
+        liaisonNouns = try compile(selfSpec.liaison_nouns, "self_mention.liaison_nouns", line: selfLine)
+        selfMentionExamples = (selfSpec.examples ?? []).map { ($0.text, $0.noun) }
+
+        let sectionLine = file.node.mapping?["sections"]?.mark?.line
+        guard let sections = try file.decode(SectionSpec.self, at: "sections") else {
+            throw file.error(line: 1, rule: nil, "missing 'sections'")
+        }
+        func whole(_ source: String) -> String { "^(?i:\(source))$" }
+        var excluded: [Pattern] = []
+        for source in sections.excluded {
+            excluded.append(try compile(whole(source), "sections.excluded", line: sectionLine))
+        }
+        excludedSections = excluded
+        scopeSection = try compile(whole(sections.scope), "sections.scope", line: sectionLine)
+        actionsSection = try compile(whole(sections.actions), "sections.actions", line: sectionLine)
+        sectionExamples = (sections.examples ?? []).map { ($0.title, $0.role.flatMap(SectionRole.init(rawValue:))) }
+    }
+
+    // MARK: - Document class
+
+    /// The class of the document being extracted: from the record's `kind` and `sdo` when an earlier extractor
+    /// set them, else from the class patterns (ietf on the first 20 000 characters, liaison on the first 4 000).
+    func documentClass(of context: ExtractionContext, record: DocumentRecord) -> DocumentClass {
+        let kind = record.document.kind
+        if kind != .other, liaison.kinds.contains(kind.rawValue) { return .liaison }
+        if let sdo = record.document.sdo {
+            if ietf.sdo.contains(sdo) { return .ietf }
+            if kind != .other { return .deliverable }
+        }
+        let head = context.string(NSRange(location: 0, length: min(context.nsText.length, 20_000)))
+        if ietf.patterns.contains(where: { !$0.matches(in: head).isEmpty }) { return .ietf }
+        if kind != .other { return .deliverable }
+        // A liaison says so in its header; a deliverable may show a liaison form further down (ITU-T A.1).
+        let top = context.string(NSRange(location: 0, length: min(context.nsText.length, 4_000)))
+        if liaison.patterns.contains(where: { !$0.matches(in: top).isEmpty }) { return .liaison }
+        return .deliverable
+    }
+
+    /// The class of a bare text (rule examples).
+    func documentClass(ofText text: String) -> DocumentClass {
+        if ietf.patterns.contains(where: { !$0.matches(in: text).isEmpty }) { return .ietf }
+        if liaison.patterns.contains(where: { !$0.matches(in: text).isEmpty }) { return .liaison }
+        return .deliverable
+    }
+
+    // MARK: - Sections
+
+    /// The role of a section from its heading title.
+    func role(ofSection title: String) -> SectionRole? {
+        if excludedSections.contains(where: { !$0.matches(in: title).isEmpty }) { return .excluded }
+        if !scopeSection.matches(in: title).isEmpty { return .scope }
+        if !actionsSection.matches(in: title).isEmpty { return .actions }
+        return nil
+    }
+
+    /// Roles of all headings of an outline, by heading index. A heading without a role of its own takes the role
+    /// of the heading it is nested in (by level), so the terms under "Definitions" are excluded too; a heading of
+    /// unknown level belongs to the section before it.
+    func sectionRoles(_ outline: DocumentOutline) -> [SectionRole?] {
+        var roles: [SectionRole?] = []
+        var stack: [(level: Int, role: SectionRole?)] = []
+        for heading in outline.headings {
+            let own = role(ofSection: heading.title)
+            if let level = heading.level {
+                while let top = stack.last, top.level >= level { stack.removeLast() }
+                let role = own ?? stack.last?.role
+                roles.append(role)
+                stack.append((level, role))
+            } else {
+                roles.append(own ?? stack.last?.role)
+            }
+        }
+        return roles
+    }
+
+    // MARK: - Self-mentions
+
+    /// A phrase by which the document names itself, or (in a liaison) points back to a deliverable.
+    struct SelfMention: Sendable {
+        /// Where the whole phrase is.
+        var range: NSRange
+        /// The noun ("Recommendation", "LS").
+        var noun: String
+        /// Whether the noun names a liaison (so, in a liaison, the liaison itself).
+        var isLiaisonNoun: Bool
+    }
+
+    /// Self-mentions within `range` of the context's text.
+    func selfMentions(in context: ExtractionContext, range: NSRange) -> [SelfMention] {
+        guard range.length > 0 else { return [] }
+        return selfMentions(in: context.string(range)).map { mention in
+            var shifted = mention
+            shifted.range.location += range.location
+            return shifted
+        }
+    }
+
+    /// Self-mentions within `range` of `text`.
+    func selfMentions(in text: String, range: NSRange? = nil) -> [SelfMention] {
+        let ns = text as NSString
+        return selfMention.matches(in: text, range: range).compactMap { match in
+            guard let nounRange = match.groups["noun"] else { return nil }
+            let noun = ns.substring(with: nounRange)
+            return SelfMention(range: match.range, noun: noun, isLiaisonNoun: !liaisonNouns.matches(in: noun).isEmpty)
+        }
+    }
+}

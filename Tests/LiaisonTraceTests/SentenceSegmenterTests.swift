@@ -1,0 +1,104 @@
+import XCTest
+@testable import LiaisonTrace
+
+/// Sentences and outline as the sentence-level extractors see them.
+final class SentenceSegmenterTests: XCTestCase {
+    func statements(_ text: String, name: String = "x.txt") throws -> [DocumentOutline.Statement] {
+        let context = ExtractionContext(AnalyzedDocument(try TestSupport.ingest(text, name: name)))
+        return context.outline.statements
+    }
+
+    func testWrappedLinesJoinAndStructureBreaks() throws {
+        let text = """
+        1       Introduction
+        This liaison is seeking information regarding the potential impact if changes are made to the IMSI
+        as specified in Recommendation E.212. In addition, the need for changes (e.g.
+        IoT/MTC/M2M type communications) may result from requirements relative to IMSIs. Faced with an increase
+        of demand for IMSIs, the following options were identified:
+            -     Option 1 - No change - Keep the current format of MCC, MNC and MSIN and address the
+                  new demands with assignments of new MNCs
+            -     Option 2 - Format extension
+                                                        -2-
+        Title:             LS on Evolution of IMSI format
+        Source:            ITU-T Study Group 2
+        """
+        let found = try statements(text)
+        XCTAssertEqual(found.map(\.text), [
+            "1 Introduction",
+            "This liaison is seeking information regarding the potential impact if changes are made to the IMSI as "
+                + "specified in Recommendation E.212.",
+            "In addition, the need for changes (e.g. IoT/MTC/M2M type communications) may result from requirements "
+                + "relative to IMSIs.",
+            "Faced with an increase of demand for IMSIs, the following options were identified:",
+            "Option 1 - No change - Keep the current format of MCC, MNC and MSIN and address the new demands with "
+                + "assignments of new MNCs",
+            "Option 2 - Format extension",
+            "-2-",
+            "Title: LS on Evolution of IMSI format",
+            "Source: ITU-T Study Group 2",
+        ])
+        XCTAssertEqual(found.map(\.isHeading), [true, false, false, false, false, false, false, false, false])
+        XCTAssertEqual(found.map(\.isListItem), [false, false, false, false, true, true, false, false, false])
+    }
+
+    func testOneParagraphPerLineAndHeadingsWithoutBlankLines() throws {
+        let text = """
+        Foreword
+        This Technical Specification (TS) has been produced by JTC Broadcast.
+        1\tScope
+        The present document introduces the 5G Broadcast System.
+        2\tReferences
+        [1]\tETSI TS 122 101: "Service principles".
+        """
+        let context = ExtractionContext(AnalyzedDocument(try TestSupport.ingest(text, name: "x.txt")))
+        XCTAssertEqual(context.outline.headings.map(\.title), ["Foreword", "Scope", "References"])
+        XCTAssertEqual(context.outline.headings.map(\.number), [nil, "1", "2"])
+        let sections = context.outline.statements.map { $0.section.map { context.outline.headings[$0].title } ?? "-" }
+        XCTAssertEqual(sections, ["Foreword", "Foreword", "Scope", "Scope", "References", "References"])
+    }
+
+    func testTableOfContentsLinesAreNoHeadings() throws {
+        let text = "Contents\n1\tScope\t8\n2\tReferences\t8\n\n1\tScope\nThe present document specifies X.\n"
+        let context = ExtractionContext(AnalyzedDocument(try TestSupport.ingest(text, name: "x.txt")))
+        XCTAssertEqual(context.outline.headings.map(\.title), ["Contents", "Scope"])
+    }
+
+    func testInformativeSectionsNest() throws {
+        let text = """
+        == Requirements
+
+        The UE shall work.
+
+        [appendix,obligation=informative]
+        == Comparison
+
+        === Open Compute Project
+
+        The board shall boot.
+
+        == Bibliography
+        """
+        let context = ExtractionContext(AnalyzedDocument(try TestSupport.ingest(text, name: "x.adoc")))
+        XCTAssertEqual(context.outline.headings.map(\.title), ["Requirements", "Comparison", "Open Compute Project",
+                                                               "Bibliography"])
+        XCTAssertEqual(context.outline.headings.map(\.isInformative), [false, true, true, false])
+    }
+
+    func testSentenceRangesMapToTheIngestedText() throws {
+        let text = TestSupport.multiBytePrefix + "The UE shall\nsupport it. Done."
+        let context = ExtractionContext(AnalyzedDocument(try TestSupport.ingest(text, name: "x.txt")))
+        let first = try XCTUnwrap(context.outline.statements.first { $0.text.hasPrefix("The UE") })
+        let place = context.provenance(first.range, rule: "test")
+        XCTAssertEqual(place.line, 2)
+        XCTAssertEqual(place.column, 1)
+        XCTAssertEqual(place.range, SourceRange(10, 10 + "The UE shall\nsupport it.".utf8.count))
+    }
+
+    func testSentenceExtractorsAreRegisteredAfterReferences() {
+        let names = ExtractorRegistry.all.map { $0.description.id }
+        XCTAssertEqual(names.first, "references")
+        for id in ["actions", "requirements", "scopes", "relations"] {
+            XCTAssertTrue(names.contains(id), id)
+        }
+    }
+}
