@@ -17,7 +17,7 @@ final class PipelineFileTests: XCTestCase {
         // Every rule-file kind is used by some extractor (none is silently ignored).
         let kinds = Set(try RuleLibrary.load(configuration).files.map(\.kind))
         XCTAssertTrue(kinds.isSubset(of: ["references", "groups", "headers", "classification", "actions",
-                                          "requirements", "scopes", "relations"]), "\(kinds)")
+                                          "requirements", "scopes", "relations", "statements"]), "\(kinds)")
     }
 
     func testUnknownKeysWarnAndBadVersionsFail() throws {

@@ -59,11 +59,15 @@ final class RelationExtractorTests: XCTestCase {
 
     func testThreeGPPRevisionsOfTdocs() throws {
         let url = try StatementTestSupport.realFile("renderings/liaisons/3gpp-sa2-s2-140423-reply-ls-onem2m.txt")
+        // Earlier numbers of the same tdoc next to its number are the document's own ids (the header extractor
+        // keeps them as aliases, so the graph draws one node); they are neither references nor revisions of
+        // another document.
         let record = try StatementTestSupport.extract(url)
-        XCTAssertEqual(record.relations.map { [$0.type, $0.object] },
-                       [["revises", "S2-130285"], ["revises", "S2-140135"]])
+        XCTAssertEqual(record.document.ids, ["S2-140423", "S2-130285", "S2-140135"])
+        XCTAssertEqual(record.relations.filter { $0.type == "revises" }.count, 0)
+        XCTAssertFalse(record.references.contains { $0.id == "S2-130285" })
         let cr = try StatementTestSupport.extract(
             try StatementTestSupport.realFile("renderings/deliverables/3gpp-sa2-s2-140429-cr-ts23682-psm.txt"))
-        XCTAssertEqual(cr.relations.map { [$0.type, $0.object] }, [["revises", "S2-140152"]])
+        XCTAssertTrue(cr.document.ids.contains("S2-140152"), "\(cr.document.ids)")
     }
 }
