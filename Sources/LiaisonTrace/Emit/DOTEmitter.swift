@@ -110,6 +110,7 @@ public struct DOTEmitter: Sendable {
         "addressed-to": "color=\"#2e7d32\"",
         "builds-on": "color=\"#ef6c00\", penwidth=1.5",
         "approved-at": "color=\"#6a1b9a\"",
+        "presented-at": "color=\"#b39ddb\", style=dashed",
         "obsoletes": "color=\"#000000\", style=bold",
         "updates": "color=\"#000000\"",
         "revises": "color=\"#000000\", style=dotted",

@@ -142,6 +142,36 @@ public struct Linker: Sendable {
                                                                      column: scope.column, rule: scope.rule)]))
                 }
             }
+            for relation in record.relations {
+                let subject = relation.subject.map(id) ?? source
+                let provenance = GraphProvenance(document: path, line: relation.line, column: relation.column,
+                                                 text: Self.short(relation.text, limit: 120), rule: relation.rule)
+                let target: String
+                if relation.type == "approved-at" {
+                    target = relation.object
+                    addMeeting(target, date: relation.meetingDate, provenance: provenance, to: &graph)
+                } else {
+                    target = id(relation.object)
+                    let mention = record.references.first { id($0.id) == target }
+                    addMissingDocument(target, kind: mention?.kind ?? "document", sdo: mention?.sdo,
+                                       provenance: provenance, to: &graph)
+                }
+                if subject != source {
+                    let mention = record.references.first { id($0.id) == subject }
+                    addMissingDocument(subject, kind: mention?.kind ?? "document", sdo: mention?.sdo,
+                                       provenance: provenance, to: &graph)
+                }
+                guard subject != target else { continue }
+                graph.add(TraceEdge(source: subject, target: target, relation: relation.type,
+                                    provenance: [provenance]))
+            }
+            for meeting in record.meetings {
+                let provenance = GraphProvenance(document: path, line: meeting.line, column: meeting.column,
+                                                 text: meeting.text, rule: meeting.rule)
+                addMeeting(meeting.id, date: nil, provenance: provenance, to: &graph)
+                graph.add(TraceEdge(source: meeting.tdoc.map(id) ?? source, target: meeting.id,
+                                    relation: "presented-at", provenance: [provenance]))
+            }
             if let parent = record.attachedTo, let parentNode = recordNode[parent], parentNode != source {
                 graph.add(TraceEdge(source: source, target: parentNode, relation: "attached-to",
                                     provenance: [GraphProvenance(document: path, rule: "ingest.attachment")]))
@@ -218,6 +248,15 @@ public struct Linker: Sendable {
             graph.add(TraceNode(id: group, label: group, kind: .group,
                                 attributes: ["body": .string(Self.body(of: group))]))
         }
+    }
+
+    private func addMeeting(_ meeting: String, date: String?, provenance: GraphProvenance,
+                            to graph: inout TraceGraph) {
+        let group = String(meeting.split(separator: "#").first ?? Substring(meeting))
+        graph.add(TraceNode(id: meeting, label: meeting, kind: .meeting,
+                            attributes: ["body": .string(Self.body(of: group)), "group": .string(group),
+                                         "date": .optional(date)],
+                            provenance: [provenance]))
     }
 
     private func addMissingDocument(_ id: String, kind: String, sdo: String?, provenance: GraphProvenance,
