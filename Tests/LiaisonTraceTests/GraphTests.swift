@@ -51,6 +51,11 @@ final class GraphTests: XCTestCase {
         XCTAssertEqual(graph.nodes["3GPP TS 23.003"]?.inCorpus, false)
         XCTAssertEqual(graph.nodes["R2-133034"]?.inCorpus, false)
         XCTAssertEqual(graph.nodes["SG2-LS27"]?.inCorpus, true)
+        let missing = graph.edges.first { $0.source == "CP-172153" && $0.target == "R2-133034" }
+        XCTAssertEqual(missing?.attributes["status"]?.string, "not-in-corpus")
+        let found = graph.edges.first { $0.source == "CP-172153" && $0.relation == "references" && $0.target == "SG2-LS27" }
+        XCTAssertEqual(found?.attributes["status"]?.string, "resolved")
+        XCTAssertEqual(found?.attributes["reason"]?.string, "in the batch as in/ct-registration.txt, in/sg2-ls27.pdf")
         let addressed = graph.edges.filter { $0.source == "SG2-LS27" && $0.relation == "addressed-to" }
         XCTAssertEqual(addressed.map { $0.attributes["purpose"]?.string }, ["action", "information"])
         // Every edge carries provenance except alias-of edges, which come from the alias table.

@@ -177,8 +177,27 @@ public struct Linker: Sendable {
                                     provenance: [GraphProvenance(document: path, rule: "ingest.attachment")]))
             }
         }
+        Self.markResolution(&graph)
         graph.finish()
         return graph
+    }
+
+    /// Every `references` and `responds-to` edge says how its target resolved: `resolved` (a document of the
+    /// batch), `not-in-corpus`; with the reason.
+    static func markResolution(_ graph: inout TraceGraph) {
+        let nodes = graph.nodes
+        graph.updateEdges { edge in
+            guard edge.relation == "references" || edge.relation == "responds-to",
+                  let target = nodes[edge.target] else { return }
+            if target.inCorpus {
+                let sources = target.attributes["sources"]?.array?.compactMap(\.string) ?? []
+                edge.attributes["status"] = "resolved"
+                edge.attributes["reason"] = .string("in the batch as " + sources.joined(separator: ", "))
+            } else {
+                edge.attributes["status"] = "not-in-corpus"
+                edge.attributes["reason"] = "no document of the batch carries this designation or an alias of it"
+            }
+        }
     }
 
     /// The document's node id before alias resolution: its primary designation, or its path when it has none.

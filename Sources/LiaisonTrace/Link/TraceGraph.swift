@@ -141,6 +141,13 @@ public struct TraceGraph: Sendable {
         }
     }
 
+    /// Changes edge attributes in place (ids must stay the same).
+    public mutating func updateEdges(_ change: (inout TraceEdge) -> Void) {
+        for index in edges.indices {
+            change(&edges[index])
+        }
+    }
+
     /// Sorts edges into their stable order (call once when done adding).
     public mutating func finish() {
         edges.sort { ($0.source, $0.relation, $0.target, $0.id) < ($1.source, $1.relation, $1.target, $1.id) }
