@@ -23,7 +23,8 @@ public struct GraphProvenance: Codable, Hashable, Sendable, Comparable {
     }
 
     public static func < (lhs: GraphProvenance, rhs: GraphProvenance) -> Bool {
-        (lhs.document, lhs.line ?? 0, lhs.column ?? 0, lhs.rule) < (rhs.document, rhs.line ?? 0, rhs.column ?? 0, rhs.rule)
+        (lhs.document, lhs.line ?? 0, lhs.column ?? 0, lhs.rule, lhs.text ?? "")
+            < (rhs.document, rhs.line ?? 0, rhs.column ?? 0, rhs.rule, rhs.text ?? "")
     }
 
     var json: JSONValue {
