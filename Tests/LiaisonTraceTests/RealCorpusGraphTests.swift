@@ -4,13 +4,13 @@ import XCTest
 /// The whole real corpus as one batch: the reply chains across bodies and years must come out connected through
 /// their aliases, and the documents they answer that are missing must be reported as not in corpus.
 final class RealCorpusGraphTests: XCTestCase {
-    static func runRealCorpus() async throws -> (Batch.Result, TraceGraph) {
+    static func runRealCorpus(jobs: Int = 2) async throws -> (Batch.Result, TraceGraph) {
         let corpus = try TestSupport.requireRealCorpus()
         let rules = try ReferenceRuleTests.defaultRules()
         let processor = DocumentProcessor(extraction: try Extraction(rules: rules))
         let (files, _) = InputWalker.files(in: [corpus.appendingPathComponent("liaisons").path,
                                                 corpus.appendingPathComponent("deliverables").path])
-        let result = await Batch(processor: processor, jobs: 2).run(files: files)
+        let result = await Batch(processor: processor, jobs: jobs).run(files: files)
         return (result, Linker().link(result.records))
     }
 
@@ -57,6 +57,14 @@ final class RealCorpusGraphTests: XCTestCase {
         let schema = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: schemaURL))
         let document = try JSONDecoder().decode(JSONValue.self, from: JSONGraphEmitter.data(graph))
         XCTAssertEqual(JSONSchemaValidator(root: schema).validate(document), [])
+    }
+
+    func testOutputsAreIdenticalWhateverTheJobCount() async throws {
+        let (parallel, parallelGraph) = try await Self.runRealCorpus(jobs: 3)
+        let (serial, serialGraph) = try await Self.runRealCorpus(jobs: 1)
+        XCTAssertEqual(try JSONGraphEmitter.data(parallelGraph), try JSONGraphEmitter.data(serialGraph))
+        XCTAssertEqual(try parallel.records.map { try JSONOutput.data($0) }, try serial.records.map { try JSONOutput.data($0) })
+        XCTAssertEqual(DOTEmitter().dot(parallelGraph), DOTEmitter().dot(serialGraph))
     }
 
     /// Whether two designations are joined by a path of document-to-document edges (either direction).
