@@ -16,7 +16,8 @@ final class ReferenceRuleTests: XCTestCase {
         for rule in extractor.rules {
             if rule.placeholder { continue }
             XCTAssertFalse(rule.examples.isEmpty, "\(rule.id) has no examples")
-            XCTAssertTrue(rule.examples.contains { $0.ids.isEmpty } || rule.examples.count >= 1)
+            XCTAssertTrue(rule.examples.contains { !$0.ids.isEmpty }, "\(rule.id) has no example it must match")
+            XCTAssertTrue(rule.examples.contains { $0.ids.isEmpty }, "\(rule.id) has no example it must not match")
             for example in rule.examples {
                 let found = extractor.mentions(in: example.text).filter { $0.rule.id == rule.id }.map(\.id)
                 XCTAssertEqual(found, example.ids, "\(rule.file):\(rule.line): rule \(rule.id) on \"\(example.text)\"")
