@@ -65,6 +65,24 @@ func main() async throws {
             return extraction.run(document, diagnostics: &diagnostics)
         }
     }
+    // Each extractor alone, on top of the ones before it (they read what earlier ones found).
+    for (index, extractor) in extraction.extractors.enumerated() {
+        let before = Array(extraction.extractors.prefix(index))
+        let prepared: [(ExtractionContext, DocumentRecord)] = analyzed.map { document in
+            let context = ExtractionContext(document)
+            var record = DocumentRecord(source: document.ingested.source)
+            var diagnostics: [Diagnostic] = []
+            for earlier in before { earlier.extract(from: context, into: &record, diagnostics: &diagnostics) }
+            return (context, record)
+        }
+        measure("  \(type(of: extractor).description.id)", bytes: textBytes) {
+            for (context, record) in prepared {
+                var copy = record
+                var diagnostics: [Diagnostic] = []
+                extractor.extract(from: context, into: &copy, diagnostics: &diagnostics)
+            }
+        }
+    }
     measure("link", bytes: textBytes) {
         _ = Linker().link(records)
     }
