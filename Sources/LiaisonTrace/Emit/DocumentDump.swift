@@ -45,8 +45,21 @@ public enum RecordSummary {
             let ids = record.references.map(\.id).filter { seen.insert($0).inserted }
             lines.append("  references (\(record.references.count)): \(ids.joined(separator: ", "))")
         }
-        for action in record.actions { lines.append("  action -> \(action.to.joined(separator: ", ")): \(action.text)") }
-        lines.append("  requirements: \(record.requirements.count), scopes: \(record.scopes.count)")
+        for action in record.actions {
+            lines.append("  action -> \(action.to.joined(separator: ", "))\(action.deadline.map { " by \($0)" } ?? ""): "
+                + action.text)
+        }
+        for scope in record.scopes {
+            lines.append("  scope \(scope.polarity) (\(scope.subject ?? "this document")): \(scope.aspect ?? scope.text)")
+        }
+        for relation in record.relations {
+            lines.append("  \(relation.subject ?? "this document") \(relation.type) \(relation.object)"
+                + (relation.meetingDate.map { " (\($0))" } ?? ""))
+        }
+        let modalities = Dictionary(grouping: record.requirements, by: \.modality).mapValues(\.count)
+        lines.append("  requirements: \(record.requirements.count)"
+            + (modalities.isEmpty ? "" : " (" + modalities.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+                .joined(separator: ", ") + ")"))
         for diagnostic in record.diagnostics { lines.append("  " + diagnostic.formatted) }
         return lines.joined(separator: "\n")
     }
