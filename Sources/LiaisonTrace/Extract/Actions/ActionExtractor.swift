@@ -86,11 +86,7 @@ public struct ActionExtractor: Extractor {
         var seen: [String: String] = [:]
         for file in library.files(ofKind: "actions") {
             func compile(_ source: String, _ rule: String?, _ line: Int?) throws(PipelineError) -> Pattern {
-                do {
-                    return try Pattern(source)
-                } catch {
-                    throw file.error(line: line, rule: rule, "pattern does not compile: \(error.localizedDescription)")
-                }
+                try file.pattern(source, rule: rule, line: line)
             }
             let mapping = file.node.mapping
             let defaultClasses = try file.decode([DocumentClass].self, at: "classes") ?? [.liaison]

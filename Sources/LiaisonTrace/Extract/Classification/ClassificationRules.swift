@@ -108,12 +108,8 @@ public struct ClassificationRules: Sendable {
             throw file.error(line: line, rule: spec.id,
                              "unknown 'where: \(spec.where ?? "")'; known: head, anywhere, fields")
         }
-        let pattern: Pattern
-        do {
-            pattern = try Pattern("(?m)" + spec.pattern, caseInsensitive: !(spec.case_sensitive ?? false))
-        } catch {
-            throw file.error(line: line, rule: spec.id, "pattern does not compile: \(error.localizedDescription)")
-        }
+        let pattern = try file.pattern("(?m)" + spec.pattern, rule: spec.id, line: line,
+                                       caseInsensitive: !(spec.case_sensitive ?? false))
         if spec.examples?.isEmpty ?? true {
             throw file.error(line: line, rule: spec.id, "needs at least one example (examples are its tests)")
         }

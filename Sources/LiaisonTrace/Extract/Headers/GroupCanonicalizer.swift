@@ -49,12 +49,7 @@ public struct GroupCanonicalizer: Sendable {
         for file in library.files(ofKind: "groups") {
             for (node, line) in file.items(at: "groups") {
                 let spec = try file.decodeItem(Spec.self, node)
-                let pattern: Pattern
-                do {
-                    pattern = try Pattern(spec.pattern)
-                } catch {
-                    throw file.error(line: line, rule: spec.id, "pattern does not compile: \(error.localizedDescription)")
-                }
+                let pattern = try file.pattern(spec.pattern, rule: spec.id, line: line)
                 let groups = Set(pattern.groupNames)
                 do {
                     let template = try IDTemplate(spec.id, groups: groups)

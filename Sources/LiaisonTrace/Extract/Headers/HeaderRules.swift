@@ -345,11 +345,7 @@ public struct HeaderRules: Sendable {
 
     static func compile(_ source: String, file: RuleFile, line: Int, rule: String,
                         caseInsensitive: Bool = false) throws(PipelineError) -> Pattern {
-        do {
-            return try Pattern(source, caseInsensitive: caseInsensitive)
-        } catch {
-            throw file.error(line: line, rule: rule, "pattern does not compile: \(error.localizedDescription)")
-        }
+        try file.pattern(source, rule: rule, line: line, caseInsensitive: caseInsensitive)
     }
 
     static func examplePattern(_ spec: PatternSpec, file: RuleFile, line: Int,

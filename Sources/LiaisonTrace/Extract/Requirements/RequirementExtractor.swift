@@ -58,12 +58,7 @@ public struct RequirementExtractor: Extractor {
         func sentenceRule(_ node: Yams.Node, _ line: Int, _ file: RuleFile) throws(PipelineError) -> SentenceRule {
             let spec = try file.decodeItem(SentenceRuleSpec.self, node)
             try checkUnique(spec.id, file, line)
-            let pattern: Pattern
-            do {
-                pattern = try Pattern(spec.pattern)
-            } catch {
-                throw file.error(line: line, rule: spec.id, "pattern does not compile: \(error.localizedDescription)")
-            }
+            let pattern = try file.pattern(spec.pattern, rule: spec.id, line: line)
             guard let examples = spec.examples, !examples.isEmpty else {
                 throw file.error(line: line, rule: spec.id, "needs at least one example (examples are its tests)")
             }

@@ -41,6 +41,17 @@ public struct RuleFile: @unchecked Sendable { // Yams.Node is an immutable value
         }
     }
 
+    /// Compiles a pattern of this file; a pattern that does not compile is a `PipelineError` naming the file,
+    /// the line and the rule.
+    public func pattern(_ source: String, rule: String?, line: Int?,
+                        caseInsensitive: Bool = false) throws(PipelineError) -> Pattern {
+        do {
+            return try Pattern(source, caseInsensitive: caseInsensitive)
+        } catch {
+            throw self.error(line: line, rule: rule, "pattern does not compile: \(error.localizedDescription)")
+        }
+    }
+
     /// A `PipelineError` about the rule at `line`.
     public func error(line: Int?, rule: String?, _ summary: String) -> PipelineError {
         PipelineError(path: path, line: line, summary: (rule.map { "rule '\($0)': " } ?? "") + summary)

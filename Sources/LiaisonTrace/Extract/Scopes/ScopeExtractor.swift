@@ -121,11 +121,7 @@ public struct ScopeExtractor: Extractor {
         for file in library.files(ofKind: "scopes") {
             let mapping = file.node.mapping
             func compile(_ source: String, _ rule: String?, _ line: Int?) throws(PipelineError) -> Pattern {
-                do {
-                    return try Pattern(source)
-                } catch {
-                    throw file.error(line: line, rule: rule, "pattern does not compile: \(error.localizedDescription)")
-                }
+                try file.pattern(source, rule: rule, line: line)
             }
             if let gap = try file.decode(String.self, at: "adjacent_gap") {
                 adjacentGap = try compile(gap, "adjacent_gap", mapping?["adjacent_gap"]?.mark?.line)

@@ -88,11 +88,7 @@ struct StatementVocabulary: Sendable {
                                     + "(did you mean to list rules/statements.yaml?)")
         }
         func compile(_ source: String, _ what: String, line: Int?) throws(PipelineError) -> Pattern {
-            do {
-                return try Pattern(source)
-            } catch {
-                throw file.error(line: line, rule: what, "pattern does not compile: \(error.localizedDescription)")
-            }
+            try file.pattern(source, rule: what, line: line)
         }
         let classNode = file.node.mapping?["classes"]
         guard let classes = try file.decode([String: ClassSpec].self, at: "classes"),
