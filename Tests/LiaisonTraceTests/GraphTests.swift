@@ -143,6 +143,23 @@ final class GraphTests: XCTestCase {
     }
 }
 
+extension GraphTests {
+    func testWholeBatchDiagramFoldsGroupsAndDocumentsOnlyCited() {
+        let graph = Linker().link(Self.sampleRecords())
+        let whole = DOTEmitter().dot(graph)
+        // Groups become a "from → to" line on their document.
+        XCTAssertFalse(whole.contains("\"ITU-T SG13\" ["))
+        XCTAssertTrue(whole.contains("ITU-T SG2 → 3GPP, ITU-T SG13"))
+        // R2-133034 and TS 23.003 are only cited: folded into a count; SG2-LS27 is answered: drawn.
+        XCTAssertFalse(whole.contains("\"R2-133034\" ["))
+        XCTAssertTrue(whole.contains("2 cited outside the batch"))
+        XCTAssertTrue(whole.contains("\"SG2-LS27\" ["))
+        // Asked for details, or around a focus, everything is drawn.
+        XCTAssertTrue(DOTEmitter(details: true).dot(graph).contains("\"R2-133034\" ["))
+        XCTAssertTrue(DOTEmitter(focus: "CP-172153").dot(graph).contains("\"ITU-T SG13\" ["))
+    }
+}
+
 final class TitleMatcherTests: XCTestCase {
     func testTitleKeysDropDraftMarksLSPrefixesAndTails() {
         XCTAssertEqual(TitleMatcher.key("[DRAFT] LS on UEPCOP CT considerations"),

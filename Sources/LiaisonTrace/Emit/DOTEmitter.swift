@@ -27,6 +27,36 @@ public struct DOTEmitter: Sendable {
                 }
             }
         }
+        // In whole-batch diagrams, documents outside the batch that are only cited become a count on the citing
+        // document; those that are answered, revised, built on or aliased stay (they carry the chains).
+        var external: [String: Int] = [:]
+        if !details, focus == nil {
+            for node in graph.nodes.values where node.kind == .document && !node.inCorpus {
+                let incoming = graph.incoming(node.id).filter {
+                    !hidden.contains($0.source) && $0.relation != "alias-of"
+                }
+                let onlyCited = incoming.allSatisfy { $0.relation == "references" }
+                    && graph.outgoing(node.id).allSatisfy { $0.relation == "alias-of" }
+                guard onlyCited else { continue }
+                hidden.insert(node.id)
+                for edge in incoming { external[edge.source, default: 0] += 1 }
+            }
+        }
+        // In whole-batch diagrams groups are not drawn either: senders and addressees go into the document's label.
+        var parties: [String: (from: [String], to: [String])] = [:]
+        if !details, focus == nil {
+            for edge in graph.edges where edge.relation == "sent-by" || edge.relation == "addressed-to" {
+                guard let group = graph.nodes[edge.target], group.kind == .group,
+                      graph.nodes[edge.source]?.kind == .document else { continue }
+                hidden.insert(group.id)
+                if edge.relation == "sent-by" {
+                    parties[edge.source, default: ([], [])].from.append(group.id)
+                } else {
+                    parties[edge.source, default: ([], [])].to.append(group.id)
+                }
+            }
+            for edge in graph.edges where graph.nodes[edge.target]?.kind == .group { hidden.insert(edge.target) }
+        }
         // Alias nodes are not drawn: their names go under the node they stand for.
         var aliasNames: [String: [String]] = [:]
         for edge in graph.edges where edge.relation == "alias-of" {
@@ -35,6 +65,7 @@ public struct DOTEmitter: Sendable {
         }
         var lines = ["digraph \"\(escape(title))\" {",
                      "  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=11, nodesep=0.3, ranksep=0.6, "
+                         + "concentrate=true, "
                          + "label=\"\(escape(title))\", labelloc=t];",
                      "  node [fontname=\"Helvetica\", fontsize=10];",
                      "  edge [fontname=\"Helvetica\", fontsize=8];"]
@@ -47,7 +78,8 @@ public struct DOTEmitter: Sendable {
             lines.append("  subgraph \"cluster_\(index)\" {")
             lines.append("    label=\"\(escape(bodyName))\"; style=rounded; color=\"#9e9e9e\"; fontcolor=\"#616161\";")
             for node in members {
-                lines.append("    " + nodeLine(node, counts: collapsed[node.id], aliases: aliasNames[node.id] ?? []))
+                lines.append("    " + nodeLine(node, counts: collapsed[node.id], aliases: aliasNames[node.id] ?? [],
+                                                  external: external[node.id] ?? 0, parties: parties[node.id]))
             }
             lines.append("  }")
         }
@@ -67,16 +99,21 @@ public struct DOTEmitter: Sendable {
         }
     }
 
-    private func nodeLine(_ node: TraceNode, counts: [NodeKind: Int]?, aliases: [String]) -> String {
+    private func nodeLine(_ node: TraceNode, counts: [NodeKind: Int]?, aliases: [String], external: Int,
+                          parties: (from: [String], to: [String])?) -> String {
         var label = node.label
-        if !aliases.isEmpty { label += "\n(also " + aliases.sorted().joined(separator: ", ") + ")" }
-        if let counts, !counts.isEmpty {
-            let parts = [NodeKind.requirement, .action, .scope].compactMap { kind -> String? in
-                guard let count = counts[kind] else { return nil }
-                return "\(count) \(kind.rawValue)\(count == 1 ? "" : "s")"
-            }
-            label += "\n[" + parts.joined(separator: ", ") + "]"
+        if let parties {
+            let to = parties.to.count > 3 ? parties.to.prefix(3).joined(separator: ", ") + " +\(parties.to.count - 3)"
+                : parties.to.joined(separator: ", ")
+            label += "\n" + (parties.from.isEmpty ? "" : parties.from.joined(separator: ", ") + " ") + "→ " + to
         }
+        if !aliases.isEmpty { label += "\n(also " + aliases.sorted().joined(separator: ", ") + ")" }
+        var parts = [NodeKind.requirement, .action, .scope].compactMap { kind -> String? in
+            guard let count = counts?[kind] else { return nil }
+            return "\(count) \(kind.rawValue)\(count == 1 ? "" : "s")"
+        }
+        if external > 0 { parts.append("\(external) cited outside the batch") }
+        if !parts.isEmpty { label += "\n[" + parts.joined(separator: ", ") + "]" }
         var attributes: [String] = ["label=\"\(escape(label))\""]
         switch node.kind {
         case .document:

@@ -48,11 +48,15 @@ public struct Linker: Sendable {
             }
         }
         // Replies known only by the title a later reply cites ("Reply LS on T" answers "LS on T").
+        var sdoOfCited: [String: String] = [:]
+        for reference in records.flatMap(\.references) {
+            if let sdo = reference.sdo, sdoOfCited[id(reference.id)] == nil { sdoOfCited[id(reference.id)] = sdo }
+        }
         for (source, target, provenance) in inferred.answers {
             let from = id(source)
             let to = id(target)
             guard from != to else { continue }
-            addMissingDocument(from, kind: "liaison", sdo: nil, provenance: provenance, to: &graph)
+            addMissingDocument(from, kind: "liaison", sdo: sdoOfCited[from], provenance: provenance, to: &graph)
             graph.add(TraceEdge(source: from, target: to, relation: "responds-to",
                                 attributes: ["reason": "cited title \"Reply LS on …\" answers this liaison's title"],
                                 provenance: [provenance]))

@@ -44,7 +44,10 @@ extension HeaderFieldExtractor {
         var places: [SourceRange] = []
         var placeRows: [Int] = []
         // Masthead: a number standing alone in its column ("SG2-LS27", "COM 12 - LS 11 - E", "Tdoc S2-132101").
-        for rowIndex in scanner.mastheadRows where !stampRows.contains(rowIndex) {
+        // A masthead line has few columns; a row of a data table at the top of a document (a list of work items
+        // with their tdoc numbers) is content, not a masthead.
+        for rowIndex in scanner.mastheadRows where !stampRows.contains(rowIndex)
+            && rows[rowIndex].segments.count <= rules.zone.mastheadMaxColumns {
             for segment in rows[rowIndex].segments {
                 let segmentRange = sourceRange(segment.range, context)
                 let inside = record.references.filter {

@@ -13,6 +13,8 @@ public struct HeaderRules: Sendable {
     /// Where the header zone ends.
     struct Zone: Sendable {
         var maxLines = 120
+        var mastheadMaxLines = 20
+        var mastheadMaxColumns = 3
         var proseMinWords = 10
         var sentenceMinWords = 6
         var columnGap = 3
@@ -159,6 +161,8 @@ public struct HeaderRules: Sendable {
 
     struct ZoneSpec: Decodable {
         var max_lines: Int?
+        var masthead_max_lines: Int?
+        var masthead_max_columns: Int?
         var prose_min_words: Int?
         var sentence_min_words: Int?
         var column_gap: Int?
@@ -262,6 +266,8 @@ public struct HeaderRules: Sendable {
         if let spec = try file.decode(ZoneSpec.self, at: "zone") {
             let line = file.node.mapping?["zone"]?.mark?.line ?? 1
             zone.maxLines = spec.max_lines ?? zone.maxLines
+            zone.mastheadMaxLines = spec.masthead_max_lines ?? zone.mastheadMaxLines
+            zone.mastheadMaxColumns = spec.masthead_max_columns ?? zone.mastheadMaxColumns
             zone.proseMinWords = spec.prose_min_words ?? zone.proseMinWords
             zone.sentenceMinWords = spec.sentence_min_words ?? zone.sentenceMinWords
             zone.columnGap = max(2, spec.column_gap ?? zone.columnGap)

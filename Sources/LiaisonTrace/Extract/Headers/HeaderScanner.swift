@@ -35,9 +35,12 @@ struct HeaderScanner {
     private(set) var openingStart = 0
     /// Rows that are separators (banners).
     private(set) var separatorRows = IndexSet()
+    /// The most rows the masthead can have.
+    private let mastheadMaxRows: Int
 
     init(_ context: ExtractionContext, rules: HeaderRules, textForms: [Int]) {
         layout = HeaderLayout(context, maxLines: rules.zone.maxLines, columnGap: rules.zone.columnGap)
+        mastheadMaxRows = rules.zone.mastheadMaxLines
         roles = layout.rows.map { [SegmentRole](repeating: .free, count: $0.segments.count) }
         scan(context, rules: rules, textForms: textForms)
     }
@@ -218,8 +221,9 @@ struct HeaderScanner {
 
     // MARK: - Queries
 
-    /// Rows of the masthead: the zone's rows before the first label.
-    var mastheadRows: Range<Int> { 0..<min(firstLabelRow ?? zoneRowCount, zoneRowCount) }
+    /// Rows of the masthead: the zone's rows before the first label, at most `masthead_max_lines` (a long table
+    /// at the top of a document is its content, not its masthead).
+    var mastheadRows: Range<Int> { 0..<min(firstLabelRow ?? zoneRowCount, zoneRowCount, mastheadMaxRows) }
 
     /// Free (unlabeled, not a value) segments of zone rows.
     func freeSegments() -> [(row: Int, segment: HeaderLayout.Segment)] {
