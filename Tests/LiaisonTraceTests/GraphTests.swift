@@ -138,6 +138,7 @@ final class GraphTests: XCTestCase {
         let dot = DOTEmitter(focus: "SG2-LS27").dot(near)
         XCTAssertTrue(dot.contains("subgraph \"cluster_legend\""))
         XCTAssertTrue(dot.contains("[1 action]"))
+        XCTAssertTrue(dot.contains("deadline 2017-11-24"))
         XCTAssertFalse(dot.contains("SG2-LS27/action/1\" ["))
         XCTAssertTrue(DOTEmitter(details: true).dot(near).contains("\"SG2-LS27/action/1\" ["))
     }

@@ -102,6 +102,9 @@ public struct DOTEmitter: Sendable {
     private func nodeLine(_ node: TraceNode, counts: [NodeKind: Int]?, aliases: [String], external: Int,
                           parties: (from: [String], to: [String])?) -> String {
         var label = node.label
+        if node.kind == .document, let deadline = node.attributes["deadline"]?.string {
+            label += "\ndeadline " + deadline
+        }
         if let parties {
             let to = parties.to.count > 3 ? parties.to.prefix(3).joined(separator: ", ") + " +\(parties.to.count - 3)"
                 : parties.to.joined(separator: ", ")
