@@ -32,12 +32,12 @@ public struct Linker: Sendable {
                 "format": .string(record.source.format.rawValue),
             ]
             let sources = ((graph.nodes[node]?.attributes["sources"]?.array ?? []) + [.string(record.source.path)])
-            attributes["sources"] = .array(Array(Set(sources)).sorted { ($0.string ?? "") < ($1.string ?? "") })
             let name = header.ids.isEmpty ? (record.source.path as NSString).lastPathComponent : node
             graph.add(TraceNode(id: node, label: Self.label(name, title: header.title), kind: .document,
                                 attributes: attributes,
                                 provenance: [GraphProvenance(document: record.source.path, line: 1, rule: "document")]),
-                      overwrite: true)
+                      overwrite: Self.primaryID(record) == node)
+            graph.set("sources", .array(Array(Set(sources)).sorted { ($0.string ?? "") < ($1.string ?? "") }), of: node)
         }
         // Alias nodes.
         for (chosen, names) in members.sorted(by: { $0.key < $1.key }) where names.count > 1 {

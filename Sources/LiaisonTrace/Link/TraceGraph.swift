@@ -114,8 +114,11 @@ public struct TraceGraph: Sendable {
     /// Adds a node, or merges attributes (existing values win unless `overwrite`) and provenance into it.
     public mutating func add(_ node: TraceNode, overwrite: Bool = false) {
         if var existing = nodes[node.id] {
-            for (key, value) in node.attributes where overwrite || existing.attributes[key] == nil {
-                existing.attributes[key] = value
+            for (key, value) in node.attributes {
+                let current = existing.attributes[key]
+                if current == nil || current == .null || (overwrite && value != .null) {
+                    existing.attributes[key] = value
+                }
             }
             if overwrite || existing.kind == .alias { existing.kind = node.kind; existing.label = node.label }
             existing.provenance = Array(Set(existing.provenance).union(node.provenance)).sorted()
@@ -140,6 +143,11 @@ public struct TraceGraph: Sendable {
             edgeIndex[edge.id] = edges.count
             edges.append(edge)
         }
+    }
+
+    /// Sets one attribute of an existing node.
+    public mutating func set(_ key: String, _ value: JSONValue, of id: String) {
+        nodes[id]?.attributes[key] = value
     }
 
     /// Changes edge attributes in place (ids must stay the same).
