@@ -23,9 +23,6 @@ public struct Extraction: Sendable {
         record.fields = document.ingested.fields
         record.attachments = document.ingested.attachments
         if document.ingested.source.format == .email { record.document.kind = .email }
-        if let title = document.ingested.field("title") ?? document.ingested.field("Subject") {
-            record.document.title = title
-        }
         let context = ExtractionContext(document)
         for extractor in extractors {
             extractor.extract(from: context, into: &record, diagnostics: &diagnostics)

@@ -30,6 +30,8 @@ public struct HeaderFieldExtractor: Extractor {
     /// What the header says, gathered before it goes into the record.
     struct Draft {
         var title: String?
+        /// A title from document properties: used only when the text names none (templates leave junk there).
+        var propertiesTitle: String?
         var from: [String] = []
         var to: [Addressee] = []
         /// Purposes of `to` entries that a form's `purpose` field may override (not copies).
@@ -99,7 +101,7 @@ public struct HeaderFieldExtractor: Extractor {
 
         var header = record.document
         header.ids = own.ids
-        if let title = draft.title { header.title = title }
+        if let title = draft.title ?? draft.propertiesTitle { header.title = title }
         header.from = Self.unique(draft.from)
         var seenTo = Set<Addressee>()
         header.to = draft.to.filter { seenTo.insert($0).inserted }
@@ -229,6 +231,8 @@ public struct HeaderFieldExtractor: Extractor {
                                                      label: field.name, value: value, at: provenance))
             let at = block?.range ?? NSRange(location: 0, length: 0)
             switch spec.role {
+            case .title where form.id == "document-properties":
+                if draft.propertiesTitle == nil, !value.isEmpty { draft.propertiesTitle = value }
             case .title:
                 if draft.title == nil, !value.isEmpty { draft.title = value }
             case .date:
