@@ -300,10 +300,7 @@ final class HeaderFieldTests: XCTestCase {
     /// Title and Date cells.
     func testChangeRequestCoverInWordTables() throws {
         typealias Fixtures = OfficeFixtures
-        func cell(_ paragraphs: [String]) -> String {
-            "<w:tc>" + paragraphs.map { Fixtures.p($0) }.joined() + "</w:tc>"
-        }
-        func row(_ cells: [[String]]) -> String { "<w:tr>" + cells.map(cell).joined() + "</w:tr>" }
+        let row = Self.wordRow
         let help = ["For HELP on using this form: comprehensive instructions can be found at",
                     "http://www.example.org/Change-Requests."]
         let cover = "<w:tbl>" + row([["CR-Form-v12.0"]]) + row([["CHANGE REQUEST"]]) + row([[""]])
@@ -326,6 +323,25 @@ final class HeaderFieldTests: XCTestCase {
         XCTAssertEqual(record.document.date, "2021-02-17")
         XCTAssertEqual(record.document.ids, ["C4-211234"])
         XCTAssertEqual(record.headerFields.map(\.field), ["title", "date"])
+    }
+
+    /// A Word table row whose cells hold one paragraph per string.
+    static func wordRow(_ cells: [[String]]) -> String {
+        "<w:tr>" + cells.map { paragraphs in
+            "<w:tc>" + paragraphs.map { OfficeFixtures.p($0) }.joined() + "</w:tc>"
+        }.joined() + "</w:tr>"
+    }
+
+    /// A deliverable's cover table with the edition date under the number in one cell of two paragraphs: the date
+    /// alone on its line is the masthead date, as in the text rendering.
+    func testMastheadDateOnItsOwnLineOfACoverCell() throws {
+        let cover = "<w:tbl>" + Self.wordRow([[""], ["International Telecommunication Union"]])
+            + Self.wordRow([["ITU-T"], ["Series Z"]])
+            + Self.wordRow([["TELECOMMUNICATION", "STANDARDIZATION SECTOR"], ["Supplement 9", "(05/2020)"]])
+            + Self.wordRow([[""], ["Guidelines for examples of covers"]]) + "</w:tbl>"
+        let data = try OfficeFixtures.DOCX(body: cover + OfficeFixtures.p("Summary")).data()
+        let (record, _) = Support.record(try TestSupport.ingest(data, name: "sup9.docx"))
+        XCTAssertEqual(record.document.date, "2020-05")
     }
 
     /// The real DOCX change request (CR-Form-v12.0 cover table): its title and date, as in its text rendering.
