@@ -294,6 +294,71 @@ final class HeaderFieldTests: XCTestCase {
         XCTAssertEqual(record.document.ids, ["S2-140429", "S2-140152"])
     }
 
+    /// A CR cover as Word writes it (a real DOCX read by the DOCX reader): two tables of cells, a first table row
+    /// with many cells, and a help cell of two paragraphs whose last line is a web address ending in '.' before the
+    /// Title row. The help cell is form text, not the first sentence of the body: the header zone goes on to the
+    /// Title and Date cells.
+    func testChangeRequestCoverInWordTables() throws {
+        typealias Fixtures = OfficeFixtures
+        let row = Self.wordRow
+        let help = ["For HELP on using this form: comprehensive instructions can be found at",
+                    "http://www.example.org/Change-Requests."]
+        let cover = "<w:tbl>" + row([["CR-Form-v12.0"]]) + row([["CHANGE REQUEST"]]) + row([[""]])
+            + row([[""], ["29.999"], ["CR"], ["0042"], ["rev"], ["-"], ["Current version:"], ["16.2.0"]])
+            + row([[""]]) + row([help]) + "</w:tbl>"
+        let fields = Fixtures.table([
+            ["Proposed change affects:", "UICC apps", "", "ME", "X", "Radio Access Network", "", "Core Network"],
+            ["", ""],
+            ["Title:", "Clarification of the timer handling in idle mode"],
+            ["Source to WG:", "Example Networks"],
+            ["Work item code:", "TEI16", "", "Date:", "2021-02-17"],
+            ["Category:", "F", "", "Release:", "Rel-16"],
+        ])
+        let body = Fixtures.p("3GPP TSG-CT WG4 Meeting #102e\tC4-211234")
+            + Fixtures.p("Electronic meeting, 12-19 March 2021") + cover + fields
+            + Fixtures.p("The timer is started when the UE enters idle mode and is stopped on paging.")
+        let data = try Fixtures.DOCX(body: body).data()
+        let (record, _) = Support.record(try TestSupport.ingest(data, name: "cr.docx"))
+        XCTAssertEqual(record.document.title, "Clarification of the timer handling in idle mode")
+        XCTAssertEqual(record.document.date, "2021-02-17")
+        XCTAssertEqual(record.document.ids, ["C4-211234"])
+        XCTAssertEqual(record.headerFields.map(\.field), ["title", "date"])
+    }
+
+    /// A Word table row whose cells hold one paragraph per string.
+    static func wordRow(_ cells: [[String]]) -> String {
+        "<w:tr>" + cells.map { paragraphs in
+            "<w:tc>" + paragraphs.map { OfficeFixtures.p($0) }.joined() + "</w:tc>"
+        }.joined() + "</w:tr>"
+    }
+
+    /// A deliverable's cover table with the edition date under the number in one cell of two paragraphs: the date
+    /// alone on its line is the masthead date, as in the text rendering.
+    func testMastheadDateOnItsOwnLineOfACoverCell() throws {
+        let cover = "<w:tbl>" + Self.wordRow([[""], ["International Telecommunication Union"]])
+            + Self.wordRow([["ITU-T"], ["Series Z"]])
+            + Self.wordRow([["TELECOMMUNICATION", "STANDARDIZATION SECTOR"], ["Supplement 9", "(05/2020)"]])
+            + Self.wordRow([[""], ["Guidelines for examples of covers"]]) + "</w:tbl>"
+        let data = try OfficeFixtures.DOCX(body: cover + OfficeFixtures.p("Summary")).data()
+        let (record, _) = Support.record(try TestSupport.ingest(data, name: "sup9.docx"))
+        XCTAssertEqual(record.document.date, "2020-05")
+    }
+
+    /// The real DOCX change request (CR-Form-v12.0 cover table): its title and date, as in its text rendering.
+    func testRealDOCXChangeRequestCover() throws {
+        let corpus = try TestSupport.requireRealCorpus()
+        let names = ["deliverables/3gpp-sa2-s2-2209002-cr-ts23501-redcap.docx",
+                     "renderings/deliverables/3gpp-sa2-s2-2209002-cr-ts23501-redcap.txt"]
+        for name in names {
+            let ingested = try Ingestor().ingest(path: corpus.appendingPathComponent(name).path)
+            let (record, _) = Support.record(ingested)
+            XCTAssertEqual(record.document.kind, .changeRequest, name)
+            XCTAssertEqual(record.document.ids, ["S2-2209002"], name)
+            XCTAssertEqual(record.document.title, "Correction of reference for RedCap indication from UE", name)
+            XCTAssertEqual(record.document.date, "2022-09-28", name)
+        }
+    }
+
     // MARK: - Values
 
     func testPrefixesCarryOverAndNoneValues() throws {

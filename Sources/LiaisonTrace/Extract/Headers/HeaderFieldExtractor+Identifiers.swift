@@ -120,11 +120,15 @@ extension HeaderFieldExtractor {
         // The date on the primary number's header line or just under it, else the first masthead date.
         var dates: [(row: Int, value: String)] = []
         for (row, segment) in scanner.freeSegments() {
-            let string = context.string(segment.range)
-            guard let found = DateNormalizer.normalize(string) else { continue }
-            let rest = (string as NSString).replacingCharacters(in: found.range, with: "")
-            if rest.contains(where: \.isNumber) { continue }
-            dates.append((row, found.value))
+            // A table cell of several lines is read line by line, as its text rendering shows it: "(07/2016)" under
+            // "Supplement 5" in one cover cell is a date alone on its line.
+            for line in context.string(segment.range).split(separator: "\n") {
+                let string = String(line)
+                guard let found = DateNormalizer.normalize(string) else { continue }
+                let rest = (string as NSString).replacingCharacters(in: found.range, with: "")
+                if rest.contains(where: \.isNumber) { continue }
+                dates.append((row, found.value))
+            }
         }
         if let row = primary?.row, row != Int.max,
            let near = dates.first(where: { $0.row >= row && $0.row <= row + 2 }) {

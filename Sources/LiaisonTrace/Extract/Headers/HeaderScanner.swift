@@ -183,14 +183,15 @@ struct HeaderScanner {
             if !labelled, roles[index].allSatisfy({ $0 == .free }) {
                 let count = words(row.range)
                 let trimmed = rowText.trimmingCharacters(in: .whitespaces)
-                // A sentence: one column, ending in '.', '!' or '?' after a word (not "Ed." or "Inc.").
-                let lastWord = trimmed.split(separator: " ").last.map { $0.filter(\.isLetter) } ?? ""
-                let sentence = row.segments.count == 1 && (trimmed.last.map { ".!?".contains($0) } ?? false)
-                    && lastWord.count >= 4
                 // Form text ("For HELP on using this form: ...") has colons; body prose starts without one.
                 let formLike = trimmed.contains(": ") || trimmed.hasSuffix(":")
-                if (firstLabelRow != nil && count >= rules.zone.proseMinWords && !formLike)
-                    || (sentence && count >= rules.zone.sentenceMinWords) {
+                // A sentence: one column, a line ending in '.', '!' or '?' after a word (not "Ed." or "Inc.").
+                // A table cell's lines are read one by one, as a text rendering of the table would show them:
+                // a help cell whose last line is a web address is not a sentence of all its words.
+                let sentence = row.segments.count == 1 && rowText.split(separator: "\n").contains {
+                    Self.isSentence($0, minWords: rules.zone.sentenceMinWords)
+                }
+                if (firstLabelRow != nil && count >= rules.zone.proseMinWords && !formLike) || sentence {
                     zoneEndRow = index
                     break
                 }
@@ -207,6 +208,15 @@ struct HeaderScanner {
             zoneEnd = rows.last.map { $0.range.location + $0.range.length } ?? 0
         }
         if zoneEndOffset == nil { openingStart = zoneEnd }
+    }
+
+    /// Whether `line` is a sentence of at least `minWords` words: it ends in '.', '!' or '?' right after a word of
+    /// four letters or more (not "Ed." or "Inc.").
+    static func isSentence(_ line: Substring, minWords: Int) -> Bool {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        guard let last = trimmed.last, ".!?".contains(last) else { return false }
+        let words = trimmed.split(separator: " ")
+        return words.count >= minWords && (words.last.map { $0.filter(\.isLetter).count >= 4 } ?? false)
     }
 
     /// A value that a "(Ref: ...)" label opened ends before its closing parenthesis.
