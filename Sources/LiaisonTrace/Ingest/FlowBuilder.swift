@@ -95,7 +95,7 @@ struct FlowBuilder {
             carry = Carry(text: text, kind: .reference, name: String(inner), line: line)
             return
         }
-        let last = text.unicodeScalars.last!
+        guard let last = text.unicodeScalars.last else { return }
         let punctuated = ":.;)]-–—".unicodeScalars.contains(last)
         setCarry(punctuated ? text : text + ":", line: line)
     }

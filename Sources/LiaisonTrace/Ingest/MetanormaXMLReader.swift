@@ -175,7 +175,7 @@ struct MetanormaReading {
         }
         for part in parts {
             if let id = part.node.attribute("id"), let heading = part.heading {
-                labels[id] = heading.first!.isNumber ? "clause \(heading)" : heading
+                labels[id] = heading.first?.isNumber == true ? "clause \(heading)" : heading
             }
             visit(part.node, number: Self.numberPrefix(part.heading))
         }

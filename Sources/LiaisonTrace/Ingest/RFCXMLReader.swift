@@ -429,7 +429,7 @@ struct RFCXMLReading {
         case .reference:
             let cite = "[\(target.label)]"
             if let section = node.attribute("section") ?? node.attribute("sec"), !section.isEmpty {
-                let word = section.first!.isLetter ? "Appendix" : "Section"
+                let word = section.first?.isLetter == true ? "Appendix" : "Section"
                 let style = node.attribute("sectionFormat")
                     ?? ["of": "of", ",": "comma", "()": "parens", "sec": "section", "number": "bare"][extensionFormat]
                     ?? "of"
