@@ -81,8 +81,33 @@ public struct Provenance: Codable, Hashable, Sendable {
     }
 }
 
+/// An extracted item with a place in the ingested text: line, column, byte range, and the rule that found it.
+public protocol Located {
+    var line: Int { get }
+    var column: Int { get }
+    var range: SourceRange { get }
+    var rule: String { get }
+}
+
+private enum LocationKeys: String, CodingKey { case line, column, range, rule }
+
+extension Located {
+    /// Where it is, as one value.
+    public var provenance: Provenance { Provenance(line: line, column: column, range: range, rule: rule) }
+
+    /// Writes `line`, `column`, `range` and `rule` into the item's JSON object (for the items whose encoders
+    /// are written by hand to emit nulls).
+    func encodeLocation(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: LocationKeys.self)
+        try container.encode(line, forKey: .line)
+        try container.encode(column, forKey: .column)
+        try container.encode(range, forKey: .range)
+        try container.encode(rule, forKey: .rule)
+    }
+}
+
 /// One mention of another document, specification or group document.
-public struct Reference: Codable, Hashable, Sendable {
+public struct Reference: Codable, Hashable, Sendable, Located {
     /// Canonical designation, such as `3GPP TS 23.501` or `SG11-LS159`.
     public var id: String
     /// `liaison`, `tdoc`, `specification`, `recommendation`, `rfc`, `draft`, `deliverable`, `contribution`,
@@ -115,7 +140,7 @@ public struct Reference: Codable, Hashable, Sendable {
 }
 
 /// Something a liaison asks of its addressees.
-public struct ActionItem: Codable, Hashable, Sendable {
+public struct ActionItem: Codable, Hashable, Sendable, Located {
     public var to: [String]
     public var text: String
     public var deadline: String?
@@ -142,15 +167,12 @@ public struct ActionItem: Codable, Hashable, Sendable {
         try container.encode(to, forKey: .to)
         try container.encode(text, forKey: .text)
         try container.encode(deadline, forKey: .deadline)
-        try container.encode(line, forKey: .line)
-        try container.encode(column, forKey: .column)
-        try container.encode(range, forKey: .range)
-        try container.encode(rule, forKey: .rule)
+        try encodeLocation(to: encoder)
     }
 }
 
 /// A requirement sentence.
-public struct Requirement: Codable, Hashable, Sendable {
+public struct Requirement: Codable, Hashable, Sendable, Located {
     /// The document's own number for it (`REQ-MV-001`, `R-3`), when it has one.
     public var id: String?
     /// The document's own name for it when it has a name instead of a number (the bold lead-in of ITU-T Y.3507's
@@ -180,7 +202,7 @@ public struct Requirement: Codable, Hashable, Sendable {
 }
 
 /// A scope statement.
-public struct Scope: Codable, Hashable, Sendable {
+public struct Scope: Codable, Hashable, Sendable, Located {
     /// `includes` or `excludes`.
     public var polarity: String
     /// The document the scope is of, when the sentence names it.
@@ -214,15 +236,12 @@ public struct Scope: Codable, Hashable, Sendable {
         try container.encode(subject, forKey: .subject)
         try container.encodeIfPresent(aspect, forKey: .aspect)
         try container.encode(text, forKey: .text)
-        try container.encode(line, forKey: .line)
-        try container.encode(column, forKey: .column)
-        try container.encode(range, forKey: .range)
-        try container.encode(rule, forKey: .rule)
+        try encodeLocation(to: encoder)
     }
 }
 
 /// A typed link a sentence states between documents, or between a document and a meeting.
-public struct Relation: Codable, Hashable, Sendable {
+public struct Relation: Codable, Hashable, Sendable, Located {
     /// `builds-on`, `approved-at`, `obsoletes`, `updates` or `revises`.
     public var type: String
     /// Canonical id of the document the relation is about; nil for the document itself when its id is unknown.
@@ -262,10 +281,7 @@ public struct Relation: Codable, Hashable, Sendable {
         try container.encode(object, forKey: .object)
         try container.encode(meetingDate, forKey: .meetingDate)
         try container.encode(text, forKey: .text)
-        try container.encode(line, forKey: .line)
-        try container.encode(column, forKey: .column)
-        try container.encode(range, forKey: .range)
-        try container.encode(rule, forKey: .rule)
+        try encodeLocation(to: encoder)
     }
 }
 

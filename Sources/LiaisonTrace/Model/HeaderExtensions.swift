@@ -1,7 +1,7 @@
 /// One mention of a group (study group, working group, body) in a document: an extension of the record
 /// (`groups`), so that every group a document names can be searched and linked, not only its sender and
 /// addressees.
-public struct GroupReference: Codable, Hashable, Sendable {
+public struct GroupReference: Codable, Hashable, Sendable, Located {
     /// Canonical group name, such as `ITU-T SG11` or `3GPP SA2`.
     public var id: String
     /// The standards body the group belongs to (`ITU-T`, `3GPP`, `ETSI`...).
@@ -28,7 +28,7 @@ public struct GroupReference: Codable, Hashable, Sendable {
 /// A meeting a document names in its header (a 3GPP tdoc header or registration stamp): an extension of the
 /// record (`meetings`). The canonical id is `<canonical group>#<meeting number as written, lowercase suffix>`,
 /// such as `3GPP TSG SA#75` or `3GPP SA2#129bis`.
-public struct MeetingReference: Codable, Hashable, Sendable {
+public struct MeetingReference: Codable, Hashable, Sendable, Located {
     /// Canonical meeting id.
     public var id: String
     /// Canonical group that met.
@@ -67,16 +67,13 @@ public struct MeetingReference: Codable, Hashable, Sendable {
         try container.encode(number, forKey: .number)
         try container.encode(tdoc, forKey: .tdoc)
         try container.encode(text, forKey: .text)
-        try container.encode(line, forKey: .line)
-        try container.encode(column, forKey: .column)
-        try container.encode(range, forKey: .range)
-        try container.encode(rule, forKey: .rule)
+        try encodeLocation(to: encoder)
     }
 }
 
 /// One header label and its value as the header extractor read them: an extension of the record
 /// (`header_fields`) that gives every `document` value its provenance.
-public struct HeaderFieldReference: Codable, Hashable, Sendable {
+public struct HeaderFieldReference: Codable, Hashable, Sendable, Located {
     /// The field's role: `title`, `from`, `to`, `responds_to`, `deadline`, `date`, `approval`, `ids`, `purpose`.
     public var field: String
     /// For `to`: the purpose the label gives.
@@ -111,9 +108,6 @@ public struct HeaderFieldReference: Codable, Hashable, Sendable {
         try container.encode(purpose, forKey: .purpose)
         try container.encode(label, forKey: .label)
         try container.encode(value, forKey: .value)
-        try container.encode(line, forKey: .line)
-        try container.encode(column, forKey: .column)
-        try container.encode(range, forKey: .range)
-        try container.encode(rule, forKey: .rule)
+        try encodeLocation(to: encoder)
     }
 }
