@@ -90,66 +90,49 @@ public struct Linker: Sendable {
             for reference in record.references {
                 let target = id(reference.id)
                 if target == source { continue }
-                let provenance = GraphProvenance(document: path, line: reference.line, column: reference.column,
-                                                 text: reference.text, rule: reference.rule)
+                let provenance = GraphProvenance(path, reference, text: reference.text)
                 addMissingDocument(target, kind: reference.kind, sdo: reference.sdo, provenance: provenance, to: &graph)
                 graph.add(TraceEdge(source: source, target: target, relation: "references", provenance: [provenance]))
             }
             for (index, requirement) in record.requirements.enumerated() {
-                let node = "\(source)/requirement/\(index + 1)"
-                graph.add(TraceNode(id: node, label: requirement.id ?? Self.short(requirement.text), kind: .requirement,
-                                    attributes: ["modality": .string(requirement.modality),
-                                                 "keyword": .string(requirement.keyword), "text": .string(requirement.text),
-                                                 "number": .optional(requirement.id)],
-                                    provenance: [GraphProvenance(document: path, line: requirement.line,
-                                                                 column: requirement.column, rule: requirement.rule)]))
-                graph.add(TraceEdge(source: source, target: node, relation: "states",
-                                    provenance: [GraphProvenance(document: path, line: requirement.line,
-                                                                 column: requirement.column, rule: requirement.rule)]))
+                addStatement(TraceNode(id: "\(source)/requirement/\(index + 1)",
+                                       label: requirement.id ?? Self.short(requirement.text), kind: .requirement,
+                                       attributes: ["modality": .string(requirement.modality),
+                                                    "keyword": .string(requirement.keyword),
+                                                    "text": .string(requirement.text), "number": .optional(requirement.id)]),
+                             of: source, at: GraphProvenance(path, requirement), to: &graph)
             }
             for (index, action) in record.actions.enumerated() {
-                let node = "\(source)/action/\(index + 1)"
-                graph.add(TraceNode(id: node, label: Self.short(action.text), kind: .action,
-                                    attributes: ["to": .strings(action.to), "text": .string(action.text),
-                                                 "deadline": .optional(action.deadline)],
-                                    provenance: [GraphProvenance(document: path, line: action.line, column: action.column,
-                                                                 rule: action.rule)]))
-                graph.add(TraceEdge(source: source, target: node, relation: "states",
-                                    provenance: [GraphProvenance(document: path, line: action.line,
-                                                                 column: action.column, rule: action.rule)]))
+                let node = addStatement(TraceNode(id: "\(source)/action/\(index + 1)", label: Self.short(action.text),
+                                                  kind: .action,
+                                                  attributes: ["to": .strings(action.to), "text": .string(action.text),
+                                                               "deadline": .optional(action.deadline)]),
+                                        of: source, at: GraphProvenance(path, action), to: &graph)
                 for group in action.to {
                     addGroup(group, to: &graph)
                     graph.add(TraceEdge(source: node, target: group, relation: "addressed-to",
-                                        attributes: ["purpose": "action"],
-                                        provenance: [GraphProvenance(document: path, line: action.line,
-                                                                     column: action.column, rule: action.rule)]))
+                                        attributes: ["purpose": "action"], provenance: [GraphProvenance(path, action)]))
                 }
             }
             for (index, scope) in record.scopes.enumerated() {
-                let node = "\(source)/scope/\(index + 1)"
                 let subject = scope.subject.map(id) ?? source
-                graph.add(TraceNode(id: node, label: "\(scope.polarity): \(Self.short(scope.text))", kind: .scope,
-                                    attributes: ["polarity": .string(scope.polarity), "subject": .string(subject),
-                                                 "text": .string(scope.text)],
-                                    provenance: [GraphProvenance(document: path, line: scope.line, column: scope.column,
-                                                                 rule: scope.rule)]))
-                graph.add(TraceEdge(source: source, target: node, relation: "states",
-                                    provenance: [GraphProvenance(document: path, line: scope.line,
-                                                                 column: scope.column, rule: scope.rule)]))
+                let node = addStatement(TraceNode(id: "\(source)/scope/\(index + 1)",
+                                                  label: "\(scope.polarity): \(Self.short(scope.text))", kind: .scope,
+                                                  attributes: ["polarity": .string(scope.polarity),
+                                                               "subject": .string(subject), "text": .string(scope.text)]),
+                                        of: source, at: GraphProvenance(path, scope), to: &graph)
                 if subject != source {
                     let mention = record.references.first { id($0.id) == subject }
                     addMissingDocument(subject, kind: mention?.kind ?? "document", sdo: mention?.sdo,
                                        provenance: GraphProvenance(document: path, line: scope.line, rule: scope.rule),
                                        to: &graph)
                     graph.add(TraceEdge(source: node, target: subject, relation: "scope-of",
-                                        provenance: [GraphProvenance(document: path, line: scope.line,
-                                                                     column: scope.column, rule: scope.rule)]))
+                                        provenance: [GraphProvenance(path, scope)]))
                 }
             }
             for relation in record.relations {
                 let subject = relation.subject.map(id) ?? source
-                let provenance = GraphProvenance(document: path, line: relation.line, column: relation.column,
-                                                 text: Self.short(relation.text, limit: 120), rule: relation.rule)
+                let provenance = GraphProvenance(path, relation, text: Self.short(relation.text, limit: 120))
                 let target: String
                 if relation.type == "approved-at" {
                     target = relation.object
@@ -170,8 +153,7 @@ public struct Linker: Sendable {
                                     provenance: [provenance]))
             }
             for meeting in record.meetings {
-                let provenance = GraphProvenance(document: path, line: meeting.line, column: meeting.column,
-                                                 text: meeting.text, rule: meeting.rule)
+                let provenance = GraphProvenance(path, meeting, text: meeting.text)
                 addMeeting(meeting.id, date: nil, provenance: provenance, to: &graph)
                 graph.add(TraceEdge(source: meeting.tdoc.map(id) ?? source, target: meeting.id,
                                     relation: "presented-at", provenance: [provenance]))
@@ -264,6 +246,17 @@ public struct Linker: Sendable {
             }
         }
         return (table, inferred)
+    }
+
+    /// Adds a requirement, action or scope node and the `states` edge from its document; returns the node id.
+    @discardableResult
+    private func addStatement(_ node: TraceNode, of document: String, at provenance: GraphProvenance,
+                              to graph: inout TraceGraph) -> String {
+        var node = node
+        node.provenance = [provenance]
+        graph.add(node)
+        graph.add(TraceEdge(source: document, target: node.id, relation: "states", provenance: [provenance]))
+        return node.id
     }
 
     private func addGroup(_ group: String, to graph: inout TraceGraph) {

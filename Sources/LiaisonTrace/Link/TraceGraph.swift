@@ -27,6 +27,11 @@ public struct GraphProvenance: Codable, Hashable, Sendable, Comparable {
             < (rhs.document, rhs.line ?? 0, rhs.column ?? 0, rhs.rule, rhs.text ?? "")
     }
 
+    /// The place of an extracted item of the record at `document`.
+    init(_ document: String, _ item: some Located, text: String? = nil) {
+        self.init(document: document, line: item.line, column: item.column, text: text, rule: item.rule)
+    }
+
     var json: JSONValue {
         var object: [String: JSONValue] = ["document": .string(document), "rule": .string(rule)]
         if let line { object["line"] = .number(Double(line)) }
