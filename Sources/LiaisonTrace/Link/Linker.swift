@@ -15,7 +15,7 @@ public struct Linker: Sendable {
 
     /// The graph of `records`; ambiguous title matches become diagnostics (`link.ambiguous-title`).
     public func link(_ records: [DocumentRecord], diagnostics: inout [Diagnostic]) -> TraceGraph {
-        var (aliases, inferred) = aliasTable(records, diagnostics: &diagnostics)
+        let (aliases, inferred) = aliasTable(records, diagnostics: &diagnostics)
         let (canonical, members) = aliases.resolved()
         func id(_ name: String) -> String { canonical[name] ?? name }
         var graph = TraceGraph()
@@ -26,7 +26,7 @@ public struct Linker: Sendable {
             let node = id(Self.primaryID(record))
             recordNode[record.source.path] = node
             let header = record.document
-            var attributes: [String: JSONValue] = [
+            let attributes: [String: JSONValue] = [
                 "in_corpus": true, "doc_kind": .string(header.kind.rawValue), "sdo": .optional(header.sdo),
                 "title": .optional(header.title), "date": .optional(header.date), "deadline": .optional(header.deadline),
                 "format": .string(record.source.format.rawValue),

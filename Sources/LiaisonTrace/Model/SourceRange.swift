@@ -74,12 +74,7 @@ public struct LineIndex: Sendable {
     /// The 1-based line and column of byte `offset`.
     public func position(of offset: Int) -> SourcePosition {
         let clamped = max(0, min(offset, utf8.count))
-        var low = 0
-        var high = lineStarts.count - 1
-        while low < high {
-            let middle = (low + high + 1) / 2
-            if lineStarts[middle] <= clamped { low = middle } else { high = middle - 1 }
-        }
+        let low = lineStarts.partitionPoint { $0 <= clamped } - 1
         var column = 1
         var index = lineStarts[low]
         while index < clamped {

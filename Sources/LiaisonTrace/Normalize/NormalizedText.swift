@@ -29,12 +29,6 @@ public struct NormalizedText: Sendable {
 
     /// The first normalized offset whose source is at or after ingested-text offset `sourceOffset`.
     public func normalizedOffset(forSource sourceOffset: Int) -> Int {
-        var low = 0
-        var high = starts.count
-        while low < high {
-            let middle = (low + high) / 2
-            if Int(starts[middle]) < sourceOffset { low = middle + 1 } else { high = middle }
-        }
-        return low
+        starts.partitionPoint { Int($0) < sourceOffset }
     }
 }

@@ -47,13 +47,7 @@ struct HeaderLayout {
         var metadataLines = IndexSet()
         let lineStarts = lines.map(\.location)
         func lineIndex(of location: Int) -> Int {
-            var low = 0
-            var high = lineStarts.count - 1
-            while low < high {
-                let middle = (low + high + 1) / 2
-                if lineStarts[middle] <= location { low = middle } else { high = middle - 1 }
-            }
-            return low
+            max(0, lineStarts.partitionPoint { $0 <= location } - 1)
         }
         for (block, range) in context.blocks where block.kind == .field && range.location < limit {
             let first = lineIndex(of: range.location)

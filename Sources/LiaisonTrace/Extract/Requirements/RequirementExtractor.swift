@@ -178,18 +178,7 @@ public struct RequirementExtractor: Extractor {
     /// `none` phrases drop out.
     func strongest(_ hits: [ModalLexicon.Hit], in range: NSRange, quoted: [NSRange], scan: StatementScan)
         -> (hit: ModalLexicon.Hit, keyword: String)? {
-        var low = 0
-        var high = hits.count
-        while low < high {
-            let middle = (low + high) / 2
-            if hits[middle].range.location < range.location { low = middle + 1 } else { high = middle }
-        }
-        var inside: [ModalLexicon.Hit] = []
-        var index = low
-        while index < hits.count, hits[index].range.location < NSMaxRange(range) {
-            if NSMaxRange(hits[index].range) <= NSMaxRange(range) { inside.append(hits[index]) }
-            index += 1
-        }
+        var inside = hits.elements(within: range) { $0.range }
         guard !inside.isEmpty else { return nil }
         inside.sort { $0.range.length != $1.range.length ? $0.range.length > $1.range.length
             : $0.range.location < $1.range.location }
@@ -244,12 +233,7 @@ public struct RequirementExtractor: Extractor {
 
     /// Whether `range` lies inside one of the sorted `spans`.
     static func isQuoted(_ range: NSRange, _ spans: [NSRange]) -> Bool {
-        var low = 0
-        var high = spans.count
-        while low < high {
-            let middle = (low + high) / 2
-            if spans[middle].location <= range.location { low = middle + 1 } else { high = middle }
-        }
+        let low = spans.partitionPoint { $0.location <= range.location }
         // Spans do not nest much; look back a few.
         var index = low - 1
         while index >= 0, index >= low - 4 {

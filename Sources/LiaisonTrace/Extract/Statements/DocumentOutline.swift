@@ -80,24 +80,13 @@ public struct DocumentOutline: Sendable {
 
     /// The heading of the section that `location` is in.
     public func section(at location: Int) -> Heading? {
-        var low = 0
-        var high = headings.count
-        while low < high {
-            let middle = (low + high) / 2
-            if headings[middle].range.location <= location { low = middle + 1 } else { high = middle }
-        }
-        return low > 0 ? headings[low - 1] : nil
+        let after = headings.partitionPoint { $0.range.location <= location }
+        return after > 0 ? headings[after - 1] : nil
     }
 
     /// Index of the first statement starting at or after `location`.
     public func statementIndex(atOrAfter location: Int) -> Int {
-        var low = 0
-        var high = statements.count
-        while low < high {
-            let middle = (low + high) / 2
-            if statements[middle].range.location < location { low = middle + 1 } else { high = middle }
-        }
-        return low
+        statements.partitionPoint { $0.range.location < location }
     }
 
     // MARK: - Text helpers

@@ -38,18 +38,7 @@ struct CueIndex {
     /// Matches of pattern `index` that lie within `range`, in text order.
     func matches(_ index: Int, in range: NSRange, context: ExtractionContext) -> [PatternMatch] {
         if anchored[index] { return patterns[index].localMatches(in: context, range: range) }
-        let list = found[index]
-        var low = 0
-        var high = list.count
-        while low < high {
-            let middle = (low + high) / 2
-            if list[middle].range.location < range.location { low = middle + 1 } else { high = middle }
-        }
-        var result: [PatternMatch] = []
-        while low < list.count, list[low].range.location < NSMaxRange(range) {
-            if NSMaxRange(list[low].range) <= NSMaxRange(range) { result.append(list[low]) }
-            low += 1
-        }
+        let result = found[index].elements(within: range) { $0.range }
         return result
     }
 }

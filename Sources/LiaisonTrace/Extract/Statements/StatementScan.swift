@@ -80,26 +80,10 @@ struct StatementScan {
 
     // MARK: - References and self-mentions
 
-    /// Index of the first reference at or after `location`.
-    func firstReference(atOrAfter location: Int) -> Int {
-        var low = 0
-        var high = references.count
-        while low < high {
-            let middle = (low + high) / 2
-            if references[middle].range.location < location { low = middle + 1 } else { high = middle }
-        }
-        return low
-    }
 
     /// References wholly inside `range`.
     func references(in range: NSRange) -> [LocatedReference] {
-        var result: [LocatedReference] = []
-        var index = firstReference(atOrAfter: range.location)
-        while index < references.count, references[index].range.location < NSMaxRange(range) {
-            if NSMaxRange(references[index].range) <= NSMaxRange(range) { result.append(references[index]) }
-            index += 1
-        }
-        return result
+        references.elements(within: range) { $0.range }
     }
 
     /// References and self-mentions inside `range`, in text order (a self-mention overlapping a reference is
