@@ -5,6 +5,8 @@
 #include <unicode/ucnv.h>
 #include <unicode/ucsdet.h>
 #include <unicode/unorm2.h>
+#include <unicode/uregex.h>
+#include <stdlib.h>
 #include <unicode/utypes.h>
 
 int32_t lt_charset_detect(const char *data, int32_t length, char *name, int32_t nameCapacity, int32_t *confidence) {
@@ -79,4 +81,118 @@ int32_t lt_sentence_breaks(const uint16_t *text, int32_t length, int32_t *bounda
     }
     ubrk_close(iterator);
     return count;
+}
+
+// MARK: - Regular expressions
+
+struct lt_regex {
+    URegularExpression *expression;
+};
+
+lt_regex *lt_regex_open(const uint16_t *pattern, int32_t length, uint32_t flags, int32_t *errorOffset,
+                        char *message, int32_t messageCapacity) {
+    uint32_t icuFlags = 0;
+    if (flags & LT_REGEX_UNIX_LINES) icuFlags |= UREGEX_UNIX_LINES;
+    if (flags & LT_REGEX_CASE_INSENSITIVE) icuFlags |= UREGEX_CASE_INSENSITIVE;
+    UParseError parseError;
+    memset(&parseError, 0, sizeof parseError);
+    UErrorCode status = U_ZERO_ERROR;
+    URegularExpression *expression = uregex_open((const UChar *)pattern, length, icuFlags, &parseError, &status);
+    if (U_FAILURE(status) || expression == NULL) {
+        if (errorOffset) *errorOffset = parseError.offset;
+        if (message && messageCapacity > 0) {
+            strncpy(message, u_errorName(status), (size_t)(messageCapacity - 1));
+            message[messageCapacity - 1] = 0;
+        }
+        if (expression) uregex_close(expression);
+        return NULL;
+    }
+    lt_regex *regex = malloc(sizeof(lt_regex));
+    if (regex == NULL) {
+        uregex_close(expression);
+        return NULL;
+    }
+    regex->expression = expression;
+    return regex;
+}
+
+lt_regex *lt_regex_clone(const lt_regex *regex) {
+    UErrorCode status = U_ZERO_ERROR;
+    URegularExpression *expression = uregex_clone(regex->expression, &status);
+    if (U_FAILURE(status) || expression == NULL) return NULL;
+    lt_regex *copy = malloc(sizeof(lt_regex));
+    if (copy == NULL) {
+        uregex_close(expression);
+        return NULL;
+    }
+    copy->expression = expression;
+    return copy;
+}
+
+void lt_regex_close(lt_regex *regex) {
+    if (regex == NULL) return;
+    uregex_close(regex->expression);
+    free(regex);
+}
+
+int32_t lt_regex_group_count(const lt_regex *regex) {
+    UErrorCode status = U_ZERO_ERROR;
+    int32_t count = uregex_groupCount(regex->expression, &status);
+    return U_FAILURE(status) ? 0 : count;
+}
+
+int32_t lt_regex_group_number(const lt_regex *regex, const uint16_t *name, int32_t length) {
+    UErrorCode status = U_ZERO_ERROR;
+    int32_t number = uregex_groupNumberFromName(regex->expression, (const UChar *)name, length, &status);
+    return U_FAILURE(status) ? -1 : number;
+}
+
+int32_t lt_regex_set_text(lt_regex *regex, const uint16_t *text, int32_t length) {
+    static const UChar empty[1] = {0};
+    UErrorCode status = U_ZERO_ERROR;
+    uregex_setText(regex->expression, length > 0 ? (const UChar *)text : empty, length, &status);
+    return U_FAILURE(status) ? -1 : 0;
+}
+
+int32_t lt_regex_set_region(lt_regex *regex, int32_t start, int32_t end, int32_t transparent) {
+    UErrorCode status = U_ZERO_ERROR;
+    uregex_setRegion(regex->expression, start, end, &status);
+    uregex_useTransparentBounds(regex->expression, transparent ? 1 : 0, &status);
+    uregex_useAnchoringBounds(regex->expression, transparent ? 0 : 1, &status);
+    return U_FAILURE(status) ? -1 : 0;
+}
+
+static int32_t lt_regex_result(UBool found, UErrorCode status) {
+    if (status == U_REGEX_TIME_OUT) return -2;
+    if (U_FAILURE(status)) return -1;
+    return found ? 1 : 0;
+}
+
+int32_t lt_regex_find_next(lt_regex *regex) {
+    UErrorCode status = U_ZERO_ERROR;
+    UBool found = uregex_findNext(regex->expression, &status);
+    return lt_regex_result(found, status);
+}
+
+int32_t lt_regex_looking_at(lt_regex *regex) {
+    UErrorCode status = U_ZERO_ERROR;
+    UBool found = uregex_lookingAt(regex->expression, -1, &status);
+    return lt_regex_result(found, status);
+}
+
+int32_t lt_regex_start(lt_regex *regex, int32_t group) {
+    UErrorCode status = U_ZERO_ERROR;
+    int32_t start = uregex_start(regex->expression, group, &status);
+    return U_FAILURE(status) ? -1 : start;
+}
+
+int32_t lt_regex_end(lt_regex *regex, int32_t group) {
+    UErrorCode status = U_ZERO_ERROR;
+    int32_t end = uregex_end(regex->expression, group, &status);
+    return U_FAILURE(status) ? -1 : end;
+}
+
+void lt_regex_set_time_limit(lt_regex *regex, int32_t limit) {
+    UErrorCode status = U_ZERO_ERROR;
+    uregex_setTimeLimit(regex->expression, limit, &status);
 }

@@ -34,6 +34,57 @@ int32_t lt_nfkc_is_inert(uint32_t codePoint);
 /// excluding 0, including `length`) and returns how many there are, or a negative value on error.
 int32_t lt_sentence_breaks(const uint16_t *text, int32_t length, int32_t *boundaries, int32_t capacity);
 
+
+// MARK: - Regular expressions (ICU uregex over UTF-16 text, which ICU matches without copying)
+
+/// A compiled ICU regular expression with its own match state. Not thread-safe: clone one per thread.
+typedef struct lt_regex lt_regex;
+
+/// Flags for `lt_regex_open`.
+enum {
+    LT_REGEX_UNIX_LINES = 1,
+    LT_REGEX_CASE_INSENSITIVE = 2,
+};
+
+/// Compiles a UTF-16 pattern. On failure returns NULL, writes the UTF-16 offset of the error into `errorOffset`
+/// (or -1) and a NUL-terminated message into `message`.
+lt_regex *lt_regex_open(const uint16_t *pattern, int32_t length, uint32_t flags, int32_t *errorOffset,
+                        char *message, int32_t messageCapacity);
+
+/// A new matcher of the same compiled pattern (cheap: the pattern is shared).
+lt_regex *lt_regex_clone(const lt_regex *regex);
+
+/// Frees a matcher.
+void lt_regex_close(lt_regex *regex);
+
+/// Number of capture groups.
+int32_t lt_regex_group_count(const lt_regex *regex);
+
+/// Number of the named group, or -1.
+int32_t lt_regex_group_number(const lt_regex *regex, const uint16_t *name, int32_t length);
+
+/// Sets the text to match: `length` UTF-16 units at `text`, which must stay valid while matching. The text is all
+/// the matcher sees: `^`, `$` and lookarounds stop at its ends. Returns 0, or a negative value on error.
+int32_t lt_regex_set_text(lt_regex *regex, const uint16_t *text, int32_t length);
+
+/// Restricts matching to `start..<end` of the text. With `transparent`, lookarounds and `\b` see the text
+/// outside the region; `^` and `$` never match at the region's ends (only at the text's).
+int32_t lt_regex_set_region(lt_regex *regex, int32_t start, int32_t end, int32_t transparent);
+
+/// Finds the next match in the region. 1 found, 0 none, negative on error (-2: time limit).
+int32_t lt_regex_find_next(lt_regex *regex);
+
+/// Whether a match starts exactly at the region's start. 1 yes, 0 no, negative on error (-2: time limit).
+int32_t lt_regex_looking_at(lt_regex *regex);
+
+/// Start and end (UTF-16 offsets in the text) of `group` (0: the whole match) of the last match; -1 when the group
+/// did not take part.
+int32_t lt_regex_start(lt_regex *regex, int32_t group);
+int32_t lt_regex_end(lt_regex *regex, int32_t group);
+
+/// Caps the work of one match operation (ICU time-limit units, roughly milliseconds; 0 = none).
+void lt_regex_set_time_limit(lt_regex *regex, int32_t limit);
+
 #ifdef __cplusplus
 }
 #endif

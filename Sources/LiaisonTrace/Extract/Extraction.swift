@@ -2,6 +2,8 @@
 public struct Extraction: Sendable {
     /// The configured extractors, in run order.
     public let extractors: [any Extractor]
+    /// The engine built from every pattern the extractors compiled (nil: no rules).
+    let engine: RuleEngine?
 
     /// Builds every extractor from the rule library.
     public init(rules: RuleLibrary) throws(PipelineError) {
@@ -10,11 +12,13 @@ public struct Extraction: Sendable {
             extractors.append(try type.init(rules: rules))
         }
         self.extractors = extractors
+        engine = RuleEngine(patterns: rules.patterns)
     }
 
     /// An extraction with no rules (ingestion-only runs and tests).
     public init() {
         extractors = []
+        engine = nil
     }
 
     /// The record of `document`.
@@ -23,7 +27,7 @@ public struct Extraction: Sendable {
         record.fields = document.ingested.fields
         record.attachments = document.ingested.attachments
         if document.ingested.source.format == .email { record.document.kind = .email }
-        let context = ExtractionContext(document)
+        let context = ExtractionContext(document, engine: engine)
         for extractor in extractors {
             extractor.extract(from: context, into: &record, diagnostics: &diagnostics)
         }

@@ -1,59 +1,47 @@
-import CICU
 import Foundation
 
-/// What every extractor sees: the normalized text (as a String for regular expressions, which count UTF-16
-/// units), the map back to the ingested text, the blocks, and lazily computed sentences.
-public final class ExtractionContext: @unchecked Sendable {
+/// What every extractor sees: the normalized text (in UTF-16 units, as rule patterns count them), the map back to
+/// the ingested text, the blocks, and lazily computed lines, sentences and outline. With a `RuleEngine`, the
+/// document's literal cues are found in one pass the first time a pattern asks, and patterns run only there.
+public final class ExtractionContext: @unchecked Sendable { // lazy members are filled by the one thread using it
     /// The analyzed document.
     public let document: AnalyzedDocument
     /// The normalized text.
     public let text: String
-    /// UTF-16 view of `text` for substring extraction by NSRange.
-    public let nsText: NSString
-    /// For every UTF-16 offset of `text` (and its end), the UTF-8 offset.
-    private let utf16ToUTF8: [Int32]
-    /// For every UTF-8 offset of `text` (and its end), the UTF-16 offset.
-    private let utf8ToUTF16: [Int32]
+    /// The normalized text as the rule engine reads it (UTF-16 units; offsets are `NSRange` locations).
+    public let scan: ScanText
+    /// The engine whose cues narrow where patterns run (nil: every pattern scans the ranges it is asked about).
+    let engine: RuleEngine?
     /// Blocks with their ranges in normalized UTF-16 units.
     public let blocks: [(block: Block, range: NSRange)]
 
     /// Prepares a document for extraction.
-    public init(_ document: AnalyzedDocument) {
+    public init(_ document: AnalyzedDocument, engine: RuleEngine? = nil) {
         self.document = document
+        self.engine = engine
         text = document.normalized.text
-        nsText = text as NSString
-        var map: [Int32] = []
-        map.reserveCapacity(text.utf16.count + 1)
-        var utf8Offset: Int32 = 0
-        for scalar in text.unicodeScalars {
-            let width = Int32(UTF8.width(scalar))
-            map.append(utf8Offset)
-            if scalar.value > 0xFFFF { map.append(utf8Offset) }
-            utf8Offset += width
-        }
-        map.append(utf8Offset)
-        utf16ToUTF8 = map
-        var utf8ToUTF16: [Int32] = []
-        utf8ToUTF16.reserveCapacity(Int(utf8Offset) + 1)
-        var utf16Offset: Int32 = 0
-        for scalar in text.unicodeScalars {
-            for _ in 0..<UTF8.width(scalar) { utf8ToUTF16.append(utf16Offset) }
-            utf16Offset += scalar.value > 0xFFFF ? 2 : 1
-        }
-        utf8ToUTF16.append(utf16Offset)
-        self.utf8ToUTF16 = utf8ToUTF16
+        let scan = ScanText(text)
+        self.scan = scan
         blocks = document.ingested.blocks.map { block in
-            let start = document.normalized.normalizedOffset(forSource: block.range.start)
-            let end = document.normalized.normalizedOffset(forSource: block.range.end)
-            let location = Int(utf8ToUTF16[min(start, utf8ToUTF16.count - 1)])
-            let endLocation = Int(utf8ToUTF16[min(end, utf8ToUTF16.count - 1)])
-            return (block, NSRange(location: location, length: max(0, endLocation - location)))
+            let start = scan.utf16Offset(document.normalized.normalizedOffset(forSource: block.range.start))
+            let end = scan.utf16Offset(document.normalized.normalizedOffset(forSource: block.range.end))
+            return (block, NSRange(location: start, length: max(0, end - start)))
         }
     }
 
+    /// The number of UTF-16 units of the normalized text.
+    public var length: Int { scan.count }
+
+    /// The UTF-16 unit at `offset`.
+    @inline(__always)
+    public func unit(at offset: Int) -> UInt16 { scan[offset] }
+
+    /// Where each pattern's cues occur (computed on first use).
+    private(set) lazy var candidates: CandidateIndex? = engine?.candidates(in: scan)
+
     /// The normalized text of a UTF-16 range.
     public func string(_ range: NSRange) -> String {
-        nsText.substring(with: range)
+        scan.string(range)
     }
 
     /// The surface form of a UTF-16 range of the normalized text: the ingested text it came from, unnormalized.
@@ -63,16 +51,15 @@ public final class ExtractionContext: @unchecked Sendable {
 
     /// Provenance (line, column, ingested-text byte range) of a UTF-16 range of the normalized text.
     public func provenance(_ range: NSRange, rule: String) -> Provenance {
-        let start = Int(utf16ToUTF8[min(range.location, utf16ToUTF8.count - 1)])
-        let end = Int(utf16ToUTF8[min(range.location + range.length, utf16ToUTF8.count - 1)])
+        let start = scan.utf8Offset(range.location)
+        let end = scan.utf8Offset(range.location + range.length)
         return document.provenance(start, end, rule: rule)
     }
 
     /// The UTF-16 location in `text` of ingested-text byte `sourceOffset` (to find record items, such as
     /// references, in the normalized text).
     public func location(forSource sourceOffset: Int) -> Int {
-        let normalized = document.normalized.normalizedOffset(forSource: sourceOffset)
-        return Int(utf8ToUTF16[min(normalized, utf8ToUTF16.count - 1)])
+        scan.utf16Offset(document.normalized.normalizedOffset(forSource: sourceOffset))
     }
 
     /// Headings, sections and list structure, shared by the sentence-level extractors.
@@ -91,16 +78,12 @@ public final class ExtractionContext: @unchecked Sendable {
     public private(set) lazy var lines: [NSRange] = {
         var result: [NSRange] = []
         var start = 0
-        let length = nsText.length
-        var index = 0
-        while index < length {
-            if nsText.character(at: index) == 0x0A {
-                result.append(NSRange(location: start, length: index - start))
-                start = index + 1
-            }
-            index += 1
+        let units = scan.units
+        for index in 0..<units.count where units[index] == 0x0A {
+            result.append(NSRange(location: start, length: index - start))
+            start = index + 1
         }
-        if start <= length { result.append(NSRange(location: start, length: length - start)) }
+        result.append(NSRange(location: start, length: units.count - start))
         return result
     }()
 
@@ -115,10 +98,38 @@ public final class ExtractionContext: @unchecked Sendable {
     public func trim(_ range: NSRange) -> NSRange {
         var start = range.location
         var end = range.location + range.length
-        while start < end, Self.isSpace(nsText.character(at: start)) { start += 1 }
-        while end > start, Self.isSpace(nsText.character(at: end - 1)) { end -= 1 }
+        while start < end, Self.isSpace(scan[start]) { start += 1 }
+        while end > start, Self.isSpace(scan[end - 1]) { end -= 1 }
         return NSRange(location: start, length: end - start)
     }
 
-    static func isSpace(_ unit: unichar) -> Bool { unit == 0x20 || unit == 0x0A || unit == 0x09 || unit == 0x0D }
+    static func isSpace(_ unit: UInt16) -> Bool { unit == 0x20 || unit == 0x0A || unit == 0x09 || unit == 0x0D }
+}
+
+extension Pattern {
+    /// Every match within `range` of the document's normalized text (all of it when nil). `^`, `$` and lookarounds
+    /// see only `range`. With an engine, the pattern runs only where its cues are.
+    func matches(in context: ExtractionContext, range: NSRange? = nil, limit: Int = .max) -> [PatternMatch] {
+        if let engine = context.engine, let slot = engine.slot(of: self), let candidates = context.candidates {
+            let range = range ?? NSRange(location: 0, length: context.length)
+            return matches(in: context.scan, range: range, candidates: candidates.positions(of: slot), limit: limit)
+        }
+        return matches(in: context.scan, range: range, limit: limit)
+    }
+
+    /// The first match within `range` of the document's normalized text.
+    func firstMatch(in context: ExtractionContext, range: NSRange? = nil) -> PatternMatch? {
+        matches(in: context, range: range, limit: 1).first
+    }
+
+    /// Whether the pattern matches within `range` of the document's normalized text.
+    func hasMatch(in context: ExtractionContext, range: NSRange? = nil) -> Bool {
+        firstMatch(in: context, range: range) != nil
+    }
+
+    /// The match starting exactly at `location` of the document's normalized text, within `limit` units (which is
+    /// all it sees).
+    func match(in context: ExtractionContext, at location: Int, limit: Int) -> PatternMatch? {
+        match(in: context.scan, at: location, limit: limit)
+    }
 }

@@ -175,7 +175,7 @@ public struct ActionExtractor: Extractor {
     /// The first rule (in order) whose cue is in `range`.
     func firstCue(_ rules: [Rule], in range: NSRange, _ context: ExtractionContext) -> (Rule, PatternMatch)? {
         for rule in rules {
-            if let match = rule.pattern.localMatches(in: context, range: range).first { return (rule, match) }
+            if let match = rule.pattern.matches(in: context, range: range).first { return (rule, match) }
         }
         return nil
     }
@@ -184,7 +184,7 @@ public struct ActionExtractor: Extractor {
     /// line is all there is).
     func addresseeBlock(_ statement: DocumentOutline.Statement, _ context: ExtractionContext)
         -> ([String], NSRange?)? {
-        guard let addresseeLine, let match = addresseeLine.localMatches(in: context, range: statement.range).first,
+        guard let addresseeLine, let match = addresseeLine.matches(in: context, range: statement.range).first,
               match.range.location == statement.range.location, let toRange = match.groups["to"] else { return nil }
         let toText = context.string(toRange)
         let mentions = groups.mentions(in: toText, inheritWithinLists: true)
@@ -238,7 +238,7 @@ public struct ActionExtractor: Extractor {
     /// The first date after a deadline cue in `range`.
     func deadline(in range: NSRange, _ context: ExtractionContext) -> String? {
         guard let deadlineCue else { return nil }
-        for cue in deadlineCue.localMatches(in: context, range: range) {
+        for cue in deadlineCue.matches(in: context, range: range) {
             let start = NSMaxRange(cue.range)
             let window = NSRange(location: start, length: min(40, NSMaxRange(range) - start))
             if let date = ActionDeadline.dates(in: context, range: window).first,

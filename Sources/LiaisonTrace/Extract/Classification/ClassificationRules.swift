@@ -20,8 +20,7 @@ public struct ClassificationRules: Sendable {
 
         /// Whether the cue matches `text` (anywhere in it).
         func matches(_ text: String) -> Bool {
-            pattern.expression.firstMatch(in: text, options: [], range: NSRange(location: 0, length: text.utf16.count))
-                != nil
+            pattern.hasMatch(in: text)
         }
     }
 

@@ -30,7 +30,7 @@ public struct DocumentClassifier: Extractor {
         let headEnd = lines.isEmpty ? 0 : lines[min(rules.headLines, lines.count) - 1].location
             + lines[min(rules.headLines, lines.count) - 1].length
         let fields = context.document.ingested.fields.map { "\($0.name): \($0.value)" }.joined(separator: "\n")
-        let scores = score(context.text, head: NSRange(location: 0, length: headEnd), fields: fields)
+        let scores = score(context, head: NSRange(location: 0, length: headEnd), fields: fields)
         let format = context.document.ingested.source.format.rawValue
         let decision = decide(scores, format: format)
         record.document.kind = decision.kind
@@ -46,14 +46,25 @@ public struct DocumentClassifier: Extractor {
 
     /// Scores `text`: head cues look in `head`, field cues in `fields` ("name: value" lines).
     func score(_ text: String, head: NSRange? = nil, fields: String = "") -> Scores {
+        let scan = ScanText(text)
+        return score(head: head, fields: fields) { pattern, range in
+            pattern.firstMatch(in: scan, range: range) != nil
+        }
+    }
+
+    /// Scores a document: head cues look in `head`, field cues in `fields` ("name: value" lines).
+    func score(_ context: ExtractionContext, head: NSRange, fields: String) -> Scores {
+        score(head: head, fields: fields) { pattern, range in pattern.hasMatch(in: context, range: range) }
+    }
+
+    private func score(head: NSRange?, fields: String, matches: (Pattern, NSRange?) -> Bool) -> Scores {
         var scores = Scores()
-        let whole = NSRange(location: 0, length: text.utf16.count)
         for cue in rules.cues {
             let matched: Bool
             switch cue.place {
             case .fields: matched = cue.matches(fields)
-            case .anywhere: matched = cue.pattern.expression.firstMatch(in: text, options: [], range: whole) != nil
-            case .head: matched = cue.pattern.expression.firstMatch(in: text, options: [], range: head ?? whole) != nil
+            case .anywhere: matched = matches(cue.pattern, nil)
+            case .head: matched = matches(cue.pattern, head)
             }
             guard matched else { continue }
             scores.cues.append(cue.id)

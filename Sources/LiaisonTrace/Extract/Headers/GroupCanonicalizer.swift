@@ -72,10 +72,20 @@ public struct GroupCanonicalizer: Sendable {
     /// Group mentions in `text` (within `range`), longest match first on overlaps, in text order. Bare names
     /// inherit the body of the closest explicit mention before them when `inheritWithinLists` is set.
     public func mentions(in text: String, range: NSRange? = nil, inheritWithinLists: Bool = false) -> [GroupMention] {
-        let nsText = text as NSString
+        mentions(in: SearchText(text), range: range, inheritWithinLists: inheritWithinLists)
+    }
+
+    /// Group mentions in a document's normalized text (within `range`), as `mentions(in:range:inheritWithinLists:)`.
+    public func mentions(in context: ExtractionContext, range: NSRange? = nil,
+                         inheritWithinLists: Bool = false) -> [GroupMention] {
+        mentions(in: SearchText(context), range: range, inheritWithinLists: inheritWithinLists)
+    }
+
+    func mentions(in text: SearchText, range: NSRange?, inheritWithinLists: Bool) -> [GroupMention] {
+        let nsText = text.scan
         var candidates: [(match: PatternMatch, rule: Int)] = []
         for (index, rule) in rules.enumerated() {
-            for match in rule.pattern.matches(in: text, range: range) where match.range.length > 0 {
+            for match in text.matches(rule.pattern, range: range) where match.range.length > 0 {
                 candidates.append((match, index))
             }
         }

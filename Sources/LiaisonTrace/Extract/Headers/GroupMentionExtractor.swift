@@ -16,7 +16,7 @@ public struct GroupMentionExtractor: Extractor {
     public func extract(from context: ExtractionContext, into record: inout DocumentRecord,
                         diagnostics: inout [Diagnostic]) {
         guard !groups.rules.isEmpty else { return }
-        var mentions = groups.mentions(in: context.text)
+        var mentions = groups.mentions(in: context)
         // Runs of mentions that form a list get the prefix carried over.
         var runStart = 0
         func closeRun(_ end: Int) {
@@ -24,7 +24,7 @@ public struct GroupMentionExtractor: Extractor {
             let first = mentions[runStart].range
             let last = mentions[end - 1].range
             let span = NSRange(location: first.location, length: last.location + last.length - first.location)
-            let inherited = groups.mentions(in: context.text, range: span, inheritWithinLists: true)
+            let inherited = groups.mentions(in: context, range: span, inheritWithinLists: true)
             for index in runStart..<end {
                 if let match = inherited.first(where: { $0.range == mentions[index].range }) { mentions[index] = match }
             }

@@ -18,7 +18,7 @@ extension HeaderFieldExtractor {
                         draft: Draft) -> OwnIdentifiers {
         var result = OwnIdentifiers()
         let rows = scanner.layout.rows
-        let text = context.text
+        let text = context
         var stampRows = IndexSet()
         for rowIndex in 0..<scanner.zoneRowCount {
             let row = rows[rowIndex]

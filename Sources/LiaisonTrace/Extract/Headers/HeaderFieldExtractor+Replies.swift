@@ -13,7 +13,7 @@ extension HeaderFieldExtractor {
         let kinds = Set(rules.replyKinds)
         for part in draft.titleParts {
             for cue in rules.titleReplies {
-                for match in cue.pattern.matches(in: context.text, range: part) {
+                for match in cue.pattern.matches(in: context, range: part) {
                     guard let target = match.groups["target"] else { continue }
                     draft.respondsTo += references(in: [sourceRange(target, context)], record: record, kinds: kinds)
                         .map(\.id)
@@ -23,7 +23,7 @@ extension HeaderFieldExtractor {
         guard !draft.respondsFromField else { return }
         for sentence in openingSentences(context, scanner: scanner, count: rules.replySentences) {
             for cue in rules.bodyReplies {
-                for match in cue.pattern.matches(in: context.text, range: sentence) {
+                for match in cue.pattern.matches(in: context, range: sentence) {
                     guard let target = match.groups["target"] else { continue }
                     let targetRange = sourceRange(target, context)
                     let found = references(in: [targetRange], record: record, kinds: kinds)
@@ -32,7 +32,7 @@ extension HeaderFieldExtractor {
                     var qualifiers: [String: String] = [:]
                     if let title = match.groups["title"] { qualifiers["title"] = Self.collapse(context.string(title)) }
                     if let sender = match.groups["sender"],
-                       let group = groups.mentions(in: context.text, range: sender).first?.id {
+                       let group = groups.mentions(in: context, range: sender).first?.id {
                         qualifiers["from"] = group
                     }
                     if !found.isEmpty, !qualifiers.isEmpty { draft.qualifiers.append(([targetRange], qualifiers)) }
@@ -46,7 +46,7 @@ extension HeaderFieldExtractor {
     /// mentions, which the linker joins.
     func aliasCues(_ context: ExtractionContext, record: inout DocumentRecord, draft: inout Draft) {
         for cue in rules.aliasPatterns {
-            for match in cue.pattern.matches(in: context.text) {
+            for match in cue.pattern.matches(in: context) {
                 guard let first = match.groups["first"], let second = match.groups["second"] else { continue }
                 let a = references(in: [sourceRange(first, context)], record: record, kinds: nil).map(\.id)
                 let b = references(in: [sourceRange(second, context)], record: record, kinds: nil).map(\.id)
@@ -130,9 +130,9 @@ extension HeaderFieldExtractor {
         if draft.from.isEmpty {
             search: for sentence in sentences {
                 for cue in rules.senders {
-                    guard let match = cue.pattern.matches(in: context.text, range: sentence).first,
+                    guard let match = cue.pattern.matches(in: context, range: sentence).first,
                           let span = match.groups["sender"] else { continue }
-                    let found = Self.unique(groups.mentions(in: context.text, range: span).map(\.id))
+                    let found = Self.unique(groups.mentions(in: context, range: span).map(\.id))
                     if !found.isEmpty {
                         sender = found
                         cueRange = cueRange ?? match.range
@@ -154,7 +154,7 @@ extension HeaderFieldExtractor {
         }
         for sentence in sentences {
             for cue in rules.recipients {
-                for match in cue.pattern.matches(in: context.text, range: sentence) {
+                for match in cue.pattern.matches(in: context, range: sentence) {
                     guard let span = match.groups["recipient"] else { continue }
                     for group in leadingGroups(context, span: span) {
                         add(group, cue.purpose ?? "information")
@@ -178,7 +178,7 @@ extension HeaderFieldExtractor {
     /// The groups a span starts with: the first mention right at its start, and those joined to it as a list
     /// ("RAN2 and CT1", "SG11, SG12").
     func leadingGroups(_ context: ExtractionContext, span: NSRange) -> [String] {
-        let mentions = groups.mentions(in: context.text, range: span, inheritWithinLists: true)
+        let mentions = groups.mentions(in: context, range: span, inheritWithinLists: true)
         guard let first = mentions.first, first.range.location - span.location <= 1 else { return [] }
         var result = [first.id]
         var end = first.range.location + first.range.length

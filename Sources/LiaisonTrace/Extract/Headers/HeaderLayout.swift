@@ -92,7 +92,7 @@ struct HeaderLayout {
     /// Splits a line at column gaps: `gap` spaces or more, any run of white space that was a tab in the
     /// ingested text, and `|` characters.
     static func segments(of line: NSRange, in context: ExtractionContext, gap: Int, tabs: Set<Int>) -> [Segment] {
-        let text = context.nsText
+        let text = context.scan
         var segments: [Segment] = []
         var start: Int?
         var lastNonSpace = line.location

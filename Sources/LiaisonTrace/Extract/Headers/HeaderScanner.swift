@@ -49,7 +49,7 @@ struct HeaderScanner {
 
     private mutating func scan(_ context: ExtractionContext, rules: HeaderRules, textForms: [Int]) {
         let rows = layout.rows
-        let text = context.text
+        let text = context
         func matchesAny(_ patterns: [HeaderRules.ExamplePattern], _ range: NSRange) -> Bool {
             patterns.contains { !$0.pattern.matches(in: text, range: range).isEmpty }
         }
@@ -224,7 +224,7 @@ struct HeaderScanner {
                                                   in context: ExtractionContext) -> NSRange {
         let label = context.string(labelRange)
         guard label.hasPrefix("(") || label.hasPrefix("["), range.length > 0 else { return range }
-        let last = context.nsText.character(at: range.location + range.length - 1)
+        let last = context.scan.character(at: range.location + range.length - 1)
         guard last == 0x29 || last == 0x5D else { return range }
         return context.trim(NSRange(location: range.location, length: range.length - 1))
     }

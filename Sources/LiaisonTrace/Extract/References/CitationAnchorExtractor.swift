@@ -38,7 +38,7 @@ public struct CitationAnchorExtractor: Extractor {
         guard !resolved.isEmpty else { return }
         let entryRanges = entries.map(\.range)
         let covered = record.references.map(\.range)
-        for match in label.matches(in: context.text) {
+        for match in label.matches(in: context) {
             guard let labelRange = match.groups["label"] else { continue }
             let name = context.string(labelRange)
             guard let target = resolved[name] else { continue }
@@ -67,7 +67,7 @@ public struct CitationAnchorExtractor: Extractor {
         let spans = candidates.isEmpty ? labelledParagraphs(in: context) : candidates
         for span in spans {
             let text = context.string(span)
-            guard text.hasPrefix("["), let match = label.match(in: context.text, at: span.location, limit: 48),
+            guard text.hasPrefix("["), let match = label.match(in: context, at: span.location, limit: 48),
                   let labelRange = match.groups["label"] else { continue }
             let name = context.string(labelRange)
             entries.append(Entry(label: name, range: span, sourceRange: context.provenance(span, rule: Self.rule).range))

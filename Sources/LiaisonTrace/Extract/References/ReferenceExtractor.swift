@@ -55,22 +55,23 @@ public struct ReferenceExtractor: Extractor {
 
     /// All mentions in `range` of the context's text (the whole text when nil), in text order.
     public func mentions(in context: ExtractionContext, range: NSRange?) -> [Mention] {
-        mentions(in: context.text, nsText: context.nsText, range: range)
+        mentions(in: SearchText(context), range: range)
     }
 
     /// All mentions in a plain string (used by rule examples and by other extractors on header values).
     public func mentions(in text: String) -> [Mention] {
-        mentions(in: text, nsText: text as NSString, range: nil)
+        mentions(in: SearchText(text), range: nil)
     }
 
-    func mentions(in text: String, nsText: NSString, range: NSRange?) -> [Mention] {
+    func mentions(in text: SearchText, range: NSRange?) -> [Mention] {
+        let nsText = text.scan
         struct Candidate {
             var match: PatternMatch
             var ruleIndex: Int
         }
         var candidates: [Candidate] = []
         for (index, rule) in rules.enumerated() {
-            for match in rule.pattern.matches(in: text, range: range) where match.range.length > 0 {
+            for match in text.matches(rule.pattern, range: range) where match.range.length > 0 {
                 if let notAfter = rule.notAfter {
                     let start = max(0, match.range.location - 24)
                     let before = NSRange(location: start, length: match.range.location - start)
@@ -90,7 +91,7 @@ public struct ReferenceExtractor: Extractor {
             var values = groupValues(candidate.match, in: nsText)
             let end = candidate.match.range.location + candidate.match.range.length
             // Numeric range: "RFC 7230-7235".
-            if let rangePattern = rule.range, let rangeMatch = rangePattern.match(in: text, at: end, limit: 16),
+            if let rangePattern = rule.range, let rangeMatch = text.match(rangePattern, at: end, limit: 16),
                let toRange = rangeMatch.groups["to"], let from = Int(values["number"] ?? ""),
                let to = Int(nsText.substring(with: toRange)), to > from, to - from <= 30 {
                 let whole = NSRange(location: candidate.match.range.location,
@@ -107,7 +108,7 @@ public struct ReferenceExtractor: Extractor {
             // Lists: "TS 23.501, 23.502 and 23.503".
             guard let continuation = rule.continuation else { continue }
             var position = end
-            while let next = continuation.match(in: text, at: position, limit: 64), next.range.length > 0 {
+            while let next = text.match(continuation, at: position, limit: 64), next.range.length > 0 {
                 var nextValues = values
                 for (name, value) in groupValues(next, in: nsText) { nextValues[name] = value }
                 let itemRange = next.groups["item"] ?? next.range
@@ -119,7 +120,7 @@ public struct ReferenceExtractor: Extractor {
         return mentions
     }
 
-    private func groupValues(_ match: PatternMatch, in text: NSString) -> [String: String] {
+    private func groupValues(_ match: PatternMatch, in text: ScanText) -> [String: String] {
         var values: [String: String] = ["0": text.substring(with: match.range)]
         for (name, range) in match.groups { values[name] = text.substring(with: range) }
         return values

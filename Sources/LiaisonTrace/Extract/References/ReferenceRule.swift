@@ -60,11 +60,7 @@ public struct ReferenceRule: Sendable {
         self.file = file.path
         self.line = line
         func compile(_ source: String, _ what: String) throws(PipelineError) -> Pattern {
-            do {
-                return try Pattern(source)
-            } catch {
-                throw file.error(line: line, rule: spec.id, "\(what) does not compile: \(error.localizedDescription)")
-            }
+            try file.pattern(source, rule: spec.id, line: line, what: what)
         }
         pattern = try compile(spec.pattern, "pattern")
         continuation = try spec.continuation.map { source throws(PipelineError) in try compile(source, "continuation") }

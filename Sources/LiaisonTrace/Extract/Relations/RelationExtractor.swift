@@ -248,12 +248,12 @@ public struct RelationExtractor: Extractor {
                 if let mention = scan.documentMentions(in: before).last {
                     let gapStart = NSMaxRange(mention.range)
                     let gap = NSRange(location: gapStart, length: match.range.location - gapStart)
-                    if let adjacentGap, !adjacentGap.localMatches(in: scan.context, range: gap).isEmpty {
+                    if let adjacentGap, !adjacentGap.matches(in: scan.context, range: gap).isEmpty {
                         return resolved(scan.subject(of: mention, statementIndex: index))
                     }
                 }
             case .allAfter:
-                let after = clause(after: match.range, in: statement, ns: scan.context.nsText, limit: rule.objectWindow)
+                let after = clause(after: match.range, in: statement, ns: scan.context.scan, limit: rule.objectWindow)
                 let found = scan.references(in: after).map { StatementScan.Subject.document($0.id) }
                 if !found.isEmpty { return found }
             }
@@ -274,7 +274,7 @@ public struct RelationExtractor: Extractor {
 
     func objects(_ rule: Rule, _ match: PatternMatch, statement: DocumentOutline.Statement, scan: StatementScan,
                  senders: [String]) -> [Object] {
-        let ns = scan.context.nsText
+        let ns = scan.context.scan
         switch rule.object {
         case .list:
             guard let list = match.groups["list"], let template = rule.objectTemplate else { return [] }
@@ -295,7 +295,7 @@ public struct RelationExtractor: Extractor {
 
     /// From the end of the cue to the end of its clause: a ";", the bracket closing one the cue is inside, or the
     /// statement end, at most `limit` characters.
-    func clause(after cue: NSRange, in statement: DocumentOutline.Statement, ns: NSString, limit: Int) -> NSRange {
+    func clause(after cue: NSRange, in statement: DocumentOutline.Statement, ns: ScanText, limit: Int) -> NSRange {
         var depth = 0
         for index in statement.range.location..<cue.location where ns.character(at: index) == 0x28 { depth += 1 }
         for index in statement.range.location..<cue.location where ns.character(at: index) == 0x29 { depth -= 1 }
@@ -317,16 +317,16 @@ public struct RelationExtractor: Extractor {
     /// The meeting named in the statement nearest the cue.
     func meeting(near cue: NSRange, in statement: DocumentOutline.Statement, context: ExtractionContext,
                  senders: [String]) -> Object? {
-        let ns = context.nsText
+        let ns = context.scan
         var candidates: [(range: NSRange, id: String)] = []
-        for match in ordinalMeeting?.localMatches(in: context, range: statement.range) ?? [] {
+        for match in ordinalMeeting?.matches(in: context, range: statement.range) ?? [] {
             guard let ordinalRange = match.groups["ordinal"],
                   let number = Self.ordinal(ns.substring(with: ordinalRange)) else { continue }
             let groupText = match.groups["group"].map { ns.substring(with: $0) } ?? ""
             guard let group = meetingGroup(groupText, senders: senders) else { continue }
             candidates.append((match.range, "\(group)#\(number)"))
         }
-        for match in numberedMeeting?.localMatches(in: context, range: statement.range) ?? [] {
+        for match in numberedMeeting?.matches(in: context, range: statement.range) ?? [] {
             guard let numberRange = match.groups["number"] else { continue }
             let groupText = match.groups["group"].map { ns.substring(with: $0) } ?? ""
             guard let group = meetingGroup(groupText, senders: senders) else { continue }

@@ -86,12 +86,7 @@ struct ModalLexicon: Sendable {
         let alternatives = spec.keywords.enumerated().map { "(?<k\($0.offset)>\($0.element.pattern))" }
         let body = alternatives.joined(separator: "|")
         let source = spec.case_sensitive == true ? "\\b(?:\(body))\\b" : "\\b(?i:\(body))\\b"
-        do {
-            pattern = try Pattern(source)
-        } catch {
-            throw file.error(line: line, rule: spec.id,
-                             "a keyword pattern does not compile: \(error.localizedDescription)")
-        }
+        pattern = try file.pattern(source, rule: spec.id, line: line, what: "a keyword pattern")
         let lexiconClasses = Set(spec.classes)
         keywords = spec.keywords.map { ($0.modality, Set($0.classes ?? spec.classes).intersection(lexiconClasses)) }
         examples = spec.examples ?? []
@@ -110,7 +105,16 @@ struct ModalLexicon: Sendable {
     /// Keywords of this lexicon in `range` of `text` that apply to `documentClass` (a `none` keyword is kept:
     /// it hides what it overlaps).
     func hits(in text: String, range: NSRange?, documentClass: DocumentClass, index: Int) -> [Hit] {
-        pattern.matches(in: text, range: range).compactMap { match in
+        hits(pattern.matches(in: text, range: range), documentClass: documentClass, index: index)
+    }
+
+    /// Keywords of this lexicon in `range` of a document that apply to `documentClass`.
+    func hits(in context: ExtractionContext, range: NSRange?, documentClass: DocumentClass, index: Int) -> [Hit] {
+        hits(pattern.matches(in: context, range: range), documentClass: documentClass, index: index)
+    }
+
+    private func hits(_ matches: [PatternMatch], documentClass: DocumentClass, index: Int) -> [Hit] {
+        matches.compactMap { match in
             for (number, keyword) in keywords.enumerated() {
                 guard let group = match.groups["k\(number)"] else { continue }
                 guard keyword.classes.contains(documentClass) || keyword.modality == .none else { return nil }

@@ -106,12 +106,12 @@ public struct RequirementExtractor: Extractor {
         // Every keyword of every applicable lexicon, over the whole text at once, in text order.
         var hits: [ModalLexicon.Hit] = []
         for (index, lexicon) in lexicons.enumerated() where lexicon.applies(to: scan.documentClass) {
-            hits += lexicon.hits(in: context.text, range: nil, documentClass: scan.documentClass, index: index)
+            hits += lexicon.hits(in: context, range: nil, documentClass: scan.documentClass, index: index)
         }
         guard !hits.isEmpty else { return [] }
         hits.sort { $0.range.location < $1.range.location }
 
-        let quoted = Self.quotedSpans(context.nsText, resets: context.blocks.map(\.range.location))
+        let quoted = Self.quotedSpans(context.scan, resets: context.blocks.map(\.range.location))
         var result: [Requirement] = []
         let statements = scan.statements
         var index = 0
@@ -154,10 +154,10 @@ public struct RequirementExtractor: Extractor {
             var range = statement.range
             if rule.onLine {
                 var start = range.location
-                while start > 0, scan.context.nsText.character(at: start - 1) != 0x0A { start -= 1 }
+                while start > 0, scan.context.scan.character(at: start - 1) != 0x0A { start -= 1 }
                 range = NSRange(location: start, length: NSMaxRange(range) - start)
             }
-            return !rule.pattern.localMatches(in: scan.context, range: range).isEmpty
+            return !rule.pattern.matches(in: scan.context, range: range).isEmpty
         }
     }
 
@@ -165,7 +165,7 @@ public struct RequirementExtractor: Extractor {
     func idMatch(_ statement: DocumentOutline.Statement, _ scan: StatementScan) -> PatternMatch? {
         for rule in idRules {
             for range in [statement.sentence, statement.range] {
-                if let match = rule.pattern.localMatches(in: scan.context, range: range).first,
+                if let match = rule.pattern.matches(in: scan.context, range: range).first,
                    match.range.location == range.location {
                     return match
                 }
@@ -195,15 +195,14 @@ public struct RequirementExtractor: Extractor {
     /// Spans between paired double quotes, and between single quotes that open after a space or bracket and close
     /// before a non-letter (so that "FG-MV's" is no quote). A quotation may run over several sentences; an
     /// unclosed one ends at a blank line or at the start of a block (`resets`).
-    static func quotedSpans(_ text: NSString, resets: [Int]) -> [NSRange] {
+    static func quotedSpans(_ text: ScanText, resets: [Int]) -> [NSRange] {
         var spans: [NSRange] = []
         var openDouble: Int?
         var openSingle: Int?
         let resetSet = Set(resets)
         let length = text.length
-        var units = [unichar](repeating: 0, count: length)
-        text.getCharacters(&units, range: NSRange(location: 0, length: length))
-        var previous: unichar = 0x0A
+        let units = text.units
+        var previous: UInt16 = 0x0A
         for index in 0..<length {
             let unit = units[index]
             if resetSet.contains(index) || (unit == 0x0A && previous == 0x0A) {
@@ -218,7 +217,7 @@ public struct RequirementExtractor: Extractor {
                     openDouble = index
                 }
             } else if unit == 0x27 {
-                let after: unichar = index + 1 < length ? units[index + 1] : 0x20
+                let after: UInt16 = index + 1 < length ? units[index + 1] : 0x20
                 if openSingle == nil, [0x20, 0x0A, 0x28, 0x5B].contains(previous) {
                     openSingle = index
                 } else if let open = openSingle, !SentenceSegmenter.isLetterOrDigit(after) {

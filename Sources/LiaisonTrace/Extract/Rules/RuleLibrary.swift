@@ -11,6 +11,8 @@ public struct RuleFile: @unchecked Sendable { // Yams.Node is an immutable value
     public var kind: String
     /// The whole YAML document.
     public var node: Node
+    /// Every pattern compiled from this file, for the engine's literal scan.
+    let compiled = PatternCollector()
 
     /// Decodes the value at `key` as `T`, turning any decoding failure into a `PipelineError` that names the file
     /// and the line.
@@ -43,12 +45,14 @@ public struct RuleFile: @unchecked Sendable { // Yams.Node is an immutable value
 
     /// Compiles a pattern of this file; a pattern that does not compile is a `PipelineError` naming the file,
     /// the line and the rule.
-    public func pattern(_ source: String, rule: String?, line: Int?,
-                        caseInsensitive: Bool = false) throws(PipelineError) -> Pattern {
+    public func pattern(_ source: String, rule: String?, line: Int?, caseInsensitive: Bool = false,
+                        what: String = "pattern") throws(PipelineError) -> Pattern {
         do {
-            return try Pattern(source, caseInsensitive: caseInsensitive)
+            let pattern = try Pattern(source, caseInsensitive: caseInsensitive)
+            compiled.add(pattern)
+            return pattern
         } catch {
-            throw self.error(line: line, rule: rule, "pattern does not compile: \(error.localizedDescription)")
+            throw self.error(line: line, rule: rule, "\(what) does not compile: \(error.localizedDescription)")
         }
     }
 
@@ -79,6 +83,9 @@ public struct RuleLibrary: Sendable {
     public init(files: [RuleFile] = []) {
         self.files = files
     }
+
+    /// Every pattern compiled from the library's files so far.
+    var patterns: [Pattern] { files.flatMap { $0.compiled.patterns } }
 
     /// The files of one kind.
     public func files(ofKind kind: String) -> [RuleFile] {
@@ -127,5 +134,23 @@ public struct RuleLibrary: Sendable {
             throw PipelineError(path: path, line: 1, summary: "rule file needs a 'kind'")
         }
         return RuleFile(path: path, kind: kind, node: node)
+    }
+}
+
+/// Collects the patterns compiled from a rule file (at start-up, by the extractors' initializers).
+final class PatternCollector: @unchecked Sendable { // guarded by `lock`
+    private let lock = NSLock()
+    private var list: [Pattern] = []
+
+    func add(_ pattern: Pattern) {
+        lock.lock()
+        list.append(pattern)
+        lock.unlock()
+    }
+
+    var patterns: [Pattern] {
+        lock.lock()
+        defer { lock.unlock() }
+        return list
     }
 }

@@ -228,7 +228,7 @@ public struct ScopeExtractor: Extractor {
                 continue
             }
             if inScopeClause, let clauseRule,
-               clauseSkip?.localMatches(in: context, range: statement.range).isEmpty ?? true {
+               clauseSkip?.matches(in: context, range: statement.range).isEmpty ?? true {
                 result.append(Scope(polarity: "includes", subject: scan.selfID, text: statement.text,
                                     at: context.provenance(statement.range, rule: clauseRule)))
             }
@@ -256,7 +256,7 @@ public struct ScopeExtractor: Extractor {
                 for mention in scan.documentMentions(in: before).reversed() {
                     let gapStart = NSMaxRange(mention.range)
                     let gap = NSRange(location: gapStart, length: match.range.location - gapStart)
-                    guard let adjacentGap, !adjacentGap.localMatches(in: scan.context, range: gap).isEmpty else {
+                    guard let adjacentGap, !adjacentGap.matches(in: scan.context, range: gap).isEmpty else {
                         break
                     }
                     return resolved(scan.subject(of: mention, statementIndex: index))
@@ -293,7 +293,7 @@ public struct ScopeExtractor: Extractor {
         case .after:
             let start = NSMaxRange(match.range)
             var range = NSRange(location: start, length: NSMaxRange(statement.range) - start)
-            if let end = aspectEnd?.localMatches(in: scan.context, range: range).first {
+            if let end = aspectEnd?.matches(in: scan.context, range: range).first {
                 range.length = end.range.location - start
             }
             var aspect = clean(scan.text(range))
@@ -309,13 +309,13 @@ public struct ScopeExtractor: Extractor {
             let clause = NSRange(location: statement.range.location,
                                  length: match.range.location - statement.range.location)
             var start = clause.location
-            if let hard = Self.hardSeparator.localMatches(in: scan.context, range: clause).last {
+            if let hard = Self.hardSeparator.matches(in: scan.context, range: clause).last {
                 start = NSMaxRange(hard.range)
             }
             let rest = NSRange(location: start, length: NSMaxRange(clause) - start)
-            if let soft = Self.subordinator.localMatches(in: scan.context, range: rest).last {
+            if let soft = Self.subordinator.matches(in: scan.context, range: rest).last {
                 start = NSMaxRange(soft.range)
-            } else if let intro = Self.introClause.localMatches(in: scan.context, range: rest).first {
+            } else if let intro = Self.introClause.matches(in: scan.context, range: rest).first {
                 start = NSMaxRange(intro.range)
             }
             var aspect = scan.text(NSRange(location: start, length: match.range.location - start))
@@ -327,9 +327,9 @@ public struct ScopeExtractor: Extractor {
             if aspect == "It" || aspect == "it" {
                 let after = NSRange(location: NSMaxRange(match.range),
                                     length: NSMaxRange(statement.range) - NSMaxRange(match.range))
-                guard let infinitive = Self.extraposed.localMatches(in: scan.context, range: after).first,
+                guard let infinitive = Self.extraposed.matches(in: scan.context, range: after).first,
                       var group = infinitive.groups["matter"] else { return [] }
-                if let end = aspectEnd?.localMatches(in: scan.context, range: group).first {
+                if let end = aspectEnd?.matches(in: scan.context, range: group).first {
                     group.length = end.range.location - group.location
                 }
                 aspect = clean(scan.text(group))

@@ -66,7 +66,7 @@ public struct DocumentOutline: Sendable {
                 continue
             }
             var range = sentence
-            let marker = Self.listMarkerLength(context.nsText, range)
+            let marker = Self.listMarkerLength(context.scan, range)
             if marker > 0 {
                 range = context.trim(NSRange(location: range.location + marker, length: range.length - marker))
             }
@@ -109,11 +109,10 @@ public struct DocumentOutline: Sendable {
     }
 
     /// Length of a list marker and the spaces after it at the start of `range`, or 0.
-    static func listMarkerLength(_ text: NSString, _ range: NSRange) -> Int {
+    static func listMarkerLength(_ text: ScanText, _ range: NSRange) -> Int {
         let count = min(range.length, 16)
         guard count >= 2 else { return 0 }
-        var units = [UInt16](repeating: 0, count: count)
-        text.getCharacters(&units, range: NSRange(location: range.location, length: count))
+        let units = text.units(NSRange(location: range.location, length: count))
         guard SentenceSegmenter.startsListItem(units, from: 0, end: count) else { return 0 }
         var index = 0
         while index < count, units[index] != 0x20, units[index] != 0x09 { index += 1 }
@@ -177,7 +176,7 @@ public struct DocumentOutline: Sendable {
                 continue
             }
             // Headings start with a clause number or a capital.
-            let first = context.nsText.character(at: trimmed.location)
+            let first = context.scan.character(at: trimmed.location)
             guard SentenceSegmenter.isDigit(first) || SentenceSegmenter.isUpper(first) else {
                 previousWasHeading = false
                 continue
@@ -219,9 +218,9 @@ public struct DocumentOutline: Sendable {
         if !informativeMarker.matches(in: context.string(heading.range)).isEmpty { return true }
         // The line before the heading (AsciiDoc block attributes).
         var end = heading.range.location
-        while end > 0, ExtractionContext.isSpace(context.nsText.character(at: end - 1)) { end -= 1 }
+        while end > 0, ExtractionContext.isSpace(context.scan.character(at: end - 1)) { end -= 1 }
         var start = end
-        while start > 0, context.nsText.character(at: start - 1) != 0x0A { start -= 1 }
+        while start > 0, context.scan.character(at: start - 1) != 0x0A { start -= 1 }
         guard end > start, end - start < 200 else { return false }
         return !informativeMarker.matches(in: context.string(NSRange(location: start, length: end - start))).isEmpty
     }
@@ -251,11 +250,10 @@ public struct DocumentOutline: Sendable {
         let previous = context.trim(lines[index - 1])
         guard previous.length > 0 else { return false }
         let last = NSMaxRange(previous) - 1
-        let unit = context.nsText.character(at: last)
+        let unit = context.scan.character(at: last)
         if [0x2C, 0x2D, 0x28, 0x2F, 0x26].contains(unit) { return true }
         let start = max(previous.location, last - 6)
-        var units = [UInt16](repeating: 0, count: last + 1 - start)
-        context.nsText.getCharacters(&units, range: NSRange(location: start, length: units.count))
+        let units = context.scan.units(NSRange(location: start, length: last + 1 - start))
         return SentenceSegmenter.endsWithFunctionWord(units, 0, units.count - 1)
     }
 
@@ -290,15 +288,15 @@ public struct DocumentOutline: Sendable {
             if index == 0 || previousWasHeading { return true }
             let previous = context.trim(lines[index - 1])
             if previous.length == 0 { return true }
-            let unit = context.nsText.character(at: NSMaxRange(previous) - 1)
+            let unit = context.scan.character(at: NSMaxRange(previous) - 1)
             return [0x2E, 0x3A, 0x3B, 0x21, 0x3F].contains(unit)
         }()
         guard previousOK else { return false }
         guard index + 1 < lines.count else { return true }
         let next = context.trim(lines[index + 1])
         if next.length == 0 { return true }
-        let unit = context.nsText.character(at: next.location)
+        let unit = context.scan.character(at: next.location)
         return SentenceSegmenter.isUpper(unit) || SentenceSegmenter.isDigit(unit) || unit == 0x5B
-            || listMarkerLength(context.nsText, next) > 0
+            || listMarkerLength(context.scan, next) > 0
     }
 }

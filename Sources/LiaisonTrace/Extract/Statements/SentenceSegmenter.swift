@@ -24,7 +24,7 @@ enum SentenceSegmenter {
 
     /// The sentences of `context`, as trimmed UTF-16 ranges of its normalized text, in text order.
     static func sentences(of context: ExtractionContext) -> [NSRange] {
-        let text = context.nsText
+        let text = context.scan
         let length = text.length
         guard length > 0 else { return [] }
         var spans: [NSRange]
@@ -34,8 +34,7 @@ enum SentenceSegmenter {
             spans = context.blocks.filter { proseKinds.contains($0.block.kind) && $0.range.length > 0 }.map(\.range)
             spans.sort { $0.location < $1.location }
         }
-        var units = [UInt16](repeating: 0, count: length)
-        text.getCharacters(&units, range: NSRange(location: 0, length: length))
+        var units = Array(text.units)
         if !context.blocks.isEmpty { spans = joinListContinuations(spans, context: context, units: units) }
         for span in spans { unwrap(&units, span) }
         let boundaries = splitMissedBreaks(mergeAfterAbbreviations(breaks(units), units), units)

@@ -134,7 +134,7 @@ struct StatementScan {
 
     func lineBreak(from start: Int, to end: Int) -> Bool {
         guard end > start else { return false }
-        let ns = context.nsText
+        let ns = context.scan
         return (start..<end).contains { ns.character(at: $0) == 0x0A }
     }
 

@@ -144,11 +144,11 @@ struct StatementVocabulary: Sendable {
             if ietf.sdo.contains(sdo) { return .ietf }
             if kind != .other { return .deliverable }
         }
-        let head = context.string(NSRange(location: 0, length: min(context.nsText.length, 20_000)))
+        let head = context.string(NSRange(location: 0, length: min(context.scan.length, 20_000)))
         if ietf.patterns.contains(where: { !$0.matches(in: head).isEmpty }) { return .ietf }
         if kind != .other { return .deliverable }
         // A liaison says so in its header; a deliverable may show a liaison form further down (ITU-T A.1).
-        let top = context.string(NSRange(location: 0, length: min(context.nsText.length, 4_000)))
+        let top = context.string(NSRange(location: 0, length: min(context.scan.length, 4_000)))
         if liaison.patterns.contains(where: { !$0.matches(in: top).isEmpty }) { return .liaison }
         return .deliverable
     }

@@ -1,0 +1,269 @@
+import CICU
+import Foundation
+
+/// A compiled rule pattern: an ICU regular expression (through the plain-C bridge, never Swift `Regex`, which is
+/// far slower on Linux, nor `NSRegularExpression`, which copies the text to UTF-16 on every call). In rule files
+/// `\b` means an ASCII word boundary: identifiers are ASCII, and a Unicode-aware boundary is both slower and wrong
+/// next to letters such as "é".
+///
+/// Matching follows `NSRegularExpression`: a search within a range sees only that range (`^` and `$` match at its
+/// ends, lookarounds stop there). ICU matchers are not thread-safe, so each `Pattern` keeps a small pool of them.
+public final class Pattern: @unchecked Sendable { // the pool is guarded by `lock`; everything else is immutable
+    /// The pattern as written in the rule file.
+    public let source: String
+    /// Whether letters match regardless of case.
+    public let caseInsensitive: Bool
+    /// Names of the capture groups in the pattern.
+    public let groupNames: [String]
+    /// ICU group number of each name in `groupNames`.
+    let groupNumbers: [Int32]
+    /// What the literal scan looks for: the cues every match starts with or contains (nil: none are known, the
+    /// pattern is run over every range it is asked about).
+    public let cues: PatternCues?
+
+    private let prototype: OpaquePointer
+    private let lock = NSLock()
+    private var idle: [OpaquePointer] = []
+
+    /// A pattern that does not compile: the ICU error and where in the pattern it is.
+    public struct CompileError: Error, LocalizedError {
+        /// ICU's error name, such as `U_REGEX_RULE_SYNTAX`.
+        public var message: String
+        /// UTF-16 offset in the pattern, when ICU knows it.
+        public var offset: Int?
+
+        public var errorDescription: String? {
+            offset.map { "\(message) at offset \($0)" } ?? message
+        }
+    }
+
+    /// Compiles `source`; `caseInsensitive` for cue phrases.
+    public init(_ source: String, caseInsensitive: Bool = false) throws {
+        self.source = source
+        self.caseInsensitive = caseInsensitive
+        let compiled = Array(Self.asciiBoundaries(source).utf16)
+        var offset: Int32 = -1
+        var message = [CChar](repeating: 0, count: 128)
+        let flags = UInt32(LT_REGEX_UNIX_LINES) | (caseInsensitive ? UInt32(LT_REGEX_CASE_INSENSITIVE) : 0)
+        guard let regex = lt_regex_open(compiled, Int32(compiled.count), flags, &offset, &message, 128) else {
+            throw CompileError(message: String(cString: message), offset: offset >= 0 ? Int(offset) : nil)
+        }
+        prototype = regex
+        let names = Self.groupNames(in: source)
+        groupNames = names
+        groupNumbers = names.map { name in
+            let utf16 = Array(name.utf16)
+            return lt_regex_group_number(regex, utf16, Int32(utf16.count))
+        }
+        cues = PatternCues(source: source, caseInsensitive: caseInsensitive)
+    }
+
+    deinit {
+        for matcher in idle { lt_regex_close(matcher) }
+        lt_regex_close(prototype)
+    }
+
+    /// Runs `body` with a matcher of this pattern that no other thread uses meanwhile.
+    @inline(__always)
+    func withMatcher<Result>(_ body: (OpaquePointer) -> Result) -> Result {
+        lock.lock()
+        let matcher = idle.popLast() ?? lt_regex_clone(prototype)!
+        lock.unlock()
+        defer {
+            lock.lock()
+            idle.append(matcher)
+            lock.unlock()
+        }
+        return body(matcher)
+    }
+
+    /// `\b` becomes an ASCII word boundary (outside character classes).
+    static func asciiBoundaries(_ pattern: String) -> String {
+        let boundary = "(?:(?<=[A-Za-z0-9_])(?![A-Za-z0-9_])|(?<![A-Za-z0-9_])(?=[A-Za-z0-9_]))"
+        var out = ""
+        var escaped = false
+        var inClass = false
+        for character in pattern {
+            if escaped {
+                if character == "b", !inClass { out += boundary } else { out += "\\" + String(character) }
+                escaped = false
+                continue
+            }
+            switch character {
+            case "\\": escaped = true
+            case "[": inClass = true; out.append(character)
+            case "]": inClass = false; out.append(character)
+            default: out.append(character)
+            }
+        }
+        if escaped { out += "\\" }
+        return out
+    }
+
+    static func groupNames(in pattern: String) -> [String] {
+        var names: [String] = []
+        var rest = Substring(pattern)
+        while let start = rest.range(of: "(?<") {
+            let after = rest[start.upperBound...]
+            if let first = after.first, first != "=", first != "!", let close = after.firstIndex(of: ">") {
+                names.append(String(after[..<close]))
+            }
+            rest = after
+        }
+        return names
+    }
+
+    // MARK: - Matching
+
+    /// Every match in `text` within `range` (UTF-16 ranges, as NSString counts).
+    public func matches(in text: String, range: NSRange? = nil) -> [PatternMatch] {
+        matches(in: ScanText(text), range: range)
+    }
+
+    /// Every match within `range` of `text` (the whole text when nil), scanning all of it.
+    public func matches(in text: ScanText, range: NSRange? = nil, limit: Int = .max) -> [PatternMatch] {
+        let range = Self.clamp(range, to: text)
+        guard limit > 0 else { return [] }
+        return withMatcher { matcher in
+            var found: [PatternMatch] = []
+            guard lt_regex_set_text(matcher, text.units.baseAddress! + range.location, Int32(range.length)) == 0
+            else { return found }
+            while lt_regex_find_next(matcher) == 1 {
+                found.append(current(matcher, offset: range.location))
+                if found.count >= limit { break }
+            }
+            return found
+        }
+    }
+
+    /// The first match in `text` within `range`.
+    public func firstMatch(in text: String, range: NSRange? = nil) -> PatternMatch? {
+        firstMatch(in: ScanText(text), range: range)
+    }
+
+    /// The first match within `range` of `text`.
+    public func firstMatch(in text: ScanText, range: NSRange? = nil) -> PatternMatch? {
+        matches(in: text, range: range, limit: 1).first
+    }
+
+    /// Whether the pattern matches anywhere in `text`.
+    public func hasMatch(in text: String) -> Bool {
+        firstMatch(in: text) != nil
+    }
+
+    /// The match starting exactly at `location`, within `limit` units (for continuations of lists). The search
+    /// sees only `location..<location + limit`.
+    public func match(in text: String, at location: Int, limit: Int) -> PatternMatch? {
+        match(in: ScanText(text), at: location, limit: limit)
+    }
+
+    /// The match starting exactly at `location`, within `limit` units; it sees only that range.
+    public func match(in text: ScanText, at location: Int, limit: Int) -> PatternMatch? {
+        let length = min(limit, text.count - location)
+        guard location >= 0, length > 0 else { return nil }
+        return withMatcher { matcher in
+            guard lt_regex_set_text(matcher, text.units.baseAddress! + location, Int32(length)) == 0,
+                  lt_regex_looking_at(matcher) == 1 else { return nil }
+            return current(matcher, offset: location)
+        }
+    }
+
+    /// Matches within `range` of `text`, tried only where the literal scan found this pattern's cues
+    /// (`candidates`: sorted UTF-16 offsets where a cue starts). Gives what a scan of the whole range gives, as long
+    /// as no match is longer than `PatternCues.windowCap`.
+    func matches(in text: ScanText, range: NSRange, candidates: ArraySlice<Int32>,
+                 limit: Int = .max) -> [PatternMatch] {
+        guard let cues, !candidates.isEmpty, limit > 0 else { return [] }
+        let range = Self.clamp(range, to: text)
+        let low = range.location
+        let high = range.location + range.length
+        // Candidates whose cue starts inside the range.
+        var first = candidates.partitionPoint { Int($0) < low }
+        let last = candidates[first...].partitionPoint { Int($0) < high }
+        guard first < last else { return [] }
+        return withMatcher { matcher in
+            var found: [PatternMatch] = []
+            guard lt_regex_set_text(matcher, text.units.baseAddress! + low, Int32(range.length)) == 0 else {
+                return found
+            }
+            switch cues.placement {
+            case .start(let maxLength):
+                // Every match starts with a cue: try each cue position not inside the previous match.
+                let reach = min(maxLength ?? PatternCues.windowCap, PatternCues.windowCap)
+                var covered = low
+                while first < last {
+                    let start = Int(candidates[first])
+                    first += 1
+                    if start < covered { continue }
+                    let end = min(high, start + reach)
+                    lt_regex_set_region(matcher, Int32(start - low), Int32(end - low), 1)
+                    guard lt_regex_looking_at(matcher) == 1 else { continue }
+                    let match = current(matcher, offset: low)
+                    covered = max(start + 1, match.range.location + match.range.length)
+                    found.append(match)
+                    if found.count >= limit { break }
+                }
+            case .inside(let maxOffset, let maxLength):
+                // Every match contains a cue: search merged windows around the cue positions.
+                let back = min(maxOffset ?? PatternCues.windowCap, PatternCues.windowCap)
+                let ahead = min(maxLength ?? PatternCues.windowCap, PatternCues.windowCap)
+                var windowStart = -1
+                var windowEnd = -1
+                func search() -> Bool {
+                    guard windowEnd > windowStart else { return true }
+                    lt_regex_set_region(matcher, Int32(windowStart - low), Int32(windowEnd - low), 1)
+                    while lt_regex_find_next(matcher) == 1 {
+                        found.append(current(matcher, offset: low))
+                        if found.count >= limit { return false }
+                    }
+                    return true
+                }
+                while first < last {
+                    let position = Int(candidates[first])
+                    first += 1
+                    let start = max(low, position - back)
+                    let end = min(high, position + ahead)
+                    if start <= windowEnd {
+                        windowEnd = max(windowEnd, end)
+                    } else {
+                        guard search() else { return found }
+                        windowStart = start
+                        windowEnd = end
+                    }
+                }
+                _ = search()
+            }
+            return found
+        }
+    }
+
+    /// The current match of `matcher`, shifted by `offset`.
+    @inline(__always)
+    private func current(_ matcher: OpaquePointer, offset: Int) -> PatternMatch {
+        let start = Int(lt_regex_start(matcher, 0))
+        let end = Int(lt_regex_end(matcher, 0))
+        var groups: [String: NSRange] = [:]
+        for (index, number) in groupNumbers.enumerated() where number > 0 {
+            let groupStart = lt_regex_start(matcher, number)
+            guard groupStart >= 0 else { continue }
+            let groupEnd = lt_regex_end(matcher, number)
+            groups[groupNames[index]] = NSRange(location: Int(groupStart) + offset,
+                                                length: Int(groupEnd - groupStart))
+        }
+        return PatternMatch(range: NSRange(location: start + offset, length: end - start), groups: groups)
+    }
+
+    @inline(__always)
+    static func clamp(_ range: NSRange?, to text: ScanText) -> NSRange {
+        guard let range else { return NSRange(location: 0, length: text.count) }
+        let start = max(0, min(range.location, text.count))
+        let end = max(start, min(range.location + range.length, text.count))
+        return NSRange(location: start, length: end - start)
+    }
+}
+
+/// One match: its range and its named groups (UTF-16 ranges).
+public struct PatternMatch: Sendable {
+    public var range: NSRange
+    public var groups: [String: NSRange]
+}

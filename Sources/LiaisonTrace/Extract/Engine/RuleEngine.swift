@@ -1,0 +1,130 @@
+import Foundation
+
+/// The extraction engine: every rule pattern of a pipeline that has literal cues, compiled once into one
+/// `LiteralScanner`. For each document it makes one pass over the UTF-8 bytes and records, for every pattern,
+/// where its cues occur (`CandidateIndex`); the pattern's regular expression then runs only there, in a bounded
+/// window (see `Pattern.matches(in:range:candidates:)`).
+///
+/// Patterns without cues (or not registered) run over the whole range they are asked about, so a document gives
+/// the same record with or without the engine; the engine only makes it cheaper.
+public final class RuleEngine: Sendable {
+    /// The patterns with cues, by slot.
+    let patterns: [Pattern]
+    private let slots: [ObjectIdentifier: Int]
+    private let scanner: LiteralScanner
+    /// For each scanner literal, the slots of the patterns it is a cue of: `literalSlotStart[l]..<[l + 1]`.
+    private let literalSlotStart: [Int32]
+    private let literalSlots: [Int32]
+
+    /// Compiles the cues of `patterns` (duplicates and patterns without cues are left out).
+    public init(patterns: [Pattern]) {
+        var kept: [Pattern] = []
+        var slots: [ObjectIdentifier: Int] = [:]
+        var literalIndex: [[UInt8]: Int] = [:]
+        var literals: [[UInt8]] = []
+        var owners: [[Int32]] = []
+        for pattern in patterns {
+            guard let cues = pattern.cues, slots[ObjectIdentifier(pattern)] == nil else { continue }
+            let slot = kept.count
+            slots[ObjectIdentifier(pattern)] = slot
+            kept.append(pattern)
+            for literal in Set(cues.literals) {
+                let bytes = Array(literal.utf8)
+                guard !bytes.isEmpty else { continue }
+                if let index = literalIndex[bytes] {
+                    owners[index].append(Int32(slot))
+                } else {
+                    literalIndex[bytes] = literals.count
+                    literals.append(bytes)
+                    owners.append([Int32(slot)])
+                }
+            }
+        }
+        self.patterns = kept
+        self.slots = slots
+        scanner = LiteralScanner(literals)
+        var start: [Int32] = [0]
+        var flat: [Int32] = []
+        for list in owners {
+            flat += list
+            start.append(Int32(flat.count))
+        }
+        literalSlotStart = start
+        literalSlots = flat
+    }
+
+    /// The slot of `pattern`, when it has one.
+    @inline(__always)
+    func slot(of pattern: Pattern) -> Int? {
+        slots[ObjectIdentifier(pattern)]
+    }
+
+    /// Where every pattern's cues occur in `text`: one pass over its UTF-8 bytes.
+    func candidates(in text: ScanText) -> CandidateIndex {
+        var hits: [(slot: Int32, position: Int32)] = []
+        let starts = literalSlotStart
+        let owners = literalSlots
+        text.utf8.withUnsafeBufferPointer { bytes in
+            scanner.scan(bytes) { literal, start in
+                for index in Int(starts[Int(literal)])..<Int(starts[Int(literal) + 1]) {
+                    hits.append((owners[index], Int32(start)))
+                }
+            }
+        }
+        // Bucket by slot (counting sort), then order each slot's positions and map them to UTF-16 offsets.
+        var offsets = [Int32](repeating: 0, count: patterns.count + 1)
+        for hit in hits { offsets[Int(hit.slot) + 1] += 1 }
+        for slot in 0..<patterns.count { offsets[slot + 1] += offsets[slot] }
+        var fill = offsets
+        var positions = [Int32](repeating: 0, count: hits.count)
+        let ascii = text.isASCII
+        for hit in hits {
+            let slot = Int(hit.slot)
+            positions[Int(fill[slot])] = ascii ? hit.position : Int32(text.utf16Offset(Int(hit.position)))
+            fill[slot] += 1
+        }
+        for slot in 0..<patterns.count {
+            let range = Int(offsets[slot])..<Int(offsets[slot + 1])
+            if range.count > 1 { positions[range].sort() }
+        }
+        return CandidateIndex(offsets: offsets, positions: positions)
+    }
+}
+
+/// Where each pattern's cues occur in one document (UTF-16 offsets of the normalized text, sorted per pattern).
+struct CandidateIndex: Sendable {
+    let offsets: [Int32]
+    let positions: [Int32]
+
+    /// The cue positions of pattern slot `slot`.
+    @inline(__always)
+    func positions(of slot: Int) -> ArraySlice<Int32> {
+        positions[Int(offsets[slot])..<Int(offsets[slot + 1])]
+    }
+}
+
+/// The literal cues of a pattern, derived from its source: the strings (ASCII lower case) the literal scan looks for,
+/// and where a match can be relative to them.
+public struct PatternCues: Sendable {
+    /// Where matches lie relative to a cue.
+    enum Placement: Sendable {
+        /// Every match starts with a cue; it is at most `maxLength` long (nil: unbounded).
+        case start(maxLength: Int?)
+        /// Every match contains a cue that starts at most `maxOffset` after the match (nil: unbounded), and is at
+        /// most `maxLength` long.
+        case inside(maxOffset: Int?, maxLength: Int?)
+    }
+
+    /// The cue strings.
+    let literals: [String]
+    let placement: Placement
+
+    /// No window is longer than this (UTF-16 units): a match that would be is not found, and time stays linear
+    /// whatever the shape of the text.
+    static let windowCap = 4096
+
+    /// The cues of a pattern, or nil when none are known to hold.
+    init?(source: String, caseInsensitive: Bool) {
+        return nil
+    }
+}

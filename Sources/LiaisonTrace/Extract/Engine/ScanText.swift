@@ -1,0 +1,125 @@
+import Foundation
+
+/// Text as the rule engine matches it: UTF-16 code units in one buffer that ICU reads in place (no copy per
+/// call), with the text's UTF-8 bytes for the literal scan and the maps between the two encodings.
+///
+/// Offsets into a `ScanText` are UTF-16 units, as `NSRange` counts them. Immutable once built.
+public final class ScanText: @unchecked Sendable { // immutable after init; the buffer is owned and never written
+    /// The UTF-16 code units.
+    let units: UnsafeMutableBufferPointer<UInt16>
+    /// The UTF-8 bytes of the same text.
+    let utf8: [UInt8]
+    /// For every UTF-16 offset (and the end), the UTF-8 offset; empty when the text is ASCII (offsets agree).
+    private let utf16ToUTF8: [Int32]
+    /// For every UTF-8 offset (and the end), the UTF-16 offset; empty when the text is ASCII.
+    private let utf8ToUTF16: [Int32]
+
+    /// The number of UTF-16 units.
+    public var count: Int { units.count }
+    /// Whether the text is all ASCII (UTF-8 and UTF-16 offsets agree).
+    public var isASCII: Bool { utf8ToUTF16.isEmpty }
+
+    /// Transcodes `text` once.
+    public init(_ text: String) {
+        var text = text
+        let bytes: [UInt8] = text.withUTF8 { Array($0) }
+        utf8 = bytes
+        var nonASCII = 0
+        for byte in bytes where byte >= 0x80 { nonASCII += 1 }
+        if nonASCII == 0 {
+            let buffer = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: max(1, bytes.count))
+            for index in 0..<bytes.count { buffer[index] = UInt16(bytes[index]) }
+            units = UnsafeMutableBufferPointer(rebasing: buffer[0..<bytes.count])
+            utf16ToUTF8 = []
+            utf8ToUTF16 = []
+            return
+        }
+        // Non-ASCII: decode scalar by scalar, recording both maps.
+        var buffer: [UInt16] = []
+        buffer.reserveCapacity(bytes.count)
+        var toUTF8: [Int32] = []
+        toUTF8.reserveCapacity(bytes.count + 1)
+        var toUTF16 = [Int32](repeating: 0, count: bytes.count + 1)
+        var index = 0
+        while index < bytes.count {
+            let lead = bytes[index]
+            let width: Int
+            var scalar: UInt32
+            switch lead {
+            case 0..<0x80: width = 1; scalar = UInt32(lead)
+            case 0xC0..<0xE0: width = 2; scalar = UInt32(lead & 0x1F)
+            case 0xE0..<0xF0: width = 3; scalar = UInt32(lead & 0x0F)
+            default: width = 4; scalar = UInt32(lead & 0x07)
+            }
+            let end = min(bytes.count, index + width)
+            for next in (index + 1)..<max(index + 1, end) { scalar = scalar << 6 | UInt32(bytes[next] & 0x3F) }
+            let position = Int32(buffer.count)
+            for byte in index..<end { toUTF16[byte] = position }
+            if scalar > 0xFFFF {
+                let value = scalar - 0x10000
+                buffer.append(UInt16(0xD800 + (value >> 10)))
+                buffer.append(UInt16(0xDC00 + (value & 0x3FF)))
+                toUTF8.append(Int32(index))
+                toUTF8.append(Int32(index))
+            } else {
+                buffer.append(UInt16(scalar))
+                toUTF8.append(Int32(index))
+            }
+            index = end
+        }
+        toUTF8.append(Int32(bytes.count))
+        toUTF16[bytes.count] = Int32(buffer.count)
+        let storage = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: max(1, buffer.count))
+        _ = storage.initialize(from: buffer)
+        units = UnsafeMutableBufferPointer(rebasing: storage[0..<buffer.count])
+        utf16ToUTF8 = toUTF8
+        utf8ToUTF16 = toUTF16
+    }
+
+    deinit {
+        units.deallocate()
+    }
+
+    /// The unit at `offset`.
+    @inline(__always)
+    public subscript(offset: Int) -> UInt16 { units[offset] }
+
+    /// The text of a UTF-16 range.
+    public func string(_ range: NSRange) -> String {
+        let start = max(0, min(range.location, count))
+        let end = max(start, min(range.location + range.length, count))
+        return String(decoding: UnsafeBufferPointer(rebasing: units[start..<end]), as: UTF16.self)
+    }
+
+    /// The unit at `offset` (the name `NSString` uses).
+    @inline(__always)
+    public func character(at offset: Int) -> UInt16 { units[offset] }
+
+    /// The number of UTF-16 units (the name `NSString` uses).
+    public var length: Int { units.count }
+
+    /// The text of a UTF-16 range (the name `NSString` uses).
+    public func substring(with range: NSRange) -> String { string(range) }
+
+    /// The units of `range`, as an array.
+    public func units(_ range: NSRange) -> [UInt16] {
+        Array(units[range.location..<(range.location + range.length)])
+    }
+
+    /// The whole text.
+    public var string: String { String(decoding: utf8, as: UTF8.self) }
+
+    /// The UTF-8 offset of UTF-16 offset `offset` (clamped to the text).
+    @inline(__always)
+    public func utf8Offset(_ offset: Int) -> Int {
+        let clamped = max(0, min(offset, count))
+        return utf16ToUTF8.isEmpty ? clamped : Int(utf16ToUTF8[clamped])
+    }
+
+    /// The UTF-16 offset of UTF-8 offset `offset` (clamped to the text).
+    @inline(__always)
+    public func utf16Offset(_ offset: Int) -> Int {
+        let clamped = max(0, min(offset, utf8.count))
+        return utf8ToUTF16.isEmpty ? clamped : Int(utf8ToUTF16[clamped])
+    }
+}
