@@ -87,6 +87,12 @@ public final class ExtractionContext: @unchecked Sendable { // lazy members are 
         return result
     }()
 
+    /// The start of the line that `location` is in.
+    public func lineStart(at location: Int) -> Int {
+        let index = lines.partitionPoint { $0.location <= location }
+        return index > 0 ? lines[index - 1].location : 0
+    }
+
     /// Sentences (ICU sentence break iterator, `en_US@ss=standard`) within paragraph-like blocks (paragraphs, list
     /// items, table cells, footnotes) — or within the whole text when the document has no blocks — as trimmed
     /// UTF-16 ranges. Line breaks that only wrap a sentence are read as spaces; a line break stays a break before a

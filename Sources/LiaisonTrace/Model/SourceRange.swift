@@ -48,19 +48,58 @@ public struct SourcePosition: Codable, Hashable, Sendable {
     }
 }
 
-/// Maps byte offsets of a text to lines and columns.
+/// Maps byte offsets of a text to lines and columns, in time that does not depend on the length of the line.
 public struct LineIndex: Sendable {
     private let utf8: [UInt8]
     private let lineStarts: [Int]
+    /// The number of scalars that start before byte `k * checkpointStride`, for every k (empty for ASCII text,
+    /// where scalars are bytes).
+    private let scalarCheckpoints: [Int32]
+    private static let checkpointStride = 256
 
     /// Indexes `text`.
     public init(_ text: String) {
         utf8 = Array(text.utf8)
         var starts = [0]
-        for (offset, byte) in utf8.enumerated() where byte == 0x0A {
-            starts.append(offset + 1)
+        var checkpoints: [Int32] = []
+        var ascii = true
+        utf8.withUnsafeBufferPointer { bytes in
+            for offset in 0..<bytes.count where bytes[offset] == 0x0A { starts.append(offset + 1) }
+            for byte in bytes where byte >= 0x80 {
+                ascii = false
+                break
+            }
+            guard !ascii else { return }
+            checkpoints.reserveCapacity(bytes.count / Self.checkpointStride + 1)
+            var scalars: Int32 = 0
+            for offset in 0..<bytes.count {
+                if offset % Self.checkpointStride == 0 { checkpoints.append(scalars) }
+                if bytes[offset] & 0xC0 != 0x80 { scalars += 1 }
+            }
         }
         lineStarts = starts
+        scalarCheckpoints = checkpoints
+    }
+
+    /// The number of scalars that start before byte `offset`.
+    private func scalars(before offset: Int) -> Int {
+        guard !scalarCheckpoints.isEmpty else { return offset }
+        let block = offset / Self.checkpointStride
+        guard block < scalarCheckpoints.count else {
+            return Int(scalarCheckpoints[scalarCheckpoints.count - 1])
+                + countScalars(from: (scalarCheckpoints.count - 1) * Self.checkpointStride, to: offset)
+        }
+        return Int(scalarCheckpoints[block]) + countScalars(from: block * Self.checkpointStride, to: offset)
+    }
+
+    private func countScalars(from start: Int, to end: Int) -> Int {
+        var count = 0
+        var index = start
+        while index < end {
+            if utf8[index] & 0xC0 != 0x80 { count += 1 }
+            index += 1
+        }
+        return count
     }
 
     /// The number of lines (a text ending in a newline has an empty last line, which is counted).
@@ -75,13 +114,8 @@ public struct LineIndex: Sendable {
     public func position(of offset: Int) -> SourcePosition {
         let clamped = max(0, min(offset, utf8.count))
         let low = lineStarts.partitionPoint { $0 <= clamped } - 1
-        var column = 1
-        var index = lineStarts[low]
-        while index < clamped {
-            // Count only bytes that start a scalar (not UTF-8 continuation bytes).
-            if utf8[index] & 0xC0 != 0x80 { column += 1 }
-            index += 1
-        }
+        // Count only bytes that start a scalar (not UTF-8 continuation bytes).
+        let column = scalars(before: clamped) - scalars(before: lineStarts[low]) + 1
         return SourcePosition(line: low + 1, column: column)
     }
 }

@@ -153,9 +153,10 @@ public struct RequirementExtractor: Extractor {
             if let classes = rule.classes, !classes.contains(scan.documentClass) { return false }
             var range = statement.range
             if rule.onLine {
-                var start = range.location
-                while start > 0, scan.context.scan.character(at: start - 1) != 0x0A { start -= 1 }
-                range = NSRange(location: start, length: NSMaxRange(range) - start)
+                // From the start of the line, at most a window's length (the line of a one-line document is long).
+                let start = scan.context.lineStart(at: range.location)
+                let end = min(NSMaxRange(range), start + PatternCues.windowCap)
+                range = NSRange(location: start, length: end - start)
             }
             return !rule.pattern.matches(in: scan.context, range: range).isEmpty
         }

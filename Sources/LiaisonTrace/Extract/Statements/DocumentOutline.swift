@@ -220,7 +220,7 @@ public struct DocumentOutline: Sendable {
         var end = heading.range.location
         while end > 0, ExtractionContext.isSpace(context.scan.character(at: end - 1)) { end -= 1 }
         var start = end
-        while start > 0, context.scan.character(at: start - 1) != 0x0A { start -= 1 }
+        while start > 0, end - start < 200, context.scan.character(at: start - 1) != 0x0A { start -= 1 }
         guard end > start, end - start < 200 else { return false }
         return !informativeMarker.matches(in: context.string(NSRange(location: start, length: end - start))).isEmpty
     }
