@@ -81,6 +81,40 @@ struct RuleDecoder {
                                 summary: "cannot decode \(NodeDecoder.describe(codingPath)): \(error)")
         }
     }
+
+    /// The known key closest to `name` when it is close enough to be a likely misspelling (one edit for short
+    /// keys, two for keys of eight characters or more; case and transpositions count as one edit).
+    static func suggestion(for name: String, among known: [String]) -> String? {
+        let limit = max(1, min(2, name.count / 4))
+        var best: (name: String, distance: Int)?
+        for candidate in known where candidate != name {
+            let distance = editDistance(name.lowercased(), candidate.lowercased())
+            if distance <= limit, distance < best?.distance ?? .max {
+                best = (candidate, distance)
+            }
+        }
+        return best?.name
+    }
+
+    /// Optimal string alignment distance: insertions, deletions, substitutions and adjacent transpositions.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty else { return b.count }
+        guard !b.isEmpty else { return a.count }
+        var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { table[i][0] = i }
+        for j in 0...b.count { table[0][j] = j }
+        for i in 1...a.count {
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+                }
+            }
+        }
+        return table[a.count][b.count]
+    }
 }
 
 extension RuleFile {
@@ -231,8 +265,9 @@ private struct NodeDecoder: Decoder, SingleValueDecodingContainer {
     func unknownKeyFailure(_ key: Node, missing: String?) -> RuleDecodingFailure {
         let name = key.string ?? "?"
         var summary = "unknown key '\(name)' \(Self.placeName(codingPath))"
-        if let flow = key.mark?.column, isFlowMapping { summary += " (column \(flow))" }
-        let suggestion = Self.suggestion(for: name, among: log.known)
+        // Keys of a block mapping all start at its column; others (flow mappings) need theirs.
+        if let column = key.mark?.column, column != node.mark?.column { summary += " (column \(column))" }
+        let suggestion = RuleDecoder.suggestion(for: name, among: log.known)
         if let suggestion { summary += "; did you mean '\(suggestion)'?" }
         if let missing {
             if missing != suggestion { summary += "; '\(missing)' is missing" }
@@ -240,45 +275,6 @@ private struct NodeDecoder: Decoder, SingleValueDecodingContainer {
             summary += " (known: \(log.known.joined(separator: ", ")))"
         }
         return RuleDecodingFailure(line: key.mark?.line ?? node.mark?.line, summary: summary)
-    }
-
-    private var isFlowMapping: Bool {
-        if case .mapping(let mapping) = node { return mapping.style == .flow }
-        return false
-    }
-
-    /// The known key closest to `name` when it is close enough to be a likely misspelling (one edit for short
-    /// keys, two for keys of eight characters or more; case and transpositions count as one edit).
-    static func suggestion(for name: String, among known: [String]) -> String? {
-        let limit = max(1, min(2, name.count / 4))
-        var best: (name: String, distance: Int)?
-        for candidate in known where candidate != name {
-            let distance = editDistance(name.lowercased(), candidate.lowercased())
-            if distance <= limit, distance < best?.distance ?? .max {
-                best = (candidate, distance)
-            }
-        }
-        return best?.name
-    }
-
-    /// Optimal string alignment distance: insertions, deletions, substitutions and adjacent transpositions.
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        guard !a.isEmpty else { return b.count }
-        guard !b.isEmpty else { return a.count }
-        var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
-        for i in 0...a.count { table[i][0] = i }
-        for j in 0...b.count { table[0][j] = j }
-        for i in 1...a.count {
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
-                }
-            }
-        }
-        return table[a.count][b.count]
     }
 
     /// The names of a `CaseIterable` key type's cases; nil for other key types (synthesized `CodingKeys`).
