@@ -40,6 +40,15 @@ final class RuleDecoderTests: XCTestCase {
         XCTAssertEqual(error.summary, "unknown key 'patern' in 'rules[1]'; did you mean 'pattern'?")
     }
 
+    func testUnknownKeyFarFromTheMissingKeyNamesBoth() throws {
+        let error = try decodeError(ReferenceRuleSpec.self, "id: a\nsource: 'x'\n")
+        XCTAssertEqual(error.line, 2)
+        XCTAssertEqual(error.summary, "unknown key 'source' at the top level; 'pattern' is missing")
+        let nested = try decodeError(Boxed.self, "box: {widht: 2}\n")
+        XCTAssertEqual(nested.line, 1)
+        XCTAssertEqual(nested.summary, "unknown key 'widht' in 'box' (column 7); did you mean 'width'?")
+    }
+
     func testUnknownOptionalKeyInsideARuleListsTheKnownKeys() throws {
         let yaml = """
             id: a
@@ -99,6 +108,7 @@ final class RuleDecoderTests: XCTestCase {
         XCTAssertEqual(Decoder.suggestion(for: "exmaples", among: ["examples", "text"]), "examples")
         XCTAssertEqual(Decoder.suggestion(for: "counter_exampels", among: ["counter_examples"]), "counter_examples")
         XCTAssertEqual(Decoder.suggestion(for: "Pattern", among: ["pattern"]), "pattern")
+        XCTAssertEqual(Decoder.suggestion(for: "tpye", among: ["id", "type"]), "type")
         XCTAssertNil(Decoder.suggestion(for: "to", among: ["id"]))
         XCTAssertNil(Decoder.suggestion(for: "colour", among: ["kind", "pattern"]))
     }
@@ -109,6 +119,13 @@ final class RuleDecoderTests: XCTestCase {
         XCTAssertEqual(error.summary, "unknown key 'colour' at the top level (known: name, size)")
         // A key the key type knows is accepted even though this init never reads it.
         XCTAssertEqual(try decode(Labelled.self, "name: x\nsize: 3\n").name, "x")
+    }
+
+    func testKeysTheKeyTypeAcceptsPassEvenWhenNotRead() throws {
+        // `legacy` is a coding key that the init never reads: accepted, though it is in no list of known keys.
+        XCTAssertEqual(try decode(Skipping.self, "name: x\nlegacy: old\n").name, "x")
+        let error = try decodeError(Skipping.self, "name: x\nlegasy: old\n")
+        XCTAssertEqual(error.summary, "unknown key 'legasy' at the top level (known: name)")
     }
 
     func testKeysOfNestedContainersAreChecked() throws {
@@ -502,7 +519,7 @@ extension RuleDecoderTests {
 }
 
 /// A text that is equal for equal values: structs field by field, optionals, arrays, dictionaries sorted by key.
-func canonical(_ value: Any) -> String {
+private func canonical(_ value: Any) -> String {
     let mirror = Mirror(reflecting: value)
     switch mirror.displayStyle {
     case .optional:
@@ -528,16 +545,16 @@ func canonical(_ value: Any) -> String {
 // MARK: - Types for the tests
 
 /// The top level of a `kind: references` file, as the reference extractor reads it.
-struct ReferencesFile: Decodable {
+private struct ReferencesFile: Decodable {
     var sdo: String?
     var rules: [ReferenceRuleSpec]?
 }
 
-struct GroupsFile: Decodable {
+private struct GroupsFile: Decodable {
     var groups: [GroupCanonicalizer.Spec]?
 }
 
-struct HeadersFile: Decodable {
+private struct HeadersFile: Decodable {
     var zone: HeaderRules.ZoneSpec?
     var forms: [HeaderRules.FormSpec]?
     var stamps: [HeaderRules.StampSpec]?
@@ -548,7 +565,7 @@ struct HeadersFile: Decodable {
     var headerless: HeaderRules.HeaderlessSpec?
 }
 
-struct ClassificationFile: Decodable {
+private struct ClassificationFile: Decodable {
     var head_lines: Int?
     var min_score: Int?
     var min_lead: Int?
@@ -558,7 +575,7 @@ struct ClassificationFile: Decodable {
     var cues: [ClassificationRules.CueSpec]?
 }
 
-struct ActionsFile: Decodable {
+private struct ActionsFile: Decodable {
     var classes: [DocumentClass]?
     var addressee_line: ActionExtractor.AddresseeLineSpec?
     var pronouns: String?
@@ -566,34 +583,34 @@ struct ActionsFile: Decodable {
     var rules: [ActionExtractor.RuleSpec]?
 }
 
-struct RequirementsFile: Decodable {
+private struct RequirementsFile: Decodable {
     var skip_informative: Bool?
     var lexicons: [ModalLexicon.Spec]?
     var ids: [RequirementExtractor.SentenceRuleSpec]?
     var exclusions: [RequirementExtractor.SentenceRuleSpec]?
 }
 
-struct ScopesFile: Decodable {
+private struct ScopesFile: Decodable {
     var adjacent_gap: String?
     var split: ScopeExtractor.SplitSpec?
     var scope_clause: ScopeExtractor.ClauseSpec?
     var rules: [ScopeExtractor.RuleSpec]?
 }
 
-struct RelationsFile: Decodable {
+private struct RelationsFile: Decodable {
     var adjacent_gap: String?
     var meetings: RelationExtractor.MeetingSpec?
     var rules: [RelationExtractor.RuleSpec]?
 }
 
-struct StatementsFile: Decodable {
+private struct StatementsFile: Decodable {
     var classes: [String: StatementVocabulary.ClassSpec]?
     var self_mention: StatementVocabulary.SelfMentionSpec?
     var sections: StatementVocabulary.SectionSpec?
 }
 
 /// Scalars of every kind the rule files use.
-struct Scalars: Decodable {
+private struct Scalars: Decodable {
     var text: String
     var flag: String
     var integer: Int
@@ -603,7 +620,7 @@ struct Scalars: Decodable {
 }
 
 /// A type with `CaseIterable` coding keys whose init reads only `name`.
-struct Labelled: Decodable {
+private struct Labelled: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, size
     }
@@ -615,8 +632,21 @@ struct Labelled: Decodable {
     }
 }
 
+/// A type with plain coding keys whose init reads only `name`.
+private struct Skipping: Decodable {
+    enum CodingKeys: String, CodingKey {
+        case name, legacy
+    }
+
+    var name: String
+
+    init(from decoder: any Decoder) throws {
+        name = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .name)
+    }
+}
+
 /// A type that reads `box.width` through a nested container.
-struct Boxed: Decodable {
+private struct Boxed: Decodable {
     enum CodingKeys: String, CodingKey { case box }
     enum BoxKeys: String, CodingKey { case width }
 

@@ -83,7 +83,7 @@ struct RuleDecoder {
     }
 
     /// The known key closest to `name` when it is close enough to be a likely misspelling (one edit for short
-    /// keys, two for keys of eight characters or more; case and transpositions count as one edit).
+    /// keys, two for keys of eight characters or more; case is ignored, a transposition is one edit).
     static func suggestion(for name: String, among known: [String]) -> String? {
         let limit = max(1, min(2, name.count / 4))
         var best: (name: String, distance: Int)?
@@ -192,10 +192,13 @@ private struct NodeDecoder: Decoder, SingleValueDecodingContainer {
         do {
             value = try T(from: decoder)
         } catch var failure as RuleDecodingFailure {
-            // A key missing from this mapping is most likely a misspelt one: report the misspelling.
-            if let missing = failure.missing, missing.mapping == Self.describe(codingPath),
-               let unknown = decoder.unknownKeys().first {
-                failure = decoder.unknownKeyFailure(unknown, missing: missing.key)
+            // A key missing from this mapping (or a nested container's) is most likely a misspelt one: report the
+            // misspelling.
+            let owners = [decoder] + decoder.log.nested
+            if let missing = failure.missing,
+               let owner = owners.first(where: { Self.describe($0.codingPath) == missing.mapping }),
+               let unknown = owner.unknownKeys().first {
+                failure = owner.unknownKeyFailure(unknown, missing: missing.key)
             }
             throw failure
         } catch let error as DecodingError {
