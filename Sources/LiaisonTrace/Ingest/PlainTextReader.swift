@@ -16,7 +16,7 @@ public struct PlainTextReader: DocumentReader {
         var diagnostics: [Diagnostic] = []
         if let diagnostic = decoded.diagnostic { diagnostics.append(diagnostic.at(path: input.path)) }
         let text = decoded.text
-        if text.allSatisfy({ $0.isWhitespace }) {
+        if Self.isBlank(text) {
             throw IngestError("ingest.empty", "file has no text", explanation: "The file holds only white space.")
         }
         return IngestedDocument(source: sourceInfo(input), text: text, blocks: blocks(of: text),
@@ -26,7 +26,12 @@ public struct PlainTextReader: DocumentReader {
     /// Splits text into blocks line by line. In unwrapped text (most lines long, as Word text dumps give),
     /// every line is a paragraph of its own; in wrapped text (RFC style), runs of lines are.
     func blocks(of text: String) -> [Block] {
-        let unwrapped = Self.isUnwrapped(text)
+        var text = text
+        return text.withUTF8 { blocks(of: $0) }
+    }
+
+    private func blocks(of bytes: UnsafeBufferPointer<UInt8>) -> [Block] {
+        let unwrapped = Self.isUnwrapped(bytes)
         var blocks: [Block] = []
         var paragraphStart: Int?
         var paragraphEnd = 0
@@ -39,31 +44,38 @@ public struct PlainTextReader: DocumentReader {
             }
             paragraphStart = nil
         }
-        for line in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
+        while offset <= bytes.count {
+            var lineEnd = offset
+            while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+            let lineLength = lineEnd - offset
+            defer { offset = lineEnd + 1 }
             lineNumber += 1
-            let lineLength = line.count
-            let contentLength = line.last == 0x0D ? lineLength - 1 : lineLength
-            let lineText = String(decoding: line.prefix(contentLength), as: UTF8.self)
-            let trimmed = lineText.trimmingCharacters(in: .whitespaces)
-            let leading = lineText.utf8.prefix { $0 == 0x20 || $0 == 0x09 }.count
-            let range = SourceRange(offset + leading, offset + contentLength - (lineText.utf8.count - leading
-                - trimmed.utf8.count))
-            defer { offset += lineLength + 1 }
-            if format == .markdown, lineNumber == 1, trimmed == "---" {
+            let contentLength = lineLength > 0 && bytes[lineEnd - 1] == 0x0D ? lineLength - 1 : lineLength
+            let line = UnsafeBufferPointer(rebasing: bytes[offset..<(offset + contentLength)])
+            let (trimStart, trimEnd) = Self.trimmedBounds(line)
+            let trimmedCount = trimEnd - trimStart
+            var leading = 0
+            while leading < line.count, line[leading] == 0x20 || line[leading] == 0x09 { leading += 1 }
+            let range = SourceRange(offset + leading, offset + leading + trimmedCount)
+            let trimmed = UnsafeBufferPointer(rebasing: line[trimStart..<trimEnd])
+            if format == .markdown, lineNumber == 1, Self.equals(trimmed, "---") {
                 inFrontMatter = true
                 continue
             }
             if inFrontMatter {
-                if trimmed == "---" || trimmed == "..." { inFrontMatter = false } else if !trimmed.isEmpty {
+                if Self.equals(trimmed, "---") || Self.equals(trimmed, "...") {
+                    inFrontMatter = false
+                } else if trimmedCount > 0 {
                     blocks.append(Block(kind: .field, range: range))
                 }
                 continue
             }
-            if trimmed.isEmpty {
+            if trimmedCount == 0 {
                 closeParagraph()
                 continue
             }
-            if let (kind, level) = lineKind(trimmed, indented: leading > 0) {
+            if Self.mayStartBlock(trimmed[0]),
+               let (kind, level) = lineKind(String(decoding: trimmed, as: UTF8.self), indented: leading > 0) {
                 closeParagraph()
                 blocks.append(Block(kind: kind, range: range, level: level))
                 continue
@@ -76,13 +88,73 @@ public struct PlainTextReader: DocumentReader {
         return blocks
     }
 
+    /// Whether a line starting with this byte may be a heading or list item (`lineKind` decides).
+    private static func mayStartBlock(_ byte: UInt8) -> Bool {
+        byte == 0x23 || byte == 0x3D || byte == 0x2D || byte == 0x2A || byte == 0x2B || byte >= 0x80
+    }
+
+    private static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ string: StaticString) -> Bool {
+        bytes.count == string.utf8CodeUnitCount
+            && (0..<bytes.count).allSatisfy { bytes[$0] == string.utf8Start[$0] }
+    }
+
+    /// The bounds of `line` without leading and trailing white space as `CharacterSet.whitespaces` counts it
+    /// (tab and the space separators: U+0020, U+00A0, U+1680, U+2000-U+200B, U+202F, U+205F, U+3000).
+    static func trimmedBounds(_ line: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
+        func spaceWidth(at index: Int) -> Int {
+            let byte = line[index]
+            if byte == 0x20 || byte == 0x09 { return 1 }
+            if byte == 0xC2, index + 1 < line.count, line[index + 1] == 0xA0 { return 2 }
+            if byte == 0xE1, index + 2 < line.count, line[index + 1] == 0x9A, line[index + 2] == 0x80 { return 3 }
+            if byte == 0xE2, index + 2 < line.count {
+                let second = line[index + 1]
+                let third = line[index + 2]
+                if second == 0x80, third >= 0x80 && third <= 0x8B || third == 0xAF { return 3 }
+                if second == 0x81, third == 0x9F { return 3 }
+            }
+            if byte == 0xE3, index + 2 < line.count, line[index + 1] == 0x80, line[index + 2] == 0x80 { return 3 }
+            return 0
+        }
+        var start = 0
+        while start < line.count {
+            let width = spaceWidth(at: start)
+            if width == 0 { break }
+            start += width
+        }
+        var end = line.count
+        while end > start {
+            // Step back to the start of the last scalar.
+            var scalarStart = end - 1
+            while scalarStart > start, line[scalarStart] & 0xC0 == 0x80 { scalarStart -= 1 }
+            let width = spaceWidth(at: scalarStart)
+            if width == 0 || scalarStart + width != end { break }
+            end = scalarStart
+        }
+        return (start, end)
+    }
+
+    /// Whether the text holds only white space (in the sense of `Character.isWhitespace`).
+    static func isBlank(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        guard let first = utf8.firstIndex(where: { !(0x09...0x0D).contains($0) && $0 != 0x20 }) else { return true }
+        if utf8[first] < 0x80 { return false }
+        return text.allSatisfy { $0.isWhitespace }
+    }
+
     /// True when at least half of the non-blank lines are longer than 120 bytes and few blank lines separate
     /// them: paragraphs are lines.
     static func isUnwrapped(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { isUnwrapped($0) }
+    }
+
+    static func isUnwrapped(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var long = 0
         var nonBlank = 0
-        for line in text.utf8.split(separator: 0x0A) {
-            let length = line.count
+        var start = 0
+        for index in 0...bytes.count where index == bytes.count || bytes[index] == 0x0A {
+            let length = index - start
+            start = index + 1
             if length <= 1 { continue }
             nonBlank += 1
             if length > 120 { long += 1 }

@@ -14,69 +14,86 @@ public struct Normalizer: Sendable {
 
     /// Normalizes a document's ingested text.
     public func normalize(_ text: String) -> NormalizedText {
-        var output = Output(capacity: text.utf8.count)
-        let scalars = Array(text.unicodeScalars)
-        var offsets: [Int] = []
-        offsets.reserveCapacity(scalars.count + 1)
-        var offset = 0
-        for scalar in scalars {
-            offsets.append(offset)
-            offset += UTF8.width(scalar)
-        }
-        offsets.append(offset)
-
-        var index = 0
-        while index < scalars.count {
-            let scalar = scalars[index]
-            let start = offsets[index]
-            let end = offsets[index + 1]
-            let value = scalar.value
-            if value < 0x80 {
-                if value == 0x0D {
-                    if index + 1 < scalars.count, scalars[index + 1] == "\n" {
-                        index += 1
+        var text = text
+        let count = text.utf8.count
+        var output = Output(capacity: count)
+        text.withUTF8 { bytes in
+            var index = 0
+            while index < count {
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    // A run of plain ASCII bytes is copied as it is.
+                    if byte >= 0x20 || byte == 0x0A {
+                        var end = index + 1
+                        while end < count, bytes[end] < 0x80, bytes[end] >= 0x20 || bytes[end] == 0x0A { end += 1 }
+                        output.appendIdentity(bytes, index..<end)
+                        index = end
                         continue
                     }
-                    output.append(0x0A, start, end)
-                } else if value == 0x09 || value == 0x0B || value == 0x0C {
-                    output.append(0x20, start, end)
-                } else {
-                    output.append(UInt8(value), start, end)
+                    if byte == 0x0D {
+                        if index + 1 < count, bytes[index + 1] == 0x0A {
+                            index += 1
+                            continue
+                        }
+                        output.append(0x0A, index, index + 1)
+                    } else if byte == 0x09 || byte == 0x0B || byte == 0x0C {
+                        output.append(0x20, index, index + 1)
+                    } else {
+                        output.append(byte, index, index + 1)
+                    }
+                    index += 1
+                    continue
                 }
-                index += 1
-                continue
-            }
-            if let mapped = Self.mapped(scalar) {
-                if let byte = mapped { output.append(byte, start, end) }
-                index += 1
-                continue
-            }
-            if lt_nfkc_is_inert(value) == 1 {
-                output.append(scalar, start, end)
-                index += 1
-                continue
-            }
-            // A normalization segment: this scalar and the following ones up to the next NFKC boundary.
-            var segmentEnd = index + 1
-            while segmentEnd < scalars.count, scalars[segmentEnd].value >= 0x80,
-                  lt_nfkc_boundary_before(scalars[segmentEnd].value) == 0 {
-                segmentEnd += 1
-            }
-            let segment = String(String.UnicodeScalarView(scalars[index..<segmentEnd]))
-            for normalizedScalar in Self.nfkc(segment).unicodeScalars {
-                if normalizedScalar.value < 0x80 {
-                    output.append(UInt8(normalizedScalar.value), start, offsets[segmentEnd])
-                } else if let mapped = Self.mapped(normalizedScalar) {
-                    if let byte = mapped { output.append(byte, start, offsets[segmentEnd]) }
-                } else {
-                    output.append(normalizedScalar, start, offsets[segmentEnd])
+                let (scalar, width) = Self.decode(bytes, at: index)
+                let end = index + width
+                if let mapped = Self.mapped(scalar) {
+                    if let byte = mapped { output.append(byte, index, end) }
+                    index = end
+                    continue
                 }
+                if lt_nfkc_is_inert(scalar.value) == 1 {
+                    output.append(bytes, index..<end)
+                    index = end
+                    continue
+                }
+                // A normalization segment: this scalar and the following ones up to the next NFKC boundary.
+                var segmentEnd = end
+                while segmentEnd < count, bytes[segmentEnd] >= 0x80 {
+                    let (next, nextWidth) = Self.decode(bytes, at: segmentEnd)
+                    if lt_nfkc_boundary_before(next.value) != 0 { break }
+                    segmentEnd += nextWidth
+                }
+                let segment = String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<segmentEnd]), as: UTF8.self)
+                for normalizedScalar in Self.nfkc(segment).unicodeScalars {
+                    if normalizedScalar.value < 0x80 {
+                        output.append(UInt8(normalizedScalar.value), index, segmentEnd)
+                    } else if let mapped = Self.mapped(normalizedScalar) {
+                        if let byte = mapped { output.append(byte, index, segmentEnd) }
+                    } else {
+                        output.append(normalizedScalar, index, segmentEnd)
+                    }
+                }
+                index = segmentEnd
             }
-            index = segmentEnd
         }
         if dehyphenate { output.joinHyphenatedWords() }
         return NormalizedText(text: String(decoding: output.bytes, as: UTF8.self), starts: output.starts,
                               ends: output.ends)
+    }
+
+    /// The scalar starting at byte `index` of valid UTF-8, and its width in bytes.
+    @inline(__always)
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (Unicode.Scalar, Int) {
+        let lead = bytes[index]
+        var value: UInt32
+        let width: Int
+        switch lead {
+        case 0xC0..<0xE0: width = 2; value = UInt32(lead & 0x1F)
+        case 0xE0..<0xF0: width = 3; value = UInt32(lead & 0x0F)
+        default: width = 4; value = UInt32(lead & 0x07)
+        }
+        for next in 1..<width { value = value << 6 | UInt32(bytes[index + next] & 0x3F) }
+        return (Unicode.Scalar(value) ?? "\u{FFFD}", width)
     }
 
     /// Characters replaced outright: `.some(byte)` becomes that ASCII byte, `.some(nil)` is dropped.
@@ -124,6 +141,20 @@ public struct Normalizer: Sendable {
 
         mutating func append(_ scalar: Unicode.Scalar, _ start: Int, _ end: Int) {
             for byte in String(scalar).utf8 { append(byte, start, end) }
+        }
+
+        /// Appends the bytes of one scalar of the input, each mapped to the whole scalar.
+        mutating func append(_ input: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
+            for index in range { append(input[index], range.lowerBound, range.upperBound) }
+        }
+
+        /// Appends input bytes that stay as they are, each mapped to itself.
+        mutating func appendIdentity(_ input: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[range]))
+            for index in range {
+                starts.append(Int32(index))
+                ends.append(Int32(index + 1))
+            }
         }
 
         /// Removes `-\n` and the next line's indentation between two lowercase letters ("stand-\n  ardization").

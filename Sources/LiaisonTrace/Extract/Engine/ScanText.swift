@@ -88,6 +88,13 @@ public final class ScanText: @unchecked Sendable { // immutable after init; the 
     public func string(_ range: NSRange) -> String {
         let start = max(0, min(range.location, count))
         let end = max(start, min(range.location + range.length, count))
+        // From the UTF-8 bytes (a copy, where UTF-16 would be transcoded), unless the range splits a surrogate pair.
+        let from = utf8Offset(start)
+        let to = utf8Offset(end)
+        let splitsPair = start < end && (units[start] & 0xFC00 == 0xDC00 || units[end - 1] & 0xFC00 == 0xD800)
+        if isASCII || !splitsPair {
+            return utf8.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[from..<to]), as: UTF8.self) }
+        }
         return String(decoding: UnsafeBufferPointer(rebasing: units[start..<end]), as: UTF16.self)
     }
 
