@@ -578,10 +578,11 @@ extension PatternLiterals {
             LiteralSet(items: items.mapValues { Flags(complete: false, folded: $0.folded) })
         }
 
+        /// The items of both (not capped).
         func union(_ other: LiteralSet) -> LiteralSet {
             var result = self
             for (scalars, flags) in other.items { result.insert(scalars, flags) }
-            return result.capped()
+            return result
         }
 
         /// This set followed by `next`: complete items are extended by each item of `next`. When that would
@@ -683,10 +684,11 @@ extension PatternLiterals {
                                                        folded: $0.folded) })
         }
 
-        func union(_ other: RequiredSet) -> RequiredSet? {
+        /// The items of both (not capped).
+        func union(_ other: RequiredSet) -> RequiredSet {
             var result = self
             for (scalars, entry) in other.items { result.insert(scalars, entry) }
-            return result.capped()
+            return result
         }
 
         /// At most `maxAlternatives` items, by cutting literals shorter (each keeps its start); nil when
@@ -862,8 +864,8 @@ extension PatternLiterals {
                 minLength = min(minLength, info.minLength)
                 maxLength = maxLength.flatMap { a in info.maxLength.map { b in max(a, b) } }
             }
-            return Info(minLength: infos.isEmpty ? 0 : minLength, maxLength: maxLength, first: first,
-                        required: required)
+            return Info(minLength: infos.isEmpty ? 0 : minLength, maxLength: maxLength, first: first.capped(),
+                        required: required?.capped())
         }
 
         static func repetition(_ info: Info, min low: Int, max high: Int?) -> Info {
@@ -881,7 +883,7 @@ extension PatternLiterals {
                 return Info(minLength: 0, maxLength: 0, first: .empty, required: nil)
             }
             var first = high == 1 ? info.first : info.first.incomplete()
-            if low == 0 { first = first.union(.empty) }
+            if low == 0 { first = first.union(.empty).capped() }
             return Info(minLength: minLength, maxLength: maxLength, first: first,
                         required: low > 0 ? info.required : nil)
         }
