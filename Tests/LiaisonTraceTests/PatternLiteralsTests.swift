@@ -72,7 +72,7 @@ final class PatternLiteralsTests: XCTestCase {
     }
 
     func testCaseFolding() {
-        // "ss" also matches "ß", "st" the ligature "ﬆ": a run of case-insensitive letters can be shorter in the text.
+        // "ss" also matches "ß", "st" the ligature "ﬆ": a case-insensitive run of letters can be shorter in text.
         let strasse = literals("(?i)strasse")
         XCTAssertEqual(strasse.prefixes, ["strasse"])
         XCTAssertTrue(strasse.foldSensitive)
@@ -206,8 +206,396 @@ final class PatternLiteralsTests: XCTestCase {
         XCTAssertNil(lexicon.maxLength)
     }
 
+    // MARK: - Soundness over the rule files and real text
+
+    /// Every rule pattern, compiled as its extractor compiles it, is run over the real corpus and over every
+    /// example of the rule files; each match must start with one of the prefixes, contain a required literal within
+    /// its offset, and have a length within the bounds. Each pattern is also checked in the other case mode, and
+    /// case-insensitive ones over texts whose letters were replaced by the characters ICU folds to them.
+    func testRulePatternsAreSoundOnRealText() throws {
+        let corpus = try TestSupport.requireRealCorpus()
+        let directory = TestSupport.packageRoot.appendingPathComponent("Pipelines/rules")
+        let rules = try RulePatternCatalog(directory: directory)
+        XCTAssertGreaterThan(rules.compiled.count, 300, "the catalog lost rule patterns")
+        XCTAssertGreaterThan(rules.examples.count, 300, "the catalog lost example texts")
+
+        var texts = rules.examples.map(SoundnessText.init)
+        for url in Self.corpusTexts(in: corpus) {
+            texts.append(SoundnessText(try String(contentsOf: url, encoding: .utf8)))
+        }
+        let corpusLength = texts.reduce(0) { $0 + $1.units.count }
+        let slice = texts.map(\.string).joined(separator: "\n").prefix(300_000)
+        let folded = [Self.ligatures(String(slice)), Self.longS(String(slice))].map(SoundnessText.init)
+            + rules.examples.flatMap { [Self.ligatures($0), Self.longS($0)] }.map(SoundnessText.init)
+
+        var checks: [(source: String, caseInsensitive: Bool)] = []
+        var seen: Set<String> = []
+        for entry in rules.compiled + rules.raw {
+            for caseInsensitive in [entry.caseInsensitive, !entry.caseInsensitive]
+            where seen.insert("\(caseInsensitive) \(entry.source)").inserted {
+                checks.append((entry.source, caseInsensitive))
+            }
+        }
+        let results = SoundnessResults()
+        let (plain, withFolds, work) = (texts, texts + folded, checks)
+        DispatchQueue.concurrentPerform(iterations: work.count) { index in
+            let check = work[index]
+            results.add(Self.checkSoundness(check.source, caseInsensitive: check.caseInsensitive,
+                                            texts: check.caseInsensitive ? withFolds : plain))
+        }
+        let (failures, matchCount) = (results.failures, results.matches)
+        print("PatternLiterals soundness: \(checks.count) pattern/mode pairs, \(texts.count) texts "
+              + "(\(corpusLength) UTF-16 units), \(folded.count) case-folding variants, "
+              + "\(matchCount) matches checked")
+        XCTAssertGreaterThan(matchCount, 10_000, "too few matches to say anything")
+        for failure in failures.sorted().prefix(40) { XCTFail(failure) }
+        XCTAssertEqual(failures.count, 0, "unsound literal cues")
+
+        print(rules.coverageReport())
+    }
+
+    /// Every rule pattern is understood, and most get a cue set: all group names and all reference rules but
+    /// the two whose first character is any capital letter followed by '.'.
+    func testRulePatternCoverage() throws {
+        let rules = try RulePatternCatalog(directory: TestSupport.packageRoot.appendingPathComponent("Pipelines/rules"))
+        var withCues = 0
+        for entry in rules.compiled {
+            let literals = PatternLiterals(source: entry.source, caseInsensitive: entry.caseInsensitive)
+            XCTAssertNil(literals.unsupported, entry.origin)
+            XCTAssertNotNil(try? Pattern(entry.source, caseInsensitive: entry.caseInsensitive), entry.origin)
+            guard literals.cues == nil else {
+                withCues += 1
+                continue
+            }
+            XCTAssertFalse(entry.origin.hasPrefix("groups.yaml"), "\(entry.origin) has no cue set")
+            if entry.origin.hasPrefix("references-"), entry.origin.hasSuffix(".pattern") {
+                XCTAssertTrue(entry.origin.contains("recommendation-bare") || entry.origin.contains("work-item"),
+                              "\(entry.origin) has no cue set")
+            }
+        }
+        XCTAssertGreaterThan(Double(withCues), 0.9 * Double(rules.compiled.count))
+    }
+
+    /// The catalog knows every key that holds a pattern: a string that looks like a regular expression under
+    /// another key means the key lists went stale.
+    func testCatalogKnowsEveryPatternKey() throws {
+        let directory = TestSupport.packageRoot.appendingPathComponent("Pipelines/rules")
+        let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "yaml" }
+        XCTAssertGreaterThan(files.count, 10)
+        var unknown: [String] = []
+        func walk(_ node: Node, key: String?, file: String) {
+            if let string = node.string {
+                let looksLikePattern = string.contains("(?") || string.contains("[^")
+                    || string.range(of: #"\[bdswAzZ.(\[]"#, options: .regularExpression) != nil
+                if let key, looksLikePattern, !RulePatternCatalog.patternKeys.contains(key) {
+                    unknown.append("\(file): '\(key)': \(string.prefix(60))")
+                }
+            } else if let sequence = node.sequence {
+                for item in sequence { walk(item, key: key, file: file) }
+            } else if let mapping = node.mapping {
+                for (name, value) in mapping where !RulePatternCatalog.exampleKeys.contains(name.string ?? "") {
+                    walk(value, key: name.string, file: file)
+                }
+            }
+        }
+        for url in files {
+            guard let root = try Yams.compose(yaml: String(contentsOf: url, encoding: .utf8)) else { continue }
+            walk(root, key: nil, file: url.lastPathComponent)
+        }
+        XCTAssertEqual(unknown, [], "keys holding patterns that RulePatternCatalog.patternKeys does not list")
+    }
+
+    /// The plain-text files of the real corpus.
+    static func corpusTexts(in corpus: URL) -> [URL] {
+        let files = FileManager.default.enumerator(at: corpus, includingPropertiesForKeys: nil)?
+            .compactMap { $0 as? URL } ?? []
+        return files.filter { ["txt", "md", "adoc"].contains($0.pathExtension) }
+            .sorted { $0.path < $1.path }
+    }
+
+    /// `text` with ligatures and sharp s where ICU's folding equates them with ASCII letters.
+    static func ligatures(_ text: String) -> String {
+        var result = text
+        for (from, to) in [("ffi", "\u{FB03}"), ("ffl", "\u{FB04}"), ("ff", "\u{FB00}"), ("fi", "\u{FB01}"),
+                           ("fl", "\u{FB02}"), ("st", "\u{FB06}"), ("ss", "\u{DF}"), ("SS", "\u{1E9E}")] {
+            result = result.replacingOccurrences(of: from, with: to)
+        }
+        return result
+    }
+
+    /// `text` with long s and Kelvin sign for every 's' and 'k'.
+    static func longS(_ text: String) -> String {
+        text.replacingOccurrences(of: "s", with: "\u{17F}").replacingOccurrences(of: "k", with: "\u{212A}")
+            .replacingOccurrences(of: "K", with: "\u{212A}")
+    }
+
+    /// Runs `source` over `texts` and checks every match against its literals.
+    static func checkSoundness(_ source: String, caseInsensitive: Bool,
+                               texts: [SoundnessText]) -> (failures: [String], matches: Int) {
+        let literals = PatternLiterals(source: source, caseInsensitive: caseInsensitive)
+        guard let pattern = try? Pattern(source, caseInsensitive: caseInsensitive) else {
+            return (["'\(source)' does not compile"], 0)
+        }
+        let prefixes = literals.prefixes?.map { Array($0.unicodeScalars) }
+        let required = literals.required?.map { (Array($0.literal.unicodeScalars), $0.maxOffset) }
+        var failures: [String] = []
+        var count = 0
+        let mode = caseInsensitive ? "(case-insensitive) " : ""
+        for text in texts {
+            let whole = NSRange(location: 0, length: text.units.count)
+            pattern.expression.enumerateMatches(in: text.string, options: [], range: whole) { match, _, stop in
+                guard let range = match?.range else { return }
+                count += 1
+                let found = text.units[range.location..<(range.location + range.length)]
+                func fail(_ what: String) {
+                    let shown = String(decoding: Array(found.prefix(80)), as: UTF16.self)
+                    failures.append("\(mode)'\(source)': \(what) in match \"\(shown)\"")
+                    if failures.count > 5 { stop.pointee = true }
+                }
+                if range.length < literals.minLength {
+                    fail("length \(range.length) < minLength \(literals.minLength)")
+                }
+                if let max = literals.maxLength, range.length > max {
+                    fail("length \(range.length) > maxLength \(max)")
+                }
+                guard prefixes != nil || required != nil else { return }
+                let folded = SoundnessText.fold(found)
+                if let prefixes, !prefixes.contains(where: { folded.scalars.starts(with: $0) }) {
+                    fail("no prefix of \(literals.prefixes ?? [])")
+                }
+                if let required, !required.contains(where: { folded.contains($0.0, within: $0.1) }) {
+                    fail("no required literal of \(literals.required ?? [])")
+                }
+            }
+        }
+        return (failures, count)
+    }
+
     private func matches(_ source: String, _ text: String) -> Bool {
         guard let pattern = try? Pattern(source) else { return false }
         return pattern.matches(in: text).contains { $0.range.location == 0 && $0.range.length == text.utf16.count }
+    }
+}
+
+/// Failures and match counts gathered from concurrent checks.
+final class SoundnessResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var failures: [String] = []
+    private(set) var matches = 0
+
+    func add(_ result: (failures: [String], matches: Int)) {
+        lock.lock()
+        defer { lock.unlock() }
+        failures += result.failures
+        matches += result.matches
+    }
+}
+
+/// A text to run patterns over, with its UTF-16 units.
+struct SoundnessText {
+    var string: String
+    var units: [UInt16]
+
+    init(_ string: String) {
+        self.string = string
+        units = Array(string.utf16)
+    }
+
+    /// Text as the literal scanner sees it: ASCII letters lower-cased, `PatternLiterals.foldExceptions` read as
+    /// their ASCII spelling; with each scalar, the UTF-16 offset of the character it comes from.
+    struct Folded {
+        var scalars: [Unicode.Scalar] = []
+        var origins: [Int] = []
+
+        /// Whether `literal` occurs starting at most `maxOffset` units into the text (anywhere when nil).
+        func contains(_ literal: [Unicode.Scalar], within maxOffset: Int?) -> Bool {
+            guard literal.count <= scalars.count else { return false }
+            for start in 0...(scalars.count - literal.count) {
+                if let maxOffset, origins[start] > maxOffset { return false }
+                if scalars[start..<(start + literal.count)].elementsEqual(literal) { return true }
+            }
+            return false
+        }
+    }
+
+    static func fold(_ units: ArraySlice<UInt16>) -> Folded {
+        var folded = Folded()
+        var offset = 0
+        for scalar in String(decoding: Array(units), as: UTF16.self).unicodeScalars {
+            let spelling: [Unicode.Scalar]
+            if let ascii = PatternLiterals.foldExceptions[scalar] {
+                spelling = Array(ascii.unicodeScalars)
+            } else if ("A"..."Z") ~= scalar {
+                spelling = [Unicode.Scalar(scalar.value + 32)!]
+            } else {
+                spelling = [scalar]
+            }
+            for item in spelling {
+                folded.scalars.append(item)
+                folded.origins.append(offset)
+            }
+            offset += scalar.utf16.count
+        }
+        return folded
+    }
+}
+
+/// The regular expressions of the rule files: each as its extractor compiles it (`compiled`), plus the pieces
+/// that extractors compose into bigger patterns (`raw`), and every example text of the files.
+struct RulePatternCatalog {
+    struct Entry {
+        /// File and key path, for reports.
+        var origin: String
+        var source: String
+        var caseInsensitive: Bool
+    }
+
+    var compiled: [Entry] = []
+    var raw: [Entry] = []
+    var examples: [String] = []
+
+    /// Keys whose values (a string or a list of strings) are regular expressions.
+    static let patternKeys: Set<String> = [
+        "pattern", "patterns", "labels", "continuation", "range", "not_after", "adjacent_gap", "pronouns",
+        "block_filler", "cue", "ordinal", "numbered", "separator", "separators", "raw_id", "liaison_nouns", "scope",
+        "actions", "excluded", "qualifiers", "end", "lead", "dangling", "skip",
+    ]
+    /// Keys whose strings are example texts.
+    static let exampleKeys: Set<String> = ["examples", "counter_examples", "raw_id_examples"]
+
+    init(directory: URL) throws {
+        let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "yaml" }.sorted { $0.path < $1.path }
+        for url in files {
+            let text = try String(contentsOf: url, encoding: .utf8)
+            guard let root = try Yams.compose(yaml: text) else { continue }
+            let kind = root.mapping?["kind"]?.string ?? ""
+            walk(root, path: [url.lastPathComponent], kind: kind, parent: nil)
+            if kind == "headers" { addHeaderLabels(root, file: url.lastPathComponent) }
+            if kind == "requirements" { addLexicons(root, file: url.lastPathComponent) }
+        }
+    }
+
+    private mutating func walk(_ node: Node, path: [String], kind: String, parent: Node.Mapping?) {
+        if let sequence = node.sequence {
+            for (index, item) in sequence.enumerated() {
+                let id = item.mapping?["id"]?.string.map { " " + $0 } ?? ""
+                walk(item, path: path + ["[\(index)\(id)]"], kind: kind, parent: parent)
+            }
+            return
+        }
+        guard let mapping = node.mapping else { return }
+        for (keyNode, value) in mapping {
+            guard let key = keyNode.string else { continue }
+            if Self.exampleKeys.contains(key) {
+                collectExamples(value)
+                continue
+            }
+            if Self.patternKeys.contains(key) {
+                let sources = value.string.map { [$0] } ?? value.sequence?.compactMap(\.string) ?? []
+                for source in sources {
+                    add(source, key: key, path: path + [key], kind: kind, parent: mapping)
+                }
+            }
+            walk(value, path: path + [key], kind: kind, parent: mapping)
+        }
+    }
+
+    private mutating func collectExamples(_ node: Node) {
+        if let string = node.string {
+            examples.append(string)
+        } else if let sequence = node.sequence {
+            for item in sequence { collectExamples(item) }
+        } else if let mapping = node.mapping {
+            for (key, value) in mapping {
+                collectExamples(key)
+                collectExamples(value)
+            }
+        }
+    }
+
+    /// One pattern string found under `key`: the raw string in both modes, and the form its extractor compiles.
+    private mutating func add(_ source: String, key: String, path: [String], kind: String, parent: Node.Mapping) {
+        let origin = path.joined(separator: ".")
+        raw.append(Entry(origin: origin, source: source, caseInsensitive: false))
+        let joined = path.joined(separator: ".")
+        switch kind {
+        case "headers" where key == "labels":
+            return  // composed per field (addHeaderLabels)
+        case "headers":
+            let cue = ["replies", "aliases.patterns", "headerless", "purposes"].contains { joined.contains($0) }
+            compiled.append(Entry(origin: origin, source: source, caseInsensitive: cue))
+        case "classification":
+            let caseSensitive = parent["case_sensitive"]?.bool ?? false
+            compiled.append(Entry(origin: origin, source: "(?m)" + source, caseInsensitive: !caseSensitive))
+        case "statements" where ["excluded", "scope", "actions"].contains(key):
+            compiled.append(Entry(origin: origin, source: "^(?i:\(source))$", caseInsensitive: false))
+        case "actions" where key == "block_filler":
+            compiled.append(Entry(origin: origin, source: "^(?:\(source))$", caseInsensitive: false))
+        case "requirements" where path.contains("lexicons"):
+            return  // composed per lexicon (addLexicons)
+        default:
+            compiled.append(Entry(origin: origin, source: source, caseInsensitive: false))
+        }
+    }
+
+    /// Header labels as `HeaderRules` compiles them: all labels of a field in one alternation, case-insensitive.
+    private mutating func addHeaderLabels(_ root: Node, file: String) {
+        for (formIndex, form) in (root.mapping?["forms"]?.sequence ?? []).enumerated() {
+            let readsFields = form.mapping?["source"]?.string == "fields"
+            for (fieldIndex, field) in (form.mapping?["fields"]?.sequence ?? []).enumerated() {
+                let labels = field.mapping?["labels"]?.sequence?.compactMap(\.string) ?? []
+                guard !labels.isEmpty else { continue }
+                let alternation = "(?:" + labels.joined(separator: "|") + ")"
+                let origin = "\(file).forms[\(formIndex)].fields[\(fieldIndex)].labels"
+                let sources = readsFields ? ["^" + alternation + "$"]
+                    : ["[(\\[]?[ ]*" + alternation + "[ ]*:", alternation + "[ ]*:?[ ]*$"]
+                for source in sources {
+                    compiled.append(Entry(origin: origin, source: source, caseInsensitive: true))
+                }
+            }
+        }
+    }
+
+    /// Keyword lexicons as `ModalLexicon` composes them.
+    private mutating func addLexicons(_ root: Node, file: String) {
+        for (index, lexicon) in (root.mapping?["lexicons"]?.sequence ?? []).enumerated() {
+            let keywords = lexicon.mapping?["keywords"]?.sequence?.compactMap { $0.mapping?["pattern"]?.string } ?? []
+            let body = keywords.enumerated().map { "(?<k\($0.offset)>\($0.element))" }.joined(separator: "|")
+            let caseSensitive = lexicon.mapping?["case_sensitive"]?.bool ?? false
+            let source = caseSensitive ? "\\b(?:\(body))\\b" : "\\b(?i:\(body))\\b"
+            compiled.append(Entry(origin: "\(file).lexicons[\(index)]", source: source, caseInsensitive: false))
+        }
+    }
+
+    /// How many compiled patterns get prefixes, required literals or no cue, per file, and which get none.
+    func coverageReport() -> String {
+        var counts: [String: (prefixes: Int, required: Int, none: Int)] = [:]
+        var nothing: [String] = []
+        for entry in compiled {
+            let file = String(entry.origin.prefix { $0 != "." })
+            let literals = PatternLiterals(source: entry.source, caseInsensitive: entry.caseInsensitive)
+            var count = counts[file] ?? (0, 0, 0)
+            switch literals.cues {
+            case .prefixes: count.prefixes += 1
+            case .required: count.required += 1
+            case nil:
+                count.none += 1
+                let why = literals.unsupported ?? (literals.minLength == 0 ? "can match the empty string"
+                    : "prefixes \(literals.prefixes ?? []), required \(literals.required?.map(\.literal) ?? [])")
+                nothing.append("  \(entry.origin): \(entry.source.prefix(70)) -- \(why)")
+            }
+            counts[file] = count
+        }
+        var lines = ["PatternLiterals coverage of \(compiled.count) compiled rule patterns "
+                     + "(prefixes / required / none):"]
+        for (file, count) in counts.sorted(by: { $0.key < $1.key }) {
+            lines.append("  \(file): \(count.prefixes) / \(count.required) / \(count.none)")
+        }
+        let total = counts.values.reduce((0, 0, 0)) { ($0.0 + $1.prefixes, $0.1 + $1.required, $0.2 + $1.none) }
+        lines.append("  all: \(total.0) / \(total.1) / \(total.2)")
+        lines.append("No cue set:")
+        return (lines + nothing).joined(separator: "\n")
     }
 }

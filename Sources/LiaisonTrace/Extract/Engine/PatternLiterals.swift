@@ -74,6 +74,8 @@ struct PatternLiterals: Sendable, Equatable {
     static let maxClassMembers = 8
     /// The most characters of one literal; longer ones are cut (a prefix of a cue is still a cue).
     static let maxLiteralLength = 32
+    /// Literals more selective than this are all as good (then the earliest in the pattern is taken).
+    static let maxLiteralBits = 40.0
 
     /// Non-ASCII characters that ICU's case-insensitive matching equates with ASCII letters, with their ASCII
     /// spelling (full case folding). Found by running ICU over every code point.
@@ -133,8 +135,8 @@ struct PatternLiterals: Sendable, Equatable {
 
     /// The selectivity of a literal set in bits: -log2 of the expected share of text positions where one of the
     /// literals starts, with each character counted as an ASCII letter or digit 4 bits, whitespace 2, `.`, `,`
-    /// and `-` 5, other ASCII punctuation 7, any other character 8 (so longer literals and fewer alternatives
-    /// score higher). nil when the set is rejected: empty, or holding an empty literal, or a literal that is one
+    /// and `-` 5, other ASCII punctuation 7, any other character 8, and a literal at most `maxLiteralBits` (so
+    /// longer literals and fewer alternatives score higher, up to a point). nil when the set is rejected: empty, or holding an empty literal, or a literal that is one
     /// character among letters, digits, whitespace and control characters and `. , - : ; ' " ( ) /` (each would
     /// flag a large part of any text). One rarer character alone (`[`, `§`, `#`) is accepted.
     static func score(of literals: [String]) -> Double? {
@@ -147,7 +149,7 @@ struct PatternLiterals: Sendable, Equatable {
         for literal in literals {
             guard let first = literal.first else { return nil }
             if literal.count == 1, isWeak(first) { return nil }
-            let literalBits = literal.reduce(0.0) { $0 + bits(of: $1) }
+            let literalBits = min(maxLiteralBits, literal.reduce(0.0) { $0 + bits(of: $1) })
             share += exp2(-literalBits)
         }
         return -log2(share)
