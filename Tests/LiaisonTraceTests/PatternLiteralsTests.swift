@@ -306,6 +306,58 @@ final class PatternLiteralsTests: XCTestCase {
         XCTAssertEqual(unknown, [], "keys holding patterns that RulePatternCatalog.patternKeys does not list")
     }
 
+    /// Random patterns over a small alphabet full of case-folding traps, each checked against every match ICU
+    /// finds at every position of random texts (matches the real corpus would never show).
+    func testRandomPatternsAreSound() {
+        var random = SplitMix64(seed: 0x5EED_1CE5)
+        var failures: [String] = []
+        var checked = 0
+        var understood = 0
+        for _ in 0..<20_000 {
+            var generator = RandomPattern(random: random)
+            let source = generator.alternation(depth: 0)
+            random = generator.random
+            let caseInsensitive = random.next() % 3 == 0
+            guard let pattern = try? Pattern(source, caseInsensitive: caseInsensitive) else { continue }
+            let literals = PatternLiterals(source: source, caseInsensitive: caseInsensitive)
+            if literals.unsupported == nil { understood += 1 }
+            let texts = (0..<3).map { _ in RandomPattern.text(length: 20, random: &random) }
+            for text in texts.map(SoundnessText.init) {
+                for start in 0..<text.units.count {
+                    let range = NSRange(location: start, length: text.units.count - start)
+                    guard let match = pattern.expression.firstMatch(in: text.string, options: [.anchored],
+                                                                    range: range) else { continue }
+                    checked += 1
+                    if let problem = Self.problem(with: match.range, in: text, literals: literals) {
+                        failures.append("'\(source)'\(caseInsensitive ? " (i)" : ""): \(problem)")
+                    }
+                }
+            }
+        }
+        print("PatternLiterals random patterns: \(understood) understood, \(checked) matches checked")
+        XCTAssertGreaterThan(understood, 15_000)
+        XCTAssertGreaterThan(checked, 200_000)
+        for failure in failures.prefix(30) { XCTFail(failure) }
+    }
+
+    /// What is wrong with a match of `range` in `text` given `literals`, if anything.
+    static func problem(with range: NSRange, in text: SoundnessText, literals: PatternLiterals) -> String? {
+        let found = text.units[range.location..<(range.location + range.length)]
+        let shown = String(decoding: Array(found), as: UTF16.self)
+        if range.length < literals.minLength { return "match \"\(shown)\" shorter than \(literals.minLength)" }
+        if let max = literals.maxLength, range.length > max { return "match \"\(shown)\" longer than \(max)" }
+        let folded = SoundnessText.fold(found)
+        if let prefixes = literals.prefixes,
+           !prefixes.contains(where: { folded.scalars.starts(with: Array($0.unicodeScalars)) }) {
+            return "match \"\(shown)\" starts with none of \(prefixes)"
+        }
+        if let required = literals.required,
+           !required.contains(where: { folded.contains(Array($0.literal.unicodeScalars), within: $0.maxOffset) }) {
+            return "match \"\(shown)\" contains none of \(required)"
+        }
+        return nil
+    }
+
     /// The plain-text files of the real corpus.
     static func corpusTexts(in corpus: URL) -> [URL] {
         let files = FileManager.default.enumerator(at: corpus, includingPropertiesForKeys: nil)?
@@ -337,8 +389,6 @@ final class PatternLiteralsTests: XCTestCase {
         guard let pattern = try? Pattern(source, caseInsensitive: caseInsensitive) else {
             return (["'\(source)' does not compile"], 0)
         }
-        let prefixes = literals.prefixes?.map { Array($0.unicodeScalars) }
-        let required = literals.required?.map { (Array($0.literal.unicodeScalars), $0.maxOffset) }
         var failures: [String] = []
         var count = 0
         let mode = caseInsensitive ? "(case-insensitive) " : ""
@@ -347,25 +397,9 @@ final class PatternLiteralsTests: XCTestCase {
             pattern.expression.enumerateMatches(in: text.string, options: [], range: whole) { match, _, stop in
                 guard let range = match?.range else { return }
                 count += 1
-                let found = text.units[range.location..<(range.location + range.length)]
-                func fail(_ what: String) {
-                    let shown = String(decoding: Array(found.prefix(80)), as: UTF16.self)
-                    failures.append("\(mode)'\(source)': \(what) in match \"\(shown)\"")
+                if let problem = problem(with: range, in: text, literals: literals) {
+                    failures.append("\(mode)'\(source)': \(problem)")
                     if failures.count > 5 { stop.pointee = true }
-                }
-                if range.length < literals.minLength {
-                    fail("length \(range.length) < minLength \(literals.minLength)")
-                }
-                if let max = literals.maxLength, range.length > max {
-                    fail("length \(range.length) > maxLength \(max)")
-                }
-                guard prefixes != nil || required != nil else { return }
-                let folded = SoundnessText.fold(found)
-                if let prefixes, !prefixes.contains(where: { folded.scalars.starts(with: $0) }) {
-                    fail("no prefix of \(literals.prefixes ?? [])")
-                }
-                if let required, !required.contains(where: { folded.contains($0.0, within: $0.1) }) {
-                    fail("no required literal of \(literals.required ?? [])")
                 }
             }
         }
@@ -597,5 +631,97 @@ struct RulePatternCatalog {
         lines.append("  all: \(total.0) / \(total.1) / \(total.2)")
         lines.append("No cue set:")
         return (lines + nothing).joined(separator: "\n")
+    }
+}
+
+/// A seeded random number generator, so that random tests repeat.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
+}
+
+/// Random ICU patterns and texts over letters that case folding joins ("s", "ſ", "ß", "st", "ﬆ", "k", "K"), and
+/// characters outside the BMP (two UTF-16 units; a digit, and a letter with case).
+struct RandomPattern {
+    var random: SplitMix64
+
+    static let characters: [String] = ["a", "b", "s", "S", "t", "f", "i", "l", "k", "K", "ß", "ſ", "é", "É", "§",
+                                       "-", " ", "\\.", "\\(", "1", "\u{212A}", "\u{FB06}", "\u{10400}"]
+    static let textCharacters: [String] = ["a", "b", "s", "S", "t", "T", "f", "F", "i", "l", "k", "K", "ß", "ẞ", "ſ",
+                                           "é", "É", "§", "-", " ", ".", "(", "1", "\n", "\u{212A}", "\u{FB06}",
+                                           "\u{FB01}", "\u{FB03}", "ss", "st", "fi", "😀", "\u{1D7D9}", "\u{10428}",
+                                           "\u{10400}"]
+
+    init(random: SplitMix64) {
+        self.random = random
+    }
+
+    mutating func pick(_ count: Int) -> Int {
+        Int(random.next() % UInt64(count))
+    }
+
+    mutating func alternation(depth: Int) -> String {
+        let branches = pick(4) == 0 ? 2 + pick(2) : 1
+        return (0..<branches).map { _ in sequence(depth: depth) }.joined(separator: "|")
+    }
+
+    /// Atoms, each maybe quantified; inside a group at least one that consumes (ICU is very slow on loops over
+    /// groups that can match nothing).
+    mutating func sequence(depth: Int) -> String {
+        let count = depth == 0 ? pick(5) : 1 + pick(4)
+        var parts = (0..<count).map { _ in atom(depth: depth) }
+        if depth > 0, !parts.contains(where: \.consumes) {
+            parts.append((Self.characters[pick(Self.characters.count)], true, true))
+        }
+        return parts.map { part in
+            guard part.quantifiable else { return part.text }
+            // Groups repeat a bounded number of times: ICU takes very long over unbounded loops of groups that
+            // can match nothing.
+            return part.text + (part.text.hasSuffix(")") ? ["", "?", "{2}", "{1,3}"][pick(4)] : quantifier())
+        }.joined()
+    }
+
+    mutating func atom(depth: Int) -> (text: String, quantifiable: Bool, consumes: Bool) {
+        switch pick(depth < 2 ? 16 : 11) {
+        case 0...5: return (Self.characters[pick(Self.characters.count)], true, true)
+        case 6: return ("[" + (pick(3) == 0 ? "^" : "") + classBody() + "]", true, true)
+        case 7: return ([".", "\\d", "\\s", "\\w", "\\S"][pick(5)], true, true)
+        case 8: return (["\\b", "^", "$", "\\B"][pick(4)], false, false)
+        case 9: return (["(?i)", "(?-i)"][pick(2)], false, false)
+        case 10:
+            let pair = Self.characters[pick(Self.characters.count)] + Self.characters[pick(Self.characters.count)]
+            return (pair, true, true)
+        default:
+            let kind = pick(8)
+            let open = ["(", "(?:", "(?i:", "(?-i:", "(?>", "(?=", "(?!", "(?<n\(pick(1000))>"][kind]
+            let body = alternation(depth: depth + 1)
+            return (open + body + ")", kind < 5 && !body.contains("|"), kind < 5)
+        }
+    }
+
+    mutating func classBody() -> String {
+        let members = ["a", "b", "s", "S", "k", "K", "ß", "ſ", "é", "1", "-", "a-c", "s-t", "A-Z", "\\s", "\\d", "."]
+        return (0..<(1 + pick(3))).map { _ in members[pick(members.count)] }.joined()
+    }
+
+    mutating func quantifier() -> String {
+        let base = ["", "", "", "", "?", "*", "+", "{2}", "{0,2}", "{1,3}", "{2,}"][pick(11)]
+        guard !base.isEmpty else { return "" }
+        return base + ["", "", "?", "+"][pick(4)]
+    }
+
+    static func text(length: Int, random: inout SplitMix64) -> String {
+        (0..<length).map { _ in textCharacters[Int(random.next() % UInt64(textCharacters.count))] }.joined()
     }
 }
