@@ -136,9 +136,11 @@ struct PatternLiterals: Sendable, Equatable {
     /// The selectivity of a literal set in bits: -log2 of the expected share of text positions where one of the
     /// literals starts, with each character counted as an ASCII letter or digit 4 bits, whitespace 2, `.`, `,`
     /// and `-` 5, other ASCII punctuation 7, any other character 8, and a literal at most `maxLiteralBits` (so
-    /// longer literals and fewer alternatives score higher, up to a point). nil when the set is rejected: empty, or holding an empty literal, or a literal that is one
-    /// character among letters, digits, whitespace and control characters and `. , - : ; ' " ( ) /` (each would
-    /// flag a large part of any text). One rarer character alone (`[`, `§`, `#`) is accepted.
+    /// longer literals and fewer alternatives score higher, up to a point).
+    ///
+    /// nil when the set is rejected: empty, or holding an empty literal, or a literal that is one character among
+    /// letters, digits, whitespace and control characters and `. , - : ; ' " ( ) /` (each would flag a large part
+    /// of any text). One rarer character alone (`[`, `§`, `#`) is accepted.
     static func score(of literals: [String]) -> Double? {
         score(literals.map { Array($0.unicodeScalars) })
     }
