@@ -87,7 +87,22 @@ public final class RuleEngine: Sendable {
             let range = Int(offsets[slot])..<Int(offsets[slot + 1])
             if range.count > 1 { positions[range].sort() }
         }
-        return CandidateIndex(offsets: offsets, positions: positions)
+        return CandidateIndex(offsets: offsets, positions: positions, hasFoldTraps: Self.hasFoldTraps(text.utf8))
+    }
+
+    /// Whether `bytes` hold one of `PatternCues.foldTraps`.
+    static func hasFoldTraps(_ bytes: [UInt8]) -> Bool {
+        let traps = PatternCues.foldTraps
+        let leads = Set(traps.compactMap(\.first))
+        return bytes.withUnsafeBufferPointer { buffer in
+            for index in 0..<buffer.count where buffer[index] >= 0xC2 && leads.contains(buffer[index]) {
+                for trap in traps where index + trap.count <= buffer.count
+                    && (0..<trap.count).allSatisfy({ buffer[index + $0] == trap[$0] }) {
+                    return true
+                }
+            }
+            return false
+        }
     }
 }
 
@@ -95,6 +110,8 @@ public final class RuleEngine: Sendable {
 struct CandidateIndex: Sendable {
     let offsets: [Int32]
     let positions: [Int32]
+    /// Whether the text holds a character that case folding equates with ASCII letters.
+    let hasFoldTraps: Bool
 
     /// The cue positions of pattern slot `slot`.
     @inline(__always)
@@ -118,13 +135,32 @@ public struct PatternCues: Sendable {
     /// The cue strings.
     let literals: [String]
     let placement: Placement
+    /// Whether a match may also run through a character that ICU's case folding equates with ASCII letters
+    /// ("ß" for "ss"): in a document holding one, the pattern runs over the whole range.
+    let foldSensitive: Bool
 
     /// No window is longer than this (UTF-16 units): a match that would be is not found, and time stays linear
     /// whatever the shape of the text.
     static let windowCap = 4096
 
-    /// The cues of a pattern, or nil when none are known to hold.
+    /// The cues of a pattern, or nil when none are known to hold (see `PatternLiterals`).
     init?(source: String, caseInsensitive: Bool) {
-        return nil
+        let analysis = PatternLiterals(source: source, caseInsensitive: caseInsensitive)
+        switch analysis.cues {
+        case .prefixes(let prefixes):
+            literals = prefixes
+            placement = .start(maxLength: analysis.maxLength)
+        case .required(let required):
+            literals = required.map(\.literal)
+            let offsets = required.map(\.maxOffset)
+            placement = .inside(maxOffset: offsets.contains(nil) ? nil : offsets.compactMap { $0 }.max(),
+                                maxLength: analysis.maxLength)
+        case nil:
+            return nil
+        }
+        foldSensitive = analysis.foldSensitive
     }
+
+    /// Characters ICU's case folding equates with ASCII letters (see `PatternLiterals.foldExceptions`), as UTF-8.
+    static let foldTraps: [[UInt8]] = PatternLiterals.foldExceptions.keys.map { Array(String($0).utf8) }
 }
