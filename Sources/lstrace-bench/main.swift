@@ -25,9 +25,11 @@ func main() async throws {
     let textBytes = ingested.reduce(0) { $0 + $1.text.utf8.count }
     print("\(ingested.count) documents of \(files.count) files, \(textBytes) bytes of ingested text; best of \(repeats)")
 
+    let onlyExtractor = ProcessInfo.processInfo.environment["ONLY"]
     func measure(_ name: String, bytes: Int, _ body: () throws -> Void) rethrows {
         var best = Double.infinity
-        for _ in 0..<repeats {
+        let isOnly = onlyExtractor.map { name.hasSuffix(" " + $0) } ?? true
+        for _ in 0..<(isOnly ? repeats : 1) {
             let start = DispatchTime.now().uptimeNanoseconds
             try body()
             best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
@@ -59,17 +61,22 @@ func main() async throws {
         analyzed = ingested.map(AnalyzedDocument.init)
     }
     var records: [DocumentRecord] = []
+    if ProcessInfo.processInfo.environment["ONLY"] == nil {
     measure("extract (all extractors)", bytes: textBytes) {
         records = analyzed.map { document in
             var diagnostics: [Diagnostic] = []
             return extraction.run(document, diagnostics: &diagnostics)
         }
     }
+    }
+    if Pattern.profiling, onlyExtractor == nil { Pattern.dumpProfile(); return }
     // Each extractor alone, on top of the ones before it (they read what earlier ones found).
+    let only = ProcessInfo.processInfo.environment["ONLY"]
     for (index, extractor) in extraction.extractors.enumerated() {
+        if let only, type(of: extractor).description.id != only { continue }
         let before = Array(extraction.extractors.prefix(index))
         let prepared: [(ExtractionContext, DocumentRecord)] = analyzed.map { document in
-            let context = ExtractionContext(document)
+            let context = extraction.context(for: document)
             var record = DocumentRecord(source: document.ingested.source)
             var diagnostics: [Diagnostic] = []
             for earlier in before { earlier.extract(from: context, into: &record, diagnostics: &diagnostics) }
@@ -83,9 +90,16 @@ func main() async throws {
             }
         }
     }
+    if Pattern.profiling { Pattern.dumpProfile(); return }
     measure("link", bytes: textBytes) {
         _ = Linker().link(records)
     }
 }
 
+if let source = ProcessInfo.processInfo.environment["CUES"] { debugCues(source); exit(0) }
 try await main()
+
+func debugCues(_ source: String, _ ci: Bool = false) {
+    let l = PatternLiteralsDebug.describe(source, ci)
+    print(l)
+}

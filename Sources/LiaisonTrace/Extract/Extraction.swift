@@ -21,13 +21,18 @@ public struct Extraction: Sendable {
         engine = nil
     }
 
+    /// What the extractors see of `document` (with the engine's cues).
+    public func context(for document: AnalyzedDocument) -> ExtractionContext {
+        ExtractionContext(document, engine: engine)
+    }
+
     /// The record of `document`.
     public func run(_ document: AnalyzedDocument, diagnostics: inout [Diagnostic]) -> DocumentRecord {
         var record = DocumentRecord(source: document.ingested.source)
         record.fields = document.ingested.fields
         record.attachments = document.ingested.attachments
         if document.ingested.source.format == .email { record.document.kind = .email }
-        let context = ExtractionContext(document, engine: engine)
+        let context = self.context(for: document)
         for extractor in extractors {
             extractor.extract(from: context, into: &record, diagnostics: &diagnostics)
         }

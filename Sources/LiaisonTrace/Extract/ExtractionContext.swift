@@ -119,7 +119,8 @@ extension Pattern {
         if let engine = context.engine, let slot = engine.slot(of: self), let candidates = context.candidates,
            !(candidates.hasFoldTraps && cues?.foldSensitive == true) {
             let range = range ?? NSRange(location: 0, length: context.length)
-            return matches(in: context.scan, range: range, candidates: candidates.positions(of: slot), limit: limit)
+            return matches(in: context.scan, range: range, candidates: candidates.positions(of: slot),
+                           shortSpaces: candidates.hasShortSpaces, limit: limit)
         }
         return matches(in: context.scan, range: range, limit: limit)
     }

@@ -64,8 +64,33 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     }
 
     /// Runs `body` with a matcher of this pattern that no other thread uses meanwhile.
+    nonisolated(unsafe) static var profile: [String: (calls: Int, nanos: UInt64)] = [:]
+    static let profileLock = NSLock()
+    public static let profiling = ProcessInfo.processInfo.environment["LSTRACE_PATTERN_PROFILE"] != nil
     @inline(__always)
     func withMatcher<Result>(_ body: (OpaquePointer) -> Result) -> Result {
+        if Self.profiling {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            defer {
+                let t = DispatchTime.now().uptimeNanoseconds - t0
+                Self.profileLock.lock()
+                var entry = Self.profile[source, default: (0, 0)]
+                entry.calls += 1
+                entry.nanos += t
+                Self.profile[source] = entry
+                Self.profileLock.unlock()
+            }
+            return withMatcherPlain(body)
+        }
+        return withMatcherPlain(body)
+    }
+    public static func dumpProfile() {
+        for (source, entry) in profile.sorted(by: { $0.value.nanos > $1.value.nanos }).prefix(40) {
+            print(String(format: "%8.1f ms %8d calls  ", Double(entry.nanos) / 1e6, entry.calls) + String(source.prefix(110)))
+        }
+    }
+    @inline(__always)
+    func withMatcherPlain<Result>(_ body: (OpaquePointer) -> Result) -> Result {
         lock.lock()
         let matcher = idle.popLast() ?? lt_regex_clone(prototype)!
         lock.unlock()
@@ -171,7 +196,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     /// Matches within `range` of `text`, tried only where the literal scan found this pattern's cues
     /// (`candidates`: sorted UTF-16 offsets where a cue starts). Gives what a scan of the whole range gives, as long
     /// as no match is longer than `PatternCues.windowCap`.
-    func matches(in text: ScanText, range: NSRange, candidates: ArraySlice<Int32>,
+    func matches(in text: ScanText, range: NSRange, candidates: ArraySlice<Int32>, shortSpaces: Bool = false,
                  limit: Int = .max) -> [PatternMatch] {
         guard let cues, !candidates.isEmpty, limit > 0 else { return [] }
         let range = Self.clamp(range, to: text)
@@ -186,7 +211,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
             guard lt_regex_set_text(matcher, text.units.baseAddress! + low, Int32(range.length)) == 0 else {
                 return found
             }
-            switch cues.placement {
+            switch shortSpaces ? cues.placementInShortSpaces : cues.placement {
             case .start(let maxLength):
                 // Every match starts with a cue: try each cue position not inside the previous match.
                 let reach = min(maxLength ?? PatternCues.windowCap, PatternCues.windowCap)

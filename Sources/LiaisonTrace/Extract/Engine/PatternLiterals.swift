@@ -86,7 +86,7 @@ struct PatternLiterals: Sendable, Equatable {
     ]
 
     /// Analyzes `source`, compiled case-insensitively when `caseInsensitive`.
-    init(source: String, caseInsensitive: Bool = false) {
+    init(source: String, caseInsensitive: Bool = false, spaceRun: Int? = nil) {
         self.source = source
         self.caseInsensitive = caseInsensitive
         let node: Node
@@ -102,7 +102,7 @@ struct PatternLiterals: Sendable, Equatable {
             unsupported = error.reason
             return
         }
-        let info = Analyzer.analyze(node)
+        let info = Analyzer.$spaceRun.withValue(spaceRun) { Analyzer.analyze(node) }
         unsupported = nil
         minLength = info.minLength
         maxLength = info.maxLength
@@ -193,6 +193,9 @@ extension PatternLiterals {
         case oneOf([Unicode.Scalar], folded: Bool, maxUnits: Int)
         /// Any one of many characters (or a grapheme cluster when `maxUnits` is nil); never a literal.
         case unknown(minUnits: Int, maxUnits: Int?)
+        /// One white-space character (`\s`, `\h`, `\v`): one unit, never a literal; an unbounded run of them is
+        /// at most `Analyzer.spaceRun` long when that is set.
+        case space
         case concatenation([Node])
         case alternation([Node])
         case repetition(Node, min: Int, max: Int?)
@@ -340,7 +343,7 @@ extension PatternLiterals {
             guard let scalar = next() else { throw fail("trailing backslash") }
             switch scalar {
             case "b", "B", "A", "z", "Z", "G": return .empty
-            case "s", "h", "v": return .unknown(minUnits: 1, maxUnits: 1)  // white space is all in the BMP
+            case "s", "h", "v": return .space  // white space is all in the BMP
             case "d", "D", "w", "W", "S", "H", "V", "R": return .unknown(minUnits: 1, maxUnits: 2)
             case "X": return .unknown(minUnits: 1, maxUnits: nil)
             case "p", "P":
@@ -754,6 +757,10 @@ extension PatternLiterals {
     }
 
     enum Analyzer {
+        /// When set, an unbounded repetition of white space is taken to match at most this many units: true of a
+        /// text whose longest run of white space (and non-ASCII characters) is no longer.
+        @TaskLocal static var spaceRun: Int?
+
         /// ASCII letters that occur in the ASCII spelling of `foldExceptions`.
         static let foldLetters: Set<Unicode.Scalar> = ["s", "k", "f", "i", "l", "t"]
         /// ASCII strings that one character of `foldExceptions` can match in a case-insensitive literal run.
@@ -780,14 +787,34 @@ extension PatternLiterals {
                 return Info(minLength: 1, maxLength: maxUnits, first: set, required: nil)
             case .unknown(let minUnits, let maxUnits):
                 return Info(minLength: minUnits, maxLength: maxUnits, first: .unknown, required: nil)
+            case .space:
+                return Info(minLength: 1, maxLength: 1, first: .unknown, required: nil)
             case .concatenation(let children):
                 return concatenation(children)
             case .alternation(let branches):
                 return alternation(branches)
             case .repetition(let child, let low, let high):
-                return repetition(analyze(child), min: low, max: high)
+                var info = repetition(analyze(child), min: low, max: high)
+                if high == nil, let run = spaceRun, isSpaceOnly(child) {
+                    // A run of white space is never longer than the text's longest.
+                    info.maxLength = max(run, info.minLength)
+                }
+                return info
             case .group(let child):
                 return analyze(child)
+            }
+        }
+
+        /// Whether a node matches only white space.
+        static func isSpaceOnly(_ node: Node) -> Bool {
+            switch node {
+            case .space: return true
+            case .character(let scalar, _): return scalar == " " || scalar == "\t" || scalar == "\n"
+            case .oneOf(let members, _, _): return members.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\n" }
+            case .concatenation(let children), .alternation(let children):
+                return !children.isEmpty && children.allSatisfy(isSpaceOnly)
+            case .repetition(let child, _, _), .group(let child): return isSpaceOnly(child)
+            case .empty, .unknown: return false
             }
         }
 
@@ -945,5 +972,12 @@ extension PatternLiterals {
         static func precedes(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Bool {
             String(String.UnicodeScalarView(a)).utf8.lexicographicallyPrecedes(String(String.UnicodeScalarView(b)).utf8)
         }
+    }
+}
+
+public enum PatternLiteralsDebug {
+    public static func describe(_ source: String, _ ci: Bool) -> String {
+        let l = PatternLiterals(source: source, caseInsensitive: ci)
+        return "prefixes=\(String(describing: l.prefixes)) required=\(String(describing: l.required)) cues=\(String(describing: l.cues)) unsupported=\(String(describing: l.unsupported))"
     }
 }

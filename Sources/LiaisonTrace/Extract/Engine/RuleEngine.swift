@@ -87,7 +87,26 @@ public final class RuleEngine: Sendable {
             let range = Int(offsets[slot])..<Int(offsets[slot + 1])
             if range.count > 1 { positions[range].sort() }
         }
-        return CandidateIndex(offsets: offsets, positions: positions, hasFoldTraps: Self.hasFoldTraps(text.utf8))
+        return CandidateIndex(offsets: offsets, positions: positions, hasFoldTraps: Self.hasFoldTraps(text.utf8),
+                              hasShortSpaces: Self.longestSpaceRun(text.utf8) <= PatternCues.shortSpaceRun)
+    }
+
+    /// The longest run of bytes that are ASCII white space or part of a non-ASCII character (a bound on what `\s+`
+    /// can match: ICU's white space outside ASCII is all non-ASCII).
+    static func longestSpaceRun(_ bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            var longest = 0
+            var run = 0
+            for byte in buffer {
+                if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) || byte >= 0x80 {
+                    run += 1
+                    if run > longest { longest = run }
+                } else {
+                    run = 0
+                }
+            }
+            return longest
+        }
     }
 
     /// Whether `bytes` hold one of `PatternCues.foldTraps`.
@@ -112,6 +131,8 @@ struct CandidateIndex: Sendable {
     let positions: [Int32]
     /// Whether the text holds a character that case folding equates with ASCII letters.
     let hasFoldTraps: Bool
+    /// Whether no run of white space in the text is longer than `PatternCues.shortSpaceRun`.
+    let hasShortSpaces: Bool
 
     /// The cue positions of pattern slot `slot`.
     @inline(__always)
@@ -134,7 +155,11 @@ public struct PatternCues: Sendable {
 
     /// The cue strings.
     let literals: [String]
+    /// Where matches lie, in any text.
     let placement: Placement
+    /// Where matches lie in a text with no run of white space (or non-ASCII characters) longer than
+    /// `shortSpaceRun`: a pattern's `\s+` is then bounded, and so are its windows.
+    let placementInShortSpaces: Placement
     /// Whether a match may also run through a character that ICU's case folding equates with ASCII letters
     /// ("ß" for "ss"): in a document holding one, the pattern runs over the whole range.
     let foldSensitive: Bool
@@ -143,22 +168,35 @@ public struct PatternCues: Sendable {
     /// whatever the shape of the text.
     static let windowCap = 4096
 
+    /// The longest run of white space a text may have for `placementInShortSpaces` to hold.
+    static let shortSpaceRun = 64
+
     /// The cues of a pattern, or nil when none are known to hold (see `PatternLiterals`).
     init?(source: String, caseInsensitive: Bool) {
         let analysis = PatternLiterals(source: source, caseInsensitive: caseInsensitive)
+        guard let (literals, placement) = Self.placement(analysis) else { return nil }
+        self.literals = literals
+        self.placement = placement
+        let bounded = PatternLiterals(source: source, caseInsensitive: caseInsensitive, spaceRun: Self.shortSpaceRun)
+        if let (boundedLiterals, boundedPlacement) = Self.placement(bounded), boundedLiterals == literals {
+            placementInShortSpaces = boundedPlacement
+        } else {
+            placementInShortSpaces = placement
+        }
+        foldSensitive = analysis.foldSensitive
+    }
+
+    private static func placement(_ analysis: PatternLiterals) -> ([String], Placement)? {
         switch analysis.cues {
         case .prefixes(let prefixes):
-            literals = prefixes
-            placement = .start(maxLength: analysis.maxLength)
+            return (prefixes, .start(maxLength: analysis.maxLength))
         case .required(let required):
-            literals = required.map(\.literal)
             let offsets = required.map(\.maxOffset)
-            placement = .inside(maxOffset: offsets.contains(nil) ? nil : offsets.compactMap { $0 }.max(),
-                                maxLength: analysis.maxLength)
+            return (required.map(\.literal), .inside(maxOffset: offsets.contains(nil) ? nil : offsets.compactMap { $0 }.max(),
+                                                      maxLength: analysis.maxLength))
         case nil:
             return nil
         }
-        foldSensitive = analysis.foldSensitive
     }
 
     /// Characters ICU's case folding equates with ASCII letters (see `PatternLiterals.foldExceptions`), as UTF-8.
