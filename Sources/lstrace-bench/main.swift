@@ -28,7 +28,7 @@ func main() async throws {
     let onlyExtractor = ProcessInfo.processInfo.environment["ONLY"]
     func measure(_ name: String, bytes: Int, _ body: () throws -> Void) rethrows {
         var best = Double.infinity
-        let isOnly = onlyExtractor.map { name.hasSuffix(" " + $0) } ?? true
+        let isOnly = onlyExtractor.map { name.hasSuffix(" " + $0) || ($0 == "all" && name.hasPrefix("extract (all")) } ?? true
         for _ in 0..<(isOnly ? repeats : 1) {
             let start = DispatchTime.now().uptimeNanoseconds
             try body()
@@ -61,7 +61,7 @@ func main() async throws {
         analyzed = ingested.map(AnalyzedDocument.init)
     }
     var records: [DocumentRecord] = []
-    if ProcessInfo.processInfo.environment["ONLY"] == nil {
+    if onlyExtractor == nil || onlyExtractor == "all" {
     measure("extract (all extractors)", bytes: textBytes) {
         records = analyzed.map { document in
             var diagnostics: [Diagnostic] = []

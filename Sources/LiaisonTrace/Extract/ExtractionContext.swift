@@ -62,6 +62,9 @@ public final class ExtractionContext: @unchecked Sendable { // lazy members are 
         scan.utf16Offset(document.normalized.normalizedOffset(forSource: sourceOffset))
     }
 
+    /// What the sentence-level extractors derive from the record (see `StatementScan`), kept for the next one.
+    var statementScanParts: StatementScan.Parts?
+
     /// Headings, sections and list structure, shared by the sentence-level extractors.
     public private(set) lazy var outline = DocumentOutline(self)
 

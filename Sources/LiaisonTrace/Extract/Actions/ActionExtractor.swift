@@ -217,7 +217,7 @@ public struct ActionExtractor: Extractor {
             return groups.canonicalList(context.string(range))
         case .group:
             guard let toRange = match.groups["to"] else { return [] }
-            return names(DocumentOutline.collapse(context.string(toRange)))
+            return names(DocumentOutline.collapsed(context, toRange))
         }
     }
 

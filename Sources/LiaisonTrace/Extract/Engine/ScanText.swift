@@ -113,6 +113,16 @@ public final class ScanText: @unchecked Sendable { // immutable after init; the 
         Array(units[range.location..<(range.location + range.length)])
     }
 
+    /// Calls `body` with the UTF-8 bytes of a UTF-16 range; nil when the range splits a surrogate pair.
+    func withUTF8<Result>(of range: NSRange, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
+        let start = max(0, min(range.location, count))
+        let end = max(start, min(range.location + range.length, count))
+        if !isASCII, start < end, units[start] & 0xFC00 == 0xDC00 || units[end - 1] & 0xFC00 == 0xD800 { return nil }
+        let from = utf8Offset(start)
+        let to = utf8Offset(end)
+        return utf8.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[from..<to])) }
+    }
+
     /// The whole text.
     public var string: String { String(decoding: utf8, as: UTF8.self) }
 

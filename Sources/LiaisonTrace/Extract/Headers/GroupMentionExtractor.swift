@@ -33,8 +33,7 @@ public struct GroupMentionExtractor: Extractor {
             let previous = mentions[index - 1].range
             let gapStart = previous.location + previous.length
             let gapLength = max(0, mentions[index].range.location - gapStart)
-            let gap = context.string(NSRange(location: gapStart, length: gapLength))
-            if !Self.isListSeparator(gap) {
+            if !Self.isListSeparator(context.scan, NSRange(location: gapStart, length: gapLength)) {
                 closeRun(index)
                 runStart = index
             }
@@ -43,6 +42,25 @@ public struct GroupMentionExtractor: Extractor {
         for mention in mentions {
             record.groups.append(GroupReference(id: mention.id, body: mention.body, text: context.string(mention.range),
                                                 at: context.provenance(mention.range, rule: mention.rule)))
+        }
+    }
+
+    /// ",", ", ", " & ", " and ", ", and ", ";" between two mentions, at `range` of `text` (without building the
+    /// text of a long gap).
+    static func isListSeparator(_ text: ScanText, _ range: NSRange) -> Bool {
+        var start = range.location
+        var end = range.location + range.length
+        while start < end, isHorizontalSpace(text[start]) { start += 1 }
+        while end > start, isHorizontalSpace(text[end - 1]) { end -= 1 }
+        guard end - start <= 5 else { return false }
+        return isListSeparator(text.string(range))
+    }
+
+    /// The characters `CharacterSet.whitespaces` holds (tab and the space separators; not line breaks).
+    static func isHorizontalSpace(_ unit: UInt16) -> Bool {
+        switch unit {
+        case 0x09, 0x20, 0xA0, 0x1680, 0x2000...0x200B, 0x202F, 0x205F, 0x3000: return true
+        default: return false
         }
     }
 

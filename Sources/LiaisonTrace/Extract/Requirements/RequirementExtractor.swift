@@ -200,13 +200,19 @@ public struct RequirementExtractor: Extractor {
         var spans: [NSRange] = []
         var openDouble: Int?
         var openSingle: Int?
-        let resetSet = Set(resets)
+        let resets = resets.sorted()
+        var nextReset = 0
         let length = text.length
         let units = text.units
         var previous: UInt16 = 0x0A
         for index in 0..<length {
             let unit = units[index]
-            if resetSet.contains(index) || (unit == 0x0A && previous == 0x0A) {
+            var isReset = false
+            while nextReset < resets.count, resets[nextReset] <= index {
+                if resets[nextReset] == index { isReset = true }
+                nextReset += 1
+            }
+            if isReset || (unit == 0x0A && previous == 0x0A) {
                 openDouble = nil
                 openSingle = nil
             }

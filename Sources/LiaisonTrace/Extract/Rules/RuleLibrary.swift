@@ -48,9 +48,7 @@ public struct RuleFile: @unchecked Sendable { // Yams.Node is an immutable value
     public func pattern(_ source: String, rule: String?, line: Int?, caseInsensitive: Bool = false,
                         what: String = "pattern") throws(PipelineError) -> Pattern {
         do {
-            let pattern = try Pattern(source, caseInsensitive: caseInsensitive)
-            compiled.add(pattern)
-            return pattern
+            return try compiled.pattern(source, caseInsensitive: caseInsensitive)
         } catch {
             throw self.error(line: line, rule: rule, "\(what) does not compile: \(error.localizedDescription)")
         }
@@ -138,14 +136,23 @@ public struct RuleLibrary: Sendable {
 }
 
 /// Collects the patterns compiled from a rule file (at start-up, by the extractors' initializers).
+/// The same pattern asked for twice (extractors that share a rule file each compile it) is compiled once, so the
+/// engine scans for its cues once.
 final class PatternCollector: @unchecked Sendable { // guarded by `lock`
     private let lock = NSLock()
     private var list: [Pattern] = []
+    private var bySource: [String: Pattern] = [:]
 
-    func add(_ pattern: Pattern) {
+    /// The pattern for `source`, compiled on first use.
+    func pattern(_ source: String, caseInsensitive: Bool) throws -> Pattern {
+        let key = (caseInsensitive ? "i:" : "s:") + source
         lock.lock()
+        defer { lock.unlock() }
+        if let known = bySource[key] { return known }
+        let pattern = try Pattern(source, caseInsensitive: caseInsensitive)
+        bySource[key] = pattern
         list.append(pattern)
-        lock.unlock()
+        return pattern
     }
 
     var patterns: [Pattern] {

@@ -60,7 +60,7 @@ public struct DocumentOutline: Sendable {
                 if emittedHeadings.insert(headingIndex).inserted {
                     let heading = headings[headingIndex]
                     statements.append(Statement(range: heading.range, sentence: heading.range,
-                                                text: Self.collapse(context.string(heading.range)),
+                                                text: Self.collapsed(context, heading.range),
                                                 isListItem: false, section: headingIndex, isHeading: true))
                 }
                 continue
@@ -71,7 +71,7 @@ public struct DocumentOutline: Sendable {
                 range = context.trim(NSRange(location: range.location + marker, length: range.length - marker))
             }
             guard range.length > 0 else { continue }
-            statements.append(Statement(range: range, sentence: sentence, text: Self.collapse(context.string(range)),
+            statements.append(Statement(range: range, sentence: sentence, text: Self.collapsed(context, range),
                                         isListItem: marker > 0 || listItems.contains(sentence.location),
                                         section: headingIndex >= 0 ? headingIndex : nil, isHeading: false))
         }
@@ -93,19 +93,52 @@ public struct DocumentOutline: Sendable {
 
     /// `text` with every run of white space collapsed to a single space, trimmed.
     public static func collapse(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        var pendingSpace = false
-        for scalar in text.unicodeScalars {
-            if scalar == " " || scalar == "\n" || scalar == "\t" || scalar == "\r" {
-                pendingSpace = !out.isEmpty
-            } else {
-                if pendingSpace { out.append(" ") }
-                pendingSpace = false
-                out.unicodeScalars.append(scalar)
+        var text = text
+        return text.withUTF8 { bytes in
+            collapse(bytes) ?? String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    /// `bytes` (UTF-8) with every run of white space (space, line feed, tab, carriage return) collapsed to a single
+    /// space, trimmed; nil when that changes nothing.
+    static func collapse(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        @inline(__always) func isSpace(_ byte: UInt8) -> Bool {
+            byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
+        }
+        // Fast path: nothing to collapse or trim.
+        var clean = bytes.isEmpty || (!isSpace(bytes[0]) && !isSpace(bytes[bytes.count - 1]))
+        if clean {
+            var previousSpace = false
+            for byte in bytes {
+                let space = isSpace(byte)
+                if space && (previousSpace || byte != 0x20) {
+                    clean = false
+                    break
+                }
+                previousSpace = space
             }
         }
-        return out
+        if clean { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var pendingSpace = false
+        for byte in bytes {
+            if isSpace(byte) {
+                pendingSpace = !out.isEmpty
+            } else {
+                if pendingSpace { out.append(0x20) }
+                pendingSpace = false
+                out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The text of `range` of the context, white space collapsed (see `collapse(_:)`).
+    static func collapsed(_ context: ExtractionContext, _ range: NSRange) -> String {
+        context.scan.withUTF8(of: range) { bytes in
+            collapse(bytes) ?? String(decoding: bytes, as: UTF8.self)
+        } ?? collapse(context.string(range))
     }
 
     /// Length of a list marker and the spaces after it at the start of `range`, or 0.
@@ -137,7 +170,7 @@ public struct DocumentOutline: Sendable {
         for (block, range) in context.blocks where block.kind == .heading || block.kind == .title {
             let trimmed = context.trim(range)
             guard trimmed.length > 0 else { continue }
-            var title = collapse(context.string(trimmed))
+            var title = collapsed(context, trimmed)
             if let match = markup.matches(in: title).first {
                 title = (title as NSString).substring(from: match.range.length)
             }
@@ -181,7 +214,7 @@ public struct DocumentOutline: Sendable {
                 previousWasHeading = false
                 continue
             }
-            let text = collapse(context.string(trimmed))
+            let text = collapsed(context, trimmed)
             var heading: Heading?
             if let parsed = parseNumbered(text), !previousWraps(context, lines, index),
                let last = parsed.title.unicodeScalars.last {

@@ -2,7 +2,7 @@ import Foundation
 
 /// One document as the sentence-level extractors see it: its statements with their section roles, its class, the
 /// references an earlier extractor found (located in the normalized text), and how to name the subject of a
-/// statement. Built once per document by each extractor (cheap: the outline is shared through the context).
+/// statement. Built by each sentence-level extractor; what it derives is shared through the context.
 struct StatementScan {
     /// A reference of the record, located in the normalized text.
     struct LocatedReference {
@@ -47,15 +47,34 @@ struct StatementScan {
         self.context = context
         self.vocabulary = vocabulary
         outline = context.outline
+        selfID = record.document.ids.first
+        // The sentence-level extractors see the same record fields, so they share what is derived from them.
+        let key = "\(ObjectIdentifier(vocabulary.selfMention))|\(record.references.count)|\(selfID ?? "")|"
+            + "\(record.document.kind.rawValue)|\(record.document.sdo ?? "")"
+        if let shared = context.statementScanParts, shared.key == key {
+            documentClass = shared.documentClass
+            roles = shared.roles
+            references = shared.references
+            return
+        }
         documentClass = vocabulary.documentClass(of: context, record: record)
         roles = vocabulary.sectionRoles(outline)
-        selfID = record.document.ids.first
         references = record.references.map { reference in
             let start = context.location(forSource: reference.range.start)
             let end = context.location(forSource: reference.range.end)
             return LocatedReference(id: reference.id, kind: reference.kind,
                                     range: NSRange(location: start, length: max(0, end - start)))
         }.sorted { $0.range.location < $1.range.location }
+        context.statementScanParts = Parts(key: key, documentClass: documentClass, roles: roles,
+                                           references: references)
+    }
+
+    /// What a scan derives from the record and the outline, kept in the context for the next extractor.
+    struct Parts {
+        var key: String
+        var documentClass: DocumentClass
+        var roles: [SectionRole?]
+        var references: [LocatedReference]
     }
 
     var statements: [DocumentOutline.Statement] { outline.statements }
@@ -146,6 +165,6 @@ struct StatementScan {
 
     /// Text of `range`, white space collapsed.
     func text(_ range: NSRange) -> String {
-        DocumentOutline.collapse(context.string(range))
+        DocumentOutline.collapsed(context, range)
     }
 }
