@@ -44,7 +44,17 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-            ]
+            ],
+            plugins: ["EmbedPipelines"]
+        ),
+        // Builds `Pipelines/*.yaml` into the library as string constants, so the binary carries its default pipeline.
+        .plugin(
+            name: "EmbedPipelines",
+            capability: .buildTool(),
+            dependencies: ["lstrace-embed"]
+        ),
+        .executableTarget(
+            name: "lstrace-embed"
         ),
         .executableTarget(
             name: "lstrace",

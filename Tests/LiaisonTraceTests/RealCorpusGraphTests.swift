@@ -4,14 +4,12 @@ import XCTest
 /// The whole real corpus as one batch: the reply chains across bodies and years must come out connected through
 /// their aliases, and the documents they answer that are missing must be reported as not in corpus.
 final class RealCorpusGraphTests: XCTestCase {
-    static func runRealCorpus(jobs: Int = 2) async throws -> (Batch.Result, TraceGraph) {
+    static func runRealCorpus(jobs: Int = 2) async throws -> (RunResult, TraceGraph) {
         let corpus = try TestSupport.requireRealCorpus()
-        let rules = try ReferenceRuleTests.defaultRules()
-        let processor = DocumentProcessor(extraction: try Extraction(rules: rules))
-        let (files, _) = InputWalker.files(in: [corpus.appendingPathComponent("liaisons").path,
-                                                corpus.appendingPathComponent("deliverables").path])
-        let result = await Batch(processor: processor, jobs: jobs).run(files: files)
-        return (result, Linker().link(result.records))
+        let inputs = [PipelineInput.path(corpus.appendingPathComponent("liaisons").path),
+                      .path(corpus.appendingPathComponent("deliverables").path)]
+        let result = try await TestSupport.pipeline().run(inputs, options: RunOptions(jobs: jobs))
+        return (result, try XCTUnwrap(result.graph))
     }
 
     func testReplyChainsConnectThroughAliases() async throws {

@@ -1,7 +1,13 @@
+import Foundation
+
 /// Writes the graph for GraphViz: one cluster per standards body, node shapes and colours by kind, edge styles
 /// by relation, and a legend. Requirement, action and scope nodes are collapsed into a count on their document
 /// unless `details` is set, so that whole-corpus diagrams stay legible.
-public struct DOTEmitter: Sendable {
+public struct DOTEmitter: Emitter {
+    public static let id = "graph-dot"
+    public static let summary = "graph.dot, the graph for Graphviz"
+    public static let needs = StageName.link
+
     /// Draw requirement, action and scope nodes one by one.
     public var details: Bool
     /// Node to highlight (the focus of `lstrace graph --focus`).
@@ -11,6 +17,10 @@ public struct DOTEmitter: Sendable {
     public init(details: Bool = false, focus: String? = nil) {
         self.details = details
         self.focus = focus
+    }
+
+    public func write(_ output: RunOutput, to directory: URL) throws {
+        try Data(dot(output.requireGraph(for: Self.id)).utf8).write(to: directory.appendingPathComponent("graph.dot"))
     }
 
     static let detailKinds: Set<NodeKind> = [.requirement, .action, .scope]

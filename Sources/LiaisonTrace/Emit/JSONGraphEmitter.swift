@@ -3,7 +3,18 @@ import Foundation
 /// Writes and reads the graph as JSON Graph Format v2: `{"graph": {"directed": true, "nodes": {ID: {label,
 /// metadata}}, "edges": [{source, target, relation, metadata}]}}`. Node kind, attributes and provenance live in
 /// `metadata`, as JGF allows nothing else on nodes.
-public enum JSONGraphEmitter {
+public struct JSONGraphEmitter: Emitter {
+    public static let id = "graph-json"
+    public static let summary = "graph.json, the traceability graph in JSON Graph Format v2"
+    public static let needs = StageName.link
+
+    /// Creates the emitter.
+    public init() {}
+
+    public func write(_ output: RunOutput, to directory: URL) throws {
+        try Self.data(output.requireGraph(for: Self.id)).write(to: directory.appendingPathComponent("graph.json"))
+    }
+
     /// The JGF document of `graph`.
     public static func document(_ graph: TraceGraph, label: String = "LiaisonTrace traceability graph") -> JSONValue {
         var nodes: [String: JSONValue] = [:]
