@@ -104,7 +104,7 @@ extension DiagnosticKind {
 /// Every diagnostic LiaisonTrace reports, in one list (the README's table of diagnostics is checked against it).
 public enum DiagnosticCatalog {
     /// All kinds, sorted by id.
-    public static let all: [DiagnosticKind] = [
+    public static let all: [DiagnosticKind] = ([
         .actionUnanswered,
         DiagnosticKind("extract.classify.ambiguous", .note,
                        "Classification scores were close; the record says which kind won."),
@@ -222,7 +222,7 @@ public enum DiagnosticCatalog {
         .searchNoMatch,
         .searchQuery,
         .usageInvalid,
-    ]
+    ] as [DiagnosticKind]).sorted { $0.id < $1.id }
 
     private static let exact = Dictionary(uniqueKeysWithValues: all.filter { !$0.id.contains("<") }.map { ($0.id, $0) })
     private static let families = all.filter { $0.id.contains("<") }
