@@ -30,7 +30,7 @@ public struct DOTEmitter: Emitter {
         var collapsed: [String: [NodeKind: Int]] = [:]
         var hidden = Set<String>()
         if !details {
-            for edge in graph.edges where edge.relation == "states" {
+            for edge in graph.edges where edge.relation == .states {
                 if let node = graph.nodes[edge.target], Self.detailKinds.contains(node.kind) {
                     collapsed[edge.source, default: [:]][node.kind, default: 0] += 1
                     hidden.insert(node.id)
@@ -43,10 +43,10 @@ public struct DOTEmitter: Emitter {
         if !details, focus == nil {
             for node in graph.nodes.values where node.kind == .document && !node.inCorpus {
                 let incoming = graph.incoming(node.id).filter {
-                    !hidden.contains($0.source) && $0.relation != "alias-of"
+                    !hidden.contains($0.source) && $0.relation != .aliasOf
                 }
-                let onlyCited = incoming.allSatisfy { $0.relation == "references" }
-                    && graph.outgoing(node.id).allSatisfy { $0.relation == "alias-of" }
+                let onlyCited = incoming.allSatisfy { $0.relation == .references }
+                    && graph.outgoing(node.id).allSatisfy { $0.relation == .aliasOf }
                 guard onlyCited else { continue }
                 hidden.insert(node.id)
                 for edge in incoming { external[edge.source, default: 0] += 1 }
@@ -55,11 +55,11 @@ public struct DOTEmitter: Emitter {
         // In whole-batch diagrams groups are not drawn either: senders and addressees go into the document's label.
         var parties: [String: (from: [String], to: [String])] = [:]
         if !details, focus == nil {
-            for edge in graph.edges where edge.relation == "sent-by" || edge.relation == "addressed-to" {
+            for edge in graph.edges where edge.relation == .sentBy || edge.relation == .addressedTo {
                 guard let group = graph.nodes[edge.target], group.kind == .group,
                       graph.nodes[edge.source]?.kind == .document else { continue }
                 hidden.insert(group.id)
-                if edge.relation == "sent-by" {
+                if edge.relation == .sentBy {
                     parties[edge.source, default: ([], [])].from.append(group.id)
                 } else {
                     parties[edge.source, default: ([], [])].to.append(group.id)
@@ -69,7 +69,7 @@ public struct DOTEmitter: Emitter {
         }
         // Alias nodes are not drawn: their names go under the node they stand for.
         var aliasNames: [String: [String]] = [:]
-        for edge in graph.edges where edge.relation == "alias-of" {
+        for edge in graph.edges where edge.relation == .aliasOf {
             aliasNames[edge.target, default: []].append(edge.source)
             hidden.insert(edge.source)
         }
@@ -153,29 +153,29 @@ public struct DOTEmitter: Emitter {
         return "\"\(escape(node.id))\" [\(attributes.joined(separator: ", "))];"
     }
 
-    static let edgeStyles: [String: String] = [
-        "responds-to": "color=\"#d32f2f\", penwidth=2",
-        "references": "color=\"#9e9e9e\", style=dashed",
-        "sent-by": "color=\"#1565c0\"",
-        "addressed-to": "color=\"#2e7d32\"",
-        "builds-on": "color=\"#ef6c00\", penwidth=1.5",
-        "approved-at": "color=\"#6a1b9a\"",
-        "presented-at": "color=\"#b39ddb\", style=dashed",
-        "obsoletes": "color=\"#000000\", style=bold",
-        "updates": "color=\"#000000\"",
-        "revises": "color=\"#000000\", style=dotted",
-        "attached-to": "color=\"#795548\", arrowhead=diamond",
-        "states": "color=\"#bdbdbd\", arrowhead=none",
-        "scope-of": "color=\"#0277bd\", style=dotted",
-        "alias-of": "color=\"#bdbdbd\", style=dotted, arrowhead=none",
+    static let edgeStyles: [TraceRelation: String] = [
+        .respondsTo: "color=\"#d32f2f\", penwidth=2",
+        .references: "color=\"#9e9e9e\", style=dashed",
+        .sentBy: "color=\"#1565c0\"",
+        .addressedTo: "color=\"#2e7d32\"",
+        .buildsOn: "color=\"#ef6c00\", penwidth=1.5",
+        .approvedAt: "color=\"#6a1b9a\"",
+        .presentedAt: "color=\"#b39ddb\", style=dashed",
+        .obsoletes: "color=\"#000000\", style=bold",
+        .updates: "color=\"#000000\"",
+        .revises: "color=\"#000000\", style=dotted",
+        .attachedTo: "color=\"#795548\", arrowhead=diamond",
+        .states: "color=\"#bdbdbd\", arrowhead=none",
+        .scopeOf: "color=\"#0277bd\", style=dotted",
+        .aliasOf: "color=\"#bdbdbd\", style=dotted, arrowhead=none",
     ]
 
     private func edgeLine(_ edge: TraceEdge) -> String {
         var attributes = [Self.edgeStyles[edge.relation] ?? "color=\"#000000\""]
-        var label = edge.relation
+        var label = edge.relation.rawValue
         if let purpose = edge.attributes["purpose"]?.string { label = "to (\(purpose))" }
-        if edge.relation == "sent-by" { label = "from" }
-        if !["references", "states", "alias-of"].contains(edge.relation) {
+        if edge.relation == .sentBy { label = "from" }
+        if ![TraceRelation.references, .states, .aliasOf].contains(edge.relation) {
             attributes.append("label=\"\(escape(label))\"")
         }
         return "\"\(escape(edge.source))\" -> \"\(escape(edge.target))\" [\(attributes.joined(separator: ", "))];"
@@ -191,10 +191,10 @@ public struct DOTEmitter: Emitter {
                      "    \"legend group\" [label=\"group\", shape=ellipse, style=filled, fillcolor=\"#e0f2f1\"];",
                      "    \"legend meeting\" [label=\"meeting\", shape=hexagon, style=filled, fillcolor=\"#ede7f6\"];"]
         var previous = "legend liaison"
-        for relation in ["responds-to", "references", "builds-on", "approved-at"] {
-            let node = "legend \(relation)"
+        for relation in [TraceRelation.respondsTo, .references, .buildsOn, .approvedAt] {
+            let node = "legend \(relation.rawValue)"
             lines.append("    \"\(node)\" [label=\"\", shape=point];")
-            lines.append("    \"\(previous)\" -> \"\(node)\" [\(Self.edgeStyles[relation]!), label=\"\(relation)\"];")
+            lines.append("    \"\(previous)\" -> \"\(node)\" [\(Self.edgeStyles[relation]!), label=\"\(relation.rawValue)\"];")
             previous = node
         }
         lines.append("  }")

@@ -28,7 +28,7 @@ public struct JSONGraphEmitter: Emitter {
             var metadata = edge.attributes
             metadata["provenance"] = .array(edge.provenance.map(\.json))
             return .object(["id": .string(edge.id), "source": .string(edge.source), "target": .string(edge.target),
-                            "relation": .string(edge.relation), "directed": true, "metadata": .object(metadata)])
+                            "relation": .string(edge.relation.rawValue), "directed": true, "metadata": .object(metadata)])
         }
         let counts: [String: JSONValue] = [
             "nodes": .number(Double(graph.nodes.count)), "edges": .number(Double(graph.edges.count)),
@@ -62,10 +62,13 @@ public struct JSONGraphEmitter: Emitter {
         }
         for edgeValue in graphValue["edges"]?.array ?? [] {
             guard let source = edgeValue["source"]?.string, let target = edgeValue["target"]?.string else { continue }
+            guard let relation = edgeValue["relation"]?.string.flatMap(TraceRelation.init(rawValue:)) else {
+                throw CocoaError(.coderReadCorrupt)
+            }
             var attributes = edgeValue["metadata"]?.object ?? [:]
             let provenance = attributes.removeValue(forKey: "provenance")?.array?.compactMap(GraphProvenance.init(json:))
                 ?? []
-            graph.add(TraceEdge(source: source, target: target, relation: edgeValue["relation"]?.string ?? "related",
+            graph.add(TraceEdge(source: source, target: target, relation: relation,
                                 attributes: attributes, provenance: provenance))
         }
         graph.finish()

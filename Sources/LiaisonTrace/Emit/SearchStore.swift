@@ -58,7 +58,7 @@ public struct SearchStore: Sendable {
             }
             for edge in graph.edges {
                 try db.execute(sql: "INSERT INTO edges (id, source, target, relation, metadata) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [edge.id, edge.source, edge.target, edge.relation,
+                               arguments: [edge.id, edge.source, edge.target, edge.relation.rawValue,
                                            String(decoding: try JSONOutput.data(edge.attributes, pretty: false),
                                                   as: UTF8.self)])
             }

@@ -15,12 +15,12 @@ public struct TraceChecker: Sendable {
     /// Findings in `graph`, plus malformed-reference diagnostics from the run (placeholders).
     public func check(_ graph: TraceGraph, runDiagnostics: [Diagnostic] = []) -> [Diagnostic] {
         var findings: [Diagnostic] = []
-        let replied = Set(graph.edges.filter { $0.relation == "responds-to" }.map(\.target))
+        let replied = Set(graph.edges.filter { $0.relation == .respondsTo }.map(\.target))
         // Dangling references.
         for node in graph.nodes.values.sorted(by: { $0.id < $1.id }) where node.kind == .document && !node.inCorpus {
-            let incoming = graph.incoming(node.id).filter { $0.relation == "references" || $0.relation == "responds-to" }
+            let incoming = graph.incoming(node.id).filter { $0.relation == .references || $0.relation == .respondsTo }
             guard let first = incoming.flatMap(\.provenance).sorted().first else { continue }
-            let isReplyTarget = incoming.contains { $0.relation == "responds-to" }
+            let isReplyTarget = incoming.contains { $0.relation == .respondsTo }
             let citing = Set(incoming.map(\.source)).sorted()
             findings.append(Diagnostic(
                 .referenceNotInCorpus,
@@ -47,7 +47,7 @@ public struct TraceChecker: Sendable {
                                        at: GraphProvenance.location(of: origin), subject: node.id))
         }
         // Actions nobody answered.
-        for edge in graph.edges where edge.relation == "states" {
+        for edge in graph.edges where edge.relation == .states {
             guard let action = graph.nodes[edge.target], action.kind == .action, !replied.contains(edge.source) else {
                 continue
             }
@@ -76,7 +76,7 @@ public struct TraceChecker: Sendable {
 
     private func cycles(_ graph: TraceGraph) -> [Diagnostic] {
         var adjacency: [String: [String]] = [:]
-        for edge in graph.edges where edge.relation == "responds-to" {
+        for edge in graph.edges where edge.relation == .respondsTo {
             adjacency[edge.source, default: []].append(edge.target)
         }
         var findings: [Diagnostic] = []
