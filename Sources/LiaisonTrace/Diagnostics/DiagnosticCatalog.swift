@@ -160,7 +160,8 @@ public enum DiagnosticCatalog {
                        "A zip member inflates more than limits.max_compression_ratio allows."),
         DiagnosticKind("ingest.binary", .error, "The file is binary data in no format LiaisonTrace reads."),
         DiagnosticKind("ingest.converter.missing", .error,
-                       "antiword (.doc) or pdftotext (.pdf) is not installed; the diagnostic names the Debian package."),
+                       "antiword (.doc) or pdftotext (.pdf) is not installed; the diagnostic names the Debian "
+                           + "package."),
         DiagnosticKind("ingest.converter.output-too-large", .error,
                        "A converter printed more than limits.max_converter_output_bytes and was stopped."),
         DiagnosticKind("ingest.converter.temporary-file", .error,

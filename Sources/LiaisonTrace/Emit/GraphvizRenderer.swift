@@ -23,11 +23,13 @@ public enum GraphvizRenderer {
         let output: ProcessRunner.Output
         do {
             output = try ProcessRunner.run(executable, arguments: ["-Tsvg"], input: Data(dot.utf8),
-                                           limits: .init(timeoutSeconds: timeoutSeconds, maxOutputBytes: maxOutputBytes))
+                                           limits: .init(timeoutSeconds: timeoutSeconds,
+                                                         maxOutputBytes: maxOutputBytes))
         } catch {
             switch error {
             case .cannotStart(let reason): throw Failure(message: "dot cannot be started: \(reason)")
-            case .timeout: throw Failure(message: "dot did not finish within \(Int(timeoutSeconds)) seconds and was stopped")
+            case .timeout:
+                throw Failure(message: "dot did not finish within \(Int(timeoutSeconds)) seconds and was stopped")
             case .outputTooLarge: throw Failure(message: "dot wrote more than \(maxOutputBytes) bytes and was stopped")
             }
         }

@@ -81,7 +81,8 @@ struct ExternalConverter: Sendable {
     static func resolve(_ converter: Converter) throws(IngestError) -> String {
         if let executable = ProcessRunner.find(converter.command) { return executable }
         throw IngestError("ingest.converter.missing",
-                          "converter \(converter.command) is not installed; install the Debian package \(converter.package)",
+                          "converter \(converter.command) is not installed; install the Debian package "
+                              + converter.package,
                           explanation: "Run `apt-get install \(converter.package)`, or point converters in the "
                               + "pipeline file at the program.")
     }
