@@ -58,7 +58,7 @@ final class DiagnosticTests: XCTestCase {
                       .path(broken.path), .path("/nonexistent/lstrace-input")]
         if let real = TestSupport.realCorpus { inputs.append(.path(real.path)) }
         let result = try await TestSupport.pipeline().run(inputs)
-        XCTAssertGreaterThan(result.diagnostics.count, 10)
+        XCTAssertGreaterThanOrEqual(result.diagnostics.count, 7, "six broken files and one missing path at least")
         for diagnostic in Set(result.diagnostics.map { "\($0.id) \($0.severity.rawValue)" }).sorted() {
             let parts = diagnostic.split(separator: " ").map(String.init)
             let kind = DiagnosticCatalog.kind(of: parts[0])
