@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // libxml2, seen by Swift through a shim that keeps Debian's ICU headers out.
@@ -44,7 +45,18 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-            ]
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            plugins: ["EmbedPipelines"]
+        ),
+        // Builds `Pipelines/*.yaml` into the library as string constants, so the binary carries its default pipeline.
+        .plugin(
+            name: "EmbedPipelines",
+            capability: .buildTool(),
+            dependencies: ["lstrace-embed"]
+        ),
+        .executableTarget(
+            name: "lstrace-embed"
         ),
         .executableTarget(
             name: "lstrace",

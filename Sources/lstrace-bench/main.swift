@@ -14,9 +14,9 @@ func main() async throws {
     }
     let paths = arguments.isEmpty ? ["Corpus"] : arguments
     let (files, _) = InputWalker.files(in: paths)
-    let configuration = try PipelineConfiguration.load(path: "Pipelines/default.yaml")
-    let extraction = try Extraction(rules: RuleLibrary.load(configuration))
-    let ingestor = Ingestor(limits: configuration.limits, converters: configuration.converters)
+    let pipeline = try Pipeline.load(.builtIn)
+    let extraction = pipeline.extract
+    let ingestor = pipeline.ingest
 
     var ingested: [IngestedDocument] = []
     for file in files {
@@ -92,7 +92,7 @@ func main() async throws {
     }
     if Pattern.profiling { Pattern.dumpProfile(); return }
     measure("link", bytes: textBytes) {
-        _ = Linker().link(records)
+        _ = pipeline.link.link(records)
     }
 }
 

@@ -13,26 +13,28 @@ struct ExtractCommand: AsyncParsableCommand {
 
     @OptionGroup var pipelineOptions: PipelineOptions
 
+    @OptionGroup var diagnosticOptions: DiagnosticOptions
+
     @Option(name: .long, help: "json (JSON Lines) or text (a human summary).")
     var format: Format = .json
 
     func run() async throws {
-        let processor = try pipelineOptions.processor()
-        var failed = false
+        var engine = diagnosticOptions.engine()
+        let pipeline = try pipelineOptions.load(reportingTo: &engine).stopping(after: .extract)
         for file in files {
-            switch processor.process(path: file) {
-            case .processed(let processed):
-                for record in processed.map(\.record) {
+            switch pipeline.process(.path(file)) {
+            case .processed(let documents):
+                for record in documents.map(\.record) {
                     switch format {
                     case .json: print(try JSONOutput.line(record))
                     case .text: print(RecordSummary.text(of: record))
                     }
+                    engine.report(contentsOf: record.diagnostics)
                 }
             case .failed(let diagnostic):
-                Terminal.printError(diagnostic.formatted)
-                failed = true
+                engine.report(diagnostic)
             }
         }
-        if failed { throw ExitCode(1) }
+        try engine.finish()
     }
 }

@@ -7,17 +7,20 @@ struct RunOutputOptions: ParsableArguments {
     @Option(name: .customLong("in"), help: "Output folder of a previous `lstrace run`.")
     var input: String = "out"
 
-    func loadGraph() throws -> TraceGraph {
+    @OptionGroup var diagnosticOptions: DiagnosticOptions
+
+    func loadGraph(reportingTo engine: inout DiagnosticEngine) throws -> TraceGraph {
         let path = (input as NSString).appendingPathComponent("graph.json")
+        let location = DiagnosticLocation(path: path, line: 1, column: 1)
         guard let data = FileManager.default.contents(atPath: path) else {
-            Terminal.printError("\(path):1:1: error: no graph here; run `lstrace run --out \(input)` first [graph.missing]")
-            throw ExitCode(2)
+            throw engine.fail(Diagnostic(.runOutputMissing, "no graph here; run `lstrace run --out \(input)` first",
+                                         at: location))
         }
         do {
             return try JSONGraphEmitter.read(data)
         } catch {
-            Terminal.printError("\(path):1:1: error: graph file is not readable JSON Graph Format [graph.unreadable]")
-            throw ExitCode(2)
+            throw engine.fail(Diagnostic(.runOutputUnreadable, "graph file is not readable JSON Graph Format",
+                                         at: location))
         }
     }
 
@@ -53,13 +56,14 @@ struct GraphCommand: AsyncParsableCommand {
     var output: String?
 
     func run() async throws {
-        var graph = try runOutput.loadGraph()
+        var engine = runOutput.diagnosticOptions.engine()
+        var graph = try runOutput.loadGraph(reportingTo: &engine)
         var title = "LiaisonTrace: whole batch"
         var focusID: String?
         if let focus {
             guard let id = graph.resolve(focus) else {
-                Terminal.printError("<graph>:1:1: error: no node '\(focus)' in the graph [graph.unknown-node]")
-                throw ExitCode(2)
+                throw engine.fail(Diagnostic(.graphUnknownNode, "no node '\(focus)' in the graph",
+                                             at: DiagnosticLocation(path: "<graph>")))
             }
             focusID = id
             graph = graph.neighbourhood(of: id, depth: depth)
@@ -76,8 +80,8 @@ struct GraphCommand: AsyncParsableCommand {
             do {
                 data = try GraphvizRenderer.svg(fromDOT: dot)
             } catch {
-                Terminal.printError("<graph>:1:1: error: \(error.localizedDescription) [graph.svg]")
-                throw ExitCode(1)
+                throw engine.fail(Diagnostic(.graphSVG, error.localizedDescription,
+                                             at: DiagnosticLocation(path: "<graph>")))
             }
         }
         if let output {
@@ -104,18 +108,18 @@ struct CheckCommand: AsyncParsableCommand {
     var format: Format = .text
 
     func run() async throws {
-        let graph = try runOutput.loadGraph()
+        var engine = runOutput.diagnosticOptions.engine()
+        let graph = try runOutput.loadGraph(reportingTo: &engine)
         let findings = TraceChecker(asOf: asOf ?? TraceChecker.today()).check(graph,
                                                                                 runDiagnostics: runOutput.loadDiagnostics())
+        // The findings are the command's output: on standard output, every severity (or one JSON array).
+        var output = runOutput.diagnosticOptions.engine(printing: format == .text ? .note : nil) { print($0) }
+        output.report(contentsOf: findings)
         switch format {
         case .json: print(String(decoding: try JSONOutput.data(findings), as: UTF8.self), terminator: "")
-        case .text:
-            for finding in findings { print(finding.formatted) }
-            let counts = Dictionary(grouping: findings, by: \.severity).mapValues(\.count)
-            print("\(findings.count) finding(s): \(counts[.error] ?? 0) error(s), \(counts[.warning] ?? 0) warning(s), "
-                + "\(counts[.note] ?? 0) note(s)")
+        case .text: print("\(findings.count) finding(s): \(output.countSummary)")
         }
-        if findings.contains(where: { $0.severity == .error }) { throw ExitCode(1) }
+        try output.finish()
     }
 }
 
@@ -129,10 +133,11 @@ struct ExplainCommand: AsyncParsableCommand {
     @OptionGroup var runOutput: RunOutputOptions
 
     func run() async throws {
-        let graph = try runOutput.loadGraph()
+        var engine = runOutput.diagnosticOptions.engine()
+        let graph = try runOutput.loadGraph(reportingTo: &engine)
         guard let lines = Explainer.explain(id, in: graph) else {
-            Terminal.printError("<graph>:1:1: error: no node or edge '\(id)' in the graph [explain.unknown]")
-            throw ExitCode(1)
+            throw engine.fail(Diagnostic(.explainUnknown, "no node or edge '\(id)' in the graph",
+                                         at: DiagnosticLocation(path: "<graph>")))
         }
         for line in lines { print(line) }
     }
@@ -151,23 +156,27 @@ struct SearchCommand: AsyncParsableCommand {
     var limit: Int = 20
 
     func run() async throws {
+        var engine = runOutput.diagnosticOptions.engine(printing: .note)
         let path = (runOutput.input as NSString).appendingPathComponent("index.sqlite")
+        let location = DiagnosticLocation(path: path, line: 1, column: 1)
         guard FileManager.default.fileExists(atPath: path) else {
-            Terminal.printError("\(path):1:1: error: no index here; run `lstrace run --out \(runOutput.input)` first [search.missing]")
-            throw ExitCode(2)
+            throw engine.fail(Diagnostic(.searchMissing, "no index here; run `lstrace run --out \(runOutput.input)` first",
+                                         at: location))
         }
         let hits: [SearchStore.Hit]
         do {
             hits = try SearchStore(path: path).search(query.joined(separator: " "), limit: limit)
         } catch {
-            Terminal.printError("\(path):1:1: error: search failed: \(error) [search.query]")
-            throw ExitCode(2)
+            throw engine.fail(Diagnostic(.searchQuery, "search failed: \(error)", at: location))
         }
         for hit in hits {
             print("\(hit.id)  [\(hit.kind)] \(hit.title ?? "")")
             print("    \(hit.path)")
             print("    \(hit.snippet.replacingOccurrences(of: "\n", with: " "))")
         }
-        if hits.isEmpty { Terminal.printError("no match for \(query.joined(separator: " "))") }
+        if hits.isEmpty {
+            engine.report(Diagnostic(.searchNoMatch, "no match for \(query.joined(separator: " "))", at: location))
+        }
+        try engine.finish()
     }
 }

@@ -11,39 +11,76 @@ struct LSTrace: AsyncParsableCommand {
                       ExplainCommand.self,
                       DumpCommand.self, DumpPipelineCommand.self]
     )
+
+    /// Runs the command; a command line that does not parse is a `usage.invalid` error with exit status 2.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            let lines = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false)
+            let summary = String(lines.first ?? "").replacingOccurrences(of: "Error: ", with: "")
+            var engine = DiagnosticEngine()
+            engine.report(Diagnostic(.usageInvalid, summary, at: DiagnosticLocation(path: "<command-line>")))
+            DiagnosticEngine.standardError(lines.dropFirst().joined(separator: "\n"))
+            Foundation.exit(engine.exitStatus)
+        }
+    }
+}
+
+/// How a command prints its diagnostics and what fails it.
+struct DiagnosticOptions: ParsableArguments {
+    @Option(name: .customLong("diagnostics-format"),
+            help: "text (path:line:column: severity: summary [id]) or json (one JSON object per line).")
+    var format: DiagnosticEngine.Format = .text
+
+    @Flag(name: .long, help: "Warnings fail the command too (exit status 1).")
+    var strict = false
+
+    /// An engine printing to standard error everything from `printedSeverity` up (nothing when nil).
+    func engine(printing printedSeverity: Severity? = .warning,
+                write: @escaping (String) -> Void = DiagnosticEngine.standardError) -> DiagnosticEngine {
+        DiagnosticEngine(format: format, strict: strict, printedSeverity: printedSeverity, write: write)
+    }
+}
+
+extension DiagnosticEngine.Format: ExpressibleByArgument {}
+
+extension DiagnosticEngine {
+    /// Ends the command with the engine's exit status when it is not 0.
+    func finish() throws {
+        if exitStatus != 0 { throw ExitCode(exitStatus) }
+    }
+
+    /// Reports `diagnostic` and ends the command with the resulting exit status.
+    mutating func fail(_ diagnostic: Diagnostic) -> ExitCode {
+        report(diagnostic)
+        return ExitCode(exitStatus == 0 ? 1 : exitStatus)
+    }
 }
 
 /// Options shared by commands that run the pipeline.
 struct PipelineOptions: ParsableArguments {
-    @Option(name: .long, help: "Pipeline file.")
-    var pipeline: String = "Pipelines/default.yaml"
+    @Option(name: .long, help: ArgumentHelp(
+        "Pipeline file (default: $\(PipelineSource.environmentVariable) when set, else the pipeline built into "
+            + "lstrace from Pipelines/default.yaml).", valueName: "file"))
+    var pipeline: String?
 
-    /// Loads the pipeline file; exits with status 2 when it is unusable. A missing default file falls back to
-    /// the built-in defaults.
-    func load() throws -> PipelineConfiguration {
-        if pipeline == "Pipelines/default.yaml", !FileManager.default.fileExists(atPath: pipeline) {
-            return PipelineConfiguration()
-        }
-        do {
-            let configuration = try PipelineConfiguration.load(path: pipeline)
-            for warning in configuration.warnings { Terminal.printError(warning.formatted) }
-            return configuration
-        } catch {
-            Terminal.printError(error.diagnostic.formatted)
-            throw ExitCode(2)
-        }
-    }
+    /// The pipeline file chosen, and why.
+    var choice: (source: PipelineSource, reason: String) { PipelineSource.choose(option: pipeline) }
 
-    func processor() throws -> DocumentProcessor {
-        let configuration = try load()
+    /// Loads and builds the pipeline; a pipeline or rule file that is missing or invalid is reported and ends the
+    /// command with exit status 2.
+    func load(reportingTo engine: inout DiagnosticEngine) throws -> Pipeline {
         do {
-            let extraction = try Extraction(rules: RuleLibrary.load(configuration))
-            return DocumentProcessor(ingestor: Ingestor(limits: configuration.limits,
-                                                        converters: configuration.converters),
-                                     extraction: extraction)
+            return try Pipeline.load(choice.source)
         } catch {
-            Terminal.printError(error.diagnostic.formatted)
-            throw ExitCode(2)
+            throw engine.fail(error.diagnostic)
         }
     }
 }

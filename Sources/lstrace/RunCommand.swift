@@ -11,6 +11,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var pipelineOptions: PipelineOptions
 
+    @OptionGroup var diagnosticOptions: DiagnosticOptions
+
     @Option(name: .long, help: "Output folder.")
     var out: String = "out"
 
@@ -18,33 +20,22 @@ struct RunCommand: AsyncParsableCommand {
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func run() async throws {
-        let processor = try pipelineOptions.processor()
-        let (files, inputDiagnostics) = InputWalker.files(in: paths.isEmpty ? ["Corpus"] : paths)
-        for diagnostic in inputDiagnostics { Terminal.printError(diagnostic.formatted) }
+        var engine = diagnosticOptions.engine()
+        let pipeline = try pipelineOptions.load(reportingTo: &engine)
         let interactive = Terminal.isInteractive
-        let batch = Batch(processor: processor, jobs: jobs)
-        var result = await batch.run(files: files) { done, total, path in
-            if interactive {
-                FileHandle.standardError.write(Data("\r\u{1B}[K[\(done)/\(total)] \(path)".utf8))
-            }
+        let inputs = (paths.isEmpty ? ["Corpus"] : paths).map(PipelineInput.path)
+        let options = RunOptions(jobs: jobs, outputDirectory: URL(fileURLWithPath: out))
+        let result = try await pipeline.run(inputs, options: options) { progress in
+            guard interactive, case .document(let done, let total, let path) = progress else { return }
+            FileHandle.standardError.write(Data("\r\u{1B}[K[\(done)/\(total)] \(path)".utf8))
         }
         if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        result.diagnostics = inputDiagnostics + result.diagnostics
-        for diagnostic in result.diagnostics where diagnostic.severity >= .warning {
-            Terminal.printError(diagnostic.formatted)
+        engine.report(contentsOf: result.diagnostics)
+        if diagnosticOptions.format == .text {
+            let written = pipeline.emit.emitters.contains { $0.id == RecordsEmitter.id }
+            Terminal.printError("\(result.records.count) records \(written ? "written to \(out)/documents" : "(not written)"), "
+                + "\(result.quarantined.count) file(s) quarantined, \(result.diagnostics.count) diagnostic(s)")
         }
-        do {
-            var linkDiagnostics: [Diagnostic] = []
-            let graph = Linker().link(result.records, diagnostics: &linkDiagnostics)
-            result.diagnostics += linkDiagnostics
-            for diagnostic in linkDiagnostics { Terminal.printError(diagnostic.formatted) }
-            try RunWriter(directory: URL(fileURLWithPath: out)).write(result, graph: graph)
-        } catch {
-            Terminal.printError("\(out):1:1: error: cannot write outputs: \(error.localizedDescription) [emit.write]")
-            throw ExitCode(1)
-        }
-        Terminal.printError("\(result.records.count) records written to \(out)/documents, "
-            + "\(result.quarantined.count) file(s) quarantined, \(result.diagnostics.count) diagnostic(s)")
-        if result.exitStatus != 0 { throw ExitCode(result.exitStatus) }
+        try engine.finish()
     }
 }

@@ -26,14 +26,16 @@ final class BatchTests: XCTestCase {
     func testBrokenFilesAreQuarantinedAndGoodOnesWritten() async throws {
         let (folder, broken, good) = try Self.makeBrokenFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        var limits = IngestLimits()
-        limits.maxFileBytes = 2048
-        let (files, inputDiagnostics) = InputWalker.files(in: [folder.path])
-        XCTAssertEqual(inputDiagnostics, [])
-        XCTAssertEqual(files.count, broken.count + good.count)
-        let batch = Batch(processor: DocumentProcessor(ingestor: Ingestor(limits: limits)), jobs: 3)
-        let result = await batch.run(files: files)
-        XCTAssertEqual(result.exitStatus, 1)
+        var configuration = PipelineConfiguration()
+        configuration.limits.maxFileBytes = 2048
+        let out = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let result = try await Pipeline(configuration: configuration)
+            .run([.path(folder.path)], options: RunOptions(jobs: 3, outputDirectory: out))
+        XCTAssertEqual(result.documents.count + result.quarantined.count, broken.count + good.count)
+        var engine = DiagnosticEngine(printedSeverity: nil)
+        engine.report(contentsOf: result.diagnostics)
+        XCTAssertEqual(engine.exitStatus, 1)
         XCTAssertEqual(Set(result.quarantined.compactMap { $0.path.map { ($0 as NSString).lastPathComponent } }),
                        Set(broken))
         for diagnostic in result.quarantined {
@@ -50,9 +52,6 @@ final class BatchTests: XCTestCase {
         XCTAssertEqual(byName["junk.bin"], "ingest.binary")
         XCTAssertEqual(byName["oversized.txt"], "ingest.too-large")
 
-        let out = try TestSupport.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: out) }
-        try RunWriter(directory: out).write(result, graph: Linker().link(result.records))
         let written = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("documents").path)
         XCTAssertEqual(written.sorted(), ["good-liaison.json", "good-notes.json"])
         let report = try JSONDecoder().decode(DiagnosticsReport.self,
@@ -80,9 +79,9 @@ final class BatchTests: XCTestCase {
     }
 
     func testRecordNamesAreUniqueAndStable() {
-        XCTAssertEqual(RunWriter.recordNames(["a/x.doc", "b/y.pdf"]), ["x", "y"])
-        XCTAssertEqual(RunWriter.recordNames(["a/x.doc", "a/x.pdf"]), ["x.doc", "x.pdf"])
-        XCTAssertEqual(RunWriter.recordNames(["a/x.doc", "b/x.doc"]), ["a__x.doc", "b__x.doc"])
-        XCTAssertEqual(RunWriter.recordNames(["m.eml", "m.eml!att.docx"]), ["m", "att"])
+        XCTAssertEqual(RecordsEmitter.recordNames(["a/x.doc", "b/y.pdf"]), ["x", "y"])
+        XCTAssertEqual(RecordsEmitter.recordNames(["a/x.doc", "a/x.pdf"]), ["x.doc", "x.pdf"])
+        XCTAssertEqual(RecordsEmitter.recordNames(["a/x.doc", "b/x.doc"]), ["a__x.doc", "b__x.doc"])
+        XCTAssertEqual(RecordsEmitter.recordNames(["m.eml", "m.eml!att.docx"]), ["m", "att"])
     }
 }

@@ -44,8 +44,8 @@ final class GraphTests: XCTestCase {
         let graph = Linker().link(Self.sampleRecords())
         XCTAssertEqual(graph.resolve("CP-172071"), "SG2-LS27")
         XCTAssertEqual(graph.resolve("SP-170763"), "SG2-LS27")
-        XCTAssertTrue(graph.edges.contains { $0.source == "CP-172153" && $0.relation == "responds-to" && $0.target == "SG2-LS27" })
-        XCTAssertTrue(graph.edges.contains { $0.source == "SP-170763" && $0.relation == "alias-of" && $0.target == "SG2-LS27" })
+        XCTAssertTrue(graph.edges.contains { $0.source == "CP-172153" && $0.relation == .respondsTo && $0.target == "SG2-LS27" })
+        XCTAssertTrue(graph.edges.contains { $0.source == "SP-170763" && $0.relation == .aliasOf && $0.target == "SG2-LS27" })
         // ETSI transposition and 3GPP number are one specification node, named by the 3GPP number.
         XCTAssertEqual(graph.resolve("ETSI TS 123 003"), "3GPP TS 23.003")
         XCTAssertEqual(graph.nodes["3GPP TS 23.003"]?.inCorpus, false)
@@ -53,13 +53,13 @@ final class GraphTests: XCTestCase {
         XCTAssertEqual(graph.nodes["SG2-LS27"]?.inCorpus, true)
         let missing = graph.edges.first { $0.source == "CP-172153" && $0.target == "R2-133034" }
         XCTAssertEqual(missing?.attributes["status"]?.string, "not-in-corpus")
-        let found = graph.edges.first { $0.source == "CP-172153" && $0.relation == "references" && $0.target == "SG2-LS27" }
+        let found = graph.edges.first { $0.source == "CP-172153" && $0.relation == .references && $0.target == "SG2-LS27" }
         XCTAssertEqual(found?.attributes["status"]?.string, "resolved")
         XCTAssertEqual(found?.attributes["reason"]?.string, "in the batch as in/ct-registration.txt, in/sg2-ls27.pdf")
-        let addressed = graph.edges.filter { $0.source == "SG2-LS27" && $0.relation == "addressed-to" }
+        let addressed = graph.edges.filter { $0.source == "SG2-LS27" && $0.relation == .addressedTo }
         XCTAssertEqual(addressed.map { $0.attributes["purpose"]?.string }, ["action", "information"])
         // Every edge carries provenance except alias-of edges, which come from the alias table.
-        for edge in graph.edges where edge.relation != "alias-of" {
+        for edge in graph.edges where edge.relation != .aliasOf {
             XCTAssertFalse(edge.provenance.isEmpty, edge.id)
         }
     }
@@ -187,8 +187,8 @@ final class TitleMatcherTests: XCTestCase {
                                       qualifiers: ["title": "Reply LS on UEPCOP CT considerations"])]
         var diagnostics: [Diagnostic] = []
         let graph = Linker().link([original, later], diagnostics: &diagnostics)
-        XCTAssertTrue(graph.edges.contains { $0.source == "S2-133645" && $0.relation == "responds-to" && $0.target == "R2-133034" })
-        let inferred = graph.edges.first { $0.source == "R2-133034" && $0.relation == "responds-to" }
+        XCTAssertTrue(graph.edges.contains { $0.source == "S2-133645" && $0.relation == .respondsTo && $0.target == "R2-133034" })
+        let inferred = graph.edges.first { $0.source == "R2-133034" && $0.relation == .respondsTo }
         XCTAssertEqual(inferred?.target, "S2-132855")
         XCTAssertEqual(inferred?.provenance.first?.rule, "link.title-match")
         XCTAssertEqual(diagnostics, [])
@@ -197,7 +197,7 @@ final class TitleMatcherTests: XCTestCase {
         twin.source.path = "twin.doc"
         twin.document.ids = ["S2-132999"]
         let ambiguous = Linker().link([original, twin, later], diagnostics: &diagnostics)
-        XCTAssertFalse(ambiguous.edges.contains { $0.source == "R2-133034" && $0.relation == "responds-to" })
+        XCTAssertFalse(ambiguous.edges.contains { $0.source == "R2-133034" && $0.relation == .respondsTo })
         XCTAssertEqual(diagnostics.map(\.id), ["link.ambiguous-title"])
     }
 }

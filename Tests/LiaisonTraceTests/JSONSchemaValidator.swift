@@ -1,8 +1,9 @@
 import Foundation
 @testable import LiaisonTrace
 
-/// A small JSON Schema validator for the keywords the JGF schema uses: type, required, properties,
-/// additionalProperties (boolean or schema), items, oneOf, $ref to local definitions, enum.
+/// A small JSON Schema validator for the keywords the JGF and record schemas use: type, required, properties,
+/// additionalProperties (boolean or schema), items, minItems, maxItems, oneOf, $ref to local definitions, enum,
+/// const, pattern, minimum.
 struct JSONSchemaValidator {
     let root: JSONValue
 
@@ -33,6 +34,24 @@ struct JSONSchemaValidator {
         }
         if let options = schema["enum"]?.array, !options.contains(value) {
             problems.append("\(path): not one of the allowed values")
+        }
+        if let constant = schema["const"], constant != value {
+            problems.append("\(path): not the constant value")
+        }
+        if let pattern = schema["pattern"]?.string, let text = value.string,
+           text.range(of: pattern, options: .regularExpression) == nil {
+            problems.append("\(path): '\(text)' does not match \(pattern)")
+        }
+        if let minimum = schema["minimum"]?.int, let number = value.int, number < minimum {
+            problems.append("\(path): below the minimum \(minimum)")
+        }
+        if let items = value.array {
+            if let least = schema["minItems"]?.int, items.count < least {
+                problems.append("\(path): fewer than \(least) items")
+            }
+            if let most = schema["maxItems"]?.int, items.count > most {
+                problems.append("\(path): more than \(most) items")
+            }
         }
         if let object = value.object {
             for name in schema["required"]?.array?.compactMap(\.string) ?? [] where object[name] == nil {

@@ -5,8 +5,8 @@ final class PipelineFileTests: XCTestCase {
     func testDefaultPipelineLoadsAndNamesEveryRuleFile() throws {
         let path = TestSupport.packageRoot.appendingPathComponent("Pipelines/default.yaml").path
         let configuration = try PipelineConfiguration.load(path: path)
-        XCTAssertEqual(configuration.warnings, [])
         XCTAssertEqual(configuration.version, 1)
+        XCTAssertEqual(configuration.stages, StageName.allCases)
         let onDisk = try FileManager.default.contentsOfDirectory(
             atPath: TestSupport.packageRoot.appendingPathComponent("Pipelines/rules").path)
             .filter { $0.hasSuffix(".yaml") }.map { "rules/" + $0 }.sorted()
@@ -20,10 +20,26 @@ final class PipelineFileTests: XCTestCase {
                                           "requirements", "scopes", "relations", "statements"]), "\(kinds)")
     }
 
-    func testUnknownKeysWarnAndBadVersionsFail() throws {
-        let configuration = try PipelineConfiguration.parse("version: 1\nstagez: [x]\n", path: "p.yaml")
-        XCTAssertEqual(configuration.warnings.map(\.id), ["pipeline.unknown-key"])
-        XCTAssertEqual(configuration.warnings.first?.line, 2)
+    func testUnknownKeysAndBadVersionsFail() throws {
+        func error(_ yaml: String) -> Diagnostic? {
+            XCTAssertThrowsError(try PipelineConfiguration.parse(yaml, path: "p.yaml"))
+            do {
+                _ = try PipelineConfiguration.parse(yaml, path: "p.yaml")
+                return nil
+            } catch {
+                return error.diagnostic
+            }
+        }
+        let unknown = error("version: 1\nstagez: [x]\n")
+        XCTAssertEqual(unknown?.id, "pipeline.unknown-key")
+        XCTAssertEqual(unknown?.formatted, "p.yaml:2:1: error: unknown key 'stagez' in pipeline file; did you mean "
+            + "'stages'? [pipeline.unknown-key]")
+        // Keys inside limits and converters are checked too (a misspelt limit would silently keep its default).
+        XCTAssertEqual(error("version: 1\nlimits:\n  max_file_byte: 3\n")?.formatted,
+                       "p.yaml:3:3: error: unknown key 'max_file_byte' in 'limits'; did you mean 'max_file_bytes'? "
+                           + "[pipeline.unknown-key]")
+        XCTAssertEqual(error("version: 1\nconverters:\n  pdf: {command: x, arguments: [], package: y, args: []}\n")?
+            .summary, "unknown key 'args' in converter 'pdf'")
         XCTAssertThrowsError(try PipelineConfiguration.parse("version: 7\n", path: "p.yaml")) { error in
             XCTAssertEqual((error as? PipelineError)?.line, 1)
         }
@@ -44,4 +60,156 @@ final class PipelineFileTests: XCTestCase {
             XCTAssertTrue((error as? PipelineError)?.summary.contains("kind") ?? false)
         }
     }
+}
+
+/// The pipeline as a value: stages from the file, emitters by id, the built-in copy of `Pipelines/`, and where a
+/// pipeline file and its rule files are found.
+final class PipelineTests: XCTestCase {
+    private func stagesError(_ list: String) -> String? {
+        do {
+            _ = try PipelineConfiguration.parse("version: 1\nstages: \(list)\n", path: "p.yaml")
+            return nil
+        } catch {
+            XCTAssertEqual(error.diagnostic.id, "pipeline.unknown-stage")
+            XCTAssertEqual(error.line, 2)
+            return error.summary
+        }
+    }
+
+    func testStagesAreKnownOrderedAndComplete() throws {
+        XCTAssertEqual(stagesError("[ingest, bogus]"),
+                       "unknown stage 'bogus'; the stages are ingest, normalize, extract, link, emit")
+        XCTAssertEqual(stagesError("[ingest, normalise]"), "unknown stage 'normalise'; did you mean 'normalize'? "
+            + "the stages are ingest, normalize, extract, link, emit")
+        XCTAssertEqual(stagesError("[ingest, normalize, extract, emit, link]"), "stage 'link' must come before 'emit'")
+        XCTAssertEqual(stagesError("[ingest, ingest]"), "stage 'ingest' is listed twice")
+        XCTAssertEqual(stagesError("[ingest, extract]"), "stage 'extract' needs stage 'normalize' before it")
+        XCTAssertEqual(stagesError("[normalize]"), "stage 'normalize' needs stage 'ingest' before it")
+        XCTAssertEqual(stagesError("ingest"), "'stages' must be a list that starts with ingest")
+        // Without link, the default emitters are those that need no graph.
+        let records = try PipelineConfiguration.parse("version: 1\nstages: [ingest, normalize, extract, emit]\n",
+                                                      path: "p.yaml")
+        XCTAssertEqual(records.emit, ["records", "search-feed", "diagnostics"])
+        let none = try PipelineConfiguration.parse("version: 1\nstages: [ingest, normalize, extract]\n", path: "p.yaml")
+        XCTAssertEqual(none.emit, [])
+    }
+
+    func testEmittersAreChosenById() throws {
+        let configuration = try PipelineConfiguration.parse("version: 1\nemit: [records, graph-json]\n", path: "p.yaml")
+        XCTAssertEqual(configuration.emit, ["records", "graph-json"])
+        XCTAssertEqual(try Pipeline(configuration: configuration).emit.emitters.map(\.id), ["records", "graph-json"])
+        XCTAssertThrowsError(try PipelineConfiguration.parse("version: 1\nemit: [records, graph-jsn]\n", path: "p.yaml")) {
+            XCTAssertEqual(($0 as? PipelineError)?.diagnostic.formatted, "p.yaml:2:17: error: unknown emitter "
+                + "'graph-jsn'; did you mean 'graph-json'? the emitters are records, graph-json, graph-dot, search-feed, "
+                + "store, diagnostics [pipeline.unknown-emitter]")
+        }
+        XCTAssertThrowsError(try PipelineConfiguration.parse(
+            "version: 1\nstages: [ingest, normalize, extract, emit]\nemit: [store]\n", path: "p.yaml")) {
+            XCTAssertEqual(($0 as? PipelineError)?.summary,
+                           "emitter 'store' needs stage 'link', which 'stages' does not list")
+        }
+        XCTAssertEqual(Set(EmitterRegistry.all.map(\.id)).count, EmitterRegistry.all.count, "emitter ids are unique")
+    }
+
+    func testRunWritesOnlyTheChosenOutputs() async throws {
+        let folder = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("Title: LS on IMSI\nSee TS 23.003.\n".utf8).write(to: folder.appendingPathComponent("in.txt"))
+        var configuration = PipelineConfiguration()
+        configuration.emit = ["records", "graph-json"]
+        let out = folder.appendingPathComponent("out")
+        let seen = ProgressLog()
+        let result = try await Pipeline(configuration: configuration).run(
+            [.path(folder.appendingPathComponent("in.txt").path)], options: RunOptions(outputDirectory: out),
+            progress: seen.append)
+        XCTAssertEqual(result.records.count, 1)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted(), ["documents", "graph.json"])
+        XCTAssertEqual(seen.all, [.document(done: 1, total: 1, path: folder.appendingPathComponent("in.txt").path),
+                              .stage(.link), .stage(.emit)])
+    }
+
+    func testCancelledRunWritesNothing() async throws {
+        let folder = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for index in 0..<20 {
+            try Data("Document \(index) cites RFC 9110.\n".utf8).write(to: folder.appendingPathComponent("\(index).txt"))
+        }
+        let out = folder.appendingPathComponent("out")
+        let pipeline = try Pipeline(configuration: PipelineConfiguration())
+        let task = Task {
+            try await pipeline.run([.path(folder.path)], options: RunOptions(jobs: 1, outputDirectory: out))
+        }
+        task.cancel()
+        do {
+            _ = try await task.value
+            XCTFail("a cancelled run must throw")
+        } catch {
+            XCTAssertTrue(error is CancellationError, "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+    }
+
+    func testBuiltInPipelineIsTheRepositorysPipelinesFolder() throws {
+        let folder = TestSupport.packageRoot.appendingPathComponent("Pipelines")
+        let walker = try XCTUnwrap(FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil))
+        var onDisk: [String: String] = [:]
+        for case let url as URL in walker where url.pathExtension == "yaml" {
+            let relative = String(url.standardizedFileURL.path.dropFirst(folder.standardizedFileURL.path.count + 1))
+            onDisk[relative] = try String(contentsOf: url, encoding: .utf8)
+        }
+        XCTAssertEqual(onDisk.keys.sorted(), PipelineSource.builtInFiles.keys.sorted())
+        for (path, text) in onDisk {
+            XCTAssertEqual(PipelineSource.builtInFiles[path], text, "built-in copy of Pipelines/\(path) is stale")
+        }
+        let builtIn = try Pipeline.load(.builtIn)
+        XCTAssertEqual(builtIn.configuration.rules, try TestSupport.pipeline().configuration.rules)
+        XCTAssertEqual(builtIn.extract.extractors.count, ExtractorRegistry.all.count)
+    }
+
+    func testPipelineChoiceAndRulePaths() throws {
+        XCTAssertEqual(PipelineSource.choose(option: "a.yaml", environment: ["LSTRACE_PIPELINE": "b.yaml"]).source,
+                       .file("a.yaml"))
+        XCTAssertEqual(PipelineSource.choose(option: nil, environment: ["LSTRACE_PIPELINE": "b.yaml"]).source,
+                       .file("b.yaml"))
+        XCTAssertEqual(PipelineSource.choose(option: nil, environment: ["LSTRACE_PIPELINE": ""]).source, .builtIn)
+        XCTAssertEqual(PipelineSource.builtIn.resolve("./rules/../rules/x.yaml"), "<built-in>/Pipelines/rules/x.yaml")
+        XCTAssertEqual(PipelineSource.file("/p/q/pipeline.yaml").resolve("rules/x.yaml"), "/p/q/rules/x.yaml")
+
+        // A pipeline file elsewhere finds its rule files next to it, whatever the working directory.
+        let folder = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("rules"),
+                                                withIntermediateDirectories: true)
+        try Data("version: 1\nrules: [rules/refs.yaml]\n".utf8).write(to: folder.appendingPathComponent("p.yaml"))
+        let rules = try XCTUnwrap(PipelineSource.builtInFiles["rules/references-ietf.yaml"])
+        try Data(rules.utf8).write(to: folder.appendingPathComponent("rules/refs.yaml"))
+        let pipeline = try Pipeline.load(.file(folder.appendingPathComponent("p.yaml").path))
+        guard case .processed(let documents) = pipeline.process(.document(name: "x.txt", data: Data("See RFC 9110.\n".utf8)))
+        else { return XCTFail("not processed") }
+        XCTAssertEqual(documents.first?.record.references.map(\.id), ["RFC 9110"])
+
+        // Named but missing: pipeline.missing, naming the file; a missing rule file names the stage.
+        XCTAssertThrowsError(try Pipeline.load(.file(folder.appendingPathComponent("none.yaml").path))) {
+            let diagnostic = ($0 as? PipelineError)?.diagnostic
+            XCTAssertEqual(diagnostic?.id, "pipeline.missing")
+            XCTAssertEqual(diagnostic?.summary, "pipeline file \(folder.appendingPathComponent("none.yaml").path) "
+                + "does not exist")
+        }
+        try Data("version: 1\nrules: [rules/gone.yaml]\n".utf8).write(to: folder.appendingPathComponent("q.yaml"))
+        XCTAssertThrowsError(try Pipeline.load(.file(folder.appendingPathComponent("q.yaml").path))) {
+            let diagnostic = ($0 as? PipelineError)?.diagnostic
+            XCTAssertEqual(diagnostic?.path, folder.appendingPathComponent("rules/gone.yaml").path)
+            XCTAssertEqual(diagnostic?.notes, ["while setting up the extract stage"])
+        }
+    }
+}
+
+/// Progress reports, collected from any thread.
+private final class ProgressLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var reports: [RunProgress] = []
+
+    var all: [RunProgress] { lock.withLock { reports } }
+
+    @Sendable func append(_ progress: RunProgress) { lock.withLock { reports.append(progress) } }
 }

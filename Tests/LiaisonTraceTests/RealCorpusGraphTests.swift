@@ -4,14 +4,12 @@ import XCTest
 /// The whole real corpus as one batch: the reply chains across bodies and years must come out connected through
 /// their aliases, and the documents they answer that are missing must be reported as not in corpus.
 final class RealCorpusGraphTests: XCTestCase {
-    static func runRealCorpus(jobs: Int = 2) async throws -> (Batch.Result, TraceGraph) {
+    static func runRealCorpus(jobs: Int = 2) async throws -> (RunResult, TraceGraph) {
         let corpus = try TestSupport.requireRealCorpus()
-        let rules = try ReferenceRuleTests.defaultRules()
-        let processor = DocumentProcessor(extraction: try Extraction(rules: rules))
-        let (files, _) = InputWalker.files(in: [corpus.appendingPathComponent("liaisons").path,
-                                                corpus.appendingPathComponent("deliverables").path])
-        let result = await Batch(processor: processor, jobs: jobs).run(files: files)
-        return (result, Linker().link(result.records))
+        let inputs = [PipelineInput.path(corpus.appendingPathComponent("liaisons").path),
+                      .path(corpus.appendingPathComponent("deliverables").path)]
+        let result = try await TestSupport.pipeline().run(inputs, options: RunOptions(jobs: jobs))
+        return (result, try XCTUnwrap(result.graph))
     }
 
     func testReplyChainsConnectThroughAliases() async throws {
@@ -25,7 +23,7 @@ final class RealCorpusGraphTests: XCTestCase {
         }
         func respondsTo(_ source: String, _ target: String, file: StaticString = #filePath, line: UInt = #line) {
             guard let from = node(source, file: file, line: line), let to = node(target, file: file, line: line) else { return }
-            XCTAssertTrue(graph.edges.contains { $0.source == from && $0.relation == "responds-to" && $0.target == to },
+            XCTAssertTrue(graph.edges.contains { $0.source == from && $0.relation == .respondsTo && $0.target == to },
                           "\(source) (\(from)) does not respond to \(target) (\(to))", file: file, line: line)
         }
         // SG11 LS 10, registered by 3GPP as SP-170146, answered by the 3GPP draft reply (whose own tdoc number
@@ -33,7 +31,7 @@ final class RealCorpusGraphTests: XCTestCase {
         XCTAssertEqual(graph.resolve("SP-170146"), graph.resolve("SG11-LS10"))
         let draftReply = result.records.first { $0.source.path.hasSuffix("3gpp-sa-draft-reply-ls-sg11-device-theft.doc") }
         let draftNode = draftReply.map { graph.resolve(Linker.primaryID($0)) ?? "" } ?? ""
-        XCTAssertTrue(graph.edges.contains { $0.source == draftNode && $0.relation == "responds-to"
+        XCTAssertTrue(graph.edges.contains { $0.source == draftNode && $0.relation == .respondsTo
             && $0.target == graph.resolve("SG11-LS10") }, "draft reply does not answer SG11-LS10")
         // JCA-IMT2020-LS1 (SP-170768) -> SP-170780 -> SP-190531.
         XCTAssertEqual(graph.resolve("SP-170768"), graph.resolve("JCA-IMT2020-LS1"))
@@ -70,8 +68,8 @@ final class RealCorpusGraphTests: XCTestCase {
     /// Whether two designations are joined by a path of document-to-document edges (either direction).
     private func connected(_ graph: TraceGraph, _ a: String, _ b: String) -> Bool {
         guard let start = graph.resolve(a), let goal = graph.resolve(b) else { return false }
-        let relations: Set<String> = ["responds-to", "references", "alias-of", "revises", "builds-on", "attached-to",
-                                      "obsoletes", "updates"]
+        let relations: Set<TraceRelation> = [.respondsTo, .references, .aliasOf, .revises, .buildsOn, .attachedTo,
+                                             .obsoletes, .updates]
         var seen: Set<String> = [start]
         var frontier = [start]
         while let current = frontier.popLast() {

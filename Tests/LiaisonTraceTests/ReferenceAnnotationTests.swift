@@ -8,14 +8,14 @@ final class ReferenceAnnotationTests: XCTestCase {
         let corpus = try TestSupport.requireRealCorpus()
         let url = TestSupport.packageRoot.appendingPathComponent("Tests/LiaisonTraceTests/Annotations/designations/references.json")
         let annotations = try JSONDecoder().decode([String: JSONValue].self, from: Data(contentsOf: url))
-        let processor = DocumentProcessor(extraction: try Extraction(rules: ReferenceRuleTests.defaultRules()))
+        let pipeline = try TestSupport.pipeline()
         var truePositives = 0
         var extracted = 0
         var expectedTotal = 0
         var report: [String] = []
         for (file, value) in annotations.sorted(by: { $0.key < $1.key }) where !file.hasPrefix("_") {
             let expected = Set(value.array?.compactMap(\.string) ?? [])
-            guard case .processed(let processed) = processor.process(path: corpus.appendingPathComponent(file).path),
+            guard case .processed(let processed) = pipeline.process(.path(corpus.appendingPathComponent(file).path)),
                   let record = processed.first?.record else {
                 XCTFail("\(file) could not be processed")
                 continue

@@ -11,7 +11,7 @@ final class SearchIndexTests: XCTestCase {
     }
 
     func testFeedIsActionLineThenDocumentLine() throws {
-        let lines = try SearchFeed.ndjson(documents()).split(separator: "\n")
+        let lines = try SearchFeed().ndjson(documents()).split(separator: "\n")
         XCTAssertEqual(lines.count, 6)
         let action = try JSONDecoder().decode(JSONValue.self, from: Data(lines[0].utf8))
         XCTAssertEqual(action["index"]?["_id"]?.string, "in/sg2-ls27.pdf")

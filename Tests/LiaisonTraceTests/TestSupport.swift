@@ -22,6 +22,16 @@ enum TestSupport {
         return url
     }
 
+    /// The pipeline of the repository's `Pipelines/default.yaml` (read from disk, the source of truth of the
+    /// built-in copy), built once.
+    static func pipeline() throws -> Pipeline {
+        try defaultPipeline.get()
+    }
+
+    private static let defaultPipeline = Result { () throws -> Pipeline in
+        try Pipeline.load(.file(packageRoot.appendingPathComponent("Pipelines/default.yaml").path))
+    }
+
     /// A fresh temporary folder.
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("lstrace-tests-\(UUID().uuidString)")

@@ -119,6 +119,6 @@ final class ZipReaderTests: XCTestCase {
         let child = try XCTUnwrap(document.children.first)
         XCTAssertEqual(child.source.format, .docx)
         XCTAssertTrue(child.text.contains("For information to:\nOECD, WIPO, WTO, 3GPP, MWF, GSMA\n"))
-        XCTAssertEqual(child.source.sha256, SHA256.hex(of: docx))
+        XCTAssertEqual(child.source.sha256, ContentHash.sha256(docx))
     }
 }

@@ -1,7 +1,13 @@
+import Foundation
+
 /// Writes the graph for GraphViz: one cluster per standards body, node shapes and colours by kind, edge styles
 /// by relation, and a legend. Requirement, action and scope nodes are collapsed into a count on their document
 /// unless `details` is set, so that whole-corpus diagrams stay legible.
-public struct DOTEmitter: Sendable {
+public struct DOTEmitter: Emitter {
+    public static let id = "graph-dot"
+    public static let summary = "graph.dot, the graph for Graphviz"
+    public static let needs = StageName.link
+
     /// Draw requirement, action and scope nodes one by one.
     public var details: Bool
     /// Node to highlight (the focus of `lstrace graph --focus`).
@@ -13,6 +19,10 @@ public struct DOTEmitter: Sendable {
         self.focus = focus
     }
 
+    public func write(_ output: RunOutput, to directory: URL) throws {
+        try Data(dot(output.requireGraph(for: Self.id)).utf8).write(to: directory.appendingPathComponent("graph.dot"))
+    }
+
     static let detailKinds: Set<NodeKind> = [.requirement, .action, .scope]
 
     /// The DOT text.
@@ -20,7 +30,7 @@ public struct DOTEmitter: Sendable {
         var collapsed: [String: [NodeKind: Int]] = [:]
         var hidden = Set<String>()
         if !details {
-            for edge in graph.edges where edge.relation == "states" {
+            for edge in graph.edges where edge.relation == .states {
                 if let node = graph.nodes[edge.target], Self.detailKinds.contains(node.kind) {
                     collapsed[edge.source, default: [:]][node.kind, default: 0] += 1
                     hidden.insert(node.id)
@@ -33,10 +43,10 @@ public struct DOTEmitter: Sendable {
         if !details, focus == nil {
             for node in graph.nodes.values where node.kind == .document && !node.inCorpus {
                 let incoming = graph.incoming(node.id).filter {
-                    !hidden.contains($0.source) && $0.relation != "alias-of"
+                    !hidden.contains($0.source) && $0.relation != .aliasOf
                 }
-                let onlyCited = incoming.allSatisfy { $0.relation == "references" }
-                    && graph.outgoing(node.id).allSatisfy { $0.relation == "alias-of" }
+                let onlyCited = incoming.allSatisfy { $0.relation == .references }
+                    && graph.outgoing(node.id).allSatisfy { $0.relation == .aliasOf }
                 guard onlyCited else { continue }
                 hidden.insert(node.id)
                 for edge in incoming { external[edge.source, default: 0] += 1 }
@@ -45,11 +55,11 @@ public struct DOTEmitter: Sendable {
         // In whole-batch diagrams groups are not drawn either: senders and addressees go into the document's label.
         var parties: [String: (from: [String], to: [String])] = [:]
         if !details, focus == nil {
-            for edge in graph.edges where edge.relation == "sent-by" || edge.relation == "addressed-to" {
+            for edge in graph.edges where edge.relation == .sentBy || edge.relation == .addressedTo {
                 guard let group = graph.nodes[edge.target], group.kind == .group,
                       graph.nodes[edge.source]?.kind == .document else { continue }
                 hidden.insert(group.id)
-                if edge.relation == "sent-by" {
+                if edge.relation == .sentBy {
                     parties[edge.source, default: ([], [])].from.append(group.id)
                 } else {
                     parties[edge.source, default: ([], [])].to.append(group.id)
@@ -59,7 +69,7 @@ public struct DOTEmitter: Sendable {
         }
         // Alias nodes are not drawn: their names go under the node they stand for.
         var aliasNames: [String: [String]] = [:]
-        for edge in graph.edges where edge.relation == "alias-of" {
+        for edge in graph.edges where edge.relation == .aliasOf {
             aliasNames[edge.target, default: []].append(edge.source)
             hidden.insert(edge.source)
         }
@@ -143,29 +153,29 @@ public struct DOTEmitter: Sendable {
         return "\"\(escape(node.id))\" [\(attributes.joined(separator: ", "))];"
     }
 
-    static let edgeStyles: [String: String] = [
-        "responds-to": "color=\"#d32f2f\", penwidth=2",
-        "references": "color=\"#9e9e9e\", style=dashed",
-        "sent-by": "color=\"#1565c0\"",
-        "addressed-to": "color=\"#2e7d32\"",
-        "builds-on": "color=\"#ef6c00\", penwidth=1.5",
-        "approved-at": "color=\"#6a1b9a\"",
-        "presented-at": "color=\"#b39ddb\", style=dashed",
-        "obsoletes": "color=\"#000000\", style=bold",
-        "updates": "color=\"#000000\"",
-        "revises": "color=\"#000000\", style=dotted",
-        "attached-to": "color=\"#795548\", arrowhead=diamond",
-        "states": "color=\"#bdbdbd\", arrowhead=none",
-        "scope-of": "color=\"#0277bd\", style=dotted",
-        "alias-of": "color=\"#bdbdbd\", style=dotted, arrowhead=none",
+    static let edgeStyles: [TraceRelation: String] = [
+        .respondsTo: "color=\"#d32f2f\", penwidth=2",
+        .references: "color=\"#9e9e9e\", style=dashed",
+        .sentBy: "color=\"#1565c0\"",
+        .addressedTo: "color=\"#2e7d32\"",
+        .buildsOn: "color=\"#ef6c00\", penwidth=1.5",
+        .approvedAt: "color=\"#6a1b9a\"",
+        .presentedAt: "color=\"#b39ddb\", style=dashed",
+        .obsoletes: "color=\"#000000\", style=bold",
+        .updates: "color=\"#000000\"",
+        .revises: "color=\"#000000\", style=dotted",
+        .attachedTo: "color=\"#795548\", arrowhead=diamond",
+        .states: "color=\"#bdbdbd\", arrowhead=none",
+        .scopeOf: "color=\"#0277bd\", style=dotted",
+        .aliasOf: "color=\"#bdbdbd\", style=dotted, arrowhead=none",
     ]
 
     private func edgeLine(_ edge: TraceEdge) -> String {
         var attributes = [Self.edgeStyles[edge.relation] ?? "color=\"#000000\""]
-        var label = edge.relation
+        var label = edge.relation.rawValue
         if let purpose = edge.attributes["purpose"]?.string { label = "to (\(purpose))" }
-        if edge.relation == "sent-by" { label = "from" }
-        if !["references", "states", "alias-of"].contains(edge.relation) {
+        if edge.relation == .sentBy { label = "from" }
+        if ![TraceRelation.references, .states, .aliasOf].contains(edge.relation) {
             attributes.append("label=\"\(escape(label))\"")
         }
         return "\"\(escape(edge.source))\" -> \"\(escape(edge.target))\" [\(attributes.joined(separator: ", "))];"
@@ -181,10 +191,10 @@ public struct DOTEmitter: Sendable {
                      "    \"legend group\" [label=\"group\", shape=ellipse, style=filled, fillcolor=\"#e0f2f1\"];",
                      "    \"legend meeting\" [label=\"meeting\", shape=hexagon, style=filled, fillcolor=\"#ede7f6\"];"]
         var previous = "legend liaison"
-        for relation in ["responds-to", "references", "builds-on", "approved-at"] {
-            let node = "legend \(relation)"
+        for relation in [TraceRelation.respondsTo, .references, .buildsOn, .approvedAt] {
+            let node = "legend \(relation.rawValue)"
             lines.append("    \"\(node)\" [label=\"\", shape=point];")
-            lines.append("    \"\(previous)\" -> \"\(node)\" [\(Self.edgeStyles[relation]!), label=\"\(relation)\"];")
+            lines.append("    \"\(previous)\" -> \"\(node)\" [\(Self.edgeStyles[relation]!), label=\"\(relation.rawValue)\"];")
             previous = node
         }
         lines.append("  }")

@@ -3,7 +3,18 @@ import Foundation
 /// Writes and reads the graph as JSON Graph Format v2: `{"graph": {"directed": true, "nodes": {ID: {label,
 /// metadata}}, "edges": [{source, target, relation, metadata}]}}`. Node kind, attributes and provenance live in
 /// `metadata`, as JGF allows nothing else on nodes.
-public enum JSONGraphEmitter {
+public struct JSONGraphEmitter: Emitter {
+    public static let id = "graph-json"
+    public static let summary = "graph.json, the traceability graph in JSON Graph Format v2"
+    public static let needs = StageName.link
+
+    /// Creates the emitter.
+    public init() {}
+
+    public func write(_ output: RunOutput, to directory: URL) throws {
+        try Self.data(output.requireGraph(for: Self.id)).write(to: directory.appendingPathComponent("graph.json"))
+    }
+
     /// The JGF document of `graph`.
     public static func document(_ graph: TraceGraph, label: String = "LiaisonTrace traceability graph") -> JSONValue {
         var nodes: [String: JSONValue] = [:]
@@ -17,7 +28,7 @@ public enum JSONGraphEmitter {
             var metadata = edge.attributes
             metadata["provenance"] = .array(edge.provenance.map(\.json))
             return .object(["id": .string(edge.id), "source": .string(edge.source), "target": .string(edge.target),
-                            "relation": .string(edge.relation), "directed": true, "metadata": .object(metadata)])
+                            "relation": .string(edge.relation.rawValue), "directed": true, "metadata": .object(metadata)])
         }
         let counts: [String: JSONValue] = [
             "nodes": .number(Double(graph.nodes.count)), "edges": .number(Double(graph.edges.count)),
@@ -51,10 +62,13 @@ public enum JSONGraphEmitter {
         }
         for edgeValue in graphValue["edges"]?.array ?? [] {
             guard let source = edgeValue["source"]?.string, let target = edgeValue["target"]?.string else { continue }
+            guard let relation = edgeValue["relation"]?.string.flatMap(TraceRelation.init(rawValue:)) else {
+                throw CocoaError(.coderReadCorrupt)
+            }
             var attributes = edgeValue["metadata"]?.object ?? [:]
             let provenance = attributes.removeValue(forKey: "provenance")?.array?.compactMap(GraphProvenance.init(json:))
                 ?? []
-            graph.add(TraceEdge(source: source, target: target, relation: edgeValue["relation"]?.string ?? "related",
+            graph.add(TraceEdge(source: source, target: target, relation: relation,
                                 attributes: attributes, provenance: provenance))
         }
         graph.finish()

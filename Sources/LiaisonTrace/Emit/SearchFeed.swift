@@ -45,15 +45,41 @@ public struct SearchDocument: Codable, Sendable {
 }
 
 /// The Elasticsearch/OpenSearch bulk feed (`search.ndjson`): an action line, then the document line.
-public enum SearchFeed {
-    /// The feed text for `documents` into index `index`.
-    public static func ndjson(_ documents: [SearchDocument], index: String = "lstrace") throws -> String {
-        var out = ""
-        for document in documents {
-            let action: [String: [String: String]] = ["index": ["_index": index, "_id": document.path]]
-            out += try JSONOutput.line(action) + "\n"
-            out += try JSONOutput.line(document) + "\n"
+public struct SearchFeed: Emitter {
+    public static let id = "search-feed"
+    public static let summary = "search.ndjson, an Elasticsearch/OpenSearch bulk feed"
+    public static let needs = StageName.normalize
+
+    /// The index the feed's actions name.
+    public var index: String
+
+    /// Creates the emitter for index `index`.
+    public init(index: String = "lstrace") {
+        self.index = index
+    }
+
+    /// The document's two lines, encoded in the parallel part of the batch.
+    public func prepare(_ document: ProcessedDocument) throws -> Data? {
+        Data(try lines(SearchDocument(record: document.record, text: document.text)).utf8)
+    }
+
+    public func write(_ output: RunOutput, to directory: URL) throws {
+        var data = Data()
+        for document in output.documents {
+            data += try document.prepared[Self.id]
+                ?? Data(lines(SearchDocument(record: document.record, text: document.text)).utf8)
         }
-        return out
+        try data.write(to: directory.appendingPathComponent("search.ndjson"))
+    }
+
+    /// The feed text for `documents`.
+    public func ndjson(_ documents: [SearchDocument]) throws -> String {
+        try documents.map(lines).joined()
+    }
+
+    /// The action line and the document line of one document.
+    func lines(_ document: SearchDocument) throws -> String {
+        let action: [String: [String: String]] = ["index": ["_index": index, "_id": document.path]]
+        return try JSONOutput.line(action) + "\n" + JSONOutput.line(document) + "\n"
     }
 }

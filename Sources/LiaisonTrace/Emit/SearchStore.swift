@@ -22,8 +22,8 @@ public struct SearchStore: Sendable {
         public var snippet: String
     }
 
-    /// Writes the store anew.
-    public func write(documents: [SearchDocument], graph: TraceGraph) throws {
+    /// Writes the store anew; `encoded` holds each document's JSON when it was encoded beforehand.
+    public func write(documents: [SearchDocument], encoded: [Data?]? = nil, graph: TraceGraph) throws {
         if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in
@@ -38,8 +38,9 @@ public struct SearchStore: Sendable {
                 CREATE VIRTUAL TABLE documents_fts USING fts5(path UNINDEXED, ids, title, refs, body,
                                                               tokenize = 'unicode61 remove_diacritics 2');
                 """)
-            for document in documents {
-                let json = String(decoding: try JSONOutput.data(document, pretty: false), as: UTF8.self)
+            for (index, document) in documents.enumerated() {
+                let data = try encoded?[index] ?? JSONOutput.data(document, pretty: false)
+                let json = String(decoding: data, as: UTF8.self)
                 try db.execute(sql: """
                     INSERT INTO documents (path, id, kind, sdo, title, date, deadline, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [document.path, document.id, document.kind, document.sdo, document.title,
@@ -57,7 +58,7 @@ public struct SearchStore: Sendable {
             }
             for edge in graph.edges {
                 try db.execute(sql: "INSERT INTO edges (id, source, target, relation, metadata) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [edge.id, edge.source, edge.target, edge.relation,
+                               arguments: [edge.id, edge.source, edge.target, edge.relation.rawValue,
                                            String(decoding: try JSONOutput.data(edge.attributes, pretty: false),
                                                   as: UTF8.self)])
             }
@@ -94,5 +95,27 @@ public struct SearchStore: Sendable {
         let words = query.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         if query.contains("\"") || query.contains("*") || words.contains(where: operators.contains) { return query }
         return words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "") + "\"" }.joined(separator: " ")
+    }
+}
+
+/// `index.sqlite`: the embedded store of documents, nodes and edges with an FTS5 index (`lstrace search`).
+public struct SearchStoreEmitter: Emitter {
+    public static let id = "store"
+    public static let summary = "index.sqlite, documents, nodes, edges and an FTS5 full-text index"
+    public static let needs = StageName.link
+
+    /// Creates the emitter.
+    public init() {}
+
+    /// The document's JSON for the `documents` table, encoded in the parallel part of the batch.
+    public func prepare(_ document: ProcessedDocument) throws -> Data? {
+        try JSONOutput.data(SearchDocument(record: document.record, text: document.text), pretty: false)
+    }
+
+    public func write(_ output: RunOutput, to directory: URL) throws {
+        let documents = output.documents.map { SearchDocument(record: $0.record, text: $0.text) }
+        try SearchStore(path: directory.appendingPathComponent("index.sqlite").path)
+            .write(documents: documents, encoded: output.documents.map { $0.prepared[Self.id] },
+                   graph: output.requireGraph(for: Self.id))
     }
 }

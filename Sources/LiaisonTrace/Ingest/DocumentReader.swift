@@ -43,6 +43,6 @@ public protocol DocumentReader: Sendable {
 extension DocumentReader {
     /// The source information of `input` as read by this reader.
     func sourceInfo(_ input: ReaderInput) -> SourceInfo {
-        SourceInfo(path: input.path, format: format, sha256: SHA256.hex(of: input.data))
+        SourceInfo(path: input.path, format: format, sha256: ContentHash.sha256(input.data))
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Why a document could not be ingested at all. The batch records it as an error diagnostic, quarantines the
 /// file and goes on.
-public struct IngestError: Error, LocalizedError, Sendable, Equatable {
+public struct IngestError: DiagnosticError, LocalizedError, Equatable {
     /// Diagnostic id, such as `ingest.empty` or `ingest.docx.truncated-zip`.
     public var id: String
     /// Headline naming the cause.

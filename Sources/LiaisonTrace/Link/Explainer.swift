@@ -13,7 +13,7 @@ public enum Explainer {
             }
             guard let source = graph.resolve(left), let target = graph.resolve(right) else { return nil }
             let edges = graph.edges.filter {
-                $0.source == source && $0.target == target && (relation == nil || $0.relation == relation)
+                $0.source == source && $0.target == target && (relation == nil || $0.relation.rawValue == relation)
             }
             guard !edges.isEmpty else { return nil }
             return edges.flatMap { edge in ["edge \(edge.id)"] + attributes(edge.attributes) + places(edge.provenance) }

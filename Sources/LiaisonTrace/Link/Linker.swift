@@ -43,7 +43,7 @@ public struct Linker: Sendable {
         for (chosen, names) in members.sorted(by: { $0.key < $1.key }) where names.count > 1 {
             for name in names where name != chosen {
                 graph.add(TraceNode(id: name, label: name, kind: .alias, attributes: ["alias_of": .string(chosen)]))
-                graph.add(TraceEdge(source: name, target: chosen, relation: "alias-of",
+                graph.add(TraceEdge(source: name, target: chosen, relation: .aliasOf,
                                     provenance: inferred.aliasProvenance[name] ?? []))
             }
         }
@@ -57,7 +57,7 @@ public struct Linker: Sendable {
             let to = id(target)
             guard from != to else { continue }
             addMissingDocument(from, kind: "liaison", sdo: sdoOfCited[from], provenance: provenance, to: &graph)
-            graph.add(TraceEdge(source: from, target: to, relation: "responds-to",
+            graph.add(TraceEdge(source: from, target: to, relation: .respondsTo,
                                 attributes: ["reason": "cited title \"Reply LS on …\" answers this liaison's title"],
                                 provenance: [provenance]))
         }
@@ -67,12 +67,12 @@ public struct Linker: Sendable {
             let header = record.document
             for group in header.from {
                 addGroup(group, to: &graph)
-                graph.add(TraceEdge(source: source, target: group, relation: "sent-by",
+                graph.add(TraceEdge(source: source, target: group, relation: .sentBy,
                                     provenance: [GraphProvenance(document: path, text: group, rule: "header.from")]))
             }
             for addressee in header.to {
                 addGroup(addressee.group, to: &graph)
-                graph.add(TraceEdge(source: source, target: addressee.group, relation: "addressed-to",
+                graph.add(TraceEdge(source: source, target: addressee.group, relation: .addressedTo,
                                     attributes: ["purpose": .string(addressee.purpose)],
                                     provenance: [GraphProvenance(document: path, text: addressee.group,
                                                                  rule: "header.to")]))
@@ -82,7 +82,7 @@ public struct Linker: Sendable {
                 let mention = record.references.first { id($0.id) == target }
                 addMissingDocument(target, kind: mention?.kind ?? "liaison", sdo: mention?.sdo,
                                    provenance: GraphProvenance(document: path, rule: "header.responds-to"), to: &graph)
-                graph.add(TraceEdge(source: source, target: target, relation: "responds-to",
+                graph.add(TraceEdge(source: source, target: target, relation: .respondsTo,
                                     provenance: [GraphProvenance(document: path, line: mention?.line,
                                                                  column: mention?.column, text: answered,
                                                                  rule: "header.responds-to")]))
@@ -92,7 +92,7 @@ public struct Linker: Sendable {
                 if target == source { continue }
                 let provenance = GraphProvenance(path, reference, text: reference.text)
                 addMissingDocument(target, kind: reference.kind, sdo: reference.sdo, provenance: provenance, to: &graph)
-                graph.add(TraceEdge(source: source, target: target, relation: "references", provenance: [provenance]))
+                graph.add(TraceEdge(source: source, target: target, relation: .references, provenance: [provenance]))
             }
             for (index, requirement) in record.requirements.enumerated() {
                 addStatement(TraceNode(id: "\(source)/requirement/\(index + 1)",
@@ -110,7 +110,7 @@ public struct Linker: Sendable {
                                         of: source, at: GraphProvenance(path, action), to: &graph)
                 for group in action.to {
                     addGroup(group, to: &graph)
-                    graph.add(TraceEdge(source: node, target: group, relation: "addressed-to",
+                    graph.add(TraceEdge(source: node, target: group, relation: .addressedTo,
                                         attributes: ["purpose": "action"], provenance: [GraphProvenance(path, action)]))
                 }
             }
@@ -126,15 +126,17 @@ public struct Linker: Sendable {
                     addMissingDocument(subject, kind: mention?.kind ?? "document", sdo: mention?.sdo,
                                        provenance: GraphProvenance(document: path, line: scope.line, rule: scope.rule),
                                        to: &graph)
-                    graph.add(TraceEdge(source: node, target: subject, relation: "scope-of",
+                    graph.add(TraceEdge(source: node, target: subject, relation: .scopeOf,
                                         provenance: [GraphProvenance(path, scope)]))
                 }
             }
+            // The relation rules only make the five kinds of `Relation.Kind` (their decoder checks the type).
             for relation in record.relations {
+                guard let kind = relation.kind else { continue }
                 let subject = relation.subject.map(id) ?? source
                 let provenance = GraphProvenance(path, relation, text: Self.short(relation.text, limit: 120))
                 let target: String
-                if relation.type == "approved-at" {
+                if kind == .approvedAt {
                     target = relation.object
                     addMeeting(target, date: relation.meetingDate, provenance: provenance, to: &graph)
                 } else {
@@ -149,17 +151,17 @@ public struct Linker: Sendable {
                                        provenance: provenance, to: &graph)
                 }
                 guard subject != target else { continue }
-                graph.add(TraceEdge(source: subject, target: target, relation: relation.type,
+                graph.add(TraceEdge(source: subject, target: target, relation: kind.traceRelation,
                                     provenance: [provenance]))
             }
             for meeting in record.meetings {
                 let provenance = GraphProvenance(path, meeting, text: meeting.text)
                 addMeeting(meeting.id, date: nil, provenance: provenance, to: &graph)
                 graph.add(TraceEdge(source: meeting.tdoc.map(id) ?? source, target: meeting.id,
-                                    relation: "presented-at", provenance: [provenance]))
+                                    relation: .presentedAt, provenance: [provenance]))
             }
             if let parent = record.attachedTo, let parentNode = recordNode[parent], parentNode != source {
-                graph.add(TraceEdge(source: source, target: parentNode, relation: "attached-to",
+                graph.add(TraceEdge(source: source, target: parentNode, relation: .attachedTo,
                                     provenance: [GraphProvenance(document: path, rule: "ingest.attachment")]))
             }
         }
@@ -173,7 +175,7 @@ public struct Linker: Sendable {
     static func markResolution(_ graph: inout TraceGraph) {
         let nodes = graph.nodes
         graph.updateEdges { edge in
-            guard edge.relation == "references" || edge.relation == "responds-to",
+            guard edge.relation == .references || edge.relation == .respondsTo,
                   let target = nodes[edge.target] else { return }
             if target.inCorpus {
                 let sources = target.attributes["sources"]?.array?.compactMap(\.string) ?? []
@@ -255,7 +257,7 @@ public struct Linker: Sendable {
         var node = node
         node.provenance = [provenance]
         graph.add(node)
-        graph.add(TraceEdge(source: document, target: node.id, relation: "states", provenance: [provenance]))
+        graph.add(TraceEdge(source: document, target: node.id, relation: .states, provenance: [provenance]))
         return node.id
     }
 

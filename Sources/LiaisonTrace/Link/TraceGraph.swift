@@ -5,6 +5,27 @@ public enum NodeKind: String, Codable, Sendable, CaseIterable {
     case document, group, meeting, requirement, action, scope, alias
 }
 
+/// What an edge of the graph says of its source and target.
+public enum TraceRelation: String, Codable, Sendable, CaseIterable, Comparable {
+    case references
+    case respondsTo = "responds-to"
+    case buildsOn = "builds-on"
+    case approvedAt = "approved-at"
+    case presentedAt = "presented-at"
+    case obsoletes
+    case updates
+    case revises
+    case attachedTo = "attached-to"
+    case sentBy = "sent-by"
+    case addressedTo = "addressed-to"
+    case states
+    case scopeOf = "scope-of"
+    case aliasOf = "alias-of"
+
+    /// Edges sort by the relation's name.
+    public static func < (lhs: TraceRelation, rhs: TraceRelation) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
 /// Where a node or edge came from: the document, the place in it, the matched text and the rule.
 public struct GraphProvenance: Codable, Hashable, Sendable, Comparable {
     public var document: String
@@ -79,16 +100,15 @@ public struct TraceNode: Sendable, Hashable {
 public struct TraceEdge: Sendable, Hashable {
     public var source: String
     public var target: String
-    /// `references`, `responds-to`, `builds-on`, `obsoletes`, `updates`, `revises`, `attached-to`, `sent-by`,
-    /// `addressed-to`, `approved-at`, `states`, `alias-of`.
-    public var relation: String
+    /// What the edge says.
+    public var relation: TraceRelation
     /// Free-form attributes (`purpose`, `status`, `reason`, `count`...).
     public var attributes: [String: JSONValue]
     /// Every place it came from.
     public var provenance: [GraphProvenance]
 
     /// Creates an edge.
-    public init(source: String, target: String, relation: String, attributes: [String: JSONValue] = [:],
+    public init(source: String, target: String, relation: TraceRelation, attributes: [String: JSONValue] = [:],
                 provenance: [GraphProvenance] = []) {
         self.source = source
         self.target = target
@@ -99,7 +119,7 @@ public struct TraceEdge: Sendable, Hashable {
 
     /// A stable id: `source -relation-> target`, plus the purpose for addressed-to edges.
     public var id: String {
-        var id = "\(source) -\(relation)-> \(target)"
+        var id = "\(source) -\(relation.rawValue)-> \(target)"
         if let purpose = attributes["purpose"]?.string { id += " (\(purpose))" }
         return id
     }
@@ -177,7 +197,7 @@ public struct TraceGraph: Sendable {
     /// The node id that `name` designates: the id itself, or the node it is an alias of.
     public func resolve(_ name: String) -> String? {
         if let node = nodes[name] {
-            if node.kind == .alias, let target = outgoing(name).first(where: { $0.relation == "alias-of" })?.target {
+            if node.kind == .alias, let target = outgoing(name).first(where: { $0.relation == .aliasOf })?.target {
                 return target
             }
             return name

@@ -11,8 +11,8 @@ public enum InputWalker {
         for path in paths {
             var isDirectory: ObjCBool = false
             guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                diagnostics.append(Diagnostic(id: "input.missing", severity: .error, summary: "no such file or folder",
-                                              path: path, line: 1, column: 1))
+                diagnostics.append(Diagnostic(.inputMissing, "no such file or folder",
+                                              at: DiagnosticLocation(path: path, line: 1, column: 1)))
                 continue
             }
             if isDirectory.boolValue {

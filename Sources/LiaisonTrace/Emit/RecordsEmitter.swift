@@ -1,36 +1,29 @@
 import Foundation
 
-/// Writes the outputs of a run into the output folder: `documents/<name>.json`, `diagnostics.json`, and with the
-/// graph `graph.json`, `graph.dot`, `search.ndjson` and `index.sqlite`.
-public struct RunWriter: Sendable {
-    /// The output folder.
-    public var directory: URL
+/// `documents/<name>.json`: one extraction record per document (`lstrace.document/1`). The folder is written
+/// anew on every run.
+public struct RecordsEmitter: Emitter {
+    public static let id = "records"
+    public static let summary = "documents/<name>.json, one extraction record per document"
+    public static let needs = StageName.normalize
 
-    /// Creates a writer for `directory`.
-    public init(directory: URL) {
-        self.directory = directory
+    /// Creates the emitter.
+    public init() {}
+
+    /// The record's JSON, encoded in the parallel part of the batch.
+    public func prepare(_ document: ProcessedDocument) throws -> Data? {
+        try JSONOutput.data(document.record)
     }
 
-    /// Writes every output of `result`, and the graph when one is given.
-    public func write(_ result: Batch.Result, graph: TraceGraph? = nil) throws {
+    public func write(_ output: RunOutput, to directory: URL) throws {
         let manager = FileManager.default
         let documents = directory.appendingPathComponent("documents")
         if manager.fileExists(atPath: documents.path) { try manager.removeItem(at: documents) }
         try manager.createDirectory(at: documents, withIntermediateDirectories: true)
-        let names = Self.recordNames(result.records.map(\.source.path))
-        for (record, name) in zip(result.records, names) {
-            try JSONOutput.data(record).write(to: documents.appendingPathComponent(name + ".json"))
-        }
-        let report = DiagnosticsReport(quarantined: result.quarantined.compactMap(\.path),
-                                       diagnostics: result.diagnostics)
-        try JSONOutput.data(report).write(to: directory.appendingPathComponent("diagnostics.json"))
-        if let graph {
-            try JSONGraphEmitter.data(graph).write(to: directory.appendingPathComponent("graph.json"))
-            try Data(DOTEmitter().dot(graph).utf8).write(to: directory.appendingPathComponent("graph.dot"))
-            let documents = zip(result.records, result.texts).map { SearchDocument(record: $0, text: $1) }
-            try Data(SearchFeed.ndjson(documents).utf8).write(to: directory.appendingPathComponent("search.ndjson"))
-            try SearchStore(path: directory.appendingPathComponent("index.sqlite").path).write(documents: documents,
-                                                                                                graph: graph)
+        let names = Self.recordNames(output.documents.map(\.record.source.path))
+        for (document, name) in zip(output.documents, names) {
+            let data = try document.prepared[Self.id] ?? JSONOutput.data(document.record)
+            try data.write(to: documents.appendingPathComponent(name + ".json"))
         }
     }
 
@@ -64,6 +57,22 @@ public struct RunWriter: Sendable {
             if !changed { return names }
         }
         return paths.indices.map { "\(candidate(paths[$0], level: levels[$0]))-\($0)" }
+    }
+}
+
+/// `diagnostics.json`: the files that could not be processed and every diagnostic of the run.
+public struct DiagnosticsEmitter: Emitter {
+    public static let id = "diagnostics"
+    public static let summary = "diagnostics.json, every diagnostic of the run"
+    public static let needs = StageName.ingest
+
+    /// Creates the emitter.
+    public init() {}
+
+    public func write(_ output: RunOutput, to directory: URL) throws {
+        let report = DiagnosticsReport(quarantined: output.quarantined.compactMap(\.path),
+                                       diagnostics: output.diagnostics)
+        try JSONOutput.data(report).write(to: directory.appendingPathComponent("diagnostics.json"))
     }
 }
 

@@ -1,0 +1,249 @@
+import Foundation
+
+/// One input of a run: a file or folder on disk (folders are walked), or bytes in memory under a name.
+public enum PipelineInput: Sendable, Hashable {
+    /// A file, or a folder whose files are read recursively (see `InputWalker`).
+    case path(String)
+    /// A document already in memory; `name` is its path in records and diagnostics.
+    case document(name: String, data: Data)
+}
+
+/// How a run goes: parallelism and where its outputs go.
+public struct RunOptions: Sendable {
+    /// How many documents are processed at once.
+    public var jobs: Int
+    /// The output folder; nil writes nothing (the emit stage is skipped).
+    public var outputDirectory: URL?
+
+    /// Creates options.
+    public init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, outputDirectory: URL? = nil) {
+        self.jobs = max(1, jobs)
+        self.outputDirectory = outputDirectory
+    }
+}
+
+/// How far a run has come.
+public enum RunProgress: Sendable, Equatable {
+    /// The per-document stages are done for `path`, the `done`th of `total` documents.
+    case document(done: Int, total: Int, path: String)
+    /// A stage over the whole batch (link, emit) starts.
+    case stage(StageName)
+}
+
+/// What came of one input file.
+public enum DocumentOutcome: Sendable {
+    /// The document and its ingested attachments, parent first.
+    case processed([ProcessedDocument])
+    /// The file could not be read at all: it is quarantined.
+    case failed(Diagnostic)
+}
+
+/// What a run produced.
+public struct RunResult: Sendable {
+    /// Every processed document (attachments after their parent), in path order.
+    public var documents: [ProcessedDocument]
+    /// The graph, when the pipeline links.
+    public var graph: TraceGraph?
+    /// Files that could not be read, with the reason.
+    public var quarantined: [Diagnostic]
+    /// Every diagnostic of the run, in order: inputs, documents (in path order), link, emit.
+    public var diagnostics: [Diagnostic]
+
+    /// The records of the processed documents.
+    public var records: [DocumentRecord] { documents.map(\.record) }
+}
+
+/// The pipeline: named stages built from a pipeline file, and the one place where the steps of a run are put
+/// together. `run` takes a batch through ingest, normalize and extract (per document, in parallel, merged in path
+/// order), then link and emit; `process` takes one document through the per-document stages.
+public struct Pipeline: Sendable {
+    /// The pipeline file it was built from.
+    public let configuration: PipelineConfiguration
+    /// Files to documents.
+    public let ingest: Ingestor
+    /// Documents to normalized text.
+    public let normalize: NormalizeStage
+    /// Normalized documents to records (no extractors when the pipeline has no extract stage).
+    public let extract: Extraction
+    /// Records to graph.
+    public let link: Linker
+    /// Records and graph to files.
+    public let emit: EmitStage
+
+    /// The stages it runs, in order.
+    public var stages: [StageName] { configuration.stages }
+
+    /// Builds the pipeline of `configuration`, reading its rule files through its source.
+    public init(configuration: PipelineConfiguration) throws(PipelineError) {
+        let rules = configuration.stages.contains(.extract) ? try Self.rules(of: configuration) : RuleLibrary()
+        try self.init(configuration: configuration, rules: rules)
+    }
+
+    /// Builds the pipeline of `configuration` with rules already loaded.
+    public init(configuration: PipelineConfiguration, rules: RuleLibrary) throws(PipelineError) {
+        self.configuration = configuration
+        ingest = Ingestor(limits: configuration.limits, converters: configuration.converters)
+        normalize = NormalizeStage()
+        do {
+            extract = configuration.stages.contains(.extract) ? try Extraction(rules: rules) : Extraction()
+        } catch {
+            throw error.during(.extract)
+        }
+        link = Linker()
+        emit = EmitStage(ids: configuration.stages.contains(.emit) ? configuration.emit : [])
+    }
+
+    private init(_ other: Pipeline, stages: [StageName]) {
+        var configuration = other.configuration
+        configuration.stages = stages
+        self.configuration = configuration
+        ingest = other.ingest
+        normalize = other.normalize
+        extract = stages.contains(.extract) ? other.extract : Extraction()
+        link = other.link
+        emit = EmitStage(ids: stages.contains(.emit) ? configuration.emit : [])
+    }
+
+    /// The same pipeline, without the stages after `stage` (`lstrace extract` stops after extract).
+    public func stopping(after stage: StageName) -> Pipeline {
+        Pipeline(self, stages: stages.filter { $0 <= stage })
+    }
+
+    /// Loads the pipeline file of `source` and builds its pipeline.
+    public static func load(_ source: PipelineSource = .builtIn) throws(PipelineError) -> Pipeline {
+        try Pipeline(configuration: PipelineConfiguration.load(source))
+    }
+
+    /// The rule files `configuration` names, read through its source (built-in files for the built-in pipeline,
+    /// files relative to the pipeline file otherwise).
+    static func rules(of configuration: PipelineConfiguration) throws(PipelineError) -> RuleLibrary {
+        var files: [RuleFile] = []
+        for name in configuration.rules {
+            do {
+                if let source = configuration.source {
+                    let (path, text) = try source.ruleText(name)
+                    files.append(try RuleLibrary.parse(text, path: path))
+                } else {
+                    files.append(try RuleLibrary.load(path: name))
+                }
+            } catch {
+                throw error.during(.extract)
+            }
+        }
+        return RuleLibrary(files: files)
+    }
+
+    // MARK: - One document
+
+    /// Takes one file (or in-memory document) through the per-document stages.
+    public func process(_ input: PipelineInput) -> DocumentOutcome {
+        var diagnostics: [Diagnostic] = []
+        do {
+            let ingested = try ingest.run(input, diagnostics: &diagnostics)
+            return .processed(documents(of: ingested, parent: nil))
+        } catch {
+            return .failed(error.diagnostic(path: input.path))
+        }
+    }
+
+    /// The processed document of an ingested one, then those of its ingested attachments.
+    func documents(of ingested: IngestedDocument, parent: String?) -> [ProcessedDocument] {
+        var diagnostics = ingested.diagnostics
+        var document: ProcessedDocument
+        if stages.contains(.normalize) {
+            let analyzed = normalize.run(ingested, diagnostics: &diagnostics)
+            var record = extract.run(analyzed, diagnostics: &diagnostics)
+            record.attachedTo = parent
+            record.diagnostics = diagnostics.map { $0.at(path: ingested.source.path) }
+            document = ProcessedDocument(record: record, text: analyzed.normalized.text)
+        } else {
+            var record = DocumentRecord(source: ingested.source)
+            record.attachedTo = parent
+            record.diagnostics = diagnostics.map { $0.at(path: ingested.source.path) }
+            document = ProcessedDocument(record: record, text: ingested.text)
+        }
+        emit.prepare(&document)
+        return [document] + ingested.children.flatMap { documents(of: $0, parent: ingested.source.path) }
+    }
+
+    // MARK: - A batch
+
+    /// Runs the pipeline over `inputs`: files and folders are expanded (a missing path is an `input.missing`
+    /// error), documents go through the per-document stages `options.jobs` at a time and are merged in path order,
+    /// then the batch is linked and written to `options.outputDirectory`. `progress` is called as documents finish
+    /// and as the batch-wide stages start. Cancelling the task stops the run before its next document and before
+    /// writing anything.
+    public func run(_ inputs: [PipelineInput], options: RunOptions = RunOptions(),
+                    progress: (@Sendable (RunProgress) -> Void)? = nil) async throws(CancellationError) -> RunResult {
+        let paths = inputs.compactMap { input -> String? in
+            if case .path(let path) = input { return path }
+            return nil
+        }
+        let (files, inputDiagnostics) = InputWalker.files(in: paths)
+        let documents = files.map(PipelineInput.path) + inputs.filter { if case .document = $0 { true } else { false } }
+        let outcomes = try await processAll(documents, jobs: options.jobs, progress: progress)
+
+        var result = RunResult(documents: [], graph: nil, quarantined: [], diagnostics: inputDiagnostics)
+        for outcome in outcomes {
+            switch outcome {
+            case .processed(let processed):
+                result.documents += processed
+                result.diagnostics += processed.flatMap(\.record.diagnostics)
+            case .failed(let diagnostic):
+                result.quarantined.append(diagnostic)
+                result.diagnostics.append(diagnostic)
+            }
+        }
+        if stages.contains(.link) {
+            progress?(.stage(.link))
+            var diagnostics: [Diagnostic] = []
+            result.graph = link.run(result.records, diagnostics: &diagnostics)
+            result.diagnostics += diagnostics
+        }
+        if Task.isCancelled { throw CancellationError() }
+        if stages.contains(.emit), let directory = options.outputDirectory {
+            progress?(.stage(.emit))
+            var diagnostics: [Diagnostic] = []
+            let output = RunOutput(documents: result.documents, graph: result.graph, quarantined: result.quarantined,
+                                   diagnostics: result.diagnostics)
+            emit.run((output, directory), diagnostics: &diagnostics)
+            result.diagnostics += diagnostics
+        }
+        return result
+    }
+
+    /// The per-document stages over `inputs`, `jobs` at a time in one task group; outcomes in input order.
+    private func processAll(_ inputs: [PipelineInput], jobs: Int,
+                            progress: (@Sendable (RunProgress) -> Void)?) async throws(CancellationError)
+        -> [DocumentOutcome] {
+        var outcomes = [DocumentOutcome?](repeating: nil, count: inputs.count)
+        let pipeline = self
+        await withTaskGroup(of: (Int, DocumentOutcome).self) { group in
+            var next = 0
+            var done = 0
+            func addTask() {
+                let index = next
+                group.addTask { (index, pipeline.process(inputs[index])) }
+                next += 1
+            }
+            while next < min(jobs, inputs.count) { addTask() }
+            for await (index, outcome) in group {
+                outcomes[index] = outcome
+                done += 1
+                progress?(.document(done: done, total: inputs.count, path: inputs[index].path))
+                if next < inputs.count, !Task.isCancelled { addTask() }
+            }
+        }
+        if Task.isCancelled { throw CancellationError() }
+        return outcomes.compactMap { $0 }
+    }
+}
+
+extension PipelineInput {
+    /// The path or name the input goes by.
+    public var path: String {
+        switch self {
+        case .path(let path), .document(let path, _): return path
+        }
+    }
+}
