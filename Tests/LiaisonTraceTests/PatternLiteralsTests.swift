@@ -325,8 +325,8 @@ final class PatternLiteralsTests: XCTestCase {
             for text in texts.map(SoundnessText.init) {
                 for start in 0..<text.units.count {
                     let range = NSRange(location: start, length: text.units.count - start)
-                    guard let match = pattern.expression.firstMatch(in: text.string, options: [.anchored],
-                                                                    range: range) else { continue }
+                    guard let match = pattern.match(in: text.scan, at: range.location, limit: range.length)
+                    else { continue }
                     checked += 1
                     if let problem = Self.problem(with: match.range, in: text, literals: literals) {
                         failures.append("'\(source)'\(caseInsensitive ? " (i)" : ""): \(problem)")
@@ -386,21 +386,25 @@ final class PatternLiteralsTests: XCTestCase {
     static func checkSoundness(_ source: String, caseInsensitive: Bool,
                                texts: [SoundnessText]) -> (failures: [String], matches: Int) {
         let literals = PatternLiterals(source: source, caseInsensitive: caseInsensitive)
+        // The bounds the engine uses in texts whose white-space runs are short.
+        let bounded = PatternLiterals(source: source, caseInsensitive: caseInsensitive,
+                                      spaceRun: PatternCues.shortSpaceRun)
         guard let pattern = try? Pattern(source, caseInsensitive: caseInsensitive) else {
             return (["'\(source)' does not compile"], 0)
         }
         var failures: [String] = []
         var count = 0
         let mode = caseInsensitive ? "(case-insensitive) " : ""
-        for text in texts {
-            let whole = NSRange(location: 0, length: text.units.count)
-            pattern.expression.enumerateMatches(in: text.string, options: [], range: whole) { match, _, stop in
-                guard let range = match?.range else { return }
+        for text in texts where failures.count <= 5 {
+            let shortSpaces = RuleEngine.longestSpaceRun(Array(text.string.utf8)) <= PatternCues.shortSpaceRun
+            for match in pattern.matches(in: text.scan) {
                 count += 1
-                if let problem = problem(with: range, in: text, literals: literals) {
+                if let problem = problem(with: match.range, in: text, literals: literals) {
                     failures.append("\(mode)'\(source)': \(problem)")
-                    if failures.count > 5 { stop.pointee = true }
+                } else if shortSpaces, let problem = problem(with: match.range, in: text, literals: bounded) {
+                    failures.append("\(mode)'\(source)' in short white space: \(problem)")
                 }
+                if failures.count > 5 { break }
             }
         }
         return (failures, count)
@@ -431,9 +435,13 @@ struct SoundnessText {
     var string: String
     var units: [UInt16]
 
+    /// The text as patterns match it.
+    var scan: ScanText
+
     init(_ string: String) {
         self.string = string
         units = Array(string.utf16)
+        scan = ScanText(string)
     }
 
     /// Text as the literal scanner sees it: ASCII letters lower-cased, `PatternLiterals.foldExceptions` read as
