@@ -123,7 +123,7 @@ extension Pattern {
            !(candidates.hasFoldTraps && cues?.foldSensitive == true) {
             let range = range ?? NSRange(location: 0, length: context.length)
             return matches(in: context.scan, range: range, candidates: candidates.positions(of: slot),
-                           shortSpaces: candidates.hasShortSpaces, limit: limit)
+                           shortRuns: candidates.hasShortRuns, limit: limit)
         }
         return matches(in: context.scan, range: range, limit: limit)
     }

@@ -55,7 +55,34 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
             let utf16 = Array(name.utf16)
             return lt_regex_group_number(regex, utf16, Int32(utf16.count))
         }
-        cues = PatternCues(source: source, caseInsensitive: caseInsensitive)
+        let analysis = PatternLiterals(source: source, caseInsensitive: caseInsensitive)
+        cues = PatternCues(analysis)
+        firstCharacters = Self.firstCharacters(of: analysis)
+    }
+
+    /// For each ASCII character, whether a match can start with it (nil: any character may start one). A match
+    /// starting with a non-ASCII character is never ruled out.
+    private let firstCharacters: [Bool]?
+
+    private static func firstCharacters(of analysis: PatternLiterals) -> [Bool]? {
+        guard let prefixes = analysis.prefixes, !prefixes.isEmpty else { return nil }
+        var table = [Bool](repeating: false, count: 128)
+        for prefix in prefixes {
+            guard let first = prefix.unicodeScalars.first, first.isASCII else { return nil }
+            let value = Int(first.value)
+            table[value] = true
+            if value >= 0x61 && value <= 0x7A { table[value - 0x20] = true }
+            if value >= 0x41 && value <= 0x5A { table[value + 0x20] = true }
+        }
+        return table
+    }
+
+    /// Whether a match can start at `location` of `text`, judging by its first character alone.
+    @inline(__always)
+    func mayStart(in text: ScanText, at location: Int) -> Bool {
+        guard let firstCharacters, location < text.count else { return true }
+        let unit = text[location]
+        return unit >= 0x80 || firstCharacters[Int(unit)]
     }
 
     deinit {
@@ -185,7 +212,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     /// The match starting exactly at `location`, within `limit` units; it sees only that range.
     public func match(in text: ScanText, at location: Int, limit: Int) -> PatternMatch? {
         let length = min(limit, text.count - location)
-        guard location >= 0, length > 0 else { return nil }
+        guard location >= 0, length > 0, mayStart(in: text, at: location) else { return nil }
         return withMatcher { matcher in
             guard lt_regex_set_text(matcher, text.units.baseAddress! + location, Int32(length)) == 0,
                   lt_regex_looking_at(matcher) == 1 else { return nil }
@@ -196,7 +223,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     /// Matches within `range` of `text`, tried only where the literal scan found this pattern's cues
     /// (`candidates`: sorted UTF-16 offsets where a cue starts). Gives what a scan of the whole range gives, as long
     /// as no match is longer than `PatternCues.windowCap`.
-    func matches(in text: ScanText, range: NSRange, candidates: ArraySlice<Int32>, shortSpaces: Bool = false,
+    func matches(in text: ScanText, range: NSRange, candidates: ArraySlice<Int32>, shortRuns: Bool = false,
                  limit: Int = .max) -> [PatternMatch] {
         guard let cues, !candidates.isEmpty, limit > 0 else { return [] }
         let range = Self.clamp(range, to: text)
@@ -211,7 +238,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
             guard lt_regex_set_text(matcher, text.units.baseAddress! + low, Int32(range.length)) == 0 else {
                 return found
             }
-            switch shortSpaces ? cues.placementInShortSpaces : cues.placement {
+            switch shortRuns ? cues.placementInShortRuns : cues.placement {
             case .start(let maxLength):
                 // Every match starts with a cue: try each cue position not inside the previous match.
                 let reach = min(maxLength ?? PatternCues.windowCap, PatternCues.windowCap)

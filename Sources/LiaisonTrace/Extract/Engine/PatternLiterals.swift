@@ -86,7 +86,7 @@ struct PatternLiterals: Sendable, Equatable {
     ]
 
     /// Analyzes `source`, compiled case-insensitively when `caseInsensitive`.
-    init(source: String, caseInsensitive: Bool = false, spaceRun: Int? = nil) {
+    init(source: String, caseInsensitive: Bool = false, spaceRun: Int? = nil, wordRun: Int? = nil) {
         self.source = source
         self.caseInsensitive = caseInsensitive
         let node: Node
@@ -102,7 +102,9 @@ struct PatternLiterals: Sendable, Equatable {
             unsupported = error.reason
             return
         }
-        let info = Analyzer.$spaceRun.withValue(spaceRun) { Analyzer.analyze(node) }
+        let info = Analyzer.$spaceRun.withValue(spaceRun) {
+            Analyzer.$wordRun.withValue(wordRun) { Analyzer.analyze(node) }
+        }
         unsupported = nil
         minLength = info.minLength
         maxLength = info.maxLength
@@ -191,8 +193,10 @@ extension PatternLiterals {
         case character(Unicode.Scalar, caseInsensitive: Bool)
         /// One character out of a few literals (a small class, already folded and lower-cased).
         case oneOf([Unicode.Scalar], folded: Bool, maxUnits: Int)
-        /// Any one of many characters (or a grapheme cluster when `maxUnits` is nil); never a literal.
-        case unknown(minUnits: Int, maxUnits: Int?)
+        /// Any one of many characters (or a grapheme cluster when `maxUnits` is nil); never a literal. `nonSpace`
+        /// when it never matches ASCII white space (`\S`, `\w`, `\d`, `[^\s(]`, `[A-Z0-9]`): an unbounded run of it
+        /// is then at most `Analyzer.wordRun` long when that is set.
+        case unknown(minUnits: Int, maxUnits: Int?, nonSpace: Bool = false)
         /// One white-space character (`\s`, `\h`, `\v`): one unit, never a literal; an unbounded run of them is
         /// at most `Analyzer.spaceRun` long when that is set.
         case space
@@ -344,7 +348,8 @@ extension PatternLiterals {
             switch scalar {
             case "b", "B", "A", "z", "Z", "G": return .empty
             case "s", "h", "v": return .space  // white space is all in the BMP
-            case "d", "D", "w", "W", "S", "H", "V", "R": return .unknown(minUnits: 1, maxUnits: 2)
+            case "d", "w", "S": return .unknown(minUnits: 1, maxUnits: 2, nonSpace: true)
+            case "D", "W", "H", "V", "R": return .unknown(minUnits: 1, maxUnits: 2)
             case "X": return .unknown(minUnits: 1, maxUnits: nil)
             case "p", "P":
                 try skipProperty()
@@ -425,7 +430,9 @@ extension PatternLiterals {
         /// One member of a class as read: a character, or something that is no single known character.
         enum ClassItem {
             case character(Unicode.Scalar)
-            case opaque
+            /// A set that cannot be enumerated; `coversSpace`: it holds every ASCII white-space character,
+            /// `hasSpace`: it may hold some.
+            case opaque(hasSpace: Bool, coversSpace: Bool)
         }
 
         /// A class after its `[`: a few literal characters, or one unknown character.
@@ -438,6 +445,9 @@ extension PatternLiterals {
             var ranges: [ClosedRange<UInt32>] = []
             // "[:digit:]" is a POSIX-like property in ICU, not the characters ':', 'd', 'i'...
             var opaque = peek == ":"
+            // Whether the class's items may hold ASCII white space, and whether they hold all of it (for `nonSpace`).
+            var hasSpace = opaque
+            var coversSpace = false
             var first = true
             while true {
                 guard let scalar = peek else { throw fail("unterminated class") }
@@ -451,17 +461,22 @@ extension PatternLiterals {
                     index += 1
                     // A '-' is a literal only first or last; anything else ('--', a dangling range) is not
                     // understood well enough to enumerate.
-                    if atStart || peek == "]" { ranges.append(45...45) } else { opaque = true }
+                    if atStart || peek == "]" { ranges.append(45...45) } else { opaque = true; hasSpace = true }
                     continue
                 }
                 if scalar == "&", peek(1) == "&" {
                     index += 2
                     opaque = true
+                    hasSpace = true
                     continue
                 }
                 let item = try parseClassItem()
                 guard case .character(let low) = item else {
                     opaque = true
+                    if case .opaque(let itemHasSpace, let itemCoversSpace) = item {
+                        hasSpace = hasSpace || itemHasSpace
+                        coversSpace = coversSpace || itemCoversSpace
+                    }
                     continue
                 }
                 if peek == "-", let after = peek(1), after != "]" {
@@ -474,8 +489,14 @@ extension PatternLiterals {
                     ranges.append(low.value...low.value)
                 }
             }
+            // ASCII white space among the enumerable members.
+            let spaces: [UInt32] = [0x09, 0x0A, 0x0C, 0x0D, 0x20]  // ICU's \s in ASCII (not U+000B)
+            let rangeSpaces = spaces.filter { space in ranges.contains { $0.contains(space) } }
+            let classHasSpace = hasSpace || !rangeSpaces.isEmpty
+            let classCoversSpace = coversSpace || rangeSpaces.count == spaces.count
+            let nonSpace = negated ? classCoversSpace : !classHasSpace
             return Self.classNode(ranges: ranges, negated: negated, opaque: opaque,
-                                  caseInsensitive: caseInsensitive)
+                                  caseInsensitive: caseInsensitive, nonSpace: nonSpace)
         }
 
         mutating func parseClassItem() throws(Unsupported) -> ClassItem {
@@ -483,14 +504,16 @@ extension PatternLiterals {
             switch scalar {
             case "[":
                 try skipNestedClass()
-                return .opaque
+                return .opaque(hasSpace: true, coversSpace: false)
             case "\\":
                 guard let escaped = next() else { throw fail("trailing backslash") }
                 switch escaped {
-                case "d", "D", "w", "W", "s", "S", "h", "H", "v", "V": return .opaque
+                case "d", "w", "S": return .opaque(hasSpace: false, coversSpace: false)
+                case "s": return .opaque(hasSpace: true, coversSpace: true)
+                case "D", "W", "h", "H", "v", "V": return .opaque(hasSpace: true, coversSpace: false)
                 case "p", "P":
                     try skipProperty()
-                    return .opaque
+                    return .opaque(hasSpace: true, coversSpace: false)
                 default:
                     guard let literal = Self.escapedLiteral(escaped) else {
                         throw fail("unsupported escape '\\\(escaped)' in a class")
@@ -520,28 +543,32 @@ extension PatternLiterals {
         }
 
         static func classNode(ranges: [ClosedRange<UInt32>], negated: Bool, opaque: Bool,
-                              caseInsensitive: Bool) -> Node {
+                              caseInsensitive: Bool, nonSpace: Bool = false) -> Node {
             let allBMP = ranges.allSatisfy { $0.upperBound <= 0xFFFF }
             let allASCII = ranges.allSatisfy { $0.upperBound < 0x80 }
             // In case-insensitive parts ICU adds the case closure: ASCII letters gain only BMP characters.
             let maxUnits = !negated && !opaque && allBMP && (!caseInsensitive || allASCII) ? 1 : 2
             let size = ranges.reduce(0) { $0 + Int($1.count) }
-            guard !negated, !opaque, size <= 256 else { return .unknown(minUnits: 1, maxUnits: maxUnits) }
+            guard !negated, !opaque, size <= 256 else {
+                return .unknown(minUnits: 1, maxUnits: maxUnits, nonSpace: nonSpace)
+            }
             var members: [Unicode.Scalar] = []
             var seen: Set<Unicode.Scalar> = []
             for range in ranges {
                 for value in range {
                     guard let scalar = Unicode.Scalar(value) else { return .unknown(minUnits: 1, maxUnits: 2) }
-                    if caseInsensitive, !scalar.isASCII { return .unknown(minUnits: 1, maxUnits: maxUnits) }
+                    if caseInsensitive, !scalar.isASCII {
+                        return .unknown(minUnits: 1, maxUnits: maxUnits, nonSpace: nonSpace)
+                    }
                     if PatternLiterals.foldExceptions[scalar] != nil {
-                        return .unknown(minUnits: 1, maxUnits: maxUnits)
+                        return .unknown(minUnits: 1, maxUnits: maxUnits, nonSpace: nonSpace)
                     }
                     let lower = Analyzer.lowercased(scalar)
                     if seen.insert(lower).inserted { members.append(lower) }
                 }
             }
             guard !members.isEmpty, members.count <= PatternLiterals.maxClassMembers else {
-                return .unknown(minUnits: 1, maxUnits: maxUnits)
+                return .unknown(minUnits: 1, maxUnits: maxUnits, nonSpace: nonSpace)
             }
             let folded = caseInsensitive && members.contains { Analyzer.foldLetters.contains($0) }
             let units = members.map { $0.utf16.count }.max() ?? 1
@@ -760,6 +787,9 @@ extension PatternLiterals {
         /// When set, an unbounded repetition of white space is taken to match at most this many units: true of a
         /// text whose longest run of white space (and non-ASCII characters) is no longer.
         @TaskLocal static var spaceRun: Int?
+        /// When set, an unbounded repetition of something that never matches ASCII white space is taken to match
+        /// at most this many units: true of a text whose longest run without ASCII white space is no longer.
+        @TaskLocal static var wordRun: Int?
 
         /// ASCII letters that occur in the ASCII spelling of `foldExceptions`.
         static let foldLetters: Set<Unicode.Scalar> = ["s", "k", "f", "i", "l", "t"]
@@ -785,7 +815,7 @@ extension PatternLiterals {
                 var set = LiteralSet(items: [:])
                 for member in members { set.insert([member], .init(complete: true, folded: folded)) }
                 return Info(minLength: 1, maxLength: maxUnits, first: set, required: nil)
-            case .unknown(let minUnits, let maxUnits):
+            case .unknown(let minUnits, let maxUnits, _):
                 return Info(minLength: minUnits, maxLength: maxUnits, first: .unknown, required: nil)
             case .space:
                 return Info(minLength: 1, maxLength: 1, first: .unknown, required: nil)
@@ -797,6 +827,9 @@ extension PatternLiterals {
                 var info = repetition(analyze(child), min: low, max: high)
                 if high == nil, let run = spaceRun, isSpaceOnly(child) {
                     // A run of white space is never longer than the text's longest.
+                    info.maxLength = max(run, info.minLength)
+                } else if high == nil, let run = wordRun, isNonSpace(child) {
+                    // Nor is a run without white space.
                     info.maxLength = max(run, info.minLength)
                 }
                 return info
@@ -815,6 +848,21 @@ extension PatternLiterals {
                 return !children.isEmpty && children.allSatisfy(isSpaceOnly)
             case .repetition(let child, _, _), .group(let child): return isSpaceOnly(child)
             case .empty, .unknown: return false
+            }
+        }
+
+        /// Whether a node never matches ASCII white space as ICU's `\s` has it (tab, line feed, form feed, carriage
+        /// return, space).
+        static func isNonSpace(_ node: Node) -> Bool {
+            let spaces: Set<Unicode.Scalar> = ["\t", "\n", "\u{0C}", "\r", " "]  // ICU's \s in ASCII
+            switch node {
+            case .empty: return true
+            case .space: return false
+            case .character(let scalar, _): return !spaces.contains(scalar)
+            case .oneOf(let members, _, _): return !members.contains { spaces.contains($0) }
+            case .unknown(_, _, let nonSpace): return nonSpace
+            case .concatenation(let children), .alternation(let children): return children.allSatisfy(isNonSpace)
+            case .repetition(let child, _, _), .group(let child): return isNonSpace(child)
             }
         }
 

@@ -87,27 +87,42 @@ public final class RuleEngine: Sendable {
             let range = Int(offsets[slot])..<Int(offsets[slot + 1])
             if range.count > 1 { positions[range].sort() }
         }
+        let runs = Self.longestRuns(text.utf8)
         return CandidateIndex(offsets: offsets, positions: positions, hasFoldTraps: Self.hasFoldTraps(text.utf8),
-                              hasShortSpaces: Self.longestSpaceRun(text.utf8) <= PatternCues.shortSpaceRun)
+                              hasShortRuns: runs.space <= PatternCues.shortSpaceRun
+                                  && runs.word <= PatternCues.shortWordRun)
     }
 
-    /// The longest run of bytes that are ASCII white space or part of a non-ASCII character (a bound on what `\s+`
-    /// can match: ICU's white space outside ASCII is all non-ASCII).
-    static func longestSpaceRun(_ bytes: [UInt8]) -> Int {
+    /// The longest run of white space (bytes that are ASCII white space or part of a non-ASCII character: a bound
+    /// on what `\s+` can match, as ICU's white space outside ASCII is all non-ASCII), and the longest run of bytes
+    /// that are not ICU's ASCII white space (tab, line feed, form feed, carriage return, space: a bound on what
+    /// `\S+` or `\w+` can match).
+    static func longestRuns(_ bytes: [UInt8]) -> (space: Int, word: Int) {
         bytes.withUnsafeBufferPointer { buffer in
-            var longest = 0
-            var run = 0
+            var longestSpace = 0
+            var space = 0
+            var longestWord = 0
+            var word = 0
             for byte in buffer {
-                if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) || byte >= 0x80 {
-                    run += 1
-                    if run > longest { longest = run }
+                let isASCIISpace = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0C || byte == 0x0D
+                if isASCIISpace || byte == 0x0B || byte >= 0x80 {
+                    space += 1
+                    if space > longestSpace { longestSpace = space }
                 } else {
-                    run = 0
+                    space = 0
+                }
+                if isASCIISpace {
+                    word = 0
+                } else {
+                    word += 1
+                    if word > longestWord { longestWord = word }
                 }
             }
-            return longest
+            return (longestSpace, longestWord)
         }
     }
+
+
 
     /// Whether `bytes` hold one of `PatternCues.foldTraps`.
     static func hasFoldTraps(_ bytes: [UInt8]) -> Bool {
@@ -131,8 +146,8 @@ struct CandidateIndex: Sendable {
     let positions: [Int32]
     /// Whether the text holds a character that case folding equates with ASCII letters.
     let hasFoldTraps: Bool
-    /// Whether no run of white space in the text is longer than `PatternCues.shortSpaceRun`.
-    let hasShortSpaces: Bool
+    /// Whether the text's runs of white space and of other characters are short (see `PatternCues`).
+    let hasShortRuns: Bool
 
     /// The cue positions of pattern slot `slot`.
     @inline(__always)
@@ -157,9 +172,10 @@ public struct PatternCues: Sendable {
     let literals: [String]
     /// Where matches lie, in any text.
     let placement: Placement
-    /// Where matches lie in a text with no run of white space (or non-ASCII characters) longer than
-    /// `shortSpaceRun`: a pattern's `\s+` is then bounded, and so are its windows.
-    let placementInShortSpaces: Placement
+    /// Where matches lie in a text with short runs: no run of white space (or non-ASCII characters) longer than
+    /// `shortSpaceRun` and none without white space longer than `shortWordRun`. A pattern's `\s+` and `\w+` are
+    /// then bounded, and so are its windows.
+    let placementInShortRuns: Placement
     /// Whether a match may also run through a character that ICU's case folding equates with ASCII letters
     /// ("ß" for "ss"): in a document holding one, the pattern runs over the whole range.
     let foldSensitive: Bool
@@ -168,20 +184,29 @@ public struct PatternCues: Sendable {
     /// whatever the shape of the text.
     static let windowCap = 4096
 
-    /// The longest run of white space a text may have for `placementInShortSpaces` to hold.
+    /// The longest run of white space a text may have for `placementInShortRuns` to hold.
     static let shortSpaceRun = 64
+    /// The longest run without white space a text may have for `placementInShortRuns` to hold.
+    static let shortWordRun = 256
 
     /// The cues of a pattern, or nil when none are known to hold (see `PatternLiterals`).
     init?(source: String, caseInsensitive: Bool) {
-        let analysis = PatternLiterals(source: source, caseInsensitive: caseInsensitive)
+        self.init(PatternLiterals(source: source, caseInsensitive: caseInsensitive))
+    }
+
+    /// The cues of an analyzed pattern, or nil when none are known to hold.
+    init?(_ analysis: PatternLiterals) {
+        let source = analysis.source
+        let caseInsensitive = analysis.caseInsensitive
         guard let (literals, placement) = Self.placement(analysis) else { return nil }
         self.literals = literals
         self.placement = placement
-        let bounded = PatternLiterals(source: source, caseInsensitive: caseInsensitive, spaceRun: Self.shortSpaceRun)
+        let bounded = PatternLiterals(source: source, caseInsensitive: caseInsensitive, spaceRun: Self.shortSpaceRun,
+                                      wordRun: Self.shortWordRun)
         if let (boundedLiterals, boundedPlacement) = Self.placement(bounded), boundedLiterals == literals {
-            placementInShortSpaces = boundedPlacement
+            placementInShortRuns = boundedPlacement
         } else {
-            placementInShortSpaces = placement
+            placementInShortRuns = placement
         }
         foldSensitive = analysis.foldSensitive
     }
