@@ -21,9 +21,11 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     /// pattern is run over every range it is asked about).
     public let cues: PatternCues?
 
-    private let prototype: OpaquePointer
-    private let lock = NSLock()
-    private var idle: [OpaquePointer] = []
+    /// The compiled expression, with `\b` in its fastest exact form for texts without boundary traps.
+    private let fast: Compiled
+    /// The same with the general form of `\b`, for texts with boundary traps (see `ScanText.hasBoundaryTraps`);
+    /// nil when the two forms are the same.
+    private let exact: Compiled?
 
     /// A pattern that does not compile: the ICU error and where in the pattern it is.
     public struct CompileError: Error, LocalizedError {
@@ -41,14 +43,12 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     public init(_ source: String, caseInsensitive: Bool = false) throws {
         self.source = source
         self.caseInsensitive = caseInsensitive
-        let compiled = Array(Self.asciiBoundaries(source).utf16)
-        var offset: Int32 = -1
-        var message = [CChar](repeating: 0, count: 128)
         let flags = UInt32(LT_REGEX_UNIX_LINES) | (caseInsensitive ? UInt32(LT_REGEX_CASE_INSENSITIVE) : 0)
-        guard let regex = lt_regex_open(compiled, Int32(compiled.count), flags, &offset, &message, 128) else {
-            throw CompileError(message: String(cString: message), offset: offset >= 0 ? Int(offset) : nil)
-        }
-        prototype = regex
+        let rewritten = WordBoundary.rewrite(source)
+        let general = WordBoundary.legacy(source)
+        fast = try Compiled(rewritten, flags: flags)
+        exact = rewritten == general ? nil : try Compiled(general, flags: flags)
+        let regex = fast.prototype
         let names = Self.groupNames(in: source)
         groupNames = names
         groupNumbers = names.map { name in
@@ -85,9 +85,39 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         return unit >= 0x80 || firstCharacters[Int(unit)]
     }
 
-    deinit {
-        for matcher in idle { lt_regex_close(matcher) }
-        lt_regex_close(prototype)
+    /// One compiled ICU expression and the matchers cloned from it for use by one thread at a time.
+    final class Compiled: @unchecked Sendable { // the pool is guarded by `lock`
+        let prototype: OpaquePointer
+        private let lock = NSLock()
+        private var idle: [OpaquePointer] = []
+
+        init(_ source: String, flags: UInt32) throws {
+            let compiled = Array(source.utf16)
+            var offset: Int32 = -1
+            var message = [CChar](repeating: 0, count: 128)
+            guard let regex = lt_regex_open(compiled, Int32(compiled.count), flags, &offset, &message, 128) else {
+                throw CompileError(message: String(cString: message), offset: offset >= 0 ? Int(offset) : nil)
+            }
+            prototype = regex
+        }
+
+        deinit {
+            for matcher in idle { lt_regex_close(matcher) }
+            lt_regex_close(prototype)
+        }
+
+        @inline(__always)
+        func withMatcher<Result>(_ body: (OpaquePointer) -> Result) -> Result {
+            lock.lock()
+            let matcher = idle.popLast() ?? lt_regex_clone(prototype)!
+            lock.unlock()
+            defer {
+                lock.lock()
+                idle.append(matcher)
+                lock.unlock()
+            }
+            return body(matcher)
+        }
     }
 
     /// Runs `body` with a matcher of this pattern that no other thread uses meanwhile.
@@ -95,7 +125,8 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     static let profileLock = NSLock()
     public static let profiling = ProcessInfo.processInfo.environment["LSTRACE_PATTERN_PROFILE"] != nil
     @inline(__always)
-    func withMatcher<Result>(_ body: (OpaquePointer) -> Result) -> Result {
+    func withMatcher<Result>(for text: ScanText, _ body: (OpaquePointer) -> Result) -> Result {
+        let compiled = text.hasBoundaryTraps ? exact ?? fast : fast
         if Self.profiling {
             let t0 = DispatchTime.now().uptimeNanoseconds
             defer {
@@ -107,49 +138,19 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
                 Self.profile[source] = entry
                 Self.profileLock.unlock()
             }
-            return withMatcherPlain(body)
+            return compiled.withMatcher(body)
         }
-        return withMatcherPlain(body)
+        return compiled.withMatcher(body)
     }
     public static func dumpProfile() {
         for (source, entry) in profile.sorted(by: { $0.value.nanos > $1.value.nanos }).prefix(40) {
             print(String(format: "%8.1f ms %8d calls  ", Double(entry.nanos) / 1e6, entry.calls) + String(source.prefix(110)))
         }
     }
-    @inline(__always)
-    func withMatcherPlain<Result>(_ body: (OpaquePointer) -> Result) -> Result {
-        lock.lock()
-        let matcher = idle.popLast() ?? lt_regex_clone(prototype)!
-        lock.unlock()
-        defer {
-            lock.lock()
-            idle.append(matcher)
-            lock.unlock()
-        }
-        return body(matcher)
-    }
 
-    /// `\b` becomes an ASCII word boundary (outside character classes).
+    /// `\b` becomes an ASCII word boundary (outside character classes; see `WordBoundary`).
     static func asciiBoundaries(_ pattern: String) -> String {
-        let boundary = "(?:(?<=[A-Za-z0-9_])(?![A-Za-z0-9_])|(?<![A-Za-z0-9_])(?=[A-Za-z0-9_]))"
-        var out = ""
-        var escaped = false
-        var inClass = false
-        for character in pattern {
-            if escaped {
-                if character == "b", !inClass { out += boundary } else { out += "\\" + String(character) }
-                escaped = false
-                continue
-            }
-            switch character {
-            case "\\": escaped = true
-            case "[": inClass = true; out.append(character)
-            case "]": inClass = false; out.append(character)
-            default: out.append(character)
-            }
-        }
-        if escaped { out += "\\" }
-        return out
+        WordBoundary.rewrite(pattern)
     }
 
     static func groupNames(in pattern: String) -> [String] {
@@ -176,7 +177,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     public func matches(in text: ScanText, range: NSRange? = nil, limit: Int = .max) -> [PatternMatch] {
         let range = Self.clamp(range, to: text)
         guard limit > 0 else { return [] }
-        return withMatcher { matcher in
+        return withMatcher(for: text) { matcher in
             var found: [PatternMatch] = []
             guard lt_regex_set_text(matcher, text.units.baseAddress! + range.location, Int32(range.length)) == 0
             else { return found }
@@ -213,7 +214,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     public func match(in text: ScanText, at location: Int, limit: Int) -> PatternMatch? {
         let length = min(limit, text.count - location)
         guard location >= 0, length > 0, mayStart(in: text, at: location) else { return nil }
-        return withMatcher { matcher in
+        return withMatcher(for: text) { matcher in
             guard lt_regex_set_text(matcher, text.units.baseAddress! + location, Int32(length)) == 0,
                   lt_regex_looking_at(matcher) == 1 else { return nil }
             return current(matcher, offset: location)
@@ -233,7 +234,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         var first = candidates.partitionPoint { Int($0) < low }
         let last = candidates[first...].partitionPoint { Int($0) < high }
         guard first < last else { return [] }
-        return withMatcher { matcher in
+        return withMatcher(for: text) { matcher in
             var found: [PatternMatch] = []
             guard lt_regex_set_text(matcher, text.units.baseAddress! + low, Int32(range.length)) == 0 else {
                 return found

@@ -18,6 +18,10 @@ public final class ScanText: @unchecked Sendable { // immutable after init; the 
     public var count: Int { units.count }
     /// Whether the text is all ASCII (UTF-8 and UTF-16 offsets agree).
     public var isASCII: Bool { utf8ToUTF16.isEmpty }
+    /// Whether the text holds a character that makes the fast form of `\b` differ from the general one (see
+    /// `WordBoundary`): a non-ASCII decimal digit (`\d` matches it, `[0-9]` does not), or a character that ICU's
+    /// case folding equates with ASCII letters ("ß" for "ss").
+    let hasBoundaryTraps: Bool
 
     /// Transcodes `text` once.
     public init(_ text: String) {
@@ -32,6 +36,7 @@ public final class ScanText: @unchecked Sendable { // immutable after init; the 
             units = UnsafeMutableBufferPointer(rebasing: buffer[0..<bytes.count])
             utf16ToUTF8 = []
             utf8ToUTF16 = []
+            hasBoundaryTraps = false
             return
         }
         // Non-ASCII: decode scalar by scalar, recording both maps.
@@ -40,6 +45,7 @@ public final class ScanText: @unchecked Sendable { // immutable after init; the 
         var toUTF8: [Int32] = []
         toUTF8.reserveCapacity(bytes.count + 1)
         var toUTF16 = [Int32](repeating: 0, count: bytes.count + 1)
+        var traps = false
         var index = 0
         while index < bytes.count {
             let lead = bytes[index]
@@ -53,6 +59,9 @@ public final class ScanText: @unchecked Sendable { // immutable after init; the 
             }
             let end = min(bytes.count, index + width)
             for next in (index + 1)..<max(index + 1, end) { scalar = scalar << 6 | UInt32(bytes[next] & 0x3F) }
+            if !traps, scalar >= 0x80, let decoded = Unicode.Scalar(scalar) {
+                traps = PatternLiterals.foldExceptions[decoded] != nil || decoded.properties.numericType == .decimal
+            }
             let position = Int32(buffer.count)
             for byte in index..<end { toUTF16[byte] = position }
             if scalar > 0xFFFF {
@@ -74,6 +83,7 @@ public final class ScanText: @unchecked Sendable { // immutable after init; the 
         units = UnsafeMutableBufferPointer(rebasing: storage[0..<buffer.count])
         utf16ToUTF8 = toUTF8
         utf8ToUTF16 = toUTF16
+        hasBoundaryTraps = traps
     }
 
     deinit {
