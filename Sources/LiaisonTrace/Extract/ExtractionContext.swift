@@ -119,10 +119,11 @@ extension Pattern {
     /// Every match within `range` of the document's normalized text (all of it when nil). `^`, `$` and lookarounds
     /// see only `range`. With an engine, the pattern runs only where its cues are.
     func matches(in context: ExtractionContext, range: NSRange? = nil, limit: Int = .max) -> [PatternMatch] {
-        if let engine = context.engine, let slot = engine.slot(of: self), let candidates = context.candidates,
+        if let engine = context.engine, let slots = engine.slots(of: self), let candidates = context.candidates,
            !(candidates.hasFoldTraps && cues?.foldSensitive == true) {
             let range = range ?? NSRange(location: 0, length: context.length)
-            return matches(in: context.scan, range: range, candidates: candidates.positions(of: slot),
+            return matches(in: context.scan, range: range, candidates: candidates.positions(of: slots.cues),
+                           filter: slots.filter.map { candidates.positions(of: $0) },
                            shortRuns: candidates.hasShortRuns, limit: limit)
         }
         return matches(in: context.scan, range: range, limit: limit)

@@ -122,6 +122,16 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
 
     /// Runs `body` with a matcher of this pattern that no other thread uses meanwhile.
     nonisolated(unsafe) static var profile: [String: (calls: Int, nanos: UInt64)] = [:]
+    nonisolated(unsafe) static var attempts: [String: (tries: Int, hits: Int)] = [:]
+    func countAttempt(_ hit: Bool) {
+        guard Self.profiling else { return }
+        Self.profileLock.lock()
+        var entry = Self.attempts[source, default: (0, 0)]
+        entry.tries += 1
+        if hit { entry.hits += 1 }
+        Self.attempts[source] = entry
+        Self.profileLock.unlock()
+    }
     static let profileLock = NSLock()
     public static let profiling = ProcessInfo.processInfo.environment["LSTRACE_PATTERN_PROFILE"] != nil
     @inline(__always)
@@ -145,6 +155,10 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     public static func dumpProfile() {
         for (source, entry) in profile.sorted(by: { $0.value.nanos > $1.value.nanos }).prefix(40) {
             print(String(format: "%8.1f ms %8d calls  ", Double(entry.nanos) / 1e6, entry.calls) + String(source.prefix(110)))
+        }
+        print("--- anchored attempts (tries, hits)")
+        for (source, entry) in attempts.sorted(by: { $0.value.tries > $1.value.tries }).prefix(30) {
+            print(String(format: "%8d tries %8d hits  ", entry.tries, entry.hits) + String(source.prefix(110)))
         }
     }
 
@@ -224,8 +238,8 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     /// Matches within `range` of `text`, tried only where the literal scan found this pattern's cues
     /// (`candidates`: sorted UTF-16 offsets where a cue starts). Gives what a scan of the whole range gives, as long
     /// as no match is longer than `PatternCues.windowCap`.
-    func matches(in text: ScanText, range: NSRange, candidates: ArraySlice<Int32>, shortRuns: Bool = false,
-                 limit: Int = .max) -> [PatternMatch] {
+    func matches(in text: ScanText, range: NSRange, candidates: ArraySlice<Int32>,
+                 filter: ArraySlice<Int32>? = nil, shortRuns: Bool = false, limit: Int = .max) -> [PatternMatch] {
         guard let cues, !candidates.isEmpty, limit > 0 else { return [] }
         let range = Self.clamp(range, to: text)
         let low = range.location
@@ -243,14 +257,25 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
             case .start(let maxLength):
                 // Every match starts with a cue: try each cue position not inside the previous match.
                 let reach = min(maxLength ?? PatternCues.windowCap, PatternCues.windowCap)
+                // With a filter, a cue counts only when a required literal starts within its bound after it.
+                let filterOffset = shortRuns ? cues.filter?.maxOffsetInShortRuns : cues.filter?.maxOffset
+                let required = filterOffset != nil ? filter : nil
+                var nextRequired = required.map { $0.startIndex } ?? 0
                 var covered = low
                 while first < last {
                     let start = Int(candidates[first])
                     first += 1
                     if start < covered { continue }
+                    if let required, let filterOffset {
+                        while nextRequired < required.endIndex, Int(required[nextRequired]) < start { nextRequired += 1 }
+                        guard nextRequired < required.endIndex, Int(required[nextRequired]) - start <= filterOffset
+                        else { continue }
+                    }
                     let end = min(high, start + reach)
                     lt_regex_set_region(matcher, Int32(start - low), Int32(end - low), 1)
-                    guard lt_regex_looking_at(matcher) == 1 else { continue }
+                    let hit = lt_regex_looking_at(matcher) == 1
+                    countAttempt(hit)
+                    guard hit else { continue }
                     let match = current(matcher, offset: low)
                     covered = max(start + 1, match.range.location + match.range.length)
                     found.append(match)

@@ -130,10 +130,18 @@ struct PatternLiterals: Sendable, Equatable {
     /// The cue set to scan for: `prefixes` when they are acceptable (see `score(of:)`), else `required` when
     /// acceptable, else nil (the rule must run over the whole text).
     var cues: Cues? {
-        if let prefixes, Self.score(of: prefixes) != nil { return .prefixes(prefixes) }
-        if let required, Self.score(of: required.map(\.literal)) != nil { return .required(required) }
+        let prefixScore = prefixes.flatMap { Self.score(of: $0) }
+        let requiredScore = required.flatMap { Self.score(of: $0.map(\.literal)) }
+        // Anchored at the start of a match, a cue is cheap to confirm; inside one, the search runs over a window.
+        // So prefixes win (the engine may narrow them with required literals that are much rarer, see
+        // `PatternCues.filter`).
+        if let prefixes, prefixScore != nil { return .prefixes(prefixes) }
+        if let required, requiredScore != nil { return .required(required) }
         return nil
     }
+
+    /// How many bits more selective required literals must be than prefixes to narrow them.
+    static let requiredAdvantage = 6.0
 
     /// The selectivity of a literal set in bits: -log2 of the expected share of text positions where one of the
     /// literals starts, with each character counted as an ASCII letter or digit 4 bits, whitespace 2, `.`, `,`

@@ -8,27 +8,29 @@ import Foundation
 /// Patterns without cues (or not registered) run over the whole range they are asked about, so a document gives
 /// the same record with or without the engine; the engine only makes it cheaper.
 public final class RuleEngine: Sendable {
-    /// The patterns with cues, by slot.
-    let patterns: [Pattern]
-    private let slots: [ObjectIdentifier: Int]
+    /// The number of slots: one per pattern with cues, and a second one for a pattern whose required literals
+    /// filter its prefix cues (`PatternCues.filter`).
+    let slotCount: Int
+    /// For each pattern with cues: its slot, and the slot of its filter literals.
+    private let slots: [ObjectIdentifier: (cues: Int, filter: Int?)]
     private let scanner: LiteralScanner
     /// For each scanner literal, the slots of the patterns it is a cue of: `literalSlotStart[l]..<[l + 1]`.
     private let literalSlotStart: [Int32]
     private let literalSlots: [Int32]
+    /// For each slot, whether its cues only count at an ASCII word start (`PatternCues.wordStart`).
+    private let wordStartSlots: [Bool]
 
     /// Compiles the cues of `patterns` (duplicates and patterns without cues are left out).
     public init(patterns: [Pattern]) {
-        var kept: [Pattern] = []
-        var slots: [ObjectIdentifier: Int] = [:]
+        var slots: [ObjectIdentifier: (cues: Int, filter: Int?)] = [:]
+        var wordStart: [Bool] = []
         var literalIndex: [[UInt8]: Int] = [:]
         var literals: [[UInt8]] = []
         var owners: [[Int32]] = []
-        for pattern in patterns {
-            guard let cues = pattern.cues, slots[ObjectIdentifier(pattern)] == nil else { continue }
-            let slot = kept.count
-            slots[ObjectIdentifier(pattern)] = slot
-            kept.append(pattern)
-            for literal in Set(cues.literals) {
+        func addSlot(_ cueLiterals: [String], wordStartOnly: Bool) -> Int {
+            let slot = wordStart.count
+            wordStart.append(wordStartOnly)
+            for literal in Set(cueLiterals) {
                 let bytes = Array(literal.utf8)
                 guard !bytes.isEmpty else { continue }
                 if let index = literalIndex[bytes] {
@@ -39,9 +41,17 @@ public final class RuleEngine: Sendable {
                     owners.append([Int32(slot)])
                 }
             }
+            return slot
         }
-        self.patterns = kept
+        for pattern in patterns {
+            guard let cues = pattern.cues, slots[ObjectIdentifier(pattern)] == nil else { continue }
+            let slot = addSlot(cues.literals, wordStartOnly: cues.wordStart)
+            let filter = cues.filter.map { addSlot($0.literals, wordStartOnly: false) }
+            slots[ObjectIdentifier(pattern)] = (slot, filter)
+        }
+        slotCount = wordStart.count
         self.slots = slots
+        wordStartSlots = wordStart
         scanner = LiteralScanner(literals)
         var start: [Int32] = [0]
         var flat: [Int32] = []
@@ -53,9 +63,9 @@ public final class RuleEngine: Sendable {
         literalSlots = flat
     }
 
-    /// The slot of `pattern`, when it has one.
+    /// The slots of `pattern`, when it has cues.
     @inline(__always)
-    func slot(of pattern: Pattern) -> Int? {
+    func slots(of pattern: Pattern) -> (cues: Int, filter: Int?)? {
         slots[ObjectIdentifier(pattern)]
     }
 
@@ -64,17 +74,21 @@ public final class RuleEngine: Sendable {
         var hits: [(slot: Int32, position: Int32)] = []
         let starts = literalSlotStart
         let owners = literalSlots
+        let wordStart = wordStartSlots
         text.utf8.withUnsafeBufferPointer { bytes in
             scanner.scan(bytes) { literal, start in
+                let afterWord = start > 0 && Self.isWordByte(bytes[start - 1])
                 for index in Int(starts[Int(literal)])..<Int(starts[Int(literal) + 1]) {
-                    hits.append((owners[index], Int32(start)))
+                    let slot = owners[index]
+                    if afterWord, wordStart[Int(slot)] { continue }
+                    hits.append((slot, Int32(start)))
                 }
             }
         }
         // Bucket by slot (counting sort), then order each slot's positions and map them to UTF-16 offsets.
-        var offsets = [Int32](repeating: 0, count: patterns.count + 1)
+        var offsets = [Int32](repeating: 0, count: slotCount + 1)
         for hit in hits { offsets[Int(hit.slot) + 1] += 1 }
-        for slot in 0..<patterns.count { offsets[slot + 1] += offsets[slot] }
+        for slot in 0..<slotCount { offsets[slot + 1] += offsets[slot] }
         var fill = offsets
         var positions = [Int32](repeating: 0, count: hits.count)
         let ascii = text.isASCII
@@ -83,7 +97,7 @@ public final class RuleEngine: Sendable {
             positions[Int(fill[slot])] = ascii ? hit.position : Int32(text.utf16Offset(Int(hit.position)))
             fill[slot] += 1
         }
-        for slot in 0..<patterns.count {
+        for slot in 0..<slotCount {
             let range = Int(offsets[slot])..<Int(offsets[slot + 1])
             if range.count > 1 { positions[range].sort() }
         }
@@ -123,6 +137,13 @@ public final class RuleEngine: Sendable {
     }
 
 
+
+    /// Whether a byte is an ASCII word character (`[A-Za-z0-9_]`).
+    @inline(__always)
+    static func isWordByte(_ byte: UInt8) -> Bool {
+        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+            || byte == 0x5F
+    }
 
     /// Whether `bytes` hold one of `PatternCues.foldTraps`.
     static func hasFoldTraps(_ bytes: [UInt8]) -> Bool {
@@ -170,6 +191,20 @@ public struct PatternCues: Sendable {
 
     /// The cue strings.
     let literals: [String]
+    /// For prefix cues, required literals that are much rarer: a prefix cue is tried only when one of them starts
+    /// at most `maxOffset` (or `maxOffsetInShortRuns`) after it ("is|are ... essential": only the "is" and "are"
+    /// shortly before an "essential").
+    let filter: Filter?
+
+    /// Required literals that narrow prefix cues.
+    struct Filter: Sendable {
+        let literals: [String]
+        let maxOffset: Int?
+        let maxOffsetInShortRuns: Int?
+    }
+    /// Whether a cue can only start a match at an ASCII word boundary: the pattern starts with `\b` and every cue
+    /// with a word character, so a cue right after a word character ("ts" in "its") is no candidate.
+    let wordStart: Bool
     /// Where matches lie, in any text.
     let placement: Placement
     /// Where matches lie in a text with short runs: no run of white space (or non-ASCII characters) longer than
@@ -201,6 +236,14 @@ public struct PatternCues: Sendable {
         guard let (literals, placement) = Self.placement(analysis) else { return nil }
         self.literals = literals
         self.placement = placement
+        if case .start = placement, source.hasPrefix("\\b") {
+            wordStart = literals.allSatisfy { $0.unicodeScalars.first.map(WordBoundary.isWord) ?? false }
+        } else {
+            wordStart = false
+        }
+        filter = Self.filter(analysis, bounded: PatternLiterals(source: source, caseInsensitive: caseInsensitive,
+                                                                  spaceRun: Self.shortSpaceRun,
+                                                                  wordRun: Self.shortWordRun))
         let bounded = PatternLiterals(source: source, caseInsensitive: caseInsensitive, spaceRun: Self.shortSpaceRun,
                                       wordRun: Self.shortWordRun)
         if let (boundedLiterals, boundedPlacement) = Self.placement(bounded), boundedLiterals == literals {
@@ -209,6 +252,23 @@ public struct PatternCues: Sendable {
             placementInShortRuns = placement
         }
         foldSensitive = analysis.foldSensitive
+    }
+
+    /// Required literals worth filtering prefix cues with: when the cues are prefixes and the required literals are
+    /// much rarer, and bounded in their offset at least in texts with short runs.
+    private static func filter(_ analysis: PatternLiterals, bounded: PatternLiterals) -> Filter? {
+        guard case .prefixes(let prefixes) = analysis.cues, let required = analysis.required,
+              let prefixScore = PatternLiterals.score(of: prefixes),
+              let requiredScore = PatternLiterals.score(of: required.map(\.literal)),
+              requiredScore >= prefixScore + PatternLiterals.requiredAdvantage else { return nil }
+        func offset(_ items: [PatternLiterals.Required]) -> Int? {
+            items.contains { $0.maxOffset == nil } ? nil : items.compactMap(\.maxOffset).max()
+        }
+        let boundedOffset = bounded.required?.map(\.literal) == required.map(\.literal)
+            ? bounded.required.flatMap(offset) : nil
+        guard offset(required) != nil || boundedOffset != nil else { return nil }
+        return Filter(literals: required.map(\.literal), maxOffset: offset(required),
+                      maxOffsetInShortRuns: boundedOffset ?? offset(required))
     }
 
     private static func placement(_ analysis: PatternLiterals) -> ([String], Placement)? {
