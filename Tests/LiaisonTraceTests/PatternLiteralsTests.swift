@@ -42,8 +42,9 @@ final class PatternLiteralsTests: XCTestCase {
     }
 
     func testBigNegatedAndPropertyClassesEndALiteral() {
-        XCTAssertNil(literals("[A-Z]abc").prefixes)
-        XCTAssertEqual(literals("[A-Z]abc").required, required([("abc", 1)]))
+        XCTAssertNil(literals("[A-Z0-9]abc").prefixes, "36 members: more than maxClassMembers")
+        XCTAssertEqual(literals("[A-Z0-9]abc").required, required([("abc", 1)]))
+        XCTAssertEqual(literals("[A-Z]abc").prefixes?.count, 26, "one letter class expands")
         XCTAssertEqual(literals("[^x]abc").required, required([("abc", 2)]))
         XCTAssertEqual(literals(#"ab[\p{L}]cd"#).prefixes, ["ab"])
         XCTAssertEqual(literals("ab[a-c-e]").prefixes, ["ab"], "an odd '-' makes the class unknown")
@@ -352,6 +353,10 @@ final class PatternLiteralsTests: XCTestCase {
         let shown = String(decoding: Array(found), as: UTF16.self)
         if range.length < literals.minLength { return "match \"\(shown)\" shorter than \(literals.minLength)" }
         if let max = literals.maxLength, range.length > max { return "match \"\(shown)\" longer than \(max)" }
+        if let first = found.first, first < 0x80, let allowed = literals.firstCharacters,
+           !allowed.contains(UInt8(first)) {
+            return "match \"\(shown)\" starts with a character outside \(allowed.sorted())"
+        }
         let folded = SoundnessText.fold(found)
         if let prefixes = literals.prefixes,
            !prefixes.contains(where: { folded.scalars.starts(with: Array($0.unicodeScalars)) }) {

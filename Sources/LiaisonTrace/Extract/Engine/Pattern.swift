@@ -65,15 +65,9 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     private let firstCharacters: [Bool]?
 
     private static func firstCharacters(of analysis: PatternLiterals) -> [Bool]? {
-        guard let prefixes = analysis.prefixes, !prefixes.isEmpty else { return nil }
+        guard let characters = analysis.firstCharacters else { return nil }
         var table = [Bool](repeating: false, count: 128)
-        for prefix in prefixes {
-            guard let first = prefix.unicodeScalars.first, first.isASCII else { return nil }
-            let value = Int(first.value)
-            table[value] = true
-            if value >= 0x61 && value <= 0x7A { table[value - 0x20] = true }
-            if value >= 0x41 && value <= 0x5A { table[value + 0x20] = true }
-        }
+        for byte in characters { table[Int(byte)] = true }
         return table
     }
 
@@ -272,6 +266,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
                         else { continue }
                     }
                     let end = min(high, start + reach)
+                    guard mayStart(in: text, at: start) else { continue }
                     lt_regex_set_region(matcher, Int32(start - low), Int32(end - low), 1)
                     let hit = lt_regex_looking_at(matcher) == 1
                     countAttempt(hit)

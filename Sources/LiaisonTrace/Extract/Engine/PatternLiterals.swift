@@ -67,11 +67,15 @@ struct PatternLiterals: Sendable, Equatable {
     /// The construct the analysis did not understand, when it gave up (then nothing is claimed: no prefixes,
     /// no required literals, `minLength` 0, `maxLength` nil).
     let unsupported: String?
+    /// The ASCII characters a match can start with, in the case the text must show them (both cases in
+    /// case-insensitive parts); nil when unknown or when a match can start with something else. A text character
+    /// outside ASCII must always be tried (case folding).
+    let firstCharacters: Set<UInt8>?
 
     /// The most alternatives a literal set may have; larger sets are cut back to shorter literals.
     static let maxAlternatives = 64
     /// The most members a character class may have, after case folding, to be expanded into alternatives.
-    static let maxClassMembers = 8
+    static let maxClassMembers = 26
     /// The most characters of one literal; longer ones are cut (a prefix of a cue is still a cue).
     static let maxLiteralLength = 32
     /// Literals more selective than this are all as good (then the earliest in the pattern is taken).
@@ -100,12 +104,18 @@ struct PatternLiterals: Sendable, Equatable {
             maxLength = nil
             foldSensitive = false
             unsupported = error.reason
+            firstCharacters = nil
             return
         }
         let info = Analyzer.$spaceRun.withValue(spaceRun) {
             Analyzer.$wordRun.withValue(wordRun) { Analyzer.analyze(node) }
         }
         unsupported = nil
+        if let first = Analyzer.firstCharacters(node), !first.nullable, !first.characters.isEmpty {
+            firstCharacters = first.characters
+        } else {
+            firstCharacters = nil
+        }
         minLength = info.minLength
         maxLength = info.maxLength
         var folded = false
@@ -200,7 +210,7 @@ extension PatternLiterals {
         /// One literal character; `caseInsensitive` when in a case-insensitive part.
         case character(Unicode.Scalar, caseInsensitive: Bool)
         /// One character out of a few literals (a small class, already folded and lower-cased).
-        case oneOf([Unicode.Scalar], folded: Bool, maxUnits: Int)
+        case oneOf([Unicode.Scalar], folded: Bool, maxUnits: Int, exact: [Unicode.Scalar]? = nil)
         /// Any one of many characters (or a grapheme cluster when `maxUnits` is nil); never a literal. `nonSpace`
         /// when it never matches ASCII white space (`\S`, `\w`, `\d`, `[^\s(]`, `[A-Z0-9]`): an unbounded run of it
         /// is then at most `Analyzer.wordRun` long when that is set.
@@ -580,7 +590,11 @@ extension PatternLiterals {
             }
             let folded = caseInsensitive && members.contains { Analyzer.foldLetters.contains($0) }
             let units = members.map { $0.utf16.count }.max() ?? 1
-            return .oneOf(members, folded: folded, maxUnits: units)
+            var exact: [Unicode.Scalar]?
+            if !caseInsensitive {
+                exact = ranges.flatMap { range in range.compactMap { Unicode.Scalar($0) } }
+            }
+            return .oneOf(members, folded: folded, maxUnits: units, exact: exact)
         }
     }
 }
@@ -819,7 +833,7 @@ extension PatternLiterals {
                 return Info(minLength: 0, maxLength: 0, first: .empty, required: nil)
             case .character(let scalar, let caseInsensitive):
                 return character(scalar, caseInsensitive: caseInsensitive)
-            case .oneOf(let members, let folded, let maxUnits):
+            case .oneOf(let members, let folded, let maxUnits, _):
                 var set = LiteralSet(items: [:])
                 for member in members { set.insert([member], .init(complete: true, folded: folded)) }
                 return Info(minLength: 1, maxLength: maxUnits, first: set, required: nil)
@@ -846,12 +860,65 @@ extension PatternLiterals {
             }
         }
 
+        /// The ASCII characters a node's matches can start with (exact case where case matters), and whether it can
+        /// match the empty string; nil when anything else can start a match.
+        static func firstCharacters(_ node: Node) -> (characters: Set<UInt8>, nullable: Bool)? {
+            func cased(_ scalar: Unicode.Scalar, _ caseInsensitive: Bool) -> Set<UInt8>? {
+                guard scalar.isASCII else { return nil }
+                let byte = UInt8(scalar.value)
+                guard caseInsensitive else { return [byte] }
+                switch byte {
+                case 0x41...0x5A: return [byte, byte + 0x20]
+                case 0x61...0x7A: return [byte, byte - 0x20]
+                default: return [byte]
+                }
+            }
+            switch node {
+            case .empty:
+                return ([], true)
+            case .character(let scalar, let caseInsensitive):
+                return cased(scalar, caseInsensitive).map { ($0, false) }
+            case .oneOf(let members, _, _, let exact):
+                var result: Set<UInt8> = []
+                for member in exact ?? members {
+                    guard let bytes = cased(member, exact == nil) else { return nil }
+                    result.formUnion(bytes)
+                }
+                return (result, false)
+            case .unknown, .space:
+                return nil
+            case .concatenation(let children):
+                var result: Set<UInt8> = []
+                for child in children {
+                    guard let first = firstCharacters(child) else { return nil }
+                    result.formUnion(first.characters)
+                    if !first.nullable { return (result, false) }
+                }
+                return (result, true)
+            case .alternation(let branches):
+                var result: Set<UInt8> = []
+                var nullable = false
+                for branch in branches {
+                    guard let first = firstCharacters(branch) else { return nil }
+                    result.formUnion(first.characters)
+                    nullable = nullable || first.nullable
+                }
+                return (result, nullable)
+            case .repetition(let child, let low, let high):
+                if high == 0 { return ([], true) }
+                guard let first = firstCharacters(child) else { return nil }
+                return (first.characters, first.nullable || low == 0)
+            case .group(let child):
+                return firstCharacters(child)
+            }
+        }
+
         /// Whether a node matches only white space.
         static func isSpaceOnly(_ node: Node) -> Bool {
             switch node {
             case .space: return true
             case .character(let scalar, _): return scalar == " " || scalar == "\t" || scalar == "\n"
-            case .oneOf(let members, _, _): return members.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\n" }
+            case .oneOf(let members, _, _, _): return members.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\n" }
             case .concatenation(let children), .alternation(let children):
                 return !children.isEmpty && children.allSatisfy(isSpaceOnly)
             case .repetition(let child, _, _), .group(let child): return isSpaceOnly(child)
@@ -867,7 +934,7 @@ extension PatternLiterals {
             case .empty: return true
             case .space: return false
             case .character(let scalar, _): return !spaces.contains(scalar)
-            case .oneOf(let members, _, _): return !members.contains { spaces.contains($0) }
+            case .oneOf(let members, _, _, _): return !members.contains { spaces.contains($0) }
             case .unknown(_, _, let nonSpace): return nonSpace
             case .concatenation(let children), .alternation(let children): return children.allSatisfy(isNonSpace)
             case .repetition(let child, _, _), .group(let child): return isNonSpace(child)
