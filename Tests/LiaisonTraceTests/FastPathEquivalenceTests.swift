@@ -97,3 +97,19 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+/// The trimming helpers against Foundation's character sets.
+final class TrimmingTests: XCTestCase {
+    func testTrimmingMatchesFoundation() {
+        var generator = SplitMix(seed: 7)
+        let pieces = ["a", " ", "\t", "\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{A0}", "\u{1680}", "\u{2003}",
+                      "\u{200B}", "\u{2028}", "\u{2029}", "\u{202F}", "\u{205F}", "\u{3000}", "é", "\u{0301}", "日", "😀"]
+        for _ in 0..<5000 {
+            let text = (0..<Int(generator.next() % 8)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }
+                .joined()
+            XCTAssertEqual(text.trimmingSpaces(), text.trimmingCharacters(in: .whitespaces), text.debugDescription)
+            XCTAssertEqual(text.trimmingSpacesAndNewlines(), text.trimmingCharacters(in: .whitespacesAndNewlines),
+                           text.debugDescription)
+        }
+    }
+}

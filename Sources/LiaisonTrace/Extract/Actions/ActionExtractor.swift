@@ -194,7 +194,7 @@ public struct ActionExtractor: Extractor {
         for mention in mentions.reversed() {
             leftover = leftover.replacingCharacters(in: mention.range, with: " ") as NSString
         }
-        if let blockFiller, (leftover as String).trimmingCharacters(in: .whitespaces).isEmpty == false,
+        if let blockFiller, (leftover as String).trimmingSpaces().isEmpty == false,
            blockFiller.matches(in: leftover as String).isEmpty {
             return nil
         }

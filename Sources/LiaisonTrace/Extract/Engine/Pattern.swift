@@ -23,9 +23,9 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
 
     /// The compiled expression, with `\b` in its fastest exact form for texts without boundary traps.
     private let fast: Compiled
-    /// The same with the general form of `\b`, for texts with boundary traps (see `ScanText.hasBoundaryTraps`);
-    /// nil when the two forms are the same.
-    private let exact: Compiled?
+    /// The same with the general form of `\b`, for texts with boundary traps (see `ScanText.hasBoundaryTraps`),
+    /// compiled when the first such text comes; nil when the two forms are the same.
+    private let exact: Deferred?
 
     /// A pattern that does not compile: the ICU error and where in the pattern it is.
     public struct CompileError: Error, LocalizedError {
@@ -47,7 +47,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         let rewritten = WordBoundary.rewrite(source)
         let general = WordBoundary.legacy(source)
         fast = try Compiled(rewritten, flags: flags)
-        exact = rewritten == general ? nil : try Compiled(general, flags: flags)
+        exact = rewritten == general ? nil : Deferred(general, flags: flags)
         let regex = fast.prototype
         let names = Self.groupNames(in: source)
         groupNames = names
@@ -77,6 +77,29 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         guard let firstCharacters, location < text.count else { return true }
         let unit = text[location]
         return unit >= 0x80 || firstCharacters[Int(unit)]
+    }
+
+    /// An expression compiled on first use (it compiled once already in its other form, so it does compile).
+    final class Deferred: @unchecked Sendable { // `compiled` is guarded by `lock`
+        private let source: String
+        private let flags: UInt32
+        private let lock = NSLock()
+        private var compiled: Compiled?
+
+        init(_ source: String, flags: UInt32) {
+            self.source = source
+            self.flags = flags
+        }
+
+        var value: Compiled {
+            lock.lock()
+            defer { lock.unlock() }
+            if let compiled { return compiled }
+            // swiftlint:disable:next force_try
+            let made = try! Compiled(source, flags: flags)
+            compiled = made
+            return made
+        }
     }
 
     /// One compiled ICU expression and the matchers cloned from it for use by one thread at a time.
@@ -130,7 +153,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     public static let profiling = ProcessInfo.processInfo.environment["LSTRACE_PATTERN_PROFILE"] != nil
     @inline(__always)
     func withMatcher<Result>(for text: ScanText, _ body: (OpaquePointer) -> Result) -> Result {
-        let compiled = text.hasBoundaryTraps ? exact ?? fast : fast
+        let compiled = text.hasBoundaryTraps ? exact?.value ?? fast : fast
         if Self.profiling {
             let t0 = DispatchTime.now().uptimeNanoseconds
             defer {
@@ -195,6 +218,20 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
             }
             return found
         }
+    }
+
+    /// `text` with every match replaced by `replacement`.
+    public func replacingMatches(in text: String, with replacement: String) -> String {
+        let scan = ScanText(text)
+        let found = matches(in: scan)
+        guard !found.isEmpty else { return text }
+        var out = ""
+        var position = 0
+        for match in found {
+            out += scan.string(NSRange(location: position, length: match.range.location - position)) + replacement
+            position = match.range.location + match.range.length
+        }
+        return out + scan.string(NSRange(location: position, length: scan.count - position))
     }
 
     /// The first match in `text` within `range`.

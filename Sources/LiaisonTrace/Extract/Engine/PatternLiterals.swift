@@ -792,8 +792,13 @@ extension PatternLiterals {
 
         func isBetter(than other: RequiredSet?) -> Bool {
             guard let other else { return true }
-            let (a, b) = (rank, other.rank)
-            return (a.acceptable, a.score, a.bounded, a.offset) > (b.acceptable, b.score, b.bounded, b.offset)
+            return Self.precedes(other.rank, rank)
+        }
+
+        /// Whether rank `a` is worse than rank `b`.
+        static func precedes(_ a: (acceptable: Int, score: Double, bounded: Int, offset: Int),
+                             _ b: (acceptable: Int, score: Double, bounded: Int, offset: Int)) -> Bool {
+            (a.acceptable, a.score, a.bounded, a.offset) < (b.acceptable, b.score, b.bounded, b.offset)
         }
     }
 
@@ -989,14 +994,18 @@ extension PatternLiterals {
                 suffixes[position] = infos[position].first.followed(by: suffixes[position + 1])
             }
             var best: RequiredSet?
+            var bestRank = (acceptable: 0, score: -Double.infinity, bounded: 0, offset: Int.min)
+            func consider(_ candidate: RequiredSet) {
+                let rank = candidate.rank
+                if best == nil || RequiredSet.precedes(bestRank, rank) {
+                    best = candidate
+                    bestRank = rank
+                }
+            }
             var offset: Int? = 0
             for position in children.indices {
-                if let candidate = RequiredSet(suffixes[position], offset: offset), candidate.isBetter(than: best) {
-                    best = candidate
-                }
-                if let inner = infos[position].required?.shifted(by: offset), inner.isBetter(than: best) {
-                    best = inner
-                }
+                if let candidate = RequiredSet(suffixes[position], offset: offset) { consider(candidate) }
+                if let inner = infos[position].required?.shifted(by: offset) { consider(inner) }
                 offset = add(offset, infos[position].maxLength)
             }
             return Info(minLength: minLength, maxLength: maxLength, first: suffixes[0], required: best)
@@ -1093,7 +1102,8 @@ extension PatternLiterals {
 
         /// Order by UTF-8 bytes.
         static func precedes(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Bool {
-            String(String.UnicodeScalarView(a)).utf8.lexicographicallyPrecedes(String(String.UnicodeScalarView(b)).utf8)
+            // UTF-8 byte order is code point order.
+            a.lexicographicallyPrecedes(b) { $0.value < $1.value }
         }
     }
 }

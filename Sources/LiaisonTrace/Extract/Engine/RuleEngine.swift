@@ -234,6 +234,11 @@ public struct PatternCues: Sendable {
         let source = analysis.source
         let caseInsensitive = analysis.caseInsensitive
         guard let (literals, placement) = Self.placement(analysis) else { return nil }
+        // The bounds in texts with short runs differ only when the pattern repeats something without bound.
+        let bounded = Self.hasUnboundedRepetition(source)
+            ? PatternLiterals(source: source, caseInsensitive: caseInsensitive, spaceRun: Self.shortSpaceRun,
+                              wordRun: Self.shortWordRun)
+            : analysis
         self.literals = literals
         self.placement = placement
         if case .start = placement, source.hasPrefix("\\b") {
@@ -241,17 +246,31 @@ public struct PatternCues: Sendable {
         } else {
             wordStart = false
         }
-        filter = Self.filter(analysis, bounded: PatternLiterals(source: source, caseInsensitive: caseInsensitive,
-                                                                  spaceRun: Self.shortSpaceRun,
-                                                                  wordRun: Self.shortWordRun))
-        let bounded = PatternLiterals(source: source, caseInsensitive: caseInsensitive, spaceRun: Self.shortSpaceRun,
-                                      wordRun: Self.shortWordRun)
+        filter = Self.filter(analysis, bounded: bounded)
         if let (boundedLiterals, boundedPlacement) = Self.placement(bounded), boundedLiterals == literals {
             placementInShortRuns = boundedPlacement
         } else {
             placementInShortRuns = placement
         }
         foldSensitive = analysis.foldSensitive
+    }
+
+    /// Whether `source` has `*`, `+` or `{n,}` (outside escapes; classes are not told apart, which only costs an
+    /// analysis).
+    static func hasUnboundedRepetition(_ source: String) -> Bool {
+        var escaped = false
+        var previous: Character = " "
+        for character in source {
+            defer { previous = character }
+            if escaped {
+                escaped = false
+                continue
+            }
+            if character == "\\" { escaped = true; continue }
+            if character == "*" || character == "+" { return true }
+            if character == "}", previous == "," { return true }
+        }
+        return false
     }
 
     /// Required literals worth filtering prefix cues with: when the cues are prefixes and the required literals are

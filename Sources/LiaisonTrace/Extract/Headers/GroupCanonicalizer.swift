@@ -117,7 +117,7 @@ public struct GroupCanonicalizer: Sendable {
 
     /// The canonical id when the whole of `name` is one group name, else nil.
     public func canonical(_ name: String) -> String? {
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = name.trimmingSpacesAndNewlines()
         let found = mentions(in: trimmed)
         guard found.count == 1, let mention = found.first, mention.range.location == 0,
               mention.range.length == (trimmed as NSString).length else { return nil }

@@ -66,7 +66,7 @@ public struct GroupMentionExtractor: Extractor {
 
     /// ",", ", ", " & ", " and ", ", and ", ";" between two mentions.
     static func isListSeparator(_ gap: String) -> Bool {
-        let trimmed = gap.trimmingCharacters(in: .whitespaces).lowercased()
+        let trimmed = gap.trimmingSpaces().lowercased()
         return ["", ",", ";", "&", "and", ", and", "/", "or"].contains(trimmed) && !gap.contains("\n\n")
     }
 }

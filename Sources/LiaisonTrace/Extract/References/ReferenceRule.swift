@@ -132,7 +132,7 @@ struct IDTemplate: Sendable {
                 out += value
             }
         }
-        return out.trimmingCharacters(in: .whitespaces)
+        return out.trimmingSpaces()
     }
 
     static func apply(_ transform: String, _ value: String) -> String {
@@ -141,7 +141,7 @@ struct IDTemplate: Sendable {
         case "upper": return value.uppercased()
         case "lower": return value.lowercased()
         case "nodash": return value.filter { $0 != "-" && $0 != " " }
-        case "trim": return value.trimmingCharacters(in: .whitespaces)
+        case "trim": return value.trimmingSpaces()
         case "int":
             let digits = value.filter(\.isNumber)
             let trimmed = digits.drop { $0 == "0" }

@@ -346,7 +346,7 @@ public struct RelationExtractor: Extractor {
 
     /// The canonical group of a meeting phrase; no group text means the liaison's first sender.
     func meetingGroup(_ text: String, senders: [String]) -> String? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingSpaces()
         if trimmed.isEmpty { return senders.first }
         if let canonical = groups.canonical(trimmed) { return canonical }
         return nil

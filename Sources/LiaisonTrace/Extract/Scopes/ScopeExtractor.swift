@@ -349,12 +349,12 @@ public struct ScopeExtractor: Extractor {
 
     /// Without trailing punctuation and conjunctions ("...; and").
     func clean(_ text: String) -> String {
-        var result = text.trimmingCharacters(in: .whitespaces)
+        var result = text.trimmingSpaces()
         var changed = true
         while changed {
             changed = false
             for suffix in [".", ";", ",", ":", " and", " or"] where result.hasSuffix(suffix) {
-                result = String(result.dropLast(suffix.count)).trimmingCharacters(in: .whitespaces)
+                result = String(result.dropLast(suffix.count)).trimmingSpaces()
                 changed = true
             }
         }
@@ -383,7 +383,7 @@ public struct ScopeExtractor: Extractor {
         parts.append((ns.substring(from: start), separator))
         var merged: [String] = []
         for part in parts {
-            let trimmed = part.text.trimmingCharacters(in: .whitespaces)
+            let trimmed = part.text.trimmingSpaces()
             if let previous = merged.last, let qualifiers, !qualifiers.matches(in: trimmed).isEmpty {
                 merged[merged.count - 1] = previous + part.separator + trimmed
             } else {

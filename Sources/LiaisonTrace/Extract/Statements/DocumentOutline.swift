@@ -295,7 +295,7 @@ public struct DocumentOutline: Sendable {
         for pattern in [numbered, annex] {
             if let match = pattern.matches(in: text).first, let number = match.groups["number"],
                let title = match.groups["title"] {
-                let titleText = ns.substring(with: title).trimmingCharacters(in: .whitespaces)
+                let titleText = ns.substring(with: title).trimmingSpaces()
                 var numberText = ns.substring(with: number)
                 if numberText.hasSuffix(".") { numberText.removeLast() }
                 return (numberText, titleText)
@@ -305,7 +305,7 @@ public struct DocumentOutline: Sendable {
     }
 
     static func stripColon(_ title: String) -> String {
-        title.hasSuffix(":") ? String(title.dropLast()).trimmingCharacters(in: .whitespaces) : title
+        title.hasSuffix(":") ? String(title.dropLast()).trimmingSpaces() : title
     }
 
     /// A short line that stands alone: capitalized, at most eight words, no final punctuation, no layout columns,
