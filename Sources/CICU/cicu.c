@@ -131,6 +131,9 @@ lt_regex *lt_regex_clone(const lt_regex *regex) {
     UErrorCode status = U_ZERO_ERROR;
     URegularExpression *expression = uregex_clone(regex->expression, &status);
     if (U_FAILURE(status) || expression == NULL) return NULL;
+    // A safety net under the per-document budget: no single match attempt may run away (roughly seconds).
+    uregex_setTimeLimit(expression, 5000, &status);
+    status = U_ZERO_ERROR;
     lt_regex *copy = malloc(sizeof(lt_regex));
     if (copy == NULL) {
         uregex_close(expression);

@@ -62,6 +62,34 @@ public final class ExtractionContext: @unchecked Sendable { // lazy members are 
         scan.utf16Offset(document.normalized.normalizedOffset(forSource: sourceOffset))
     }
 
+    /// When extraction must stop (monotonic nanoseconds; nil: never).
+    var deadline: UInt64?
+    /// The rule that was running when the deadline passed; from then on patterns find nothing, so the extractors
+    /// finish at once.
+    var overrun: String?
+    private var clockCountdown = 0
+
+    /// Whether the deadline has passed.
+    func deadlinePassed() -> Bool {
+        guard let deadline else { return false }
+        return DispatchTime.now().uptimeNanoseconds > deadline
+    }
+
+    /// Whether `pattern` may still run: false once the deadline passed (the clock is read every 32 calls).
+    @inline(__always)
+    func withinBudget(_ pattern: Pattern) -> Bool {
+        guard deadline != nil else { return true }
+        if overrun != nil { return false }
+        clockCountdown -= 1
+        guard clockCountdown <= 0 else { return true }
+        clockCountdown = 32
+        if deadlinePassed() {
+            overrun = pattern.origin
+            return false
+        }
+        return true
+    }
+
     /// What the sentence-level extractors derive from the record (see `StatementScan`), kept for the next one.
     var statementScanParts: StatementScan.Parts?
 
@@ -119,6 +147,7 @@ extension Pattern {
     /// Every match within `range` of the document's normalized text (all of it when nil). `^`, `$` and lookarounds
     /// see only `range`. With an engine, the pattern runs only where its cues are.
     func matches(in context: ExtractionContext, range: NSRange? = nil, limit: Int = .max) -> [PatternMatch] {
+        guard context.withinBudget(self) else { return [] }
         if let engine = context.engine, let slots = engine.slots(of: self), let candidates = context.candidates,
            !(candidates.hasFoldTraps && cues?.foldSensitive == true) {
             let range = range ?? NSRange(location: 0, length: context.length)
@@ -126,6 +155,7 @@ extension Pattern {
                            filter: slots.filter.map { candidates.positions(of: $0) },
                            shortRuns: candidates.hasShortRuns, limit: limit)
         }
+        if Pattern.profiling { Pattern.countFullScan(source, units: range?.length ?? context.length) }
         return matches(in: context.scan, range: range, limit: limit)
     }
 

@@ -11,6 +11,8 @@ import Foundation
 public final class Pattern: @unchecked Sendable { // the pool is guarded by `lock`; everything else is immutable
     /// The pattern as written in the rule file.
     public let source: String
+    /// Where it was written: "file:line rule 'id'" (for diagnostics).
+    public let origin: String
     /// Whether letters match regardless of case.
     public let caseInsensitive: Bool
     /// Names of the capture groups in the pattern.
@@ -40,8 +42,9 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     }
 
     /// Compiles `source`; `caseInsensitive` for cue phrases.
-    public init(_ source: String, caseInsensitive: Bool = false) throws {
+    public init(_ source: String, caseInsensitive: Bool = false, origin: String = "a built-in pattern") throws {
         self.source = source
+        self.origin = origin
         self.caseInsensitive = caseInsensitive
         let flags = UInt32(LT_REGEX_UNIX_LINES) | (caseInsensitive ? UInt32(LT_REGEX_CASE_INSENSITIVE) : 0)
         let rewritten = WordBoundary.rewrite(source)
@@ -139,6 +142,15 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
 
     /// Runs `body` with a matcher of this pattern that no other thread uses meanwhile.
     nonisolated(unsafe) static var profile: [String: (calls: Int, nanos: UInt64)] = [:]
+    nonisolated(unsafe) static var fullScans: [String: (calls: Int, units: Int)] = [:]
+    static func countFullScan(_ source: String, units: Int) {
+        profileLock.lock()
+        var entry = fullScans[source, default: (0, 0)]
+        entry.calls += 1
+        entry.units += units
+        fullScans[source] = entry
+        profileLock.unlock()
+    }
     nonisolated(unsafe) static var attempts: [String: (tries: Int, hits: Int)] = [:]
     func countAttempt(_ hit: Bool) {
         guard Self.profiling else { return }
@@ -172,6 +184,10 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     public static func dumpProfile() {
         for (source, entry) in profile.sorted(by: { $0.value.nanos > $1.value.nanos }).prefix(40) {
             print(String(format: "%8.1f ms %8d calls  ", Double(entry.nanos) / 1e6, entry.calls) + String(source.prefix(110)))
+        }
+        print("--- full scans on documents (calls, units)")
+        for (source, entry) in fullScans.sorted(by: { $0.value.units > $1.value.units }).prefix(25) {
+            print(String(format: "%8d calls %10d units  ", entry.calls, entry.units) + String(source.prefix(110)))
         }
         print("--- anchored attempts (tries, hits)")
         for (source, entry) in attempts.sorted(by: { $0.value.tries > $1.value.tries }).prefix(30) {

@@ -48,7 +48,8 @@ public struct RuleFile: @unchecked Sendable { // Yams.Node is an immutable value
     public func pattern(_ source: String, rule: String?, line: Int?, caseInsensitive: Bool = false,
                         what: String = "pattern") throws(PipelineError) -> Pattern {
         do {
-            return try compiled.pattern(source, caseInsensitive: caseInsensitive)
+            let origin = "\(path):\(line ?? 1)" + (rule.map { " rule '\($0)'" } ?? "")
+            return try compiled.pattern(source, caseInsensitive: caseInsensitive, origin: origin)
         } catch {
             throw self.error(line: line, rule: rule, "\(what) does not compile: \(error.localizedDescription)")
         }
@@ -144,12 +145,12 @@ final class PatternCollector: @unchecked Sendable { // guarded by `lock`
     private var bySource: [String: Pattern] = [:]
 
     /// The pattern for `source`, compiled on first use.
-    func pattern(_ source: String, caseInsensitive: Bool) throws -> Pattern {
+    func pattern(_ source: String, caseInsensitive: Bool, origin: String) throws -> Pattern {
         let key = (caseInsensitive ? "i:" : "s:") + source
         lock.lock()
         defer { lock.unlock() }
         if let known = bySource[key] { return known }
-        let pattern = try Pattern(source, caseInsensitive: caseInsensitive)
+        let pattern = try Pattern(source, caseInsensitive: caseInsensitive, origin: origin)
         bySource[key] = pattern
         list.append(pattern)
         return pattern
