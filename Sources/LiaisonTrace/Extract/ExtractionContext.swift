@@ -36,6 +36,11 @@ public final class ExtractionContext: @unchecked Sendable { // lazy members are 
     @inline(__always)
     public func unit(at offset: Int) -> UInt16 { scan[offset] }
 
+    /// Builds what every pattern search needs first (the cue scan), to time it apart.
+    public func prepareScan() {
+        _ = candidates
+    }
+
     /// Where each pattern's cues occur (computed on first use).
     private(set) lazy var candidates: CandidateIndex? = engine?.candidates(in: scan)
 
@@ -155,7 +160,7 @@ extension Pattern {
                            filter: slots.filter.map { candidates.positions(of: $0) },
                            shortRuns: candidates.hasShortRuns, limit: limit)
         }
-        if Pattern.profiling { Pattern.countFullScan(source, units: range?.length ?? context.length) }
+        if PatternProfile.isEnabled { PatternProfile.fullScan(source, units: range?.length ?? context.length) }
         return matches(in: context.scan, range: range, limit: limit)
     }
 

@@ -141,58 +141,14 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     }
 
     /// Runs `body` with a matcher of this pattern that no other thread uses meanwhile.
-    nonisolated(unsafe) static var profile: [String: (calls: Int, nanos: UInt64)] = [:]
-    nonisolated(unsafe) static var fullScans: [String: (calls: Int, units: Int)] = [:]
-    static func countFullScan(_ source: String, units: Int) {
-        profileLock.lock()
-        var entry = fullScans[source, default: (0, 0)]
-        entry.calls += 1
-        entry.units += units
-        fullScans[source] = entry
-        profileLock.unlock()
-    }
-    nonisolated(unsafe) static var attempts: [String: (tries: Int, hits: Int)] = [:]
-    func countAttempt(_ hit: Bool) {
-        guard Self.profiling else { return }
-        Self.profileLock.lock()
-        var entry = Self.attempts[source, default: (0, 0)]
-        entry.tries += 1
-        if hit { entry.hits += 1 }
-        Self.attempts[source] = entry
-        Self.profileLock.unlock()
-    }
-    static let profileLock = NSLock()
-    public static let profiling = ProcessInfo.processInfo.environment["LSTRACE_PATTERN_PROFILE"] != nil
+    /// Runs `body` with a matcher of this pattern (in the form `text` needs) that no other thread uses meanwhile.
     @inline(__always)
     func withMatcher<Result>(for text: ScanText, _ body: (OpaquePointer) -> Result) -> Result {
         let compiled = text.hasBoundaryTraps ? exact?.value ?? fast : fast
-        if Self.profiling {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            defer {
-                let t = DispatchTime.now().uptimeNanoseconds - t0
-                Self.profileLock.lock()
-                var entry = Self.profile[source, default: (0, 0)]
-                entry.calls += 1
-                entry.nanos += t
-                Self.profile[source] = entry
-                Self.profileLock.unlock()
-            }
-            return compiled.withMatcher(body)
-        }
+        guard PatternProfile.isEnabled else { return compiled.withMatcher(body) }
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { PatternProfile.time(source, nanoseconds: DispatchTime.now().uptimeNanoseconds - start) }
         return compiled.withMatcher(body)
-    }
-    public static func dumpProfile() {
-        for (source, entry) in profile.sorted(by: { $0.value.nanos > $1.value.nanos }).prefix(40) {
-            print(String(format: "%8.1f ms %8d calls  ", Double(entry.nanos) / 1e6, entry.calls) + String(source.prefix(110)))
-        }
-        print("--- full scans on documents (calls, units)")
-        for (source, entry) in fullScans.sorted(by: { $0.value.units > $1.value.units }).prefix(25) {
-            print(String(format: "%8d calls %10d units  ", entry.calls, entry.units) + String(source.prefix(110)))
-        }
-        print("--- anchored attempts (tries, hits)")
-        for (source, entry) in attempts.sorted(by: { $0.value.tries > $1.value.tries }).prefix(30) {
-            print(String(format: "%8d tries %8d hits  ", entry.tries, entry.hits) + String(source.prefix(110)))
-        }
     }
 
     /// `\b` becomes an ASCII word boundary (outside character classes; see `WordBoundary`).
@@ -322,7 +278,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
                     guard mayStart(in: text, at: start) else { continue }
                     lt_regex_set_region(matcher, Int32(start - low), Int32(end - low), 1)
                     let hit = lt_regex_looking_at(matcher) == 1
-                    countAttempt(hit)
+                    if PatternProfile.isEnabled { PatternProfile.attempt(source, hit: hit) }
                     guard hit else { continue }
                     let match = current(matcher, offset: low)
                     covered = max(start + 1, match.range.location + match.range.length)

@@ -1107,10 +1107,3 @@ extension PatternLiterals {
         }
     }
 }
-
-public enum PatternLiteralsDebug {
-    public static func describe(_ source: String, _ ci: Bool) -> String {
-        let l = PatternLiterals(source: source, caseInsensitive: ci)
-        return "prefixes=\(String(describing: l.prefixes)) required=\(String(describing: l.required)) cues=\(String(describing: l.cues)) unsupported=\(String(describing: l.unsupported))"
-    }
-}
