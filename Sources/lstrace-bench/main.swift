@@ -25,9 +25,12 @@ struct Options {
             case "--only": only = try Self.value(&rest, argument)
             case "--patterns": patterns = true
             case "--pipeline": pipeline = try Self.value(&rest, argument)
+            case "--cues":
+                print(PatternCues.describe(try Self.value(&rest, argument)))
+                exit(0)
             case "-h", "--help":
                 print("usage: lstrace-bench [--corpus DIR]... [DIR...] [--repeat N] [--only ID] [--patterns] "
-                    + "[--pipeline FILE]")
+                    + "[--pipeline FILE] | --cues PATTERN")
                 exit(0)
             default:
                 guard !argument.hasPrefix("-") else { throw BenchError("unknown option \(argument)") }

@@ -153,11 +153,10 @@ extension Pattern {
     /// see only `range`. With an engine, the pattern runs only where its cues are.
     func matches(in context: ExtractionContext, range: NSRange? = nil, limit: Int = .max) -> [PatternMatch] {
         guard context.withinBudget(self) else { return [] }
-        if let engine = context.engine, let slots = engine.slots(of: self), let candidates = context.candidates,
+        if let engine = context.engine, let slot = engine.slot(of: self), let candidates = context.candidates,
            !(candidates.hasFoldTraps && cues?.foldSensitive == true) {
             let range = range ?? NSRange(location: 0, length: context.length)
-            return matches(in: context.scan, range: range, candidates: candidates.positions(of: slots.cues),
-                           filter: slots.filter.map { candidates.positions(of: $0) },
+            return matches(in: context.scan, range: range, candidates: candidates.positions(of: slot),
                            shortRuns: candidates.hasShortRuns, limit: limit)
         }
         if PatternProfile.isEnabled { PatternProfile.fullScan(source, units: range?.length ?? context.length) }

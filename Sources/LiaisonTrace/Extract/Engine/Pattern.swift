@@ -61,11 +61,57 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         let analysis = PatternLiterals(source: source, caseInsensitive: caseInsensitive)
         cues = PatternCues(analysis)
         firstCharacters = Self.firstCharacters(of: analysis)
+        // Prefixes with a non-ASCII character are not used (case folding makes their bytes uncertain).
+        if let list = analysis.prefixes, !list.isEmpty, list.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) {
+            let bytes = list.map { Array($0.utf8).map(Self.lower) }
+            prefixes = bytes
+            prefixBuckets = Dictionary(grouping: bytes) { $0[0] }
+        } else {
+            prefixes = nil
+            prefixBuckets = [:]
+        }
+        startsAtWord = source.hasPrefix("\\b")
+            && analysis.firstCharacters?.allSatisfy(RuleEngine.isWordByte) == true
     }
 
     /// For each ASCII character, whether a match can start with it (nil: any character may start one). A match
     /// starting with a non-ASCII character is never ruled out.
     private let firstCharacters: [Bool]?
+    /// Whether a match can only start after a non-word character: the pattern starts with `\b` and every first
+    /// character is an ASCII word character.
+    private let startsAtWord: Bool
+
+    /// The literals every match starts with (ASCII lower case, by first byte), even when too common to scan for:
+    /// inside mode tries only positions that start with one.
+    private let prefixes: [[UInt8]]?
+    private let prefixBuckets: [UInt8: [[UInt8]]]
+
+    /// Whether a match can start at `position`, judging by the prefixes (a non-ASCII character always can).
+    @inline(__always)
+    func startsWithPrefix(_ text: ScanText, at position: Int) -> Bool {
+        guard prefixes != nil else { return true }
+        let first = text[position]
+        guard first < 0x80 else { return true }
+        guard let bucket = prefixBuckets[Self.lower(UInt8(first))] else { return false }
+        candidates: for literal in bucket {
+            guard position + literal.count <= text.count else { continue }
+            for offset in 1..<max(1, literal.count) {
+                let unit = text[position + offset]
+                if unit >= 0x80 { return true }
+                if Self.lower(UInt8(unit)) != literal[offset] { continue candidates }
+            }
+            return true
+        }
+        return false
+    }
+
+    @inline(__always)
+    static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte }
+
+    @inline(__always)
+    static func isWordUnit(_ unit: UInt16) -> Bool {
+        unit < 0x80 && RuleEngine.isWordByte(UInt8(unit))
+    }
 
     private static func firstCharacters(of analysis: PatternLiterals) -> [Bool]? {
         guard let characters = analysis.firstCharacters else { return nil }
@@ -241,8 +287,8 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     /// Matches within `range` of `text`, tried only where the literal scan found this pattern's cues
     /// (`candidates`: sorted UTF-16 offsets where a cue starts). Gives what a scan of the whole range gives, as long
     /// as no match is longer than `PatternCues.windowCap`.
-    func matches(in text: ScanText, range: NSRange, candidates: ArraySlice<Int32>,
-                 filter: ArraySlice<Int32>? = nil, shortRuns: Bool = false, limit: Int = .max) -> [PatternMatch] {
+    func matches(in text: ScanText, range: NSRange, candidates: ArraySlice<Int32>, shortRuns: Bool = false,
+                 limit: Int = .max) -> [PatternMatch] {
         guard let cues, !candidates.isEmpty, limit > 0 else { return [] }
         let range = Self.clamp(range, to: text)
         let low = range.location
@@ -260,20 +306,11 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
             case .start(let maxLength):
                 // Every match starts with a cue: try each cue position not inside the previous match.
                 let reach = min(maxLength ?? PatternCues.windowCap, PatternCues.windowCap)
-                // With a filter, a cue counts only when a required literal starts within its bound after it.
-                let filterOffset = shortRuns ? cues.filter?.maxOffsetInShortRuns : cues.filter?.maxOffset
-                let required = filterOffset != nil ? filter : nil
-                var nextRequired = required.map { $0.startIndex } ?? 0
                 var covered = low
                 while first < last {
                     let start = Int(candidates[first])
                     first += 1
                     if start < covered { continue }
-                    if let required, let filterOffset {
-                        while nextRequired < required.endIndex, Int(required[nextRequired]) < start { nextRequired += 1 }
-                        guard nextRequired < required.endIndex, Int(required[nextRequired]) - start <= filterOffset
-                        else { continue }
-                    }
                     let end = min(high, start + reach)
                     guard mayStart(in: text, at: start) else { continue }
                     lt_regex_set_region(matcher, Int32(start - low), Int32(end - low), 1)
@@ -284,6 +321,39 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
                     covered = max(start + 1, match.range.location + match.range.length)
                     found.append(match)
                     if found.count >= limit { break }
+                }
+            case .inside(let maxOffset, let maxLength) where firstCharacters != nil:
+                // Every match contains a cue at most `back` after its start, and starts with one of the first
+                // characters: try those positions before each cue, in order, as a scan of the range would.
+                let back = min(maxOffset ?? PatternCues.windowCap, PatternCues.windowCap)
+                let reach = min(maxLength ?? PatternCues.windowCap, PatternCues.windowCap)
+                var covered = low
+                var next = low
+                while first < last, found.count < limit {
+                    let cue = Int(candidates[first])
+                    first += 1
+                    var position = max(next, covered, cue - back)
+                    while position <= cue, position < high {
+                        guard mayStart(in: text, at: position),
+                              !startsAtWord || position == 0 || !Self.isWordUnit(text[position - 1]),
+                              startsWithPrefix(text, at: position) else {
+                            position += 1
+                            continue
+                        }
+                        lt_regex_set_region(matcher, Int32(position - low), Int32(min(high, position + reach) - low), 1)
+                        let hit = lt_regex_looking_at(matcher) == 1
+                        if PatternProfile.isEnabled { PatternProfile.attempt(source, hit: hit) }
+                        guard hit else {
+                            position += 1
+                            continue
+                        }
+                        let match = current(matcher, offset: low)
+                        found.append(match)
+                        covered = max(position + 1, match.range.location + match.range.length)
+                        position = covered
+                        if found.count >= limit { break }
+                    }
+                    next = max(next, cue + 1)
                 }
             case .inside(let maxOffset, let maxLength):
                 // Every match contains a cue: search merged windows around the cue positions.

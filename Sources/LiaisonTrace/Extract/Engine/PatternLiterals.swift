@@ -142,15 +142,16 @@ struct PatternLiterals: Sendable, Equatable {
     var cues: Cues? {
         let prefixScore = prefixes.flatMap { Self.score(of: $0) }
         let requiredScore = required.flatMap { Self.score(of: $0.map(\.literal)) }
-        // Anchored at the start of a match, a cue is cheap to confirm; inside one, the search runs over a window.
-        // So prefixes win (the engine may narrow them with required literals that are much rarer, see
-        // `PatternCues.filter`).
-        if let prefixes, prefixScore != nil { return .prefixes(prefixes) }
+        // Anchored at the start of a match, a cue is cheap to confirm; inside one, the engine must try the
+        // positions before it. So prefixes win unless required literals are much rarer ("is|are ... essential").
+        if let prefixes, let prefixScore, requiredScore.map({ $0 < prefixScore + Self.requiredAdvantage }) ?? true {
+            return .prefixes(prefixes)
+        }
         if let required, requiredScore != nil { return .required(required) }
         return nil
     }
 
-    /// How many bits more selective required literals must be than prefixes to narrow them.
+    /// How many bits more selective required literals must be than prefixes to be chosen over them.
     static let requiredAdvantage = 6.0
 
     /// The selectivity of a literal set in bits: -log2 of the expected share of text positions where one of the

@@ -8,11 +8,10 @@ import Foundation
 /// Patterns without cues (or not registered) run over the whole range they are asked about, so a document gives
 /// the same record with or without the engine; the engine only makes it cheaper.
 public final class RuleEngine: Sendable {
-    /// The number of slots: one per pattern with cues, and a second one for a pattern whose required literals
-    /// filter its prefix cues (`PatternCues.filter`).
+    /// The number of slots: one per pattern with cues.
     let slotCount: Int
-    /// For each pattern with cues: its slot, and the slot of its filter literals.
-    private let slots: [ObjectIdentifier: (cues: Int, filter: Int?)]
+    /// The slot of each pattern with cues.
+    private let slots: [ObjectIdentifier: Int]
     private let scanner: LiteralScanner
     /// For each scanner literal, the slots of the patterns it is a cue of: `literalSlotStart[l]..<[l + 1]`.
     private let literalSlotStart: [Int32]
@@ -22,7 +21,7 @@ public final class RuleEngine: Sendable {
 
     /// Compiles the cues of `patterns` (duplicates and patterns without cues are left out).
     public init(patterns: [Pattern]) {
-        var slots: [ObjectIdentifier: (cues: Int, filter: Int?)] = [:]
+        var slots: [ObjectIdentifier: Int] = [:]
         var wordStart: [Bool] = []
         var literalIndex: [[UInt8]: Int] = [:]
         var literals: [[UInt8]] = []
@@ -45,9 +44,7 @@ public final class RuleEngine: Sendable {
         }
         for pattern in patterns {
             guard let cues = pattern.cues, slots[ObjectIdentifier(pattern)] == nil else { continue }
-            let slot = addSlot(cues.literals, wordStartOnly: cues.wordStart)
-            let filter = cues.filter.map { addSlot($0.literals, wordStartOnly: false) }
-            slots[ObjectIdentifier(pattern)] = (slot, filter)
+            slots[ObjectIdentifier(pattern)] = addSlot(cues.literals, wordStartOnly: cues.wordStart)
         }
         slotCount = wordStart.count
         self.slots = slots
@@ -63,9 +60,9 @@ public final class RuleEngine: Sendable {
         literalSlots = flat
     }
 
-    /// The slots of `pattern`, when it has cues.
+    /// The slot of `pattern`, when it has cues.
     @inline(__always)
-    func slots(of pattern: Pattern) -> (cues: Int, filter: Int?)? {
+    func slot(of pattern: Pattern) -> Int? {
         slots[ObjectIdentifier(pattern)]
     }
 
@@ -191,17 +188,7 @@ public struct PatternCues: Sendable {
 
     /// The cue strings.
     let literals: [String]
-    /// For prefix cues, required literals that are much rarer: a prefix cue is tried only when one of them starts
-    /// at most `maxOffset` (or `maxOffsetInShortRuns`) after it ("is|are ... essential": only the "is" and "are"
-    /// shortly before an "essential").
-    let filter: Filter?
 
-    /// Required literals that narrow prefix cues.
-    struct Filter: Sendable {
-        let literals: [String]
-        let maxOffset: Int?
-        let maxOffsetInShortRuns: Int?
-    }
     /// Whether a cue can only start a match at an ASCII word boundary: the pattern starts with `\b` and every cue
     /// with a word character, so a cue right after a word character ("ts" in "its") is no candidate.
     let wordStart: Bool
@@ -246,13 +233,24 @@ public struct PatternCues: Sendable {
         } else {
             wordStart = false
         }
-        filter = Self.filter(analysis, bounded: bounded)
+
         if let (boundedLiterals, boundedPlacement) = Self.placement(bounded), boundedLiterals == literals {
             placementInShortRuns = boundedPlacement
         } else {
             placementInShortRuns = placement
         }
         foldSensitive = analysis.foldSensitive
+    }
+
+    /// What the engine scans for and where it tries `source` (for `lstrace-bench --cues`).
+    public static func describe(_ source: String, caseInsensitive: Bool = false) -> String {
+        let analysis = PatternLiterals(source: source, caseInsensitive: caseInsensitive)
+        guard let cues = PatternCues(analysis) else {
+            return "no cues (\(analysis.unsupported ?? "no literal every match holds")): scanned wherever asked"
+        }
+        return "cues \(cues.literals.sorted())\nplacement \(cues.placement)\nin short runs \(cues.placementInShortRuns)"
+            + "\nword start \(cues.wordStart)\nfirst characters "
+            + (analysis.firstCharacters.map { String(decoding: $0.sorted(), as: UTF8.self) } ?? "any")
     }
 
     /// Whether `source` has `*`, `+` or `{n,}` (outside escapes; classes are not told apart, which only costs an
@@ -271,23 +269,6 @@ public struct PatternCues: Sendable {
             if character == "}", previous == "," { return true }
         }
         return false
-    }
-
-    /// Required literals worth filtering prefix cues with: when the cues are prefixes and the required literals are
-    /// much rarer, and bounded in their offset at least in texts with short runs.
-    private static func filter(_ analysis: PatternLiterals, bounded: PatternLiterals) -> Filter? {
-        guard case .prefixes(let prefixes) = analysis.cues, let required = analysis.required,
-              let prefixScore = PatternLiterals.score(of: prefixes),
-              let requiredScore = PatternLiterals.score(of: required.map(\.literal)),
-              requiredScore >= prefixScore + PatternLiterals.requiredAdvantage else { return nil }
-        func offset(_ items: [PatternLiterals.Required]) -> Int? {
-            items.contains { $0.maxOffset == nil } ? nil : items.compactMap(\.maxOffset).max()
-        }
-        let boundedOffset = bounded.required?.map(\.literal) == required.map(\.literal)
-            ? bounded.required.flatMap(offset) : nil
-        guard offset(required) != nil || boundedOffset != nil else { return nil }
-        return Filter(literals: required.map(\.literal), maxOffset: offset(required),
-                      maxOffsetInShortRuns: boundedOffset ?? offset(required))
     }
 
     private static func placement(_ analysis: PatternLiterals) -> ([String], Placement)? {
