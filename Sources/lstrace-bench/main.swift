@@ -14,6 +14,7 @@ struct Options {
     var repeats = 5
     var only: String?
     var patterns = false
+    var just = false
     var pipeline: String?
 
     init(_ arguments: [String]) throws {
@@ -23,6 +24,9 @@ struct Options {
             case "--corpus": corpora.append(try Self.value(&rest, argument))
             case "--repeat": repeats = max(1, Int(try Self.value(&rest, argument)) ?? 5)
             case "--only": only = try Self.value(&rest, argument)
+            case "--just":
+                only = try Self.value(&rest, argument)
+                just = true
             case "--patterns": patterns = true
             case "--pipeline": pipeline = try Self.value(&rest, argument)
             case "--cues":
@@ -30,7 +34,7 @@ struct Options {
                 exit(0)
             case "-h", "--help":
                 print("usage: lstrace-bench [--corpus DIR]... [DIR...] [--repeat N] [--only ID] [--patterns] "
-                    + "[--pipeline FILE] | --cues PATTERN")
+                    + "[--pipeline FILE] [--just ID] | --cues PATTERN")
                 exit(0)
             default:
                 guard !argument.hasPrefix("-") else { throw BenchError("unknown option \(argument)") }
@@ -70,6 +74,8 @@ func main() async throws {
 
     func measure(_ name: String, id: String, bytes: Int, _ body: () throws -> Void) rethrows {
         let selected = options.only == nil || options.only == id
+        // With --just, only the selected measurement runs (and what it needs: ingest and normalize).
+        if options.just, !selected, !["ingest", "normalize", "extract"].contains(id) { return }
         var best = Double.infinity
         for _ in 0..<(selected ? options.repeats : 1) {
             let start = DispatchTime.now().uptimeNanoseconds
@@ -119,7 +125,7 @@ func main() async throws {
     }
     for (index, extractor) in extraction.extractors.enumerated() {
         let id = type(of: extractor).description.id
-        if let only = options.only, only != id, only != "extractors" { continue }
+        if let only = options.only, only != id, only != "extractors" || options.just { continue }
         let before = Array(extraction.extractors.prefix(index))
         let prepared: [(ExtractionContext, DocumentRecord)] = analyzed.map { document in
             let context = extraction.context(for: document)
@@ -139,6 +145,10 @@ func main() async throws {
     }
     measure("link", id: "link", bytes: textBytes) {
         _ = pipeline.link.link(records)
+    }
+    guard options.only == nil || options.only == "run" else {
+        if options.patterns { print(PatternProfile.report()) }
+        return
     }
     let output = FileManager.default.temporaryDirectory.appendingPathComponent("lstrace-bench-\(getpid())")
     defer { try? FileManager.default.removeItem(at: output) }
