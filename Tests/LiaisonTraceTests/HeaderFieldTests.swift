@@ -606,7 +606,7 @@ final class HeaderFieldTests: XCTestCase {
                 fields:
                   - {role: sender, labels: ['From'], examples: ['From:']}
             """)
-        XCTAssertEqual(badRole?.line, 4)
+        XCTAssertEqual(badRole?.line, 6) // the field with the bad role
         XCTAssertTrue(badRole?.summary.contains("broken-role") ?? false, "\(String(describing: badRole))")
         let noExamples = error("""
             version: 1

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Finds the actions a liaison asks of its addressees with the cue rules of the `kind: actions` rule files
 /// ("kindly asks CT1 and CT4 to", "is kindly asked to", "would welcome your views", "Please ...", "ACTION:"),
@@ -52,6 +51,15 @@ public struct ActionExtractor: Extractor {
         let line: Int
     }
 
+    /// A `kind: actions` rule file as written.
+    struct FileSpec: Decodable {
+        var classes: [DocumentClass]?
+        var addressee_line: Lined<AddresseeLineSpec>?
+        var pronouns: Lined<String>?
+        var deadline: Lined<DeadlineSpec>?
+        var rules: [Lined<RuleSpec>]?
+    }
+
     struct AddresseeLineSpec: Decodable {
         var pattern: String
         var block_filler: String
@@ -88,10 +96,10 @@ public struct ActionExtractor: Extractor {
             func compile(_ source: String, _ rule: String?, _ line: Int?) throws(PipelineError) -> Pattern {
                 try file.pattern(source, rule: rule, line: line)
             }
-            let mapping = file.node.mapping
-            let defaultClasses = try file.decode([DocumentClass].self, at: "classes") ?? [.liaison]
-            if let spec = try file.decode(AddresseeLineSpec.self, at: "addressee_line") {
-                let line = mapping?["addressee_line"]?.mark?.line
+            let decoded = try file.decodeStrictly(FileSpec.self)
+            let defaultClasses = decoded.classes ?? [.liaison]
+            if let item = decoded.addressee_line {
+                let (spec, line) = (item.value, item.line)
                 addresseeLine = try compile(spec.pattern, "addressee_line", line)
                 guard addresseeLine?.groupNames.contains("to") == true else {
                     throw file.error(line: line, rule: "addressee_line", "pattern needs a group named 'to'")
@@ -99,14 +107,14 @@ public struct ActionExtractor: Extractor {
                 blockFiller = try compile("^(?:\(spec.block_filler))$", "addressee_line.block_filler", line)
                 lineExamples += spec.examples ?? []
             }
-            if let source = try file.decode(String.self, at: "pronouns") {
-                pronouns = try compile(source, "pronouns", mapping?["pronouns"]?.mark?.line)
+            if let item = decoded.pronouns {
+                pronouns = try compile(item.value, "pronouns", item.line)
             }
-            if let spec = try file.decode(DeadlineSpec.self, at: "deadline") {
-                deadlineCue = try compile(spec.cue, "deadline.cue", mapping?["deadline"]?.mark?.line)
+            if let item = decoded.deadline {
+                deadlineCue = try compile(item.value.cue, "deadline.cue", item.line)
             }
-            for (node, line) in file.items(at: "rules") {
-                let spec = try file.decodeItem(RuleSpec.self, node)
+            for item in decoded.rules ?? [] {
+                let (spec, line) = (item.value, item.line)
                 if let other = seen[spec.id] {
                     throw file.error(line: line, rule: spec.id, "duplicate rule id (also in \(other))")
                 }

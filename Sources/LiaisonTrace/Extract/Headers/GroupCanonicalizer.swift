@@ -15,6 +15,11 @@ public struct GroupMention: Sendable, Hashable {
 /// Canonical group names from the `kind: groups` rule file: `ITU-T Study Group 11` = `SG11` = `ITU-T SG11`,
 /// `3GPP TSG SA WG2` = `SA2`; in lists a bare `SG2` after `ITU-D SG1,` is ITU-D's.
 public struct GroupCanonicalizer: Sendable {
+    /// A `kind: groups` rule file as written.
+    struct FileSpec: Decodable {
+        var groups: [Lined<Spec>]?
+    }
+
     struct Spec: Decodable {
         var id: String
         var body: String
@@ -47,8 +52,8 @@ public struct GroupCanonicalizer: Sendable {
     public init(rules library: RuleLibrary) throws(PipelineError) {
         var rules: [Rule] = []
         for file in library.files(ofKind: "groups") {
-            for (node, line) in file.items(at: "groups") {
-                let spec = try file.decodeItem(Spec.self, node)
+            for item in try file.decodeStrictly(FileSpec.self).groups ?? [] {
+                let (spec, line) = (item.value, item.line)
                 let pattern = try file.pattern(spec.pattern, rule: spec.id, line: line)
                 let groups = Set(pattern.groupNames)
                 do {

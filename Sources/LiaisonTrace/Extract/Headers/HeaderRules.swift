@@ -153,6 +153,18 @@ public struct HeaderRules: Sendable {
 
     // MARK: - Specs as written
 
+    /// A `kind: headers` rule file as written.
+    struct FileSpec: Decodable {
+        var zone: Lined<ZoneSpec>?
+        var forms: [Lined<FormSpec>]?
+        var stamps: [Lined<StampSpec>]?
+        var revisions: [Lined<PatternSpec>]?
+        var ids: Lined<IDsSpec>?
+        var replies: Lined<RepliesSpec>?
+        var aliases: Lined<AliasesSpec>?
+        var headerless: Lined<HeaderlessSpec>?
+    }
+
     struct PatternSpec: Decodable {
         var pattern: String
         var examples: [String]?
@@ -253,18 +265,9 @@ public struct HeaderRules: Sendable {
     // MARK: - Loading
 
     private mutating func load(_ file: RuleFile) throws(PipelineError) {
-        let known: Set<String> = ["version", "kind", "zone", "forms", "stamps", "revisions", "ids", "replies",
-                                  "aliases", "headerless"]
-        if let mapping = file.node.mapping {
-            for key in mapping.keys {
-                if let name = key.string, !known.contains(name) {
-                    throw file.error(line: key.mark?.line, rule: nil,
-                                     "unknown key '\(name)'; known: \(known.sorted().joined(separator: ", "))")
-                }
-            }
-        }
-        if let spec = try file.decode(ZoneSpec.self, at: "zone") {
-            let line = file.node.mapping?["zone"]?.mark?.line ?? 1
+        let decoded = try file.decodeStrictly(FileSpec.self)
+        if let item = decoded.zone {
+            let (spec, line) = (item.value, item.line)
             zone.maxLines = spec.max_lines ?? zone.maxLines
             zone.mastheadMaxLines = spec.masthead_max_lines ?? zone.mastheadMaxLines
             zone.mastheadMaxColumns = spec.masthead_max_columns ?? zone.mastheadMaxColumns
@@ -278,12 +281,11 @@ public struct HeaderRules: Sendable {
                 try Self.examplePattern(item, file: file, line: line, what: "separators")
             }
         }
-        for (node, line) in file.items(at: "forms") {
-            let spec = try file.decodeItem(FormSpec.self, node)
-            forms.append(try Self.form(spec, file: file, line: line))
+        for item in decoded.forms ?? [] {
+            forms.append(try Self.form(item.value, file: file, line: item.line))
         }
-        for (node, line) in file.items(at: "stamps") {
-            let spec = try file.decodeItem(StampSpec.self, node)
+        for item in decoded.stamps ?? [] {
+            let (spec, line) = (item.value, item.line)
             let pattern = try Self.compile(spec.pattern, file: file, line: line, rule: spec.id)
             for name in ["group", "number"] where !pattern.groupNames.contains(name) {
                 throw file.error(line: line, rule: spec.id, "pattern needs a named group '\(name)'")
@@ -292,12 +294,11 @@ public struct HeaderRules: Sendable {
                                 examples: (spec.examples ?? []).map { ($0.text, $0.meeting) }, file: file.path,
                                 line: line))
         }
-        for (node, line) in file.items(at: "revisions") {
-            let spec = try file.decodeItem(PatternSpec.self, node)
-            revisions.append(try Self.examplePattern(spec, file: file, line: line, what: "revisions"))
+        for item in decoded.revisions ?? [] {
+            revisions.append(try Self.examplePattern(item.value, file: file, line: item.line, what: "revisions"))
         }
-        if let spec = try file.decode(IDsSpec.self, at: "ids") {
-            let line = file.node.mapping?["ids"]?.mark?.line ?? 1
+        if let item = decoded.ids {
+            let (spec, line) = (item.value, item.line)
             idKinds = spec.kinds ?? idKinds
             deliverableKinds = spec.deliverable_kinds ?? deliverableKinds
             deliverableLines = spec.deliverable_lines ?? deliverableLines
@@ -317,15 +318,15 @@ public struct HeaderRules: Sendable {
                 owners.append(Owner(pattern: pattern, template: template, examples: examples, line: line))
             }
         }
-        if let spec = try file.decode(RepliesSpec.self, at: "replies") {
-            let line = file.node.mapping?["replies"]?.mark?.line ?? 1
+        if let item = decoded.replies {
+            let (spec, line) = (item.value, item.line)
             replyKinds = spec.kinds ?? replyKinds
             replySentences = spec.sentences ?? replySentences
             titleReplies += try Self.cues(spec.title ?? [], file: file, line: line, group: "target")
             bodyReplies += try Self.cues(spec.body ?? [], file: file, line: line, group: "target")
         }
-        if let spec = try file.decode(AliasesSpec.self, at: "aliases") {
-            let line = file.node.mapping?["aliases"]?.mark?.line ?? 1
+        if let item = decoded.aliases {
+            let (spec, line) = (item.value, item.line)
             if let separator = spec.separator {
                 aliasSeparator = try Self.compile(separator, file: file, line: line, rule: "aliases.separator")
             }
@@ -334,8 +335,8 @@ public struct HeaderRules: Sendable {
                 throw file.error(line: cue.line, rule: cue.id, "pattern needs named groups 'first' and 'second'")
             }
         }
-        if let spec = try file.decode(HeaderlessSpec.self, at: "headerless") {
-            let line = file.node.mapping?["headerless"]?.mark?.line ?? 1
+        if let item = decoded.headerless {
+            let (spec, line) = (item.value, item.line)
             headerlessSentences = spec.sentences ?? headerlessSentences
             senders += try Self.cues(spec.senders ?? [], file: file, line: line, group: "sender")
             recipients += try Self.cues(spec.recipients ?? [], file: file, line: line, group: "recipient")

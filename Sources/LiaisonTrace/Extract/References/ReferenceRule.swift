@@ -1,5 +1,12 @@
 import Foundation
 
+/// A `kind: references` rule file as written.
+struct ReferencesFileSpec: Decodable {
+    /// The standards body of the file's designations (a rule's own `sdo` wins).
+    var sdo: String?
+    var rules: [Lined<ReferenceRuleSpec>]?
+}
+
 /// A reference rule as written in a `kind: references` rule file.
 struct ReferenceRuleSpec: Decodable {
     var id: String
@@ -53,10 +60,10 @@ public struct ReferenceRule: Sendable {
     public let file: String
     public let line: Int
 
-    init(_ spec: ReferenceRuleSpec, file: RuleFile, line: Int) throws(PipelineError) {
+    init(_ spec: ReferenceRuleSpec, sdo fileSDO: String?, file: RuleFile, line: Int) throws(PipelineError) {
         id = spec.id
         kind = spec.kind ?? "document"
-        sdo = spec.sdo ?? file.node.mapping?["sdo"]?.string
+        sdo = spec.sdo ?? fileSDO
         self.file = file.path
         self.line = line
         func compile(_ source: String, _ what: String) throws(PipelineError) -> Pattern {

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Finds the relations sentences state with the cue rules of the `kind: relations` rule files: a document builds
 /// on another ("builds upon", "is based on", "extends"), obsoletes, updates or revises it ("Obsoletes: 4053",
@@ -79,6 +78,13 @@ public struct RelationExtractor: Extractor {
         var examples: [Example]?
     }
 
+    /// A `kind: relations` rule file as written.
+    struct FileSpec: Decodable {
+        var adjacent_gap: Lined<String>?
+        var meetings: Lined<MeetingSpec>?
+        var rules: [Lined<RuleSpec>]?
+    }
+
     struct MeetingSpec: Decodable {
         var ordinal: String
         var numbered: String
@@ -129,15 +135,15 @@ public struct RelationExtractor: Extractor {
         var meetingWindow = 200
         var adjacentGap: Pattern?
         for file in library.files(ofKind: "relations") {
-            let mapping = file.node.mapping
+            let decoded = try file.decodeStrictly(FileSpec.self)
             func compile(_ source: String, _ rule: String?, _ line: Int?) throws(PipelineError) -> Pattern {
                 try file.pattern(source, rule: rule, line: line)
             }
-            if let gap = try file.decode(String.self, at: "adjacent_gap") {
-                adjacentGap = try compile(gap, "adjacent_gap", mapping?["adjacent_gap"]?.mark?.line)
+            if let item = decoded.adjacent_gap {
+                adjacentGap = try compile(item.value, "adjacent_gap", item.line)
             }
-            if let spec = try file.decode(MeetingSpec.self, at: "meetings") {
-                let line = mapping?["meetings"]?.mark?.line
+            if let item = decoded.meetings {
+                let (spec, line) = (item.value, item.line)
                 ordinalMeeting = try compile(spec.ordinal, "meetings.ordinal", line)
                 numberedMeeting = try compile(spec.numbered, "meetings.numbered", line)
                 guard ordinalMeeting?.groupNames.contains("ordinal") == true,
@@ -149,8 +155,8 @@ public struct RelationExtractor: Extractor {
                 meetingWindow = spec.window ?? meetingWindow
                 meetingExamples += spec.examples ?? []
             }
-            for (node, line) in file.items(at: "rules") {
-                let spec = try file.decodeItem(RuleSpec.self, node)
+            for item in decoded.rules ?? [] {
+                let (spec, line) = (item.value, item.line)
                 if let other = seen[spec.id] {
                     throw file.error(line: line, rule: spec.id, "duplicate rule id (also in \(other))")
                 }

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Finds scope statements with the cue rules of the `kind: scopes` rule files: what a document includes ("the main
 /// scope is", "The present document specifies") and excludes ("does not include", "is outside the scope of"),
@@ -64,6 +63,14 @@ public struct ScopeExtractor: Extractor {
         var examples: [Example]?
     }
 
+    /// A `kind: scopes` rule file as written.
+    struct FileSpec: Decodable {
+        var adjacent_gap: Lined<String>?
+        var split: Lined<SplitSpec>?
+        var scope_clause: Lined<ClauseSpec>?
+        var rules: [Lined<RuleSpec>]?
+    }
+
     struct SplitSpec: Decodable {
         var separators: String
         var min_words: Int
@@ -119,29 +126,30 @@ public struct ScopeExtractor: Extractor {
         var adjacentGap: Pattern?
         var split: (Pattern, Int, Pattern, Pattern, Pattern, Pattern)?
         for file in library.files(ofKind: "scopes") {
-            let mapping = file.node.mapping
+            let decoded = try file.decodeStrictly(FileSpec.self)
             func compile(_ source: String, _ rule: String?, _ line: Int?) throws(PipelineError) -> Pattern {
                 try file.pattern(source, rule: rule, line: line)
             }
-            if let gap = try file.decode(String.self, at: "adjacent_gap") {
-                adjacentGap = try compile(gap, "adjacent_gap", mapping?["adjacent_gap"]?.mark?.line)
+            if let item = decoded.adjacent_gap {
+                adjacentGap = try compile(item.value, "adjacent_gap", item.line)
             }
-            if let spec = try file.decode(SplitSpec.self, at: "split") {
-                let line = mapping?["split"]?.mark?.line
+            if let item = decoded.split {
+                let (spec, line) = (item.value, item.line)
                 split = (try compile(spec.separators, "split.separators", line), spec.min_words,
                          try compile(spec.qualifiers, "split.qualifiers", line),
                          try compile(spec.end, "split.end", line), try compile(spec.lead, "split.lead", line),
                          try compile(spec.dangling, "split.dangling", line))
             }
-            if let spec = try file.decode(ClauseSpec.self, at: "scope_clause") {
+            if let item = decoded.scope_clause {
+                let spec = item.value
                 clauseRule = spec.id
                 clauseExamples += spec.examples ?? []
                 clauseSkip = try spec.skip.map { source throws(PipelineError) in
-                    try compile(source, spec.id, mapping?["scope_clause"]?.mark?.line)
+                    try compile(source, spec.id, item.line)
                 }
             }
-            for (node, line) in file.items(at: "rules") {
-                let spec = try file.decodeItem(RuleSpec.self, node)
+            for item in decoded.rules ?? [] {
+                let (spec, line) = (item.value, item.line)
                 if let other = seen[spec.id] {
                     throw file.error(line: line, rule: spec.id, "duplicate rule id (also in \(other))")
                 }

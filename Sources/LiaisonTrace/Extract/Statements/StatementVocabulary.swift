@@ -23,6 +23,19 @@ enum SectionRole: String, Sendable {
 /// The shared vocabulary of the sentence-level extractors, from the `kind: statements` rule file: document
 /// classes, self-mentions and section roles. Each extractor compiles its own copy at start-up.
 struct StatementVocabulary: Sendable {
+    /// The `kind: statements` rule file as written.
+    struct FileSpec: Decodable {
+        var classes: Lined<ClassesSpec>?
+        var self_mention: Lined<SelfMentionSpec>?
+        var sections: Lined<SectionSpec>?
+    }
+
+    /// The two classes decided by patterns (`deliverable` is the rest).
+    struct ClassesSpec: Decodable {
+        var ietf: ClassSpec
+        var liaison: ClassSpec
+    }
+
     struct ClassSpec: Decodable {
         var sdo: [String]?
         var kinds: [String]?
@@ -90,27 +103,27 @@ struct StatementVocabulary: Sendable {
         func compile(_ source: String, _ what: String, line: Int?) throws(PipelineError) -> Pattern {
             try file.pattern(source, rule: what, line: line)
         }
-        let classNode = file.node.mapping?["classes"]
-        guard let classes = try file.decode([String: ClassSpec].self, at: "classes"),
-              let ietfSpec = classes["ietf"], let liaisonSpec = classes["liaison"] else {
-            throw file.error(line: classNode?.mark?.line ?? 1, rule: nil, "'classes' needs 'ietf' and 'liaison'")
+        let decoded = try file.decodeStrictly(FileSpec.self)
+        guard let classes = decoded.classes else {
+            throw file.error(line: 1, rule: nil, "missing 'classes' (with 'ietf' and 'liaison')")
         }
         func classRule(_ spec: ClassSpec, _ name: String) throws(PipelineError) -> ClassRule {
             var patterns: [Pattern] = []
             for source in spec.patterns {
-                patterns.append(try compile(source, "classes.\(name)", line: classNode?.mark?.line))
+                patterns.append(try compile(source, "classes.\(name)", line: classes.line))
             }
             return ClassRule(sdo: Set(spec.sdo ?? []), kinds: Set(spec.kinds ?? []), patterns: patterns)
         }
+        let ietfSpec = classes.value.ietf, liaisonSpec = classes.value.liaison
         ietf = try classRule(ietfSpec, "ietf")
         liaison = try classRule(liaisonSpec, "liaison")
         classExamples = (ietfSpec.examples ?? []).map { ($0.text, $0.class) }
             + (liaisonSpec.examples ?? []).map { ($0.text, $0.class) }
 
-        let selfLine = file.node.mapping?["self_mention"]?.mark?.line
-        guard let selfSpec = try file.decode(SelfMentionSpec.self, at: "self_mention") else {
+        guard let selfItem = decoded.self_mention else {
             throw file.error(line: 1, rule: nil, "missing 'self_mention'")
         }
+        let (selfSpec, selfLine) = (selfItem.value, selfItem.line)
         selfMention = try compile(selfSpec.pattern, "self_mention", line: selfLine)
         guard selfMention.groupNames.contains("noun") else {
             throw file.error(line: selfLine, rule: "self_mention", "pattern needs a group named 'noun'")
@@ -118,10 +131,10 @@ struct StatementVocabulary: Sendable {
         liaisonNouns = try compile(selfSpec.liaison_nouns, "self_mention.liaison_nouns", line: selfLine)
         selfMentionExamples = (selfSpec.examples ?? []).map { ($0.text, $0.noun) }
 
-        let sectionLine = file.node.mapping?["sections"]?.mark?.line
-        guard let sections = try file.decode(SectionSpec.self, at: "sections") else {
+        guard let sectionItem = decoded.sections else {
             throw file.error(line: 1, rule: nil, "missing 'sections'")
         }
+        let (sections, sectionLine) = (sectionItem.value, sectionItem.line)
         func whole(_ source: String) -> String { "^(?i:\(source))$" }
         var excluded: [Pattern] = []
         for source in sections.excluded {
