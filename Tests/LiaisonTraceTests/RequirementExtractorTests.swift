@@ -122,7 +122,7 @@ final class RequirementExtractorTests: XCTestCase {
             classes: [deliverable]
             keywords:
               - {pattern: 'shall(', modality: mandatory}
-            examples: [{text: "x", none: true}]
+            counter_examples: ["x"]
         """
         let file = try RuleLibrary.parse(yaml, path: "Pipelines/rules/broken.yaml")
         let library = RuleLibrary(files: StatementTestSupport.rules.files(ofKind: "statements") + [file])

@@ -20,7 +20,7 @@ final class RuleDecoderTests: XCTestCase {
         XCTAssertEqual(error.path, "rules/test.yaml")
         XCTAssertEqual(error.line, 4)
         XCTAssertEqual(error.summary, "unknown key 'rulez' at the top level; did you mean 'rules'? "
-                       + "(known: version, kind, sdo, rules)")
+                       + "(known: version, kind, sdo, citation_anchor, rules)")
     }
 
     func testUnknownKeyInsideARuleThatHidesARequiredKey() throws {
@@ -60,7 +60,7 @@ final class RuleDecoderTests: XCTestCase {
         XCTAssertEqual(error.summary, "rule 'a': unknown key 'summery' in 'rules[3]'; did you mean 'summary'? "
                        + "(known: id, "
                        + "summary, kind, sdo, pattern, id_template, continuation, range, qualifiers, placeholder, "
-                       + "not_after, examples)")
+                       + "not_after, examples, counter_examples)")
     }
 
     func testUnknownKeyInsideAnExampleTwoLevelsDown() throws {
@@ -77,7 +77,8 @@ final class RuleDecoderTests: XCTestCase {
             """
         let error = try decodeFileError(ReferencesFileSpec.self, block)
         XCTAssertEqual(error.line, 9)
-        XCTAssertEqual(error.summary, "rule 'a': unknown key 'idz' in 'rules[0].examples[1]'; did you mean 'ids'?")
+        XCTAssertEqual(error.summary, "rule 'a': unknown key 'idz' in 'rules[0].examples[1]'; did you mean 'ids'? "
+                       + "(known: text, ids, span)")
 
         // In a flow mapping the column tells which key.
         let flow = """
@@ -92,7 +93,7 @@ final class RuleDecoderTests: XCTestCase {
         let flowError = try decodeFileError(ReferencesFileSpec.self, flow)
         XCTAssertEqual(flowError.line, 7)
         XCTAssertEqual(flowError.summary, "rule 'a': unknown key 'nones' in 'rules[0].examples[0]' (column 34) "
-                       + "(known: text, ids)")
+                       + "(known: text, ids, span)")
     }
 
     func testNoSuggestionForAKeyFarFromEveryKnownKey() throws {
@@ -168,14 +169,23 @@ final class RuleDecoderTests: XCTestCase {
             """)
         XCTAssertEqual(rule.qualifiers, ["version": "{version}", "anything_at_all": "{0}", "15": "fifteen"])
         let group = try decode(GroupCanonicalizer.Spec.self, """
-            id: 'SG{n}'
+            id: group.sg
+            canonical: 'SG{n}'
+            body: ITU-T
+            pattern: 'SG(?<n>\\d+)'
+            examples: {"SG 11": SG11, "SG 12": SG12}
+            """)
+        XCTAssertEqual(group.examples, ["SG 11": "SG11", "SG 12": "SG12"])
+        // A null is no value: a text that is no group is a counter-example.
+        let error = try decodeError(GroupCanonicalizer.Spec.self, """
+            id: group.sg
+            canonical: 'SG{n}'
             body: ITU-T
             pattern: 'SG(?<n>\\d+)'
             examples: {"SG 11": SG11, "no group": ~}
             """)
-        XCTAssertEqual(group.examples?.count, 2)
-        XCTAssertEqual(group.examples?["SG 11"], .some("SG11"))
-        XCTAssertEqual(group.examples?["no group"], .some(nil))
+        XCTAssertEqual(error.summary,
+                       "rule 'group.sg': expected a string at 'examples.no group' (column 39), found null")
     }
 
     func testOptionalsAreNilWhenMissingOrNull() throws {

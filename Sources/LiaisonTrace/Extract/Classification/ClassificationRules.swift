@@ -6,6 +6,7 @@ public struct ClassificationRules: Sendable {
     /// One cue.
     struct Cue: Sendable {
         let id: String
+        let summary: String?
         let kind: DocumentKind?
         let sdo: String?
         let weight: Int
@@ -13,8 +14,8 @@ public struct ClassificationRules: Sendable {
         /// Where the cue looks.
         let place: Place
         let pattern: Pattern
-        let examples: [String]
-        let counterExamples: [String]
+        /// Examples and counter-examples.
+        let examples: [RuleExample]
         let file: String
         let line: Int
 
@@ -55,6 +56,7 @@ public struct ClassificationRules: Sendable {
 
     struct CueSpec: Decodable {
         var id: String
+        var summary: String?
         var kind: String?
         var sdo: String?
         var weight: Int?
@@ -62,8 +64,8 @@ public struct ClassificationRules: Sendable {
         var pattern: String
         var `where`: String?
         var case_sensitive: Bool?
-        var examples: [String]?
-        var counter_examples: [String]?
+        var examples: [Lined<TextExample>]?
+        var counter_examples: [Lined<CounterExample>]?
     }
 
     struct FormatSpec: Decodable {
@@ -116,12 +118,9 @@ public struct ClassificationRules: Sendable {
         }
         let pattern = try file.pattern("(?m)" + spec.pattern, rule: spec.id, line: line,
                                        caseInsensitive: !(spec.case_sensitive ?? false))
-        if spec.examples?.isEmpty ?? true {
-            throw file.error(line: line, rule: spec.id, "needs at least one example (examples are its tests)")
-        }
         let sdoWeight = spec.sdo_weight ?? (spec.sdo == nil ? 0 : spec.weight ?? 1)
-        return Cue(id: spec.id, kind: kind, sdo: spec.sdo, weight: spec.weight ?? 1, sdoWeight: sdoWeight,
-                   place: place, pattern: pattern, examples: spec.examples ?? [],
-                   counterExamples: spec.counter_examples ?? [], file: file.path, line: line)
+        return Cue(id: spec.id, summary: spec.summary, kind: kind, sdo: spec.sdo, weight: spec.weight ?? 1,
+                   sdoWeight: sdoWeight, place: place, pattern: pattern,
+                   examples: RuleExample.list(spec.examples, spec.counter_examples), file: file.path, line: line)
     }
 }

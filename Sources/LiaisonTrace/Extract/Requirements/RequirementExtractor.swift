@@ -19,7 +19,7 @@ public struct RequirementExtractor: Extractor {
         let classes: Set<DocumentClass>?
         /// Matched on the sentence's line up to the sentence end, not on the sentence alone.
         let onLine: Bool
-        let examples: [RequirementExample]
+        let examples: [RuleExample]
         let file: String
         let line: Int
     }
@@ -38,7 +38,8 @@ public struct RequirementExtractor: Extractor {
         var pattern: String
         var classes: [DocumentClass]?
         var line: Bool?
-        var examples: [RequirementExample]?
+        var examples: [Lined<RequirementExample>]?
+        var counter_examples: [Lined<CounterExample>]?
     }
 
     /// Keyword lexicons in rule-file order.
@@ -51,6 +52,8 @@ public struct RequirementExtractor: Extractor {
     let skipInformative: Bool
     /// The shared vocabulary; nil when the pipeline has no rule file of this extractor's kind (it then finds nothing).
     let vocabulary: StatementVocabulary?
+
+    public static let ruleKinds = ["requirements", "statements"]
 
     public init(rules library: RuleLibrary) throws(PipelineError) {
         vocabulary = library.files(ofKind: "requirements").isEmpty ? nil : try StatementVocabulary(rules: library)
@@ -66,11 +69,9 @@ public struct RequirementExtractor: Extractor {
             let (spec, line) = (item.value, item.line)
             try checkUnique(spec.id, file, line)
             let pattern = try file.pattern(spec.pattern, rule: spec.id, line: line)
-            guard let examples = spec.examples, !examples.isEmpty else {
-                throw file.error(line: line, rule: spec.id, "needs at least one example (examples are its tests)")
-            }
             return SentenceRule(id: spec.id, summary: spec.summary, pattern: pattern,
-                                classes: spec.classes.map(Set.init), onLine: spec.line ?? false, examples: examples,
+                                classes: spec.classes.map(Set.init), onLine: spec.line ?? false,
+                                examples: RuleExample.list(spec.examples, spec.counter_examples),
                                 file: file.path, line: line)
         }
         var skipInformative = false
