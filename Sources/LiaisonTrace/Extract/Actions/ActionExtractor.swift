@@ -109,6 +109,7 @@ public struct ActionExtractor: Extractor {
     /// The shared vocabulary; nil when the pipeline has no rule file of this extractor's kind (it then finds nothing).
     let vocabulary: StatementVocabulary?
 
+    /// The rule-file kinds it reads.
     public static let ruleKinds = ["actions", "statements", "groups"]
 
     public init(rules library: RuleLibrary) throws(PipelineError) {

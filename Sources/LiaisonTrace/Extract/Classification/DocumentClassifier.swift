@@ -11,6 +11,7 @@ public struct DocumentClassifier: Extractor {
     /// The compiled rules.
     public let rules: ClassificationRules
 
+    /// The rule-file kinds it reads.
     public static let ruleKinds = ["classification"]
 
     public init(rules library: RuleLibrary) throws(PipelineError) {

@@ -9,6 +9,7 @@ public struct GroupMentionExtractor: Extractor {
 
     let groups: GroupCanonicalizer
 
+    /// The rule-file kinds it reads.
     public static let ruleKinds = ["groups"]
 
     public init(rules library: RuleLibrary) throws(PipelineError) {

@@ -1,6 +1,7 @@
 import Foundation
 
 extension HeaderFieldExtractor {
+    /// The rule-file kinds it reads.
     public static let ruleKinds = ["headers", "groups"]
 
     /// The header rules: forms (whole small headers and what comes out of them), field labels, body starts and

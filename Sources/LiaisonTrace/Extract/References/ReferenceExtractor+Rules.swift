@@ -1,6 +1,7 @@
 import Foundation
 
 extension ReferenceExtractor {
+    /// The rule-file kinds it reads.
     public static let ruleKinds = ["references"]
 
     /// One description per reference rule: the ids it finds in an example read as a document, at the mentions'
@@ -19,6 +20,7 @@ extension ReferenceExtractor {
 }
 
 extension CitationAnchorExtractor {
+    /// The rule-file kinds it reads.
     public static let ruleKinds = ["references"]
 
     /// The citation-label rule.

@@ -101,6 +101,8 @@ public struct RelationExtractor: Extractor {
         var id: String
         var ordinal: String
         var numbered: String
+        /// Ordinal words in order ("first" is 1).
+        var ordinal_words: [String]?
         var date_window: Int?
         var window: Int?
         var examples: [Lined<MeetingExample>]?
@@ -133,6 +135,8 @@ public struct RelationExtractor: Extractor {
     let meetingRule: RuleInfo?
     let ordinalMeeting: Pattern?
     let numberedMeeting: Pattern?
+    /// Ordinal words in order (lower case; "first" is 1).
+    let ordinalWords: [String]
     let dateWindow: Int
     let meetingWindow: Int
     let adjacentGapRule: PatternRule?
@@ -141,6 +145,7 @@ public struct RelationExtractor: Extractor {
     /// The shared vocabulary; nil when the pipeline has no rule file of this extractor's kind (it then finds nothing).
     let vocabulary: StatementVocabulary?
 
+    /// The rule-file kinds it reads.
     public static let ruleKinds = ["relations", "statements", "groups"]
 
     public init(rules library: RuleLibrary) throws(PipelineError) {
@@ -151,6 +156,7 @@ public struct RelationExtractor: Extractor {
         var meetingRule: RuleInfo?
         var ordinalMeeting: Pattern?
         var numberedMeeting: Pattern?
+        var ordinalWords: [String] = []
         var dateWindow = 40
         var meetingWindow = 200
         var adjacentGapRule: PatternRule?
@@ -171,6 +177,7 @@ public struct RelationExtractor: Extractor {
                     throw file.error(line: line, rule: spec.id,
                                      "'ordinal' needs a group named 'ordinal', 'numbered' one named 'number'")
                 }
+                ordinalWords = (spec.ordinal_words ?? []).map { $0.lowercased() }
                 dateWindow = spec.date_window ?? dateWindow
                 meetingWindow = spec.window ?? meetingWindow
                 meetingRule = RuleInfo(id: spec.id, summary: nil,
@@ -207,6 +214,7 @@ public struct RelationExtractor: Extractor {
         self.meetingRule = meetingRule
         self.ordinalMeeting = ordinalMeeting
         self.numberedMeeting = numberedMeeting
+        self.ordinalWords = ordinalWords
         self.dateWindow = dateWindow
         self.meetingWindow = meetingWindow
         self.adjacentGapRule = adjacentGapRule
@@ -347,7 +355,7 @@ public struct RelationExtractor: Extractor {
         var candidates: [(range: NSRange, id: String)] = []
         for match in ordinalMeeting?.matches(in: context, range: statement.range) ?? [] {
             guard let ordinalRange = match.groups["ordinal"],
-                  let number = Self.ordinal(ns.substring(with: ordinalRange)) else { continue }
+                  let number = ordinal(ns.substring(with: ordinalRange)) else { continue }
             let groupText = match.groups["group"].map { ns.substring(with: $0) } ?? ""
             guard let group = meetingGroup(groupText, senders: senders) else { continue }
             candidates.append((match.range, "\(group)#\(number)"))
@@ -378,14 +386,8 @@ public struct RelationExtractor: Extractor {
         return nil
     }
 
-    static let ordinalWords = [
-        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
-        "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth",
-        "twentieth",
-    ]
-
-    /// "3rd" → 3, "seventh" → 7.
-    static func ordinal(_ text: String) -> Int? {
+    /// "3rd" → 3, "seventh" → 7 (its place in `ordinalWords`).
+    func ordinal(_ text: String) -> Int? {
         if let index = ordinalWords.firstIndex(of: text.lowercased()) { return index + 1 }
         return Int(text.prefix { $0.isNumber })
     }
