@@ -586,7 +586,7 @@ struct RulePatternCatalog {
         case "classification":
             let caseSensitive = parent["case_sensitive"]?.bool ?? false
             compiled.append(Entry(origin: origin, source: "(?m)" + source, caseInsensitive: !caseSensitive))
-        case "statements" where ["excluded", "scope", "actions"].contains(key):
+        case "statements" where path.contains("sections"):
             compiled.append(Entry(origin: origin, source: "^(?i:\(source))$", caseInsensitive: false))
         case "actions" where key == "block_filler":
             compiled.append(Entry(origin: origin, source: "^(?:\(source))$", caseInsensitive: false))

@@ -12,13 +12,17 @@ public final class ExtractionContext: @unchecked Sendable { // lazy members are 
     public let scan: ScanText
     /// The engine whose cues narrow where patterns run (nil: every pattern scans the ranges it is asked about).
     let engine: RuleEngine?
+    /// How the text is cut into sentences and headings.
+    let outlineRules: OutlineRules
     /// Blocks with their ranges in normalized UTF-16 units.
     public let blocks: [(block: Block, range: NSRange)]
 
-    /// Prepares a document for extraction.
-    public init(_ document: AnalyzedDocument, engine: RuleEngine? = nil) {
+    /// Prepares a document for extraction (with no `outlineRules`, no heading is recognized in plain text and no
+    /// abbreviation or function word is known).
+    public init(_ document: AnalyzedDocument, engine: RuleEngine? = nil, outlineRules: OutlineRules = OutlineRules()) {
         self.document = document
         self.engine = engine
+        self.outlineRules = outlineRules
         text = document.normalized.text
         let scan = ScanText(text)
         self.scan = scan

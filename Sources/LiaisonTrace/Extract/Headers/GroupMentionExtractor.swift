@@ -9,9 +9,15 @@ public struct GroupMentionExtractor: Extractor {
 
     let groups: GroupCanonicalizer
 
+    /// The rule-file kinds it reads.
+    public static let ruleKinds = ["groups"]
+
     public init(rules library: RuleLibrary) throws(PipelineError) {
         groups = try GroupCanonicalizer(rules: library)
     }
+
+    /// The group rules.
+    public var ruleDescriptions: [RuleDescription] { groups.ruleDescriptions }
 
     public func extract(from context: ExtractionContext, into record: inout DocumentRecord,
                         diagnostics: inout [Diagnostic]) {
