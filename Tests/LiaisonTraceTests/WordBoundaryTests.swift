@@ -19,6 +19,19 @@ final class WordBoundaryTests: XCTestCase {
         XCTAssertEqual(WordBoundary.rewrite(#"[\b]"#), #"[\b]"#)
     }
 
+    func testTopLevelAlternation() {
+        XCTAssertTrue(WordBoundary.hasTopLevelAlternation("^a|b"))
+        XCTAssertFalse(WordBoundary.hasTopLevelAlternation("^(?:a|b)c"))
+        XCTAssertFalse(WordBoundary.hasTopLevelAlternation(#"^[a|b]\|"#))
+        // A start-anchored pattern skips texts whose first character cannot start it, and only those.
+        let anchored = try! Pattern("^(?:Annex|[0-9])x")
+        XCTAssertTrue(anchored.matches(in: "7x").count == 1)
+        XCTAssertTrue(anchored.matches(in: "Annexx").count == 1)
+        XCTAssertTrue(anchored.matches(in: "b7x").isEmpty)
+        let alternation = try! Pattern("^a|b")
+        XCTAssertEqual(alternation.matches(in: "cb").count, 1)
+    }
+
     /// Every rule pattern finds the same matches, with the same groups, with either form, on real texts and on
     /// texts with non-ASCII letters right next to identifiers and with boundary traps (ß, ligatures, non-ASCII
     /// digits).

@@ -70,6 +70,8 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
             prefixes = nil
             prefixBuckets = [:]
         }
+        anchoredAtStart = source.hasPrefix("^") && !source.contains("(?m") && !source.contains("(?i-m")
+            && !WordBoundary.hasTopLevelAlternation(source)
         startsAtWord = source.hasPrefix("\\b")
             && analysis.firstCharacters?.allSatisfy(RuleEngine.isWordByte) == true
     }
@@ -77,6 +79,10 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     /// For each ASCII character, whether a match can start with it (nil: any character may start one). A match
     /// starting with a non-ASCII character is never ruled out.
     private let firstCharacters: [Bool]?
+    /// Whether every match starts at the start of the searched text (the pattern begins with `^` and has no `m`
+    /// flag, so `^` never matches after a line break).
+    private let anchoredAtStart: Bool
+
     /// Whether a match can only start after a non-word character: the pattern starts with `\b` and every first
     /// character is an ASCII word character.
     private let startsAtWord: Bool
@@ -219,7 +225,13 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
 
     /// Every match in `text` within `range` (UTF-16 ranges, as NSString counts).
     public func matches(in text: String, range: NSRange? = nil) -> [PatternMatch] {
-        matches(in: ScanText(text), range: range)
+        // A pattern anchored at the start can only match there: no need to build the text when its first character
+        // cannot start a match.
+        if anchoredAtStart, range == nil || range?.location == 0, let first = text.utf16.first, first < 0x80,
+           let firstCharacters, !firstCharacters[Int(first)] {
+            return []
+        }
+        return matches(in: ScanText(text), range: range)
     }
 
     /// Every match within `range` of `text` (the whole text when nil), scanning all of it.

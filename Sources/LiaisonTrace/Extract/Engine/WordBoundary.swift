@@ -82,6 +82,21 @@ enum WordBoundary {
         return out
     }
 
+    /// Whether `pattern` has a `|` outside every group (or cannot be read, to be safe).
+    static func hasTopLevelAlternation(_ pattern: String) -> Bool {
+        guard let tokens = tokenize(Array(pattern.unicodeScalars)) else { return true }
+        var depth = 0
+        for (token, _) in tokens {
+            switch token {
+            case .open: depth += 1
+            case .close: depth -= 1
+            case .alternation where depth == 0: return true
+            default: break
+            }
+        }
+        return false
+    }
+
     // MARK: - Tokens
 
     static func isWord(_ scalar: Unicode.Scalar) -> Bool {
