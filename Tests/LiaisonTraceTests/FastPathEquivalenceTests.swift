@@ -42,8 +42,14 @@ final class FastPathEquivalenceTests: XCTestCase {
                 let fast = Normalizer(dehyphenate: dehyphenate).normalize(text)
                 let reference = ReferenceNormalizer(dehyphenate: dehyphenate).normalize(text)
                 XCTAssertEqual(fast.text, reference.text, "text of \(text.debugDescription.prefix(80))")
-                XCTAssertEqual(fast.starts, reference.starts, "starts of \(text.debugDescription.prefix(80))")
-                XCTAssertEqual(fast.ends, reference.ends, "ends of \(text.debugDescription.prefix(80))")
+                let tables = fast.map.tables
+                XCTAssertEqual(tables.starts, reference.starts, "starts of \(text.debugDescription.prefix(80))")
+                XCTAssertEqual(tables.ends, reference.ends, "ends of \(text.debugDescription.prefix(80))")
+                // Every offset finds the first byte whose source starts there or after, as a search of the table.
+                for offset in stride(from: 0, through: text.utf8.count + 1, by: max(1, text.utf8.count / 64)) {
+                    XCTAssertEqual(fast.normalizedOffset(forSource: offset),
+                                   reference.starts.partitionPoint { Int($0) < offset })
+                }
             }
         }
     }
