@@ -28,7 +28,8 @@ extension StringProtocol {
         }
     }
 
-    private func trimming(where isTrimmed: (Unicode.Scalar) -> Bool) -> String {
+    /// The text without the leading and trailing scalars `isTrimmed` accepts.
+    func trimming(where isTrimmed: (Unicode.Scalar) -> Bool) -> String {
         let scalars = unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return "" }
         if !isTrimmed(first), !isTrimmed(last) { return String(self) }

@@ -46,53 +46,92 @@ public final class ScanText: @unchecked Sendable { // immutable after init; the 
             hasBoundaryTraps = false
             return
         }
-        // Non-ASCII: decode scalar by scalar, recording both maps.
-        var converted: [UInt16] = []
-        converted.reserveCapacity(bytes.count)
-        var toUTF8: [Int32] = []
-        toUTF8.reserveCapacity(bytes.count + 1)
+        // Non-ASCII: decode scalar by scalar into buffers sized for the worst case (one UTF-16 unit per byte),
+        // recording both maps.
+        let storage = buffer
+        var toUTF8 = [Int32](repeating: 0, count: bytes.count + 1)
         var toUTF16 = [Int32](repeating: 0, count: bytes.count + 1)
         var traps = false
-        var index = 0
-        while index < bytes.count {
-            let lead = bytes[index]
-            let width: Int
-            var scalar: UInt32
-            switch lead {
-            case 0..<0x80: width = 1; scalar = UInt32(lead)
-            case 0xC0..<0xE0: width = 2; scalar = UInt32(lead & 0x1F)
-            case 0xE0..<0xF0: width = 3; scalar = UInt32(lead & 0x0F)
-            default: width = 4; scalar = UInt32(lead & 0x07)
+        var position = 0
+        bytes.withUnsafeBufferPointer { bytes in
+            toUTF8.withUnsafeMutableBufferPointer { toUTF8 in
+                toUTF16.withUnsafeMutableBufferPointer { toUTF16 in
+                    var index = 0
+                    while index < bytes.count {
+                        let lead = bytes[index]
+                        if lead < 0x80 {
+                            storage[position] = UInt16(lead)
+                            toUTF8[position] = Int32(index)
+                            toUTF16[index] = Int32(position)
+                            position += 1
+                            index += 1
+                            continue
+                        }
+                        let width: Int
+                        var scalar: UInt32
+                        switch lead {
+                        case 0xC0..<0xE0: width = 2; scalar = UInt32(lead & 0x1F)
+                        case 0xE0..<0xF0: width = 3; scalar = UInt32(lead & 0x0F)
+                        default: width = 4; scalar = UInt32(lead & 0x07)
+                        }
+                        let end = min(bytes.count, index + width)
+                        var next = index + 1
+                        while next < end {
+                            scalar = scalar << 6 | UInt32(bytes[next] & 0x3F)
+                            next += 1
+                        }
+                        if !traps { traps = Self.isBoundaryTrap(scalar) }
+                        for byte in index..<end { toUTF16[byte] = Int32(position) }
+                        if scalar > 0xFFFF {
+                            let value = scalar - 0x10000
+                            storage[position] = UInt16(0xD800 + (value >> 10))
+                            storage[position + 1] = UInt16(0xDC00 + (value & 0x3FF))
+                            toUTF8[position] = Int32(index)
+                            toUTF8[position + 1] = Int32(index)
+                            position += 2
+                        } else {
+                            storage[position] = UInt16(truncatingIfNeeded: scalar)
+                            toUTF8[position] = Int32(index)
+                            position += 1
+                        }
+                        index = end
+                    }
+                    toUTF8[position] = Int32(bytes.count)
+                    toUTF16[bytes.count] = Int32(position)
+                }
             }
-            let end = min(bytes.count, index + width)
-            for next in (index + 1)..<max(index + 1, end) { scalar = scalar << 6 | UInt32(bytes[next] & 0x3F) }
-            if !traps, scalar >= 0x80, let decoded = Unicode.Scalar(scalar) {
-                traps = PatternLiterals.foldExceptions[decoded] != nil || decoded.properties.numericType == .decimal
-            }
-            let position = Int32(converted.count)
-            for byte in index..<end { toUTF16[byte] = position }
-            if scalar > 0xFFFF {
-                let value = scalar - 0x10000
-                converted.append(UInt16(0xD800 + (value >> 10)))
-                converted.append(UInt16(0xDC00 + (value & 0x3FF)))
-                toUTF8.append(Int32(index))
-                toUTF8.append(Int32(index))
-            } else {
-                converted.append(UInt16(scalar))
-                toUTF8.append(Int32(index))
-            }
-            index = end
         }
-        toUTF8.append(Int32(bytes.count))
-        toUTF16[bytes.count] = Int32(converted.count)
-        buffer.deallocate()
-        let storage = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: max(1, converted.count))
-        _ = storage.initialize(from: converted)
-        units = UnsafeMutableBufferPointer(rebasing: storage[0..<converted.count])
+        toUTF8.removeLast(toUTF8.count - (position + 1))
+        units = UnsafeMutableBufferPointer(rebasing: storage[0..<position])
         utf16ToUTF8 = toUTF8
         utf8ToUTF16 = toUTF16
         hasBoundaryTraps = traps
     }
+
+    /// Whether a scalar outside ASCII is a boundary trap: a decimal digit, or one of
+    /// `PatternLiterals.foldExceptions`. Characters of the Basic Multilingual Plane are looked up in a table made
+    /// once (a property lookup per character of every document costs more than the rest of the transcoding).
+    @inline(__always)
+    static func isBoundaryTrap(_ scalar: UInt32) -> Bool {
+        if scalar < 0x10000 {
+            return trapTable[Int(scalar >> 6)] & (1 << UInt64(scalar & 63)) != 0
+        }
+        return Unicode.Scalar(scalar).map(isTrap) ?? false
+    }
+
+    private static func isTrap(_ scalar: Unicode.Scalar) -> Bool {
+        PatternLiterals.foldExceptions[scalar] != nil || scalar.properties.numericType == .decimal
+    }
+
+    /// One bit per scalar of the Basic Multilingual Plane: `isTrap`.
+    private static let trapTable: [UInt64] = {
+        var table = [UInt64](repeating: 0, count: 0x10000 / 64)
+        for value in 0x80..<0x10000 {
+            guard let scalar = Unicode.Scalar(UInt32(value)), isTrap(scalar) else { continue }
+            table[value >> 6] |= 1 << UInt64(value & 63)
+        }
+        return table
+    }()
 
     deinit {
         units.deallocate()

@@ -45,8 +45,7 @@ public enum DateNormalizer {
 
     /// Whether `text` says "no value": empty, "-", "N/A", "none", "TBD"...
     public static func isNoValue(_ text: String) -> Bool {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: ".")))
-            .lowercased()
+        let trimmed = text.trimming { $0 == "." || String.isSpace($0) || String.isNewline($0) }.lowercased()
         return noValues.contains(trimmed) || trimmed.allSatisfy { $0 == "-" || $0 == "_" || $0 == " " }
     }
 
