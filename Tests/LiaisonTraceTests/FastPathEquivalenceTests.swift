@@ -65,6 +65,17 @@ final class FastPathEquivalenceTests: XCTestCase {
         }
     }
 
+    /// The format sniffer's first lines, found on bytes, against `split(separator: "\n")` on characters.
+    func testSnifferFirstLinesMatchSplit() throws {
+        for text in try texts().map { String($0.prefix(2048)) } + randomTexts(count: 3000) {
+            for count in [1, 3, 40] {
+                XCTAssertEqual(FormatSniffer.firstLines(of: text, count: count).map(String.init),
+                               text.split(separator: "\n", omittingEmptySubsequences: false).prefix(count)
+                                   .map(String.init), text.debugDescription)
+            }
+        }
+    }
+
     func testLineIndexMatchesCounting() throws {
         for text in try texts().filter({ $0.utf8.count < 60_000 }).prefix(10) + randomTexts(count: 300) {
             let index = LineIndex(text)
@@ -116,6 +127,10 @@ final class TrimmingTests: XCTestCase {
             XCTAssertEqual(text.trimmingSpaces(), text.trimmingCharacters(in: .whitespaces), text.debugDescription)
             XCTAssertEqual(text.trimmingSpacesAndNewlines(), text.trimmingCharacters(in: .whitespacesAndNewlines),
                            text.debugDescription)
+            let dotted = text + (generator.next() % 2 == 0 ? "." : "")
+            XCTAssertEqual(dotted.trimming { $0 == "." || String.isSpace($0) || String.isNewline($0) },
+                           dotted.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "."))),
+                           dotted.debugDescription)
         }
     }
 }

@@ -70,7 +70,7 @@ public enum FormatSniffer {
     /// RFC 5322 header lines at the top, including From: and one of Date:/Subject:/Message-ID:.
     static func looksLikeMail(_ text: String) -> Bool {
         var names: Set<String> = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false).prefix(40) {
+        for line in firstLines(of: text, count: 40) {
             let line = line.hasSuffix("\r") ? line.dropLast() : line
             if line.isEmpty { break }
             if line.first == " " || line.first == "\t" { continue }
@@ -83,5 +83,27 @@ public enum FormatSniffer {
             names.insert(name.lowercased())
         }
         return names.contains("from") && !names.isDisjoint(with: ["date", "subject", "message-id"])
+    }
+
+    /// The first `count` lines of `text`, as `text.split(separator: "\n", omittingEmptySubsequences: false)` gives
+    /// them, without splitting the rest of the text. Found on the UTF-8 bytes: a line feed is a character "\n" of
+    /// its own unless a carriage return comes before it ("\r\n" is one character, which "\n" does not equal).
+    static func firstLines(of text: String, count: Int) -> [Substring] {
+        var lines: [Substring] = []
+        let utf8 = text.utf8
+        var lineStart = utf8.startIndex
+        var previous: UInt8 = 0
+        var index = utf8.startIndex
+        while index < utf8.endIndex, lines.count < count {
+            let byte = utf8[index]
+            if byte == 0x0A, previous != 0x0D {
+                lines.append(text[lineStart..<index])
+                lineStart = utf8.index(after: index)
+            }
+            previous = byte
+            utf8.formIndex(after: &index)
+        }
+        if lines.count < count { lines.append(text[lineStart...]) }
+        return lines
     }
 }
