@@ -5,7 +5,8 @@
 //     swift run -c release lstrace-bench --corpus ../shared/corpus-real [--repeat 5] [--only ID] [--patterns]
 //
 // `--only ID` times one stage or extractor (its id, as printed) repeatedly and the rest once, for profiling;
-// `--patterns` prints where the regular expressions spent their time.
+// `--patterns` prints where the regular expressions spent their time; `--frequent-cues` the cue literals found most
+// often (each hit is a candidate the engine must sort and maybe confirm).
 import Foundation
 import LiaisonTrace
 
@@ -14,6 +15,8 @@ struct Options {
     var repeats = 5
     var only: String?
     var patterns = false
+    /// Print the cue literals found most often (what makes the literal scan hand out many candidates).
+    var frequentCues = false
     var just = false
     var pipeline: String?
 
@@ -28,12 +31,14 @@ struct Options {
                 only = try Self.value(&rest, argument)
                 just = true
             case "--patterns": patterns = true
+            case "--frequent-cues": frequentCues = true
             case "--pipeline": pipeline = try Self.value(&rest, argument)
             case "--cues":
                 print(PatternCues.describe(try Self.value(&rest, argument)))
                 exit(0)
             case "-h", "--help":
                 print("usage: lstrace-bench [--corpus DIR]... [DIR...] [--repeat N] [--only ID] [--patterns] "
+                    + "[--frequent-cues] "
                     + "[--pipeline FILE] [--just ID] | --cues PATTERN")
                 exit(0)
             default:
@@ -71,6 +76,7 @@ func main() async throws {
     let textBytes = ingested.reduce(0) { $0 + $1.text.utf8.count }
     print("\(ingested.count) documents of \(files.count) files, \(textBytes) bytes of ingested text; best of "
         + "\(options.repeats); one core")
+    if let summary = extraction.engineSummary { print("engine: \(summary)") }
 
     func measure(_ name: String, id: String, bytes: Int, _ body: () throws -> Void) rethrows {
         let selected = options.only == nil || options.only == id
@@ -108,6 +114,12 @@ func main() async throws {
     var analyzed: [AnalyzedDocument] = []
     measure("normalize", id: "normalize", bytes: textBytes) {
         analyzed = ingested.map(AnalyzedDocument.init)
+    }
+    if options.frequentCues {
+        print("--- cue literals found most often (hits, patterns served)")
+        for cue in extraction.frequentCues(in: analyzed, top: 25) {
+            print(String(format: "%10d %4d  ", cue.hits, cue.patterns) + cue.literal.debugDescription)
+        }
     }
     var records: [DocumentRecord] = []
     measure("extract (all extractors)", id: "extract", bytes: textBytes) {

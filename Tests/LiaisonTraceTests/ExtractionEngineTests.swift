@@ -73,3 +73,34 @@ final class ExtractionEngineTests: XCTestCase {
         XCTAssertEqual(long.requirements.count, short.requirements.count)
     }
 }
+
+/// The literal scanner against a naive search: every occurrence of every literal (ASCII letters in either case),
+/// overlapping ones included, on random texts over a small alphabet where literals overlap and nest often.
+final class LiteralScannerTests: XCTestCase {
+    func testScannerFindsWhatNaiveSearchFinds() {
+        var generator = SplitMix(seed: 11)
+        let alphabet: [UInt8] = Array("abAB -1é".utf8)
+        func random(_ length: Int) -> [UInt8] {
+            (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+        }
+        func fold(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte }
+        for _ in 0..<300 {
+            let literals = (0..<Int(1 + generator.next() % 12)).map { _ in random(Int(1 + generator.next() % 4)) }
+            let scanner = LiteralScanner(literals)
+            let text = random(Int(generator.next() % 200))
+            var found: [[Int]] = []
+            text.withUnsafeBufferPointer { bytes in
+                scanner.scan(bytes) { literal, start in found.append([Int(literal), start]) }
+            }
+            var expected: [[Int]] = []
+            for (index, literal) in literals.enumerated() {
+                for start in 0..<max(0, text.count - literal.count + 1)
+                where zip(text[start...], literal).allSatisfy({ fold($0) == fold($1) }) {
+                    expected.append([index, start])
+                }
+            }
+            XCTAssertEqual(Set(found), Set(expected), "\(literals) in \(text)")
+            XCTAssertEqual(found.count, Set(found).count)
+        }
+    }
+}

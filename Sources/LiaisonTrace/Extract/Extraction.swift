@@ -43,6 +43,14 @@ public struct Extraction: Sendable {
         rules = []
     }
 
+    /// What the engine holds (nil: no rules), for benchmarks.
+    public var engineSummary: String? { engine?.summary }
+
+    /// The cue literals found most often in `documents` (see `RuleEngine.frequentCues`), for benchmarks.
+    public func frequentCues(in documents: [AnalyzedDocument], top: Int) -> [(literal: String, hits: Int, patterns: Int)] {
+        engine?.frequentCues(in: documents.map { ScanText($0.normalized.text) }, top: top) ?? []
+    }
+
     /// What the extractors see of `document` (with the engine's cues).
     public func context(for document: AnalyzedDocument) -> ExtractionContext {
         ExtractionContext(document, engine: engine, outlineRules: outlineRules)

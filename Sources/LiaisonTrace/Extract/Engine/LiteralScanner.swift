@@ -7,7 +7,8 @@ struct LiteralScanner: Sendable {
     /// Byte → class (ASCII upper-case letters share the class of their lower-case form).
     private let classOf: [UInt8]
     private let classCount: Int
-    /// DFA transitions: `state * classCount + class` → state.
+    /// DFA transitions: `row + class` → the next state's row, where a state's row is `state * classCount`; the
+    /// sign bit is set when the next state has outputs (so the hot loop needs no second lookup per byte).
     private let transitions: [Int32]
     /// Outputs of each state (its own and its suffix states'): `outputStart[state]..<outputStart[state + 1]` in
     /// `outputs`.
@@ -16,6 +17,13 @@ struct LiteralScanner: Sendable {
     private let outputs: [Int32]
     /// Length in bytes of each literal.
     let lengths: [Int32]
+
+    /// The number of DFA states.
+    var stateCount: Int { outputStart.count - 1 }
+    /// The number of byte classes (one per byte a literal uses, and one for all other bytes).
+    var byteClassCount: Int { classCount }
+    /// The size of the transition table in bytes.
+    var tableBytes: Int { transitions.count * MemoryLayout<Int32>.size }
 
     /// Compiles `literals` (empty literals are ignored).
     init(_ literals: [[UInt8]]) {
@@ -91,9 +99,15 @@ struct LiteralScanner: Sendable {
             outputs += merged[state]
             outputStart.append(Int32(outputs.count))
         }
+        // Rows instead of states, with the output flag.
+        precondition(stateCount * classCount < Int(Int32.max), "literal automaton too large")
+        let flagged = transitions.map { target -> Int32 in
+            let row = target * Int32(classCount)
+            return merged[Int(target)].isEmpty ? row : row | Int32.min
+        }
         self.classOf = classOf
         self.classCount = classCount
-        self.transitions = transitions
+        self.transitions = flagged
         self.outputStart = outputStart
         self.outputs = outputs
         lengths = literals.map { Int32($0.count) }
@@ -108,17 +122,16 @@ struct LiteralScanner: Sendable {
                 outputStart.withUnsafeBufferPointer { starts in
                     outputs.withUnsafeBufferPointer { outs in
                         lengths.withUnsafeBufferPointer { lengths in
-                            var state = 0
+                            var row = 0
                             let width = classCount
                             for index in 0..<bytes.count {
-                                state = Int(table[state &* width &+ Int(classes[Int(base[index])])])
-                                let from = Int(starts[state])
-                                let to = Int(starts[state &+ 1])
-                                if from != to {
-                                    for output in from..<to {
-                                        let literal = outs[output]
-                                        found(literal, index &+ 1 &- Int(lengths[Int(literal)]))
-                                    }
+                                let next = table[row &+ Int(classes[Int(base[index])])]
+                                row = Int(next & Int32.max)
+                                guard next < 0 else { continue }
+                                let state = row / width
+                                for output in Int(starts[state])..<Int(starts[state &+ 1]) {
+                                    let literal = outs[output]
+                                    found(literal, index &+ 1 &- Int(lengths[Int(literal)]))
                                 }
                             }
                         }

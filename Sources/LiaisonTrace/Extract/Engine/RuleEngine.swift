@@ -19,6 +19,9 @@ public final class RuleEngine: Sendable {
     /// For each slot, whether its cues only count at an ASCII word start (`PatternCues.wordStart`).
     private let wordStartSlots: [Bool]
 
+    /// The scanner's literals (for reports).
+    private let literalTexts: [String]
+
     /// Compiles the cues of `patterns` (duplicates and patterns without cues are left out).
     public init(patterns: [Pattern]) {
         var slots: [ObjectIdentifier: Int] = [:]
@@ -50,6 +53,7 @@ public final class RuleEngine: Sendable {
         self.slots = slots
         wordStartSlots = wordStart
         scanner = LiteralScanner(literals)
+        literalTexts = literals.map { String(decoding: $0, as: UTF8.self) }
         var start: [Int32] = [0]
         var flat: [Int32] = []
         for list in owners {
@@ -58,6 +62,26 @@ public final class RuleEngine: Sendable {
         }
         literalSlotStart = start
         literalSlots = flat
+    }
+
+    /// What the engine holds: patterns with cues, literals, and the size of the scanner's automaton.
+    public var summary: String {
+        "\(slotCount) patterns with cues, \(scanner.lengths.count) literals; automaton of \(scanner.stateCount) "
+            + "states over \(scanner.byteClassCount) byte classes (\(scanner.tableBytes / 1024) KB of transitions)"
+    }
+
+    /// The cue literals found most often in `texts`, with how often and how many patterns each one serves: the
+    /// cues that make the scan hand out many candidates.
+    public func frequentCues(in texts: [ScanText], top: Int) -> [(literal: String, hits: Int, patterns: Int)] {
+        var counts = [Int](repeating: 0, count: literalTexts.count)
+        for text in texts {
+            text.utf8.withUnsafeBufferPointer { bytes in
+                scanner.scan(bytes) { literal, _ in counts[Int(literal)] += 1 }
+            }
+        }
+        return counts.indices.sorted { counts[$0] > counts[$1] }.prefix(top).map {
+            (literalTexts[$0], counts[$0], Int(literalSlotStart[$0 + 1] - literalSlotStart[$0]))
+        }
     }
 
     /// The slot of `pattern`, when it has cues.
