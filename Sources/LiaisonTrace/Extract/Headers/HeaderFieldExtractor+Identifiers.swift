@@ -6,6 +6,8 @@ extension HeaderFieldExtractor {
         var ids: [String] = []
         var meetings: [MeetingReference] = []
         var meetingDate: String?
+        /// Where own-id patterns matched: the references inside are part of the document's own number.
+        var patternRanges: [SourceRange] = []
     }
 
     /// Own ids: mentions (of `ids.kinds`) in the masthead (the zone before the first label), on registration
@@ -54,8 +56,17 @@ extension HeaderFieldExtractor {
                     $0.range.start >= segmentRange.start && $0.range.end <= segmentRange.end
                 }
                 guard inside.count == 1, let only = inside.first else { continue }
-                let rest = context.string(segment.range).replacingOccurrences(of: only.text, with: "")
-                if rest.filter(\.isLetter).count <= 6 {
+                let segmentText = context.string(segment.range)
+                let rest = segmentText.replacingOccurrences(of: only.text, with: "")
+                // Or a number at the end of a banner, where a reader joined the masthead's columns
+                // ("TELECOMMUNICATION STANDARDIZATION SECTOR COM 16 - LS 12 - E").
+                let banner = only.range.end == segmentRange.end && rules.mastheadPrefixRule.map { rule in
+                    let prefix = context.document.ingested.text(of: SourceRange(segmentRange.start,
+                                                                                only.range.start))
+                    let length = (prefix as NSString).length
+                    return rule.pattern.match(in: prefix, at: 0, limit: length)?.range.length == length
+                } ?? false
+                if rest.filter(\.isLetter).count <= 6 || banner {
                     places.append(segmentRange)
                     placeRows.append(rowIndex)
                 }
@@ -98,6 +109,10 @@ extension HeaderFieldExtractor {
         }
         for raw in draft.rawIDs {
             candidates.append(Candidate(id: raw.id, kind: "raw", start: raw.range.start, row: Int.max))
+        }
+        for found in patternIdentifiers(context, scanner: scanner, record: record, draft: draft) {
+            candidates.append(Candidate(id: found.id, kind: found.kind, start: found.range.start, row: found.row))
+            result.patternRanges.append(found.range)
         }
         candidates.sort { $0.start < $1.start }
 
@@ -158,7 +173,9 @@ extension HeaderFieldExtractor {
     /// headers and footers, and on lines that hold nothing else (page headers of text renderings): a document's
     /// own numbers are not references to other documents.
     func pruneOwnReferences(_ context: ExtractionContext, scanner: HeaderScanner, ids: Set<String>,
-                            record: inout DocumentRecord) {
+                            claimed: [SourceRange] = [], record: inout DocumentRecord) {
+        // "doc.: IEEE 802.11-25/1532r1" is the document's number, not the standard IEEE 802.11.
+        record.references.removeAll { reference in claimed.contains { $0.encloses(reference.range) } }
         guard !ids.isEmpty else { return }
         // The zone up to the abstract: an abstract is content, and may name the document itself.
         let zoneEnd = sourceRange(NSRange(location: min(scanner.zoneEnd, scanner.openingStart), length: 0),
