@@ -139,6 +139,11 @@ extension HeaderFieldExtractor {
             // "Supplement 5" in one cover cell is a date alone on its line.
             for line in context.string(segment.range).split(separator: "\n") {
                 let string = String(line)
+                // A cover's date on a line with other numbers ("ETSI TS 124 116 V15.0.0 (2018-06)").
+                if let value = coverDate(string) {
+                    dates.append((row, value))
+                    continue
+                }
                 guard let found = DateNormalizer.normalize(string) else { continue }
                 let rest = (string as NSString).replacingCharacters(in: found.range, with: "")
                 if rest.contains(where: \.isNumber) { continue }
@@ -152,6 +157,15 @@ extension HeaderFieldExtractor {
             result.meetingDate = dates.first?.value
         }
         return result
+    }
+
+    /// The date a cover-date rule finds in `line`.
+    func coverDate(_ line: String) -> String? {
+        for rule in rules.coverDates {
+            guard let match = rule.pattern.matches(in: line).first, let range = match.groups["date"] else { continue }
+            if let value = DateNormalizer.normalize((line as NSString).substring(with: range))?.value { return value }
+        }
+        return nil
     }
 
     /// Designations of a published deliverable in its first lines ("ETSI TS 124 116 ... (3GPP TS 24.116 ...)").

@@ -18,6 +18,7 @@ extension HeaderFieldExtractor {
         if let raw = rules.rawIDRule { result.append(wholeMatch(raw)) }
         if let prefix = rules.mastheadPrefixRule { result.append(wholeMatch(prefix)) }
         result += rules.ownIDPatterns.map(description(of:))
+        result += rules.coverDates.map { $0.description(kind: "headers") }
         result += rules.titleLines.map(titleDescription)
         result += rules.owners.map(description(of:))
         result += (rules.titleReplies + rules.bodyReplies).map { cue in

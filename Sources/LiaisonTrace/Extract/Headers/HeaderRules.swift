@@ -206,6 +206,8 @@ public struct HeaderRules: Sendable {
     var owners: [Owner] = []
     var ownIDPatterns: [OwnIDPattern] = []
     var mastheadPrefixRule: PatternRule?
+    /// Dates a cover writes on a line with other numbers ("ETSI TS 124 116 V15.0.0 (2018-06)"): group `date`.
+    var coverDates: [PatternRule] = []
     /// Title lines: a heading in the header zone that is the title when no field gives one (group `title`), and
     /// may name the addressees (group `to`, with the cue's `purpose`).
     var titleLines: [Cue] = []
@@ -342,6 +344,7 @@ public struct HeaderRules: Sendable {
         var deliverable_lines: Int?
         var raw_id: Lined<PatternRuleSpec>?
         var masthead_prefix: Lined<PatternRuleSpec>?
+        var cover_dates: [Lined<PatternRuleSpec>]?
         var patterns: [Lined<OwnIDSpec>]?
         var owners: [Lined<OwnerSpec>]?
     }
@@ -423,6 +426,13 @@ public struct HeaderRules: Sendable {
             }
             for item in spec.patterns ?? [] {
                 ownIDPatterns.append(try Self.ownIDPattern(item.value, file: file, line: item.line))
+            }
+            for item in spec.cover_dates ?? [] {
+                let rule = try PatternRule(item.value, id: "header.cover-date", file: file, line: item.line)
+                guard rule.pattern.groupNames.contains("date") else {
+                    throw file.error(line: item.line, rule: rule.id, "pattern needs a named group 'date'")
+                }
+                coverDates.append(rule)
             }
             for item in spec.owners ?? [] {
                 let (owner, line) = (item.value, item.line)
