@@ -93,6 +93,31 @@ extension HeaderFieldExtractor {
         }
     }
 
+    /// A deliverable's title where its cover puts it ("<title>" over "Recommendation ITU-T E.840", the lines under
+    /// "ETSI TS 124 116 V15.0.0 (2018-06)"), in its first lines.
+    func coverTitle(_ context: ExtractionContext, draft: inout Draft) {
+        guard !rules.coverTitles.isEmpty else { return }
+        var end = 0
+        var lines = 0
+        let scan = context.scan
+        while end < context.length, lines < rules.coverTitleLines {
+            if scan[end] == 0x0A { lines += 1 }
+            end += 1
+        }
+        let zone = NSRange(location: 0, length: end)
+        for rule in rules.coverTitles {
+            guard let match = rule.pattern.firstMatch(in: context, range: zone),
+                  let titleRange = match.groups["title"] else { continue }
+            let title = Self.collapse(context.string(titleRange))
+            guard title.contains(where: \.isLetter) else { continue }
+            draft.title = title
+            draft.titleParts = [titleRange]
+            draft.fields.append(HeaderFieldReference(field: HeaderRole.title.rawValue, purpose: nil, label: "",
+                                                     value: title, at: context.provenance(match.range, rule: rule.id)))
+            return
+        }
+    }
+
     /// Whether `text` has letters and none of them is lower case.
     static func isCapitals(_ text: String) -> Bool {
         text.contains(where: \.isLetter) && !text.contains(where: \.isLowercase)

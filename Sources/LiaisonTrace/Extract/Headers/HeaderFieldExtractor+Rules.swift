@@ -19,7 +19,7 @@ extension HeaderFieldExtractor {
         if let prefix = rules.mastheadPrefixRule { result.append(wholeMatch(prefix)) }
         result += rules.ownIDPatterns.map(description(of:))
         result += rules.coverDates.map { $0.description(kind: "headers") }
-        result += rules.titleLines.map(titleDescription)
+        result += (rules.titleLines + rules.coverTitles).map(titleDescription)
         result += rules.owners.map(description(of:))
         result += (rules.titleReplies + rules.bodyReplies).map { cue in
             cueDescription(cue) { input, match in

@@ -90,6 +90,9 @@ public struct HeaderFieldExtractor: Extractor {
             applyMessageFields(form: index, context: context, draft: &draft, diagnostics: &diagnostics)
         }
         titleLines(context, scanner: scanner, draft: &draft)
+        if record.document.kind == .deliverable, draft.title == nil {
+            coverTitle(context, draft: &draft)
+        }
         applyPurposes(context, draft: &draft)
 
         let own = ownIdentifiers(context, scanner: scanner, record: record, draft: draft)

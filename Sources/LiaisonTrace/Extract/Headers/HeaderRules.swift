@@ -211,6 +211,10 @@ public struct HeaderRules: Sendable {
     /// Title lines: a heading in the header zone that is the title when no field gives one (group `title`), and
     /// may name the addressees (group `to`, with the cue's `purpose`).
     var titleLines: [Cue] = []
+    /// Cover titles: in the first `coverTitleLines` lines of a deliverable with no title field, the title a cover
+    /// layout puts in a known place (group `title`).
+    var coverTitles: [Cue] = []
+    var coverTitleLines = 60
     var replyKinds: [String] = []
     var titleReplies: [Cue] = []
     var bodyReplies: [Cue] = []
@@ -247,6 +251,12 @@ public struct HeaderRules: Sendable {
         var aliases: AliasesSpec?
         var headerless: Lined<HeaderlessSpec>?
         var titles: [Lined<TitleSpec>]?
+        var cover_titles: CoverTitlesSpec?
+    }
+
+    struct CoverTitlesSpec: Decodable {
+        var lines: Int?
+        var patterns: [Lined<TitleSpec>]
     }
 
     struct TitleSpec: Decodable {
@@ -465,6 +475,19 @@ public struct HeaderRules: Sendable {
             aliasPatterns += try Self.cues(spec.patterns ?? [], file: file, group: "first")
             for cue in aliasPatterns where !cue.pattern.groupNames.contains("second") {
                 throw file.error(line: cue.line, rule: cue.id, "pattern needs named groups 'first' and 'second'")
+            }
+        }
+        if let covers = decoded.cover_titles {
+            coverTitleLines = covers.lines ?? coverTitleLines
+            for item in covers.patterns {
+                let (spec, line) = (item.value, item.line)
+                let pattern = try Self.compile(spec.pattern, file: file, line: line, rule: spec.id)
+                guard pattern.groupNames.contains("title") else {
+                    throw file.error(line: line, rule: spec.id, "pattern needs a named group 'title'")
+                }
+                coverTitles.append(Cue(id: spec.id, summary: spec.summary, pattern: pattern, purpose: nil,
+                                       examples: RuleExample.list(spec.examples, spec.counter_examples),
+                                       file: file.path, line: line))
             }
         }
         for item in decoded.titles ?? [] {
