@@ -16,10 +16,11 @@ extension HeaderFieldExtractor {
     /// and in the opening sentences ("This liaison statement answers SG11-LS159", "thanks SG16 for the liaison
     /// statement SG9-LS47"), which often give the sender's number of a liaison the field names by its
     /// registration number.
-    func replyCues(_ context: ExtractionContext, scanner: HeaderScanner, record: DocumentRecord, draft: inout Draft) {
+    func replyCues(_ context: ExtractionContext, scanner: HeaderScanner, record: DocumentRecord, draft: inout Draft,
+                   readsBody: Bool = true) {
         let kinds = Set(rules.replyKinds)
         for part in draft.titleParts {
-            for cue in rules.titleReplies {
+            for cue in readsBody ? rules.titleReplies : rules.subjectReplies {
                 for match in cue.pattern.matches(in: context, range: part) {
                     guard let target = match.groups["target"] else { continue }
                     draft.respondsTo += references(in: [sourceRange(target, context)], record: record, kinds: kinds)
@@ -27,6 +28,7 @@ extension HeaderFieldExtractor {
                 }
             }
         }
+        guard readsBody else { return }
         for sentence in openingSentences(context, scanner: scanner, count: rules.replySentences) {
             for cue in rules.bodyReplies {
                 for match in cue.pattern.matches(in: context, range: sentence) {

@@ -21,7 +21,7 @@ extension HeaderFieldExtractor {
         result += rules.coverDates.map { $0.description(kind: "headers") }
         result += (rules.titleLines + rules.coverTitles).map(titleDescription)
         result += rules.owners.map(description(of:))
-        result += (rules.titleReplies + rules.bodyReplies).map { cue in
+        result += (rules.titleReplies + rules.subjectReplies + rules.bodyReplies).map { cue in
             cueDescription(cue) { input, match in
                 match.groups["target"].map { Self.ids(in: input, $0, kinds: Set(rules.replyKinds)) } ?? []
             }

@@ -64,9 +64,13 @@ public struct HeaderFieldExtractor: Extractor {
                         diagnostics: inout [Diagnostic]) {
         guard !rules.forms.isEmpty else { return }
         let format = context.document.ingested.source.format.rawValue
+        // A form whose body's name is nowhere near the top ("requires") gives no labels: IEEE's "Re:" is no label
+        // in an e-mail's "Subject: Re: ...".
+        let head = NSRange(location: 0, length: min(context.length, 16_000))
         let textForms = rules.forms.indices.filter {
             let form = rules.forms[$0]
             return !form.readsFields && (form.formats.isEmpty || form.formats.contains(format))
+                && (form.requires.map { $0.hasMatch(in: context, range: head) } ?? true)
         }
         let scanner = HeaderScanner(context, rules: rules, textForms: textForms)
         let form = chooseForm(scanner, textForms: textForms, context: context)
@@ -96,8 +100,11 @@ public struct HeaderFieldExtractor: Extractor {
         applyPurposes(context, draft: &draft)
 
         let own = ownIdentifiers(context, scanner: scanner, record: record, draft: draft)
-        if record.document.kind == .liaison {
-            replyCues(context, scanner: scanner, record: record, draft: &draft)
+        // An e-mail answers what its subject tags ("[SG15 - LS 46] Re: draft reply ..."); a "reply to X" in its
+        // subject names what it is about, and its body is discussion, not a liaison's opening.
+        if record.document.kind == .liaison || record.document.kind == .email {
+            replyCues(context, scanner: scanner, record: record, draft: &draft,
+                      readsBody: record.document.kind == .liaison)
         }
         aliasCues(context, record: &record, draft: &draft)
         for (ranges, values) in draft.qualifiers { qualify(&record, in: ranges, with: values) }
@@ -257,7 +264,11 @@ public struct HeaderFieldExtractor: Extractor {
             case .title where form.id == "document-properties":
                 if draft.propertiesTitle == nil, !value.isEmpty { draft.propertiesTitle = value }
             case .title:
-                if draft.title == nil, !value.isEmpty { draft.title = value }
+                if draft.title == nil, !value.isEmpty {
+                    draft.title = value
+                    // The field's block ("Subject: [SG15 - LS 46] Re: ..."): title reply cues read it.
+                    if let block { draft.titleParts = [Self.valueRange(of: block.range, in: context)] }
+                }
             case .date:
                 if draft.fieldDate == nil { draft.fieldDate = DateNormalizer.normalize(value)?.value }
             case .from:
@@ -380,6 +391,15 @@ public struct HeaderFieldExtractor: Extractor {
         guard (2...16).contains(trimmed.count), trimmed.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
               trimmed.contains(where: \.isLetter), groups.mentions(in: trimmed).isEmpty else { return nil }
         return [template.replacingOccurrences(of: "{value}", with: trimmed.uppercased())]
+    }
+
+    /// The value part of a "Name: value" field block (after the colon and its spaces), or the whole block.
+    static func valueRange(of range: NSRange, in context: ExtractionContext) -> NSRange {
+        let line = context.string(range) as NSString
+        let colon = line.range(of: ":")
+        guard colon.location != NSNotFound else { return range }
+        let start = range.location + colon.location + 1
+        return context.trim(NSRange(location: start, length: range.location + range.length - start))
     }
 
     /// A label as written, without its colon, brackets and the asterisk of a mandatory field ("Cc", "To").

@@ -218,6 +218,8 @@ public struct HeaderRules: Sendable {
     var replyKinds: [String] = []
     var titleReplies: [Cue] = []
     var bodyReplies: [Cue] = []
+    /// Reply cues of e-mail subjects ("[SG15 - LS 46] Re: ..."): the only reply cues read in e-mails.
+    var subjectReplies: [Cue] = []
     var replySentences = 6
     var aliasSeparatorRule: PatternRule?
     var aliasSeparator: Pattern? { aliasSeparatorRule?.pattern }
@@ -372,6 +374,7 @@ public struct HeaderRules: Sendable {
         var kinds: [String]?
         var title: [Lined<CueSpec>]?
         var body: [Lined<CueSpec>]?
+        var subject: [Lined<CueSpec>]?
         var sentences: Int?
     }
 
@@ -466,6 +469,7 @@ public struct HeaderRules: Sendable {
             replySentences = spec.sentences ?? replySentences
             titleReplies += try Self.cues(spec.title ?? [], file: file, group: "target")
             bodyReplies += try Self.cues(spec.body ?? [], file: file, group: "target")
+            subjectReplies += try Self.cues(spec.subject ?? [], file: file, group: "target")
         }
         if let spec = decoded.aliases {
             if let separator = spec.separator {

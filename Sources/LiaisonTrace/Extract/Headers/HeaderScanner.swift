@@ -131,7 +131,10 @@ struct HeaderScanner {
                 let rest = context.trim(NSRange(location: restStart,
                                                 length: segment.range.location + segment.range.length - restStart))
                 var rowsUsed = index
-                if rest.length > 0, label(HeaderLayout.Segment(range: rest, column: 0), isTable: false) != nil {
+                // A label of the same form right after this one ("Cc: Contact Person: ..."), not a word that is a
+                // label in some other form ("Subject: Re: [S2-2402499] ...").
+                if rest.length > 0, let restLabel = label(HeaderLayout.Segment(range: rest, column: 0), isTable: false),
+                   !Set(restLabel.1.keys).isDisjoint(with: fields.keys) {
                     pending = HeaderLayout.Segment(range: rest,
                                                    column: segment.column + rest.location - segment.range.location)
                 } else if rest.length > 0 {
