@@ -78,8 +78,10 @@ final class HeaderFieldTests: XCTestCase {
         XCTAssertEqual(header.title, "[DRAFT] LS on UEPCOP CT considerations")
         XCTAssertEqual(header.from, ["3GPP SA2"])
         // "To CT1 and CT4:" and "To: RAN3" in the body's action block are not header fields.
+        // Cc recipients are informed; the label the document used is kept.
         XCTAssertEqual(Support.addressees(record), ["action: 3GPP CT1", "action: 3GPP CT4", "action: 3GPP RAN2",
-                                                    "copy: 3GPP RAN3", "copy: 3GPP GERAN2"])
+                                                    "information: 3GPP RAN3", "information: 3GPP GERAN2"])
+        XCTAssertEqual(header.to.map(\.label), [nil, nil, nil, "Cc", "Cc"])
         XCTAssertEqual(header.respondsTo, [])
         XCTAssertEqual(header.date, "2013-07-19")
         XCTAssertNil(header.deadline)
@@ -185,15 +187,17 @@ final class HeaderFieldTests: XCTestCase {
                        + "groups and external IMT-2020 liaison partners]")
         XCTAssertEqual(header.from, ["ITU-T JCA-IMT2020"])
         // Parenthesized parts of a body ("RAN" of 3GPP) refine it; the body stays the addressee.
+        // "NGNM", a known misspelling, is NGMN with a note.
         XCTAssertEqual(Support.addressees(record), [
-            "action: ITU-R WP5D", "action: 3GPP", "action: ETSI", "action: BBF", "action: oneM2M",
+            "action: ITU-R WP5D", "action: 3GPP", "action: ETSI", "action: BBF", "action: oneM2M", "action: NGMN",
             "information: ITU-T SG13", "information: ITU-T SG20",
         ])
         XCTAssertEqual(header.deadline, "2017-11-01")
         XCTAssertEqual(header.date, "2017-07-10")
-        XCTAssertEqual(diagnostics.filter { $0.id == "extract.header.unknown-group" }.map(\.summary),
-                       ["'NGNM' is not a group LiaisonTrace knows"])
-        XCTAssertEqual(diagnostics.first { $0.id == "extract.header.unknown-group" }?.line, 11)
+        XCTAssertEqual(diagnostics.filter { $0.id == "extract.header.unknown-group" }.map(\.summary), [])
+        XCTAssertEqual(diagnostics.filter { $0.id == "extract.header.misspelt-group" }.map(\.summary),
+                       ["'NGNM' read as 'NGMN', a known misspelling"])
+        XCTAssertEqual(diagnostics.first { $0.id == "extract.header.misspelt-group" }?.line, 11)
     }
 
     /// A reader that gives table cells (DOCX): label and value in cells of one row; a third cell holds the

@@ -516,7 +516,7 @@ struct RulePatternCatalog {
     static let patternKeys: Set<String> = [
         "pattern", "patterns", "labels", "continuation", "range", "not_after", "adjacent_gap", "pronouns",
         "block_filler", "cue", "ordinal", "numbered", "separator", "separators", "raw_id", "liaison_nouns", "scope",
-        "actions", "excluded", "qualifiers", "end", "lead", "dangling", "skip",
+        "actions", "excluded", "qualifiers", "end", "lead", "dangling", "skip", "requires",
     ]
     /// Keys whose strings are example texts.
     static let exampleKeys: Set<String> = ["examples", "counter_examples", "raw_id_examples"]

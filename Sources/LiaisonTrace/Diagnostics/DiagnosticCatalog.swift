@@ -114,6 +114,9 @@ public enum DiagnosticCatalog {
                        "Classification scores were close; the record says which kind won."),
         DiagnosticKind("extract.header.inferred", .note,
                        "A liaison without a header block: sender and addressees come from its opening sentences."),
+        DiagnosticKind("extract.header.misspelt-group", .note,
+                       "A header names a group in a known misspelling (NGNM for NGMN); the record has the group's "
+                           + "canonical name."),
         DiagnosticKind("extract.header.unknown-group", .note,
                        "A header names a group the rules do not know; add it to Pipelines/rules/groups.yaml if it is "
                            + "one."),

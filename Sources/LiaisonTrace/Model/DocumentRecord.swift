@@ -9,13 +9,26 @@ public enum DocumentKind: String, Codable, Sendable, CaseIterable {
 public struct Addressee: Codable, Hashable, Sendable {
     /// Canonical group name, such as `3GPP TSG SA` or `ITU-T SG13`.
     public var group: String
-    /// `action`, `comment`, `information` or `copy`.
+    /// `action`, `comment` or `information` (a copy recipient is informed).
     public var purpose: String
+    /// The label the document used when it says more than the purpose ("Cc", "Copy"): an extension field,
+    /// written only when set.
+    public var label: String?
 
     /// Creates an addressee.
-    public init(group: String, purpose: String) {
+    public init(group: String, purpose: String, label: String? = nil) {
         self.group = group
         self.purpose = purpose
+        self.label = label
+    }
+
+    enum CodingKeys: String, CodingKey { case group, purpose, label }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(group, forKey: .group)
+        try container.encode(purpose, forKey: .purpose)
+        try container.encodeIfPresent(label, forKey: .label)
     }
 }
 

@@ -6,9 +6,10 @@
 /// `Reference.kind`) still hold the raw strings, because the extractors that fill them compare and assign
 /// strings; the typed views below read them.
 extension Addressee {
-    /// Why a liaison is addressed to a group.
+    /// Why a liaison is addressed to a group (a copy recipient is informed: `information`, with the label the
+    /// document used in `label`).
     public enum Purpose: String, Codable, Sendable, CaseIterable {
-        case action, comment, information, copy
+        case action, comment, information
     }
 
     /// `purpose` as a `Purpose`.

@@ -10,6 +10,8 @@ public struct GroupMention: Sendable, Hashable {
     public var range: NSRange
     /// The rule that matched (`group.<body>`).
     public var rule: String
+    /// The text is a known misspelling of the group's name (rule `misspelt: true`).
+    public var misspelt = false
 }
 
 /// Canonical group names from the `kind: groups` rule file: `ITU-T Study Group 11` = `SG11` = `ITU-T SG11`,
@@ -29,6 +31,7 @@ public struct GroupCanonicalizer: Sendable {
         var body: String
         var pattern: String
         var bare: Bool?
+        var misspelt: Bool?
         var inherit: [String: String]?
         /// The rule the record names (default `group.<body>`).
         var rule: String?
@@ -42,6 +45,8 @@ public struct GroupCanonicalizer: Sendable {
         let body: String
         let pattern: Pattern
         let bare: Bool
+        /// The pattern matches a known misspelling of the canonical name.
+        let misspelt: Bool
         let inherit: [String: IDTemplate]
         /// Rule id the record names (`group.<body>`).
         public let id: String
@@ -70,7 +75,8 @@ public struct GroupCanonicalizer: Sendable {
                     var inherit: [String: IDTemplate] = [:]
                     for (body, source) in spec.inherit ?? [:] { inherit[body] = try IDTemplate(source, groups: groups) }
                     rules.append(Rule(template: template, body: spec.body, pattern: pattern, bare: spec.bare ?? false,
-                                      inherit: inherit, id: spec.rule ?? "group.\(spec.body.lowercased())",
+                                      misspelt: spec.misspelt ?? false, inherit: inherit,
+                                      id: spec.rule ?? "group.\(spec.body.lowercased())",
                                       name: spec.id, summary: spec.summary,
                                       examples: RuleExample.mapping(spec.examples, key: "id", line: line)
                                         + RuleExample.counterExamples(spec.counter_examples),
@@ -120,7 +126,8 @@ public struct GroupCanonicalizer: Sendable {
             } else if !rule.bare {
                 currentBody = rule.body
             }
-            result.append(GroupMention(id: id, body: body, range: match.range, rule: rule.id))
+            result.append(GroupMention(id: id, body: body, range: match.range, rule: rule.id,
+                                       misspelt: rule.misspelt))
         }
         return result
     }

@@ -23,6 +23,12 @@ extension HeaderFieldExtractor {
             }
             kept.append(mention)
         }
+        for mention in kept where mention.misspelt {
+            diagnostics.append(context.diagnostic(
+                "extract.header.misspelt-group", .note,
+                "'\(text.substring(with: mention.range))' read as '\(mention.id)', a known misspelling", at: range,
+                explanation: "Pipelines/rules/groups.yaml lists the misspelling; the record has the canonical name."))
+        }
         if reportUnknown {
             for item in Self.listItems(text, depth: depth) {
                 let itemText = text.substring(with: item).trimmingSpaces()

@@ -6,6 +6,8 @@ extension HeaderFieldExtractor {
         var ids: [String] = []
         var meetings: [MeetingReference] = []
         var meetingDate: String?
+        /// Where own-id patterns matched: the references inside are part of the document's own number.
+        var patternRanges: [SourceRange] = []
     }
 
     /// Own ids: mentions (of `ids.kinds`) in the masthead (the zone before the first label), on registration
@@ -54,8 +56,17 @@ extension HeaderFieldExtractor {
                     $0.range.start >= segmentRange.start && $0.range.end <= segmentRange.end
                 }
                 guard inside.count == 1, let only = inside.first else { continue }
-                let rest = context.string(segment.range).replacingOccurrences(of: only.text, with: "")
-                if rest.filter(\.isLetter).count <= 6 {
+                let segmentText = context.string(segment.range)
+                let rest = segmentText.replacingOccurrences(of: only.text, with: "")
+                // Or a number at the end of a banner, where a reader joined the masthead's columns
+                // ("TELECOMMUNICATION STANDARDIZATION SECTOR COM 16 - LS 12 - E").
+                let banner = only.range.end == segmentRange.end && rules.mastheadPrefixRule.map { rule in
+                    let prefix = context.document.ingested.text(of: SourceRange(segmentRange.start,
+                                                                                only.range.start))
+                    let length = (prefix as NSString).length
+                    return rule.pattern.match(in: prefix, at: 0, limit: length)?.range.length == length
+                } ?? false
+                if rest.filter(\.isLetter).count <= 6 || banner {
                     places.append(segmentRange)
                     placeRows.append(rowIndex)
                 }
@@ -99,6 +110,10 @@ extension HeaderFieldExtractor {
         for raw in draft.rawIDs {
             candidates.append(Candidate(id: raw.id, kind: "raw", start: raw.range.start, row: Int.max))
         }
+        for found in patternIdentifiers(context, scanner: scanner, record: record, draft: draft) {
+            candidates.append(Candidate(id: found.id, kind: found.kind, start: found.range.start, row: found.row))
+            result.patternRanges.append(found.range)
+        }
         candidates.sort { $0.start < $1.start }
 
         var primary: Candidate?
@@ -124,6 +139,11 @@ extension HeaderFieldExtractor {
             // "Supplement 5" in one cover cell is a date alone on its line.
             for line in context.string(segment.range).split(separator: "\n") {
                 let string = String(line)
+                // A cover's date on a line with other numbers ("ETSI TS 124 116 V15.0.0 (2018-06)").
+                if let value = coverDate(string) {
+                    dates.append((row, value))
+                    continue
+                }
                 guard let found = DateNormalizer.normalize(string) else { continue }
                 let rest = (string as NSString).replacingCharacters(in: found.range, with: "")
                 if rest.contains(where: \.isNumber) { continue }
@@ -137,6 +157,15 @@ extension HeaderFieldExtractor {
             result.meetingDate = dates.first?.value
         }
         return result
+    }
+
+    /// The date a cover-date rule finds in `line`.
+    func coverDate(_ line: String) -> String? {
+        for rule in rules.coverDates {
+            guard let match = rule.pattern.matches(in: line).first, let range = match.groups["date"] else { continue }
+            if let value = DateNormalizer.normalize((line as NSString).substring(with: range))?.value { return value }
+        }
+        return nil
     }
 
     /// Designations of a published deliverable in its first lines ("ETSI TS 124 116 ... (3GPP TS 24.116 ...)").
@@ -158,7 +187,9 @@ extension HeaderFieldExtractor {
     /// headers and footers, and on lines that hold nothing else (page headers of text renderings): a document's
     /// own numbers are not references to other documents.
     func pruneOwnReferences(_ context: ExtractionContext, scanner: HeaderScanner, ids: Set<String>,
-                            record: inout DocumentRecord) {
+                            claimed: [SourceRange] = [], record: inout DocumentRecord) {
+        // "doc.: IEEE 802.11-25/1532r1" is the document's number, not the standard IEEE 802.11.
+        record.references.removeAll { reference in claimed.contains { $0.encloses(reference.range) } }
         guard !ids.isEmpty else { return }
         // The zone up to the abstract: an abstract is content, and may name the document itself.
         let zoneEnd = sourceRange(NSRange(location: min(scanner.zoneEnd, scanner.openingStart), length: 0),

@@ -1,18 +1,26 @@
 import Foundation
 
 extension HeaderFieldExtractor {
-    /// The opening sentences: the abstract (when the header has one) and the first sentences of the body.
+    /// The opening sentences: the abstract (when the header has one) and the first sentences of the body. A
+    /// sentence that starts with the abstract's label ("Abstract: This liaison statement answers ...") starts at
+    /// the value.
     func openingSentences(_ context: ExtractionContext, scanner: HeaderScanner, count: Int) -> [NSRange] {
-        Array(context.sentences.filter { $0.location >= scanner.openingStart }.prefix(count))
+        let start = scanner.openingStart
+        return context.sentences.lazy.filter { $0.location + $0.length > start }.prefix(count).map { sentence in
+            sentence.location >= start ? sentence
+                : NSRange(location: start, length: sentence.location + sentence.length - start)
+        }
     }
 
-    /// What a liaison answers besides its "Response to" field: reply cues in the title ("(Reply to SP-190276)"),
-    /// and, when the header has no "Response to" value, in the opening sentences ("This liaison statement answers
-    /// SG11-LS159").
-    func replyCues(_ context: ExtractionContext, scanner: HeaderScanner, record: DocumentRecord, draft: inout Draft) {
+    /// What a liaison answers besides its "Response to" field: reply cues in the title ("(Reply to SP-190276)")
+    /// and in the opening sentences ("This liaison statement answers SG11-LS159", "thanks SG16 for the liaison
+    /// statement SG9-LS47"), which often give the sender's number of a liaison the field names by its
+    /// registration number.
+    func replyCues(_ context: ExtractionContext, scanner: HeaderScanner, record: DocumentRecord, draft: inout Draft,
+                   readsBody: Bool = true) {
         let kinds = Set(rules.replyKinds)
         for part in draft.titleParts {
-            for cue in rules.titleReplies {
+            for cue in readsBody ? rules.titleReplies : rules.subjectReplies {
                 for match in cue.pattern.matches(in: context, range: part) {
                     guard let target = match.groups["target"] else { continue }
                     draft.respondsTo += references(in: [sourceRange(target, context)], record: record, kinds: kinds)
@@ -20,7 +28,7 @@ extension HeaderFieldExtractor {
                 }
             }
         }
-        guard !draft.respondsFromField else { return }
+        guard readsBody else { return }
         for sentence in openingSentences(context, scanner: scanner, count: rules.replySentences) {
             for cue in rules.bodyReplies {
                 for match in cue.pattern.matches(in: context, range: sentence) {

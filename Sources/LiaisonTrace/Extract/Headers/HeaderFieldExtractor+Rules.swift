@@ -16,8 +16,12 @@ extension HeaderFieldExtractor {
         result += rules.stamps.map(description(of:))
         result += rules.revisions.map { $0.description(kind: "headers") }
         if let raw = rules.rawIDRule { result.append(wholeMatch(raw)) }
+        if let prefix = rules.mastheadPrefixRule { result.append(wholeMatch(prefix)) }
+        result += rules.ownIDPatterns.map(description(of:))
+        result += rules.coverDates.map { $0.description(kind: "headers") }
+        result += (rules.titleLines + rules.coverTitles).map(titleDescription)
         result += rules.owners.map(description(of:))
-        result += (rules.titleReplies + rules.bodyReplies).map { cue in
+        result += (rules.titleReplies + rules.subjectReplies + rules.bodyReplies).map { cue in
             cueDescription(cue) { input, match in
                 match.groups["target"].map { Self.ids(in: input, $0, kinds: Set(rules.replyKinds)) } ?? []
             }
@@ -42,7 +46,8 @@ extension HeaderFieldExtractor {
     /// A form: the header values that come out of a small header, at the fields the form found.
     func description(of form: HeaderRules.Form) -> RuleDescription {
         RuleDescription(id: "header.\(form.id)", kind: "headers", summary: form.summary, file: form.file,
-                        line: form.line, patterns: form.purposes.map(\.0), examples: form.examples) { _, input in
+                        line: form.line, patterns: form.purposes.map(\.0) + [form.requires].compactMap { $0 },
+                        examples: form.examples) { _, input in
             let record = input.fullRecord
             let header = record.document
             let values: [String: [String]] = [
@@ -50,7 +55,8 @@ extension HeaderFieldExtractor {
                 "to": header.to.map { "\($0.purpose): \($0.group)" }, "responds_to": header.respondsTo,
                 "aliases": (header.aliases ?? []).map { $0.joined(separator: ", ") },
                 "deadline": header.deadline.map { [$0] } ?? [], "date": header.date.map { [$0] } ?? [],
-                "meetings": record.meetings.map(\.id),
+                "meetings": record.meetings.map(\.id), "sdo": header.sdo.map { [$0] } ?? [],
+                "kind": [header.kind.rawValue],
             ]
             // A form example is checked by the values it expects (a form of ignored fields records none).
             let fields = record.headerFields.filter { $0.rule.hasPrefix("header.\(form.id).") }
@@ -96,6 +102,30 @@ extension HeaderFieldExtractor {
                                                   limit: input.range.length),
                   let group = rules.owner(of: input.example, groups: groups) else { return RuleOutcome() }
             return RuleOutcome(values: ["group": [group]], spans: [input.span(match.range)])
+        }
+    }
+
+    /// An own-id pattern: the ids its matches make.
+    func description(of rule: HeaderRules.OwnIDPattern) -> RuleDescription {
+        RuleDescription(id: rule.id, kind: "headers", summary: rule.summary, file: rule.file, line: rule.line,
+                        patterns: [rule.pattern], examples: rule.examples) { _, input in
+            let matches = rule.pattern.matches(in: input.scan, range: input.range)
+            return RuleOutcome(values: ["ids": matches.map { rule.id(of: $0, in: input.scan) }],
+                               spans: matches.map { input.span($0.range) })
+        }
+    }
+
+    /// A title line: the title and the addressees it names (the example's text read as one heading).
+    func titleDescription(_ cue: HeaderRules.Cue) -> RuleDescription {
+        RuleDescription(id: cue.id, kind: "headers", summary: cue.summary, file: cue.file, line: cue.line,
+                        patterns: [cue.pattern], examples: cue.examples) { _, input in
+            guard let match = cue.pattern.matches(in: input.scan, range: input.range).first,
+                  let title = match.groups["title"] else { return RuleOutcome() }
+            let to = match.groups["to"].map { span in
+                groups.mentions(in: input.text, range: span, inheritWithinLists: true).map(\.id)
+            } ?? []
+            return RuleOutcome(values: ["title": [Self.collapse(input.scan.string(title))], "to": Self.unique(to)],
+                               spans: [input.span(match.range)])
         }
     }
 

@@ -37,18 +37,22 @@ public struct HeaderFieldExtractor: Extractor {
         /// Purposes of `to` entries that a form's `purpose` field may override (not copies).
         var overridable: Set<Int> = []
         var respondsTo: [String] = []
-        var respondsFromField = false
         var aliases: [[String]] = []
         var deadline: String?
         var approvalDate: String?
         var fieldDate: String?
-        var purpose: String?
+        /// Values of the form's `purpose` fields ("For Action", "ITU-T SG2 for action; others for information").
+        var purposeValues: [(value: String, range: NSRange, form: Int)] = []
+        /// The title's addressees (a title line "LIAISON STATEMENT TO 3GPP TSG RAN ON ...").
+        var titleLine: (row: Int, range: NSRange)?
         /// Own ids from `ids` fields (raw or templated, not found by a reference rule).
         var rawIDs: [(id: String, range: SourceRange)] = []
         /// Source ranges of `ids` field values.
         var idValueRanges: [SourceRange] = []
         /// Source ranges of every other value.
         var otherValueRanges: [SourceRange] = []
+        /// Parts of sender and addressee values (normalized ranges).
+        var groupValueParts: [NSRange] = []
         /// Source ranges of the title value.
         var titleParts: [NSRange] = []
         var fields: [HeaderFieldReference] = []
@@ -60,12 +64,16 @@ public struct HeaderFieldExtractor: Extractor {
                         diagnostics: inout [Diagnostic]) {
         guard !rules.forms.isEmpty else { return }
         let format = context.document.ingested.source.format.rawValue
+        // A form whose body's name is nowhere near the top ("requires") gives no labels: IEEE's "Re:" is no label
+        // in an e-mail's "Subject: Re: ...".
+        let head = NSRange(location: 0, length: min(context.length, 16_000))
         let textForms = rules.forms.indices.filter {
             let form = rules.forms[$0]
             return !form.readsFields && (form.formats.isEmpty || form.formats.contains(format))
+                && (form.requires.map { $0.hasMatch(in: context, range: head) } ?? true)
         }
         let scanner = HeaderScanner(context, rules: rules, textForms: textForms)
-        let form = chooseForm(scanner, textForms: textForms)
+        let form = chooseForm(scanner, textForms: textForms, context: context)
         var draft = Draft()
         if let form {
             for occurrence in scanner.occurrences {
@@ -85,26 +93,38 @@ public struct HeaderFieldExtractor: Extractor {
         where fieldForm.readsFields && fieldForm.formats.contains(format) {
             applyMessageFields(form: index, context: context, draft: &draft, diagnostics: &diagnostics)
         }
-        if let purpose = draft.purpose {
-            for index in draft.overridable.sorted() { draft.to[index].purpose = purpose }
+        titleLines(context, scanner: scanner, draft: &draft)
+        if record.document.kind == .deliverable, draft.title == nil {
+            coverTitle(context, draft: &draft)
         }
+        applyPurposes(context, draft: &draft)
 
         let own = ownIdentifiers(context, scanner: scanner, record: record, draft: draft)
-        if record.document.kind == .liaison {
-            replyCues(context, scanner: scanner, record: record, draft: &draft)
+        // An e-mail answers what its subject tags ("[SG15 - LS 46] Re: draft reply ..."); a "reply to X" in its
+        // subject names what it is about, and its body is discussion, not a liaison's opening.
+        if record.document.kind == .liaison || record.document.kind == .email {
+            replyCues(context, scanner: scanner, record: record, draft: &draft,
+                      readsBody: record.document.kind == .liaison)
         }
         aliasCues(context, record: &record, draft: &draft)
         for (ranges, values) in draft.qualifiers { qualify(&record, in: ranges, with: values) }
         if record.document.kind == .liaison, form == nil {
             headerless(context, scanner: scanner, draft: &draft, diagnostics: &diagnostics)
         }
+        // A liaison that names no sender is sent by the group its number belongs to ("Annex 12 to Document
+        // 5D/1845-E" is Working Party 5D's).
+        if record.document.kind == .liaison, draft.from.isEmpty, let primary = own.ids.first,
+           let owner = rules.owner(of: primary, groups: groups) {
+            draft.from = [owner]
+        }
+        dropGroupNamedReferences(context, scanner: scanner, draft: draft, record: &record)
 
         var header = record.document
         header.ids = own.ids
         if let title = draft.title ?? draft.propertiesTitle { header.title = title }
         header.from = Self.unique(draft.from)
-        var seenTo = Set<Addressee>()
-        header.to = draft.to.filter { seenTo.insert($0).inserted }
+        var seenTo = Set<String>()
+        header.to = draft.to.filter { seenTo.insert($0.group + "\u{0}" + $0.purpose).inserted }
         header.respondsTo = Self.unique(draft.respondsTo.filter { !own.ids.contains($0) })
         header.deadline = draft.deadline
         header.date = draft.approvalDate ?? draft.fieldDate ?? own.meetingDate
@@ -113,18 +133,21 @@ public struct HeaderFieldExtractor: Extractor {
         record.document = header
         record.meetings = own.meetings
         record.headerFields = draft.fields
-        pruneOwnReferences(context, scanner: scanner, ids: Set(own.ids), record: &record)
+        pruneOwnReferences(context, scanner: scanner, ids: Set(own.ids), claimed: own.patternRanges, record: &record)
     }
 
     // MARK: - Forms
 
-    /// The text form with the most distinct fields labelled in the zone, if it reaches its minimum.
-    func chooseForm(_ scanner: HeaderScanner, textForms: [Int]) -> Int? {
+    /// The text form with the most distinct fields labelled in the zone, if it reaches its minimum (the first of
+    /// equals), has one of its key fields when it has some, and the name its `requires` pattern looks for.
+    func chooseForm(_ scanner: HeaderScanner, textForms: [Int], context: ExtractionContext) -> Int? {
         var best: (form: Int, count: Int)?
         for form in textForms {
             let present = Set(scanner.occurrences.compactMap { $0.fields[form] })
             let count = present.count
             guard count >= rules.forms[form].minLabels else { continue }
+            if let requires = rules.forms[form].requires,
+               !requires.hasMatch(in: context, range: NSRange(location: 0, length: scanner.zoneEnd)) { continue }
             let keys = rules.forms[form].fields.indices.filter { rules.forms[form].fields[$0].key }
             if !keys.isEmpty, present.isDisjoint(with: keys) { continue }
             if best == nil || count > best!.count { best = (form, count) }
@@ -144,8 +167,7 @@ public struct HeaderFieldExtractor: Extractor {
         let whole = occurrence.parts.isEmpty ? occurrence.labelRange
             : NSUnionRange(occurrence.labelRange, occurrence.parts.last!)
         if field.role != .ignore, field.role != .abstract {
-            var label = context.string(occurrence.labelRange)
-            label = label.trimmingCharacters(in: CharacterSet(charactersIn: "([: "))
+            let label = Self.labelText(context.string(occurrence.labelRange))
             draft.fields.append(HeaderFieldReference(field: field.role.rawValue, purpose: field.purpose, label: label,
                                                      value: value, at: context.provenance(whole, rule: rule)))
         }
@@ -158,17 +180,25 @@ public struct HeaderFieldExtractor: Extractor {
                 draft.titleParts = occurrence.parts
             }
         case .from:
-            if !isNone { draft.from += groupList(value, context: context, at: whole, diagnostics: &diagnostics) }
+            draft.groupValueParts += occurrence.parts
+            if !isNone {
+                draft.from += acronymGroup(value, field: field)
+                    ?? groupList(value, context: context, at: whole, diagnostics: &diagnostics,
+                                 reportUnknown: !field.namesPeople)
+            }
         case .to:
+            draft.groupValueParts += occurrence.parts
             guard !isNone, let purpose = field.purpose else { break }
-            for group in groupList(value, context: context, at: whole, diagnostics: &diagnostics) {
-                if purpose != "copy" { draft.overridable.insert(draft.to.count) }
-                draft.to.append(Addressee(group: group, purpose: purpose))
+            let label = field.keepsLabel ? Self.labelText(context.string(occurrence.labelRange)) : nil
+            for group in acronymGroup(value, field: field)
+                ?? groupList(value, context: context, at: whole, diagnostics: &diagnostics,
+                             reportUnknown: !field.namesPeople) {
+                if !field.keepsLabel { draft.overridable.insert(draft.to.count) }
+                draft.to.append(Addressee(group: group, purpose: purpose, label: label))
             }
         case .respondsTo:
             guard !isNone else { break }
             let mentions = references(in: ranges, record: record, kinds: Set(rules.replyKinds))
-            if !mentions.isEmpty { draft.respondsFromField = true }
             draft.respondsTo += mentions.map(\.id)
             draft.aliases += separatorAliases(mentions, context: context)
             if !mentions.isEmpty { draft.qualifiers.append((ranges, answeredTitle(value, mentions: mentions))) }
@@ -190,7 +220,7 @@ public struct HeaderFieldExtractor: Extractor {
                 }
             }
         case .purpose:
-            if let purpose = rules.purpose(value, form: form) { draft.purpose = purpose }
+            if !isNone { draft.purposeValues.append((value, whole, formIndex)) }
         case .abstract, .ignore:
             break
         }
@@ -234,7 +264,11 @@ public struct HeaderFieldExtractor: Extractor {
             case .title where form.id == "document-properties":
                 if draft.propertiesTitle == nil, !value.isEmpty { draft.propertiesTitle = value }
             case .title:
-                if draft.title == nil, !value.isEmpty { draft.title = value }
+                if draft.title == nil, !value.isEmpty {
+                    draft.title = value
+                    // The field's block ("Subject: [SG15 - LS 46] Re: ..."): title reply cues read it.
+                    if let block { draft.titleParts = [Self.valueRange(of: block.range, in: context)] }
+                }
             case .date:
                 if draft.fieldDate == nil { draft.fieldDate = DateNormalizer.normalize(value)?.value }
             case .from:
@@ -243,7 +277,8 @@ public struct HeaderFieldExtractor: Extractor {
             case .to:
                 for group in groupList(value, context: context, at: at, diagnostics: &diagnostics,
                                        reportUnknown: false) {
-                    draft.to.append(Addressee(group: group, purpose: spec.purpose ?? "information"))
+                    draft.to.append(Addressee(group: group, purpose: spec.purpose ?? "information",
+                                              label: spec.keepsLabel ? field.name : nil))
                 }
             case .deadline:
                 draft.deadline = draft.deadline ?? DateNormalizer.normalize(value)?.value
@@ -253,6 +288,48 @@ public struct HeaderFieldExtractor: Extractor {
             default:
                 break
             }
+        }
+    }
+
+    /// Removes the references that are part of a longer group name anywhere ("the IEEE 802.11 Working Group"), or
+    /// of a group name in a sender or addressee value or in the masthead ("From: IEEE 802.11", "IEEE 802.11
+    /// Wireless LANs" over the header): they name a group, not the standard IEEE 802.11.
+    func dropGroupNamedReferences(_ context: ExtractionContext, scanner: HeaderScanner, draft: Draft,
+                                  record: inout DocumentRecord) {
+        // Anywhere: a reference inside a longer group name ("the IEEE 802.11 Working Group").
+        if !record.groups.isEmpty, !record.references.isEmpty {
+            let names = record.groups.map(\.range).sorted { $0.start < $1.start }
+            var next = 0
+            var inside = IndexSet()
+            let order = record.references.indices.sorted {
+                record.references[$0].range.start < record.references[$1].range.start
+            }
+            for index in order {
+                let reference = record.references[index]
+                while next < names.count, names[next].end <= reference.range.start { next += 1 }
+                var probe = next
+                while probe < names.count, names[probe].start <= reference.range.start {
+                    if names[probe].encloses(reference.range), names[probe].length > reference.range.length {
+                        inside.insert(index)
+                        break
+                    }
+                    probe += 1
+                }
+            }
+            if !inside.isEmpty {
+                record.references = record.references.indices.filter { !inside.contains($0) }
+                    .map { record.references[$0] }
+            }
+        }
+        let places = draft.groupValueParts + scanner.mastheadRows.map { scanner.layout.rows[$0].range }
+        guard !places.isEmpty else { return }
+        let parts = places.map { sourceRange($0, context) }
+        guard record.references.contains(where: { reference in parts.contains { $0.encloses(reference.range) } })
+        else { return }
+        let names = places.flatMap { groups.mentions(in: context, range: $0) }
+            .map { sourceRange($0.range, context) }
+        record.references.removeAll { reference in
+            parts.contains { $0.encloses(reference.range) } && names.contains { $0.encloses(reference.range) }
         }
     }
 
@@ -304,6 +381,30 @@ public struct HeaderFieldExtractor: Extractor {
         let bodies = Set(from.compactMap { groups.mentions(in: $0).first?.body })
         guard bodies.count == 1, let body = bodies.first, body != "other" else { return nil }
         return body
+    }
+
+    /// The group a value names when it is one acronym and the field has an `acronym_group` template ("TLS" in a
+    /// Datatracker "To Group" is "IETF TLS"); nil when the value is anything else or a group rule knows it.
+    func acronymGroup(_ value: String, field: HeaderRules.Field) -> [String]? {
+        guard let template = field.acronymGroup else { return nil }
+        let trimmed = value.trimmingSpaces()
+        guard (2...16).contains(trimmed.count), trimmed.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
+              trimmed.contains(where: \.isLetter), groups.mentions(in: trimmed).isEmpty else { return nil }
+        return [template.replacingOccurrences(of: "{value}", with: trimmed.uppercased())]
+    }
+
+    /// The value part of a "Name: value" field block (after the colon and its spaces), or the whole block.
+    static func valueRange(of range: NSRange, in context: ExtractionContext) -> NSRange {
+        let line = context.string(range) as NSString
+        let colon = line.range(of: ":")
+        guard colon.location != NSNotFound else { return range }
+        let start = range.location + colon.location + 1
+        return context.trim(NSRange(location: start, length: range.location + range.length - start))
+    }
+
+    /// A label as written, without its colon, brackets and the asterisk of a mandatory field ("Cc", "To").
+    static func labelText(_ label: String) -> String {
+        label.trimmingCharacters(in: CharacterSet(charactersIn: "([:]* "))
     }
 
     static func collapse(_ text: String) -> String {

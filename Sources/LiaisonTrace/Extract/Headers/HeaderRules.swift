@@ -30,8 +30,17 @@ public struct HeaderRules: Sendable {
         /// The field's rule id (`header.<form>.<role>[.<purpose>]` unless the rule file gives one).
         let id: String
         let role: HeaderRole
-        /// For `to`: action, comment, information or copy.
+        /// For `to`: action, comment or information.
         let purpose: String?
+        /// For `to`: the addressees keep the label as written ("Cc"), and a form's purpose field leaves them as
+        /// they are (a copy stays a copy).
+        let keepsLabel: Bool
+        /// The values name people with their groups ("Jane Roe, Chair, IEEE 802.11"): only the groups count, and
+        /// what is not a group is no unknown group.
+        let namesPeople: Bool
+        /// For `to` and `from`: a value that is one acronym no group rule knows names a group of the body this
+        /// template says ("IETF {value}": a Datatracker "To Group" of "TLS" is the IETF's TLS working group).
+        let acronymGroup: String?
         /// The label as it starts a line, a column or a cell, with its colon (anchored matching).
         let label: Pattern
         /// The label as a whole table cell or field name (colon optional).
@@ -64,6 +73,8 @@ public struct HeaderRules: Sendable {
             expected["deadline"] = expect.deadline.map { [$0] }
             expected["date"] = expect.date.map { [$0] }
             expected["meetings"] = expect.meetings
+            expected["sdo"] = expect.sdo.map { [$0] }
+            expected["kind"] = expect.kind.map { [$0] }
             return expected
         }
     }
@@ -80,6 +91,8 @@ public struct HeaderRules: Sendable {
         var deadline: String?
         var date: String?
         var meetings: [String]?
+        var sdo: String?
+        var kind: String?
     }
 
     /// A form: a set of labels one kind of document uses.
@@ -92,10 +105,54 @@ public struct HeaderRules: Sendable {
         let formats: Set<String>
         let fields: [Field]
         let purposes: [(Pattern, String)]
+        /// The form is only chosen when this pattern is found in the header zone (the body's name).
+        let requires: Pattern?
+        /// A label alone in its column counts without its colon outside tables too (a web page's table as text).
+        let bareLabels: Bool
         let summary: String?
         let examples: [RuleExample]
         let file: String
         let line: Int
+    }
+
+    /// A pattern finding a document's own designation in its header zone, where no reference rule knows it
+    /// ("Annex 12 to Document 5D/1845-E", "doc.: IEEE 802.11-25/1532r1"): the template makes the id.
+    struct OwnIDPattern: Sendable {
+        let id: String
+        let summary: String?
+        let pattern: Pattern
+        let template: IDTemplate
+        /// The reference kind the id ranks as when the primary id is chosen.
+        let kind: String
+        /// Only in documents classified as this body (the same number reads differently in each ITU sector).
+        let sdo: String?
+        let examples: [RuleExample]
+        let file: String
+        let line: Int
+
+        /// The id a match makes.
+        func id(of match: PatternMatch, in text: ScanText) -> String {
+            var values: [String: String] = ["0": text.string(match.range)]
+            for (name, range) in match.groups { values[name] = text.string(range) }
+            return template.render(values)
+        }
+    }
+
+    /// An example of an own-id pattern or a title line: the text and what it yields.
+    struct YieldExample: ExampleSpec {
+        var text: String
+        var ids: [String]?
+        var title: String?
+        var to: [String]?
+        var span: String?
+
+        var expected: [String: [String]] {
+            var expected: [String: [String]] = [:]
+            expected["ids"] = ids
+            expected["title"] = title.map { [$0] }
+            expected["to"] = to
+            return expected
+        }
     }
 
     /// A registration-stamp or tdoc-header pattern (groups `group` and `number`).
@@ -147,9 +204,22 @@ public struct HeaderRules: Sendable {
     var rawIDRule: PatternRule?
     var rawID: Pattern? { rawIDRule?.pattern }
     var owners: [Owner] = []
+    var ownIDPatterns: [OwnIDPattern] = []
+    var mastheadPrefixRule: PatternRule?
+    /// Dates a cover writes on a line with other numbers ("ETSI TS 124 116 V15.0.0 (2018-06)"): group `date`.
+    var coverDates: [PatternRule] = []
+    /// Title lines: a heading in the header zone that is the title when no field gives one (group `title`), and
+    /// may name the addressees (group `to`, with the cue's `purpose`).
+    var titleLines: [Cue] = []
+    /// Cover titles: in the first `coverTitleLines` lines of a deliverable with no title field, the title a cover
+    /// layout puts in a known place (group `title`).
+    var coverTitles: [Cue] = []
+    var coverTitleLines = 60
     var replyKinds: [String] = []
     var titleReplies: [Cue] = []
     var bodyReplies: [Cue] = []
+    /// Reply cues of e-mail subjects ("[SG15 - LS 46] Re: ..."): the only reply cues read in e-mails.
+    var subjectReplies: [Cue] = []
     var replySentences = 6
     var aliasSeparatorRule: PatternRule?
     var aliasSeparator: Pattern? { aliasSeparatorRule?.pattern }
@@ -182,6 +252,33 @@ public struct HeaderRules: Sendable {
         var replies: RepliesSpec?
         var aliases: AliasesSpec?
         var headerless: Lined<HeaderlessSpec>?
+        var titles: [Lined<TitleSpec>]?
+        var cover_titles: CoverTitlesSpec?
+    }
+
+    struct CoverTitlesSpec: Decodable {
+        var lines: Int?
+        var patterns: [Lined<TitleSpec>]
+    }
+
+    struct TitleSpec: Decodable {
+        var id: String
+        var summary: String?
+        var pattern: String
+        var purpose: String?
+        var examples: [Lined<YieldExample>]?
+        var counter_examples: [Lined<CounterExample>]?
+    }
+
+    struct OwnIDSpec: Decodable {
+        var id: String
+        var summary: String?
+        var pattern: String
+        var id_template: String
+        var kind: String
+        var sdo: String?
+        var examples: [Lined<YieldExample>]?
+        var counter_examples: [Lined<CounterExample>]?
     }
 
 
@@ -204,6 +301,9 @@ public struct HeaderRules: Sendable {
         var max_lines: Int?
         var id_template: String?
         var key: Bool?
+        var keep_label: Bool?
+        var names_people: Bool?
+        var acronym_group: String?
         var examples: [Lined<TextExample>]?
         var counter_examples: [Lined<CounterExample>]?
     }
@@ -221,6 +321,8 @@ public struct HeaderRules: Sendable {
         var formats: [String]?
         var fields: [FieldSpec]
         var purposes: [PurposeSpec]?
+        var requires: String?
+        var bare_labels: Bool?
         var examples: [Lined<FormExample>]?
     }
 
@@ -253,6 +355,9 @@ public struct HeaderRules: Sendable {
         var deliverable_kinds: [String]?
         var deliverable_lines: Int?
         var raw_id: Lined<PatternRuleSpec>?
+        var masthead_prefix: Lined<PatternRuleSpec>?
+        var cover_dates: [Lined<PatternRuleSpec>]?
+        var patterns: [Lined<OwnIDSpec>]?
         var owners: [Lined<OwnerSpec>]?
     }
 
@@ -269,6 +374,7 @@ public struct HeaderRules: Sendable {
         var kinds: [String]?
         var title: [Lined<CueSpec>]?
         var body: [Lined<CueSpec>]?
+        var subject: [Lined<CueSpec>]?
         var sentences: Int?
     }
 
@@ -284,7 +390,7 @@ public struct HeaderRules: Sendable {
         var owner_purpose: String?
     }
 
-    static let purposes: Set<String> = ["action", "comment", "information", "copy"]
+    static let purposes: Set<String> = Set(Addressee.Purpose.allCases.map(\.rawValue))
 
     // MARK: - Loading
 
@@ -327,6 +433,20 @@ public struct HeaderRules: Sendable {
             if let raw = spec.raw_id {
                 rawIDRule = try PatternRule(raw.value, id: "header.raw-id", file: file, line: raw.line)
             }
+            if let prefix = spec.masthead_prefix {
+                mastheadPrefixRule = try PatternRule(prefix.value, id: "header.masthead-prefix", file: file,
+                                                     line: prefix.line)
+            }
+            for item in spec.patterns ?? [] {
+                ownIDPatterns.append(try Self.ownIDPattern(item.value, file: file, line: item.line))
+            }
+            for item in spec.cover_dates ?? [] {
+                let rule = try PatternRule(item.value, id: "header.cover-date", file: file, line: item.line)
+                guard rule.pattern.groupNames.contains("date") else {
+                    throw file.error(line: item.line, rule: rule.id, "pattern needs a named group 'date'")
+                }
+                coverDates.append(rule)
+            }
             for item in spec.owners ?? [] {
                 let (owner, line) = (item.value, item.line)
                 let pattern = try Self.compile(owner.pattern, file: file, line: line, rule: owner.id)
@@ -349,6 +469,7 @@ public struct HeaderRules: Sendable {
             replySentences = spec.sentences ?? replySentences
             titleReplies += try Self.cues(spec.title ?? [], file: file, group: "target")
             bodyReplies += try Self.cues(spec.body ?? [], file: file, group: "target")
+            subjectReplies += try Self.cues(spec.subject ?? [], file: file, group: "target")
         }
         if let spec = decoded.aliases {
             if let separator = spec.separator {
@@ -359,6 +480,33 @@ public struct HeaderRules: Sendable {
             for cue in aliasPatterns where !cue.pattern.groupNames.contains("second") {
                 throw file.error(line: cue.line, rule: cue.id, "pattern needs named groups 'first' and 'second'")
             }
+        }
+        if let covers = decoded.cover_titles {
+            coverTitleLines = covers.lines ?? coverTitleLines
+            for item in covers.patterns {
+                let (spec, line) = (item.value, item.line)
+                let pattern = try Self.compile(spec.pattern, file: file, line: line, rule: spec.id)
+                guard pattern.groupNames.contains("title") else {
+                    throw file.error(line: line, rule: spec.id, "pattern needs a named group 'title'")
+                }
+                coverTitles.append(Cue(id: spec.id, summary: spec.summary, pattern: pattern, purpose: nil,
+                                       examples: RuleExample.list(spec.examples, spec.counter_examples),
+                                       file: file.path, line: line))
+            }
+        }
+        for item in decoded.titles ?? [] {
+            let (spec, line) = (item.value, item.line)
+            let pattern = try Self.compile(spec.pattern, file: file, line: line, rule: spec.id, caseInsensitive: true)
+            guard pattern.groupNames.contains("title") else {
+                throw file.error(line: line, rule: spec.id, "pattern needs a named group 'title'")
+            }
+            if let purpose = spec.purpose, !Self.purposes.contains(purpose) {
+                throw file.error(line: line, rule: spec.id, "unknown purpose '\(purpose)'; known: "
+                                 + Self.purposes.sorted().joined(separator: ", "))
+            }
+            titleLines.append(Cue(id: spec.id, summary: spec.summary, pattern: pattern, purpose: spec.purpose,
+                                  examples: RuleExample.list(spec.examples, spec.counter_examples), file: file.path,
+                                  line: line))
         }
         if let item = decoded.headerless {
             let (spec, line) = (item.value, item.line)
@@ -396,6 +544,21 @@ public struct HeaderRules: Sendable {
         }
     }
 
+    static func ownIDPattern(_ spec: OwnIDSpec, file: RuleFile, line: Int) throws(PipelineError) -> OwnIDPattern {
+        let pattern = try compile(spec.pattern, file: file, line: line, rule: spec.id)
+        let template: IDTemplate
+        do {
+            template = try IDTemplate(spec.id_template, groups: Set(pattern.groupNames).union(["0"]))
+        } catch let error as IDTemplate.Error {
+            throw file.error(line: line, rule: spec.id, error.message)
+        } catch {
+            throw file.error(line: line, rule: spec.id, "\(error)")
+        }
+        return OwnIDPattern(id: spec.id, summary: spec.summary, pattern: pattern, template: template, kind: spec.kind,
+                            sdo: spec.sdo, examples: RuleExample.list(spec.examples, spec.counter_examples),
+                            file: file.path, line: line)
+    }
+
     static func form(_ spec: FormSpec, file: RuleFile, line: Int) throws(PipelineError) -> Form {
         let readsFields = spec.source == "fields"
         if let source = spec.source, source != "fields", source != "text" {
@@ -424,7 +587,17 @@ public struct HeaderRules: Sendable {
                                     caseInsensitive: true)
             }
             let id = field.id ?? "header.\(spec.id).\(field.role.rawValue)" + (field.purpose.map { ".\($0)" } ?? "")
-            fields.append(Field(id: id, role: field.role, purpose: field.purpose, label: label, wholeLabel: whole,
+            if field.keep_label == true || field.names_people == true || field.acronym_group != nil,
+               field.role != .to, field.role != .from {
+                throw file.error(line: line, rule: id,
+                                 "keep_label, names_people and acronym_group are for 'to' and 'from' fields")
+            }
+            if let template = field.acronym_group, !template.contains("{value}") {
+                throw file.error(line: line, rule: id, "acronym_group needs '{value}'")
+            }
+            fields.append(Field(id: id, role: field.role, purpose: field.purpose, keepsLabel: field.keep_label ?? false,
+                                namesPeople: field.names_people ?? false, acronymGroup: field.acronym_group,
+                                label: label, wholeLabel: whole,
                                 maxLines: field.max_lines ?? 4, idTemplate: field.id_template, key: field.key ?? false,
                                 examples: RuleExample.list(field.examples, field.counter_examples), line: line))
         }
@@ -442,8 +615,12 @@ public struct HeaderRules: Sendable {
         if !readsFields, spec.examples?.isEmpty ?? true {
             throw file.error(line: line, rule: spec.id, "form needs examples (examples are its tests)")
         }
+        let requires = try spec.requires.map { source throws(PipelineError) in
+            try compile(source, file: file, line: line, rule: spec.id)
+        }
         return Form(id: spec.id, minLabels: spec.min_labels ?? 3, readsFields: readsFields,
                     formats: Set(spec.formats ?? (readsFields ? ["email"] : [])), fields: fields, purposes: purposes,
+                    requires: requires, bareLabels: spec.bare_labels ?? false,
                     summary: spec.summary, examples: RuleExample.list(spec.examples, nil), file: file.path,
                     line: line)
     }
@@ -468,10 +645,5 @@ public struct HeaderRules: Sendable {
         guard let rawID else { return false }
         let length = (value as NSString).length
         return rawID.match(in: value, at: 0, limit: length)?.range.length == length
-    }
-
-    /// The purpose a form's `purpose` field value means ("For Action" -> action).
-    func purpose(_ value: String, form: Form) -> String? {
-        form.purposes.first { !$0.0.matches(in: value).isEmpty }?.1
     }
 }

@@ -35,6 +35,8 @@ struct HeaderScanner {
     private(set) var openingStart = 0
     /// Rows that are separators (banners).
     private(set) var separatorRows = IndexSet()
+    /// Unlabelled rows a title-line rule matches (by index of `HeaderRules.titleLines`), in order.
+    private(set) var titleRows: [(row: Int, cue: Int)] = []
     /// The most rows the masthead can have.
     private let mastheadMaxRows: Int
 
@@ -63,7 +65,7 @@ struct HeaderScanner {
                 for (fieldIndex, field) in rules.forms[formIndex].fields.enumerated() {
                     var found = field.label.match(in: text, at: segment.range.location,
                                                   limit: segment.range.length)?.range
-                    if found == nil, isTable,
+                    if found == nil, isTable || rules.forms[formIndex].bareLabels,
                        let whole = field.wholeLabel.match(in: text, at: segment.range.location,
                                                           limit: segment.range.length),
                        whole.range.length == segment.range.length {
@@ -106,13 +108,17 @@ struct HeaderScanner {
             var labelled = false
             var lastRowUsed = index
             var segmentIndex = 0
+            // The rest of a segment whose label had no value before the next label ("Cc: Contact Person: Name").
+            var pending: HeaderLayout.Segment?
             while segmentIndex < row.segments.count {
-                let segment = row.segments[segmentIndex]
-                guard roles[index][segmentIndex] == .free,
+                let segment = pending ?? row.segments[segmentIndex]
+                guard pending != nil || roles[index][segmentIndex] == .free,
                       let (labelRange, fields) = label(segment, isTable: row.isTable) else {
+                    pending = nil
                     segmentIndex += 1
                     continue
                 }
+                pending = nil
                 labelled = true
                 if firstLabelRow == nil { firstLabelRow = index }
                 roles[index][segmentIndex] = .label
@@ -125,7 +131,13 @@ struct HeaderScanner {
                 let rest = context.trim(NSRange(location: restStart,
                                                 length: segment.range.location + segment.range.length - restStart))
                 var rowsUsed = index
-                if rest.length > 0 {
+                // A label of the same form right after this one ("Cc: Contact Person: ..."), not a word that is a
+                // label in some other form ("Subject: Re: [S2-2402499] ...").
+                if rest.length > 0, let restLabel = label(HeaderLayout.Segment(range: rest, column: 0), isTable: false),
+                   !Set(restLabel.1.keys).isDisjoint(with: fields.keys) {
+                    pending = HeaderLayout.Segment(range: rest,
+                                                   column: segment.column + rest.location - segment.range.location)
+                } else if rest.length > 0 {
                     parts.append(Self.closingParenthesisTrimmed(rest, labelRange: labelRange, in: context))
                     valueColumn = segment.column + (rest.location - segment.range.location)
                 } else if segmentIndex + 1 < row.segments.count {
@@ -178,9 +190,22 @@ struct HeaderScanner {
                     zoneEndRow = rowsUsed + 1
                     break rowLoop
                 }
-                segmentIndex += 1
+                if pending == nil { segmentIndex += 1 }
             }
             if !labelled, roles[index].allSatisfy({ $0 == .free }) {
+                // A title line ("REPLY LIAISON STATEMENT TO 3GPP TSG RAN ON IMT-2030", or a heading whose second
+                // line is the title) is header, not prose.
+                let titleRange = titleSearchRange(index)
+                for (cue, rule) in rules.titleLines.enumerated() {
+                    guard let match = rule.pattern.matches(in: text, range: titleRange).first,
+                          match.range.location < row.range.location + row.range.length + 1 else { continue }
+                    titleRows.append((index, cue))
+                    let end = match.range.location + match.range.length
+                    var last = index
+                    while last + 1 < rows.count, rows[last + 1].range.location < end { last += 1 }
+                    index = max(lastRowUsed, last) + 1
+                    continue rowLoop
+                }
                 let count = words(row.range)
                 let trimmed = rowText.trimmingSpaces()
                 // Form text ("For HELP on using this form: ...") has colons; body prose starts without one.
@@ -230,6 +255,13 @@ struct HeaderScanner {
     }
 
     // MARK: - Queries
+
+    /// Where title-line rules look for a title starting on `row`: the row and the one after it.
+    func titleSearchRange(_ row: Int) -> NSRange {
+        let rows = layout.rows
+        guard row + 1 < rows.count else { return rows[row].range }
+        return NSUnionRange(rows[row].range, rows[row + 1].range)
+    }
 
     /// Rows of the masthead: the zone's rows before the first label, at most `masthead_max_lines` (a long table
     /// at the top of a document is its content, not its masthead).
