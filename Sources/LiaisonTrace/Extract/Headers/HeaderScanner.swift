@@ -58,16 +58,20 @@ struct HeaderScanner {
         func isStamp(_ row: HeaderLayout.Row) -> Bool {
             rules.stamps.contains { !$0.pattern.matches(in: text, range: row.range).isEmpty }
         }
+        // The label patterns of each form, gathered once per document (copying each field per segment costs more
+        // than matching its label).
+        let labelPatterns = textForms.map { formIndex in
+            let form = rules.forms[formIndex]
+            return (formIndex, form.bareLabels, form.fields.map { ($0.label, $0.wholeLabel) })
+        }
         /// The label at the start of `segment`: its range and, per form, the field it is.
         func label(_ segment: HeaderLayout.Segment, isTable: Bool) -> (NSRange, [Int: Int])? {
             var best: (NSRange, [Int: Int])?
-            for formIndex in textForms {
-                for (fieldIndex, field) in rules.forms[formIndex].fields.enumerated() {
-                    var found = field.label.match(in: text, at: segment.range.location,
-                                                  limit: segment.range.length)?.range
-                    if found == nil, isTable || rules.forms[formIndex].bareLabels,
-                       let whole = field.wholeLabel.match(in: text, at: segment.range.location,
-                                                          limit: segment.range.length),
+            for (formIndex, bareLabels, fields) in labelPatterns {
+                for (fieldIndex, (label, wholeLabel)) in fields.enumerated() {
+                    var found = label.match(in: text, at: segment.range.location, limit: segment.range.length)?.range
+                    if found == nil, isTable || bareLabels,
+                       let whole = wholeLabel.match(in: text, at: segment.range.location, limit: segment.range.length),
                        whole.range.length == segment.range.length {
                         found = whole.range
                     }
