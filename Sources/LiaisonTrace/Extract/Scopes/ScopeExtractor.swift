@@ -65,6 +65,8 @@ public struct ScopeExtractor: Extractor {
         var subject: [SubjectWay]
         var aspect: AspectSide?
         var split: Bool?
+        /// Document classes it applies to (default: every class).
+        var classes: [DocumentClass]?
         var examples: [Lined<Example>]?
         var counter_examples: [Lined<CounterExample>]?
     }
@@ -112,6 +114,8 @@ public struct ScopeExtractor: Extractor {
         let subject: [SubjectWay]
         let aspect: AspectSide
         let split: Bool
+        /// Document classes it applies to; nil for every class.
+        let classes: Set<DocumentClass>?
         let examples: [RuleExample]
         let file: String
         let line: Int
@@ -207,6 +211,7 @@ public struct ScopeExtractor: Extractor {
                 }
                 rules.append(Rule(id: spec.id, summary: spec.summary, polarity: spec.polarity, pattern: pattern,
                                   subject: spec.subject, aspect: spec.aspect ?? .none, split: spec.split ?? false,
+                                  classes: spec.classes.map(Set.init),
                                   examples: RuleExample.list(spec.examples, spec.counter_examples),
                                   file: file.path, line: line))
             }
@@ -266,7 +271,7 @@ public struct ScopeExtractor: Extractor {
             // Cue matches, earlier rules winning overlaps.
             var taken: [NSRange] = []
             var found: [(Rule, PatternMatch)] = []
-            for (ruleIndex, rule) in rules.enumerated() {
+            for (ruleIndex, rule) in rules.enumerated() where rule.classes?.contains(scan.documentClass) ?? true {
                 for match in cues.matches(ruleIndex, in: statement.range, context: context)
                 where !taken.contains(where: { NSIntersectionRange($0, match.range).length > 0 }) {
                     taken.append(match.range)
