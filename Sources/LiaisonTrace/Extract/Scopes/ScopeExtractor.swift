@@ -13,6 +13,9 @@ public struct ScopeExtractor: Extractor {
     enum SubjectWay: String, Decodable, Sendable {
         case of, adjacent, before, section, this, group, unnamed
         case thisDeliverable = "this-deliverable"
+        /// No named subject, in a liaison only (elsewhere the statement is about someone else: "Google is
+        /// developing diagnostic applications" in a guideline).
+        case unnamedInLiaison = "unnamed-in-liaison"
     }
 
     /// Where the included or excluded matter is, relative to the cue.
@@ -340,6 +343,8 @@ public struct ScopeExtractor: Extractor {
                 }
             case .unnamed:
                 return .unnamed
+            case .unnamedInLiaison:
+                if scan.documentClass == .liaison { return .unnamed }
             case .of:
                 guard let of = match.groups["of"] else { continue }
                 let mentions = scan.documentMentions(in: statement.range).filter {
