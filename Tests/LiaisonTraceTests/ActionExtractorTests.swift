@@ -94,9 +94,10 @@ final class ActionExtractorTests: XCTestCase {
                                   Addressee(group: "WBA", purpose: "action")]
             record.document.deadline = "2017-11-24"
         }
-        XCTAssertEqual(record.actions.count, 5)
+        // "This liaison is seeking information ..." near the top, then five "would welcome" / "would be welcome".
+        XCTAssertEqual(record.actions.count, 6)
         XCTAssertTrue(record.actions.allSatisfy { $0.to == ["3GPP", "GSMA", "WBA"] && $0.deadline == "2017-11-24" })
-        XCTAssertTrue(record.actions.allSatisfy { $0.rule == "action.welcome" })
+        XCTAssertEqual(record.actions.map(\.rule), ["action.seeking"] + Array(repeating: "action.welcome", count: 5))
         // "Q1/2 would welcome your views on:" takes its list of questions.
         let questions = try XCTUnwrap(record.actions.first { $0.text.hasPrefix("Q1/2 would welcome your views on:") })
         XCTAssertTrue(questions.text.contains("the pros and cons of the options 1 to 4."))

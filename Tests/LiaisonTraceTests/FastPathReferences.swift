@@ -194,6 +194,16 @@ enum ReferencePlainText {
                 inFrontMatter = true
                 continue
             }
+            if format == .markdown, trimmed.wholeMatch(of: /--- +[A-Za-z]+/) != nil {
+                inFrontMatter = false
+                closeParagraph()
+                let name = trimmed.drop { $0 == "-" || $0 == " " }
+                if name == "abstract" {
+                    blocks.append(Block(kind: .heading, range: SourceRange(range.end - name.utf8.count, range.end),
+                                        level: 1))
+                }
+                continue
+            }
             if inFrontMatter {
                 if trimmed == "---" || trimmed == "..." { inFrontMatter = false } else if !trimmed.isEmpty {
                     blocks.append(Block(kind: .field, range: range))

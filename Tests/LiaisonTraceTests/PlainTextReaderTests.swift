@@ -65,6 +65,21 @@ final class PlainTextReaderTests: XCTestCase {
         XCTAssertEqual(document.text(of: document.blocks[2].range), "Liaison statements are\nletters.")
     }
 
+    func testKramdownRFCSectionMarkersEndTheFrontMatter() throws {
+        // kramdown-rfc drafts: YAML front matter from "---" to "--- abstract", then Markdown; "--- middle" and
+        // "--- back" separate the parts.
+        let markdown = "---\ntitle: \"Procedures\"\nauthor:\n -\n    fullname: A. Author\n\n--- abstract\n\n"
+            + "This document describes the procedures\nfor handling liaison statements.\n\n--- middle\n\n"
+            + "# Introduction\n\nThe IAB is responsible\nfor liaison management.\n"
+        let document = try TestSupport.ingest(markdown, name: "draft.md")
+        XCTAssertEqual(document.blocks.map(\.kind), [.field, .field, .field, .field, .heading, .paragraph, .heading,
+                                                      .paragraph])
+        XCTAssertEqual(document.text(of: document.blocks[4].range), "abstract")
+        XCTAssertEqual(document.text(of: document.blocks[5].range),
+                       "This document describes the procedures\nfor handling liaison statements.")
+        XCTAssertEqual(document.text(of: document.blocks[7].range), "The IAB is responsible\nfor liaison management.")
+    }
+
     func testAsciiDocTitleAndSections() throws {
         let document = try TestSupport.ingest("= Cloud computing\n\n== Scope\n\nThis Recommendation specifies.\n",
                                               name: "y.adoc")

@@ -2,7 +2,7 @@ import Foundation
 
 /// Reads plain text, Markdown and AsciiDoc. The ingested text is the decoded file itself, so for UTF-8 files
 /// every range is a byte range of the file. Blocks: headings, list items, paragraphs (runs of non-blank lines),
-/// and front-matter fields.
+/// and front-matter fields (YAML front matter of Markdown, which kramdown-rfc drafts end with "--- abstract").
 public struct PlainTextReader: DocumentReader {
     public let format: DocumentFormat
 
@@ -62,6 +62,17 @@ public struct PlainTextReader: DocumentReader {
                 inFrontMatter = true
                 continue
             }
+            // kramdown-rfc section markers ("--- abstract", "--- middle", "--- back") end the front matter; the
+            // abstract's marker is its heading.
+            if format == .markdown, let name = Self.sectionMarkerName(trimmed) {
+                inFrontMatter = false
+                closeParagraph()
+                if Self.equals(UnsafeBufferPointer(rebasing: trimmed[name...]), "abstract") {
+                    blocks.append(Block(kind: .heading, range: SourceRange(range.end - (trimmedCount - name), range.end),
+                                        level: 1))
+                }
+                continue
+            }
             if inFrontMatter {
                 if Self.equals(trimmed, "---") || Self.equals(trimmed, "...") {
                     inFrontMatter = false
@@ -86,6 +97,19 @@ public struct PlainTextReader: DocumentReader {
         }
         closeParagraph()
         return blocks
+    }
+
+    /// The offset of the section name in a kramdown-rfc section marker ("--- abstract": 4), nil for another line.
+    static func sectionMarkerName(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard line.count > 4, line[0] == 0x2D, line[1] == 0x2D, line[2] == 0x2D, line[3] == 0x20 else { return nil }
+        var name = 4
+        while name < line.count, line[name] == 0x20 { name += 1 }
+        guard name < line.count else { return nil }
+        for index in name..<line.count {
+            let byte = line[index] | 0x20
+            guard byte >= 0x61 && byte <= 0x7A else { return nil }
+        }
+        return name
     }
 
     /// Whether a line starting with this byte may be a heading or list item (`lineKind` decides).

@@ -26,6 +26,10 @@ public struct ActionExtractor: Extractor {
         var to: [String]
         /// The deadline it must give.
         var deadline: String?
+        /// The kind of document it is read as (default: a liaison).
+        var kind: DocumentKind?
+
+        var documentKind: DocumentKind? { kind }
 
         var expected: [String: [String]] {
             var expected = ["to": [to.joined(separator: ", ")]]
@@ -48,6 +52,7 @@ public struct ActionExtractor: Extractor {
         var pattern: String
         var addressee: AddresseeSource?
         var classes: [DocumentClass]?
+        var kinds: [DocumentKind]?
         var examples: [Lined<Example>]?
         var counter_examples: [Lined<CounterExample>]?
     }
@@ -59,6 +64,8 @@ public struct ActionExtractor: Extractor {
         let pattern: Pattern
         let addressee: AddresseeSource
         let classes: Set<DocumentClass>
+        /// Document kinds it is limited to (`email`: questions put to a mailing list); nil for every kind.
+        let kinds: Set<DocumentKind>?
         let examples: [RuleExample]
         let file: String
         let line: Int
@@ -166,7 +173,7 @@ public struct ActionExtractor: Extractor {
                     throw file.error(line: line, rule: spec.id, "'addressee: group' needs a group named 'to'")
                 }
                 rules.append(Rule(id: spec.id, summary: spec.summary, pattern: pattern, addressee: addressee,
-                                  classes: Set(spec.classes ?? defaultClasses),
+                                  classes: Set(spec.classes ?? defaultClasses), kinds: spec.kinds.map(Set.init),
                                   examples: RuleExample.list(spec.examples, spec.counter_examples),
                                   file: file.path, line: line))
             }
@@ -186,7 +193,9 @@ public struct ActionExtractor: Extractor {
         guard !rules.isEmpty else { return }
         guard let vocabulary else { return }
         let scan = StatementScan(context: context, record: record, vocabulary: vocabulary)
-        let applicable = rules.filter { $0.classes.contains(scan.documentClass) }
+        let applicable = rules.filter {
+            $0.classes.contains(scan.documentClass) && ($0.kinds?.contains(record.document.kind) ?? true)
+        }
         guard !applicable.isEmpty else { return }
         let fallback = record.document.to.filter { $0.purpose == "action" }.map(\.group)
         var block: [String]?

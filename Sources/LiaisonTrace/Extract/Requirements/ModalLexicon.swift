@@ -62,7 +62,7 @@ struct RequirementExample: ExampleSpec {
 }
 
 /// A keyword lexicon of a drafting convention (`lexicons` in a `kind: requirements` rule file), compiled into one
-/// pattern whose alternatives are the keywords in the order written.
+/// pattern per document class whose alternatives are the keywords of that class in the order written.
 struct ModalLexicon: Sendable {
     struct Spec: Decodable {
         struct Keyword: Decodable {
@@ -92,7 +92,9 @@ struct ModalLexicon: Sendable {
     let summary: String?
     /// Document classes it applies to, in the order written.
     let classes: [DocumentClass]
-    let pattern: Pattern
+    /// The keyword pattern of each document class: the alternatives of the keywords that apply to it, in the
+    /// order written (a keyword of another class must not take a match from one of this class).
+    let patterns: [DocumentClass: Pattern]
     let keywords: [(modality: Modality, classes: Set<DocumentClass>)]
     /// The lexicon's examples.
     let examples: [RuleExample]
@@ -105,12 +107,25 @@ struct ModalLexicon: Sendable {
         classes = spec.classes
         guard !spec.keywords.isEmpty else { throw file.error(line: line, rule: spec.id, "has no keywords") }
         guard !spec.classes.isEmpty else { throw file.error(line: line, rule: spec.id, "has no classes") }
-        let alternatives = spec.keywords.enumerated().map { "(?<k\($0.offset)>\($0.element.pattern))" }
-        let body = alternatives.joined(separator: "|")
-        let source = spec.case_sensitive == true ? "\\b(?:\(body))\\b" : "\\b(?i:\(body))\\b"
-        pattern = try file.pattern(source, rule: spec.id, line: line, what: "a keyword pattern")
         let lexiconClasses = Set(spec.classes)
-        keywords = spec.keywords.map { ($0.modality, Set($0.classes ?? spec.classes).intersection(lexiconClasses)) }
+        let keywords = spec.keywords.map {
+            (modality: $0.modality, classes: Set($0.classes ?? spec.classes).intersection(lexiconClasses))
+        }
+        self.keywords = keywords
+        var patterns: [DocumentClass: Pattern] = [:]
+        var compiled: [String: Pattern] = [:]
+        for documentClass in spec.classes {
+            let alternatives = spec.keywords.enumerated().filter { keywords[$0.offset].classes.contains(documentClass) }
+                .map { "(?<k\($0.offset)>\($0.element.pattern))" }
+            guard !alternatives.isEmpty else { continue }
+            let body = alternatives.joined(separator: "|")
+            let source = spec.case_sensitive == true ? "\\b(?:\(body))\\b" : "\\b(?i:\(body))\\b"
+            if compiled[source] == nil {
+                compiled[source] = try file.pattern(source, rule: spec.id, line: line, what: "a keyword pattern")
+            }
+            patterns[documentClass] = compiled[source]
+        }
+        self.patterns = patterns
         examples = RuleExample.list(spec.examples, spec.counter_examples)
         self.file = file.path
         self.line = line
@@ -121,22 +136,29 @@ struct ModalLexicon: Sendable {
         keywords.contains { $0.classes.contains(documentClass) }
     }
 
-    /// Keywords of this lexicon in `range` of `text` that apply to `documentClass` (a `none` keyword is kept:
-    /// it hides what it overlaps).
+    /// Keywords of this lexicon in `range` of `text` that apply to `documentClass` (a `none` keyword is kept: it
+    /// hides what it overlaps).
     func hits(in text: String, range: NSRange?, documentClass: DocumentClass, index: Int) -> [Hit] {
-        hits(pattern.matches(in: text, range: range), documentClass: documentClass, index: index)
+        guard let pattern = patterns[documentClass] else { return [] }
+        return hits(pattern.matches(in: text, range: range), index: index)
     }
 
     /// Keywords of this lexicon in `range` of a document that apply to `documentClass`.
     func hits(in context: ExtractionContext, range: NSRange?, documentClass: DocumentClass, index: Int) -> [Hit] {
-        hits(pattern.matches(in: context, range: range), documentClass: documentClass, index: index)
+        guard let pattern = patterns[documentClass] else { return [] }
+        return hits(pattern.matches(in: context, range: range), index: index)
     }
 
-    private func hits(_ matches: [PatternMatch], documentClass: DocumentClass, index: Int) -> [Hit] {
+    /// The distinct compiled patterns, in the order of the lexicon's classes.
+    var compiledPatterns: [Pattern] {
+        var seen = Set<String>()
+        return classes.compactMap { patterns[$0] }.filter { seen.insert($0.source).inserted }
+    }
+
+    private func hits(_ matches: [PatternMatch], index: Int) -> [Hit] {
         matches.compactMap { match in
             for (number, keyword) in keywords.enumerated() {
                 guard let group = match.groups["k\(number)"] else { continue }
-                guard keyword.classes.contains(documentClass) || keyword.modality == .none else { return nil }
                 return Hit(range: group, modality: keyword.modality, lexicon: index)
             }
             return nil

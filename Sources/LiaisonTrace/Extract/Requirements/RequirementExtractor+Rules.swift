@@ -8,7 +8,7 @@ extension RequirementExtractor {
         let lexicons = lexicons.map { lexicon in
             RuleDescription.items(RuleInfo(id: lexicon.id, summary: lexicon.summary, examples: lexicon.examples,
                                            file: lexicon.file, line: lexicon.line),
-                                  kind: "requirements", patterns: [lexicon.pattern], extractor: self,
+                                  kind: "requirements", patterns: lexicon.compiledPatterns, extractor: self,
                                   as: lexicon.classes.first, items: { $0.requirements }) { found in
                 ["keyword": found.map(\.keyword), "modality": found.map(\.modality)]
             }

@@ -4,8 +4,8 @@ import Foundation
 /// files, choosing the lexicons by the document's class (BCP 14 upper case in IETF documents; modal verbs and
 /// ITU-T phrases in deliverables; the firm ones in liaisons). One item per sentence (a sentence ending with a
 /// colon takes the list that follows), with the strongest keyword; requirement numbers and labels at the start
-/// become `id` and `label`. Headings, questions, keyword definitions, NOTEs, quoted keywords and sentences in
-/// references, contents and boilerplate sections are not requirements.
+/// become `id` and `label`. Headings, questions, keyword definitions, NOTEs, keywords in quoted titles and terms
+/// (a sentence a liaison quotes from a specification counts) and sentences in references, contents and boilerplate sections are not requirements.
 public struct RequirementExtractor: Extractor {
     public static let description = ExtractorDescription(
         id: "requirements", summary: "Requirement sentences with modality (BCP 14, modal verbs, ITU-T phrases)")
@@ -107,11 +107,18 @@ public struct RequirementExtractor: Extractor {
         guard !lexicons.isEmpty else { return }
         guard let vocabulary else { return }
         let scan = StatementScan(context: context, record: record, vocabulary: vocabulary)
-        record.requirements += requirements(in: scan)
+        let actions = record.actions.map { action -> NSRange in
+            let start = context.location(forSource: action.range.start)
+            return NSRange(location: start, length: max(0, context.location(forSource: action.range.end) - start))
+        }
+        record.requirements += requirements(in: scan, actions: actions)
     }
 
-    /// The requirements of a scanned document.
-    func requirements(in scan: StatementScan) -> [Requirement] {
+    /// The requirements of a scanned document. `actions` are the ranges of its actions: a sentence that asks its
+    /// addressees for something ("asks FG-MV to provide its views on which protocols should be mapped") states no
+    /// requirement.
+    func requirements(in scan: StatementScan, actions: [NSRange] = []) -> [Requirement] {
+        let actions = actions.sorted { $0.location < $1.location }
         let context = scan.context
         // Every keyword of every applicable lexicon, over the whole text at once, in text order.
         var hits: [ModalLexicon.Hit] = []
@@ -121,7 +128,11 @@ public struct RequirementExtractor: Extractor {
         guard !hits.isEmpty else { return [] }
         hits.sort { $0.range.location < $1.range.location }
 
-        let quoted = Self.quotedSpans(context.scan, resets: context.blocks.map(\.range.location))
+        // A liaison that quotes a sentence of a specification conveys its requirement, and so does a block quotation
+        // (a change request quoting the clause it changes); a deliverable that quotes another specification inside
+        // a sentence (a comparison, a survey) does not make it its own.
+        let quoted = Self.quotedSpans(context.scan, resets: context.blocks.map(\.range.location),
+                                      inlineStatementsCount: scan.documentClass == .liaison)
         var result: [Requirement] = []
         let statements = scan.statements
         var index = 0
@@ -130,7 +141,16 @@ public struct RequirementExtractor: Extractor {
             let statement = statements[index]
             if scan.isSkipped(statement) { continue }
             if skipInformative, statement.section.map({ scan.outline.headings[$0].isInformative }) == true { continue }
-            let last = scan.listEnd(after: index)
+            // Actions do not overlap: the last one starting before the sentence ends is the one that could.
+            let after = actions.partitionPoint { $0.location < NSMaxRange(statement.range) }
+            if after > 0, NSMaxRange(actions[after - 1]) > statement.range.location { continue }
+            var last = scan.listEnd(after: index)
+            // A list completes its lead-in only when the lead-in holds a keyword and the items go on in lower case
+            // ("The device shall:" "- be able to ..."); otherwise the lead-in and each item are read on their own.
+            if last > index, !continuesLeadIn(index, scan)
+                || strongest(hits, in: statement.range, quoted: quoted, scan: scan) == nil {
+                last = index
+            }
             var range = scan.range(from: index, to: last)
             guard let chosen = strongest(hits, in: range, quoted: quoted, scan: scan),
                   !isExcluded(statement, scan) else { continue }
@@ -155,6 +175,14 @@ public struct RequirementExtractor: Extractor {
             result.append(requirement)
         }
         return result
+    }
+
+    /// Whether the list item after statement `index` starts in lower case, so that it goes on with its lead-in.
+    func continuesLeadIn(_ index: Int, _ scan: StatementScan) -> Bool {
+        guard index + 1 < scan.statements.count,
+              let first = scan.statements[index + 1].text.unicodeScalars.first(where: \.properties.isAlphabetic)
+        else { return false }
+        return first.properties.isLowercase
     }
 
     /// Whether an exclusion applies to the statement.
@@ -204,9 +232,52 @@ public struct RequirementExtractor: Extractor {
     }
 
     /// Spans between paired double quotes, and between single quotes that open after a space or bracket and close
-    /// before a non-letter (so that "FG-MV's" is no quote). A quotation may run over several sentences; an
-    /// unclosed one ends at a blank line or at the start of a block (`resets`).
-    static func quotedSpans(_ text: ScanText, resets: [Int]) -> [NSRange] {
+    /// before a non-letter (so that "FG-MV's" is no quote), that cite a title, a term or a phrase. A quotation may
+    /// run over several sentences; an unclosed one ends at a blank line or at the start of a block (`resets`).
+    /// In a liaison, a quoted statement (a sentence quoted from a specification: at least `statementWords` words
+    /// ending with a full stop, or running over a line break) is no citation: its requirements count.
+    /// `inlineStatementsCount`: a quoted statement inside a sentence counts too (liaisons); otherwise only one that
+    /// opens a line (a block quotation) does.
+    static func quotedSpans(_ text: ScanText, resets: [Int], inlineStatementsCount: Bool = true) -> [NSRange] {
+        quotations(text, resets: resets).filter { span in
+            guard isQuotedStatement(span, text) else { return true }
+            return !(inlineStatementsCount || opensLine(span.location, text))
+        }
+    }
+
+    /// Whether only spaces and tabs stand between the start of the line and `location`.
+    static func opensLine(_ location: Int, _ text: ScanText) -> Bool {
+        let start = max(0, location - 80)
+        let before = text.units(NSRange(location: start, length: location - start))
+        for unit in before.reversed() {
+            if unit == 0x0A { return true }
+            if unit != 0x20, unit != 0x09 { return false }
+        }
+        return start == 0
+    }
+
+    /// Words from which a quotation ending with a full stop is a quoted statement.
+    static let statementWords = 6
+
+    static func isQuotedStatement(_ span: NSRange, _ text: ScanText) -> Bool {
+        guard span.length > 2 else { return false }
+        let units = text.units(NSRange(location: span.location + 1, length: span.length - 2))
+        if units.contains(0x0A) { return true }
+        var last = units.count - 1
+        while last >= 0, units[last] == 0x20 { last -= 1 }
+        guard last >= 0, [0x2E, 0x21, 0x3B].contains(units[last]) else { return false }
+        var words = 0
+        var inWord = false
+        for unit in units {
+            let space = unit == 0x20 || unit == 0x09
+            if !space, !inWord { words += 1 }
+            inWord = !space
+        }
+        return words >= statementWords
+    }
+
+    /// Every span between paired quotation marks (see `quotedSpans`).
+    static func quotations(_ text: ScanText, resets: [Int]) -> [NSRange] {
         var spans: [NSRange] = []
         var openDouble: Int?
         var openSingle: Int?

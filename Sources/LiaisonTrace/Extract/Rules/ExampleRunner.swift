@@ -132,6 +132,8 @@ final class ExampleInput: @unchecked Sendable { // used by one thread; lazy memb
     let range: NSRange
     /// The class the example is read as.
     let documentClass: DocumentClass?
+    /// The kind the example is read as, when not the one of its class.
+    let documentKind: DocumentKind?
     let extraction: Extraction
 
     init(_ example: RuleExample, prefix: String, extraction: Extraction) {
@@ -139,6 +141,7 @@ final class ExampleInput: @unchecked Sendable { // used by one thread; lazy memb
         let start = (prefix as NSString).length
         range = NSRange(location: start, length: (text as NSString).length - start)
         documentClass = example.documentClass
+        documentKind = example.documentKind
         self.extraction = extraction
     }
 
@@ -176,11 +179,13 @@ final class ExampleInput: @unchecked Sendable { // used by one thread; lazy memb
     }()
 
     /// The record a sentence-level extractor starts from: the document's kind and sdo set for the example's class
-    /// (`fallback` when the example gives none), and the references found.
+    /// (`fallback` when the example gives none), the references and the group mentions found.
     func record(_ fallback: DocumentClass?) -> DocumentRecord {
         var record = Self.record(for: document, documentClass ?? fallback)
+        if let documentKind { record.document.kind = documentKind }
         var diagnostics: [Diagnostic] = []
         references?.extract(from: context, into: &record, diagnostics: &diagnostics)
+        groupMentions?.extract(from: context, into: &record, diagnostics: &diagnostics)
         return record
     }
 
@@ -213,6 +218,11 @@ final class ExampleInput: @unchecked Sendable { // used by one thread; lazy memb
     /// The extraction's reference extractor.
     var references: ReferenceExtractor? {
         extraction.extractors.lazy.compactMap { $0 as? ReferenceExtractor }.first
+    }
+
+    /// The extraction's group-mention extractor.
+    var groupMentions: GroupMentionExtractor? {
+        extraction.extractors.lazy.compactMap { $0 as? GroupMentionExtractor }.first
     }
 
     // MARK: - Spans

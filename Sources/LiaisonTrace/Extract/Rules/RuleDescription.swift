@@ -54,16 +54,19 @@ public struct RuleExample: Sendable {
     public var line: Int
     /// The class of document the example is read as (sentence-level rules).
     var documentClass: DocumentClass?
+    /// The kind of document the example is read as, when not the one of its class (e-mails).
+    var documentKind: DocumentKind?
 
     /// An example or counter-example.
     init(text: String, matches: Bool, expected: [String: [String]] = [:], span: String? = nil, line: Int,
-         documentClass: DocumentClass? = nil) {
+         documentClass: DocumentClass? = nil, documentKind: DocumentKind? = nil) {
         self.text = text.replacingOccurrences(of: "\\n", with: "\n")
         self.matches = matches
         self.expected = expected
         self.span = span
         self.line = line
         self.documentClass = documentClass
+        self.documentKind = documentKind
     }
 }
 

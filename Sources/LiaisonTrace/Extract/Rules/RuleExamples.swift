@@ -10,6 +10,8 @@ protocol ExampleSpec: Decodable, Sendable {
     var span: String? { get }
     /// The class of document the text is read as.
     var documentClass: DocumentClass? { get }
+    /// The kind of document the text is read as, when a rule depends on it (e-mails); nil for the class's kind.
+    var documentKind: DocumentKind? { get }
     /// What the rule must yield, by name.
     var expected: [String: [String]] { get }
 }
@@ -17,6 +19,7 @@ protocol ExampleSpec: Decodable, Sendable {
 extension ExampleSpec {
     var span: String? { nil }
     var documentClass: DocumentClass? { nil }
+    var documentKind: DocumentKind? { nil }
 }
 
 extension Decoder {
@@ -54,18 +57,21 @@ struct TextExample: ExampleSpec {
     }
 }
 
-/// A counter-example: a text alone, or `{text:, class:}`; the rule must find nothing in it.
+/// A counter-example: a text alone, or `{text:, class:, kind:}`; the rule must find nothing in it.
 struct CounterExample: Decodable, Sendable {
     var text: String
     var `class`: DocumentClass?
+    /// The kind of document the text is read as, when a rule depends on it (e-mails).
+    var kind: DocumentKind?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case text, `class` }
+    enum CodingKeys: String, CodingKey, CaseIterable { case text, `class`, kind }
 
     init(from decoder: any Decoder) throws {
         if let text = decoder.plainText() { self.text = text; return }
         let container = try decoder.container(keyedBy: CodingKeys.self)
         text = try container.decode(String.self, forKey: .text)
         `class` = try container.decodeIfPresent(DocumentClass.self, forKey: .class)
+        kind = try container.decodeIfPresent(DocumentKind.self, forKey: .kind)
     }
 }
 
@@ -75,14 +81,15 @@ extension RuleExample {
         -> [RuleExample] {
         (examples ?? []).map { item in
             RuleExample(text: item.value.text, matches: true, expected: item.value.expected, span: item.value.span,
-                        line: item.line, documentClass: item.value.documentClass)
+                        line: item.line, documentClass: item.value.documentClass, documentKind: item.value.documentKind)
         } + counterExamples(counter)
     }
 
     /// Counter-examples as written.
     static func counterExamples(_ counter: [Lined<CounterExample>]?) -> [RuleExample] {
         (counter ?? []).map { item in
-            RuleExample(text: item.value.text, matches: false, line: item.line, documentClass: item.value.class)
+            RuleExample(text: item.value.text, matches: false, line: item.line, documentClass: item.value.class,
+                        documentKind: item.value.kind)
         }
     }
 

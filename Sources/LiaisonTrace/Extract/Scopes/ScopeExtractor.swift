@@ -11,8 +11,11 @@ public struct ScopeExtractor: Extractor {
 
     /// How a rule finds the subject document.
     enum SubjectWay: String, Decodable, Sendable {
-        case of, adjacent, before, section, this
+        case of, adjacent, before, section, this, group, unnamed
         case thisDeliverable = "this-deliverable"
+        /// No named subject, in a liaison only (elsewhere the statement is about someone else: "Google is
+        /// developing diagnostic applications" in a guideline).
+        case unnamedInLiaison = "unnamed-in-liaison"
     }
 
     /// Where the included or excluded matter is, relative to the cue.
@@ -65,6 +68,8 @@ public struct ScopeExtractor: Extractor {
         var subject: [SubjectWay]
         var aspect: AspectSide?
         var split: Bool?
+        /// Document classes it applies to (default: every class).
+        var classes: [DocumentClass]?
         var examples: [Lined<Example>]?
         var counter_examples: [Lined<CounterExample>]?
     }
@@ -112,6 +117,8 @@ public struct ScopeExtractor: Extractor {
         let subject: [SubjectWay]
         let aspect: AspectSide
         let split: Bool
+        /// Document classes it applies to; nil for every class.
+        let classes: Set<DocumentClass>?
         let examples: [RuleExample]
         let file: String
         let line: Int
@@ -207,6 +214,7 @@ public struct ScopeExtractor: Extractor {
                 }
                 rules.append(Rule(id: spec.id, summary: spec.summary, polarity: spec.polarity, pattern: pattern,
                                   subject: spec.subject, aspect: spec.aspect ?? .none, split: spec.split ?? false,
+                                  classes: spec.classes.map(Set.init),
                                   examples: RuleExample.list(spec.examples, spec.counter_examples),
                                   file: file.path, line: line))
             }
@@ -234,24 +242,39 @@ public struct ScopeExtractor: Extractor {
         guard !rules.isEmpty || clauseRule != nil else { return }
         guard let vocabulary else { return }
         let scan = StatementScan(context: context, record: record, vocabulary: vocabulary)
-        record.scopes += scopes(in: scan)
+        let located = { (range: SourceRange) -> NSRange in
+            let start = context.location(forSource: range.start)
+            return NSRange(location: start, length: max(0, context.location(forSource: range.end) - start))
+        }
+        let groups = record.groups.map { (id: $0.id, range: located($0.range)) }
+            .sorted { $0.range.location < $1.range.location }
+        record.scopes += scopes(in: scan, groups: groups, actions: record.actions.map { located($0.range) },
+                                senders: record.document.from)
     }
 
-    func scopes(in scan: StatementScan) -> [Scope] {
+    /// The scope statements of a scanned document. `groups` are the group mentions of the record and `senders` its
+    /// `document.from` (for `subject: group`); `actions` are the ranges of its actions: a sentence that asks for
+    /// something is no scope statement.
+    func scopes(in scan: StatementScan, groups: [(id: String, range: NSRange)] = [], actions: [NSRange] = [],
+                senders: [String] = []) -> [Scope] {
         let context = scan.context
         var result: [Scope] = []
         let statements = scan.statements
         let cues = CueIndex(rules.map(\.pattern), context: context)
+        let actions = actions.sorted { $0.location < $1.location }
         var index = 0
         while index < statements.count {
             defer { index += 1 }
             let statement = statements[index]
             if scan.isSkipped(statement) { continue }
+            // Actions do not overlap: the last one starting before the sentence ends is the one that could.
+            let after = actions.partitionPoint { $0.location < NSMaxRange(statement.range) }
+            if after > 0, NSMaxRange(actions[after - 1]) > statement.range.location { continue }
             let inScopeClause = scan.role(of: statement) == .scope
             // Cue matches, earlier rules winning overlaps.
             var taken: [NSRange] = []
             var found: [(Rule, PatternMatch)] = []
-            for (ruleIndex, rule) in rules.enumerated() {
+            for (ruleIndex, rule) in rules.enumerated() where rule.classes?.contains(scan.documentClass) ?? true {
                 for match in cues.matches(ruleIndex, in: statement.range, context: context)
                 where !taken.contains(where: { NSIntersectionRange($0, match.range).length > 0 }) {
                     taken.append(match.range)
@@ -266,8 +289,11 @@ public struct ScopeExtractor: Extractor {
             let informative = statement.section.map { scan.outline.headings[$0].isInformative } ?? false
             for (rule, match) in found {
                 guard let subject = subject(rule, match, statement: statement, index: index, scan: scan,
-                                            inScopeClause: inScopeClause) else { continue }
-                if informative, subject == .this { continue }
+                                            inScopeClause: inScopeClause, groups: groups, senders: senders)
+                else { continue }
+                // An informative annex describes other things ("a switch device which is responsible for ..."):
+                // neither the document's own scope nor one it can pin to a named subject.
+                if informative, subject == .this || subject == .unnamed { continue }
                 let aspects = aspects(rule, match, statement: statement, index: index, last: last, scan: scan)
                 for aspect in aspects.isEmpty ? [nil] : aspects.map(Optional.some) {
                     var scope = Scope(polarity: rule.polarity, subject: scan.output(subject), text: text,
@@ -283,8 +309,12 @@ public struct ScopeExtractor: Extractor {
             }
             if inScopeClause, let clauseRule,
                clauseSkip?.matches(in: context, range: statement.range).isEmpty ?? true {
-                result.append(Scope(polarity: "includes", subject: scan.selfID, text: statement.text,
-                                    at: context.provenance(statement.range, rule: clauseRule)))
+                // "The remaining clauses are applicable to:" takes its list.
+                let last = scan.listEnd(after: index)
+                let range = scan.range(from: index, to: last)
+                result.append(Scope(polarity: "includes", subject: scan.selfID, text: scan.text(range),
+                                    at: context.provenance(range, rule: clauseRule)))
+                index = last
             }
         }
         return result
@@ -293,9 +323,28 @@ public struct ScopeExtractor: Extractor {
     // MARK: - Subject
 
     func subject(_ rule: Rule, _ match: PatternMatch, statement: DocumentOutline.Statement, index: Int,
-                 scan: StatementScan, inScopeClause: Bool) -> StatementScan.Subject? {
+                 scan: StatementScan, inScopeClause: Bool, groups: [(id: String, range: NSRange)] = [],
+                 senders: [String] = []) -> StatementScan.Subject? {
         for way in rule.subject {
             switch way {
+            case .group:
+                // The group named last before the cue in the sentence, else the first one after it; "we" after the
+                // last one names the sender ("SG12 wishes to inform 3GPP that we have endorsed").
+                let inSentence = groups.elements(within: statement.range) { $0.range }
+                let before = inSentence.last(where: { NSMaxRange($0.range) <= match.range.location })
+                let gapStart = before.map { NSMaxRange($0.range) } ?? statement.range.location
+                let gap = scan.context.string(NSRange(location: gapStart, length: match.range.location - gapStart))
+                if gap.range(of: #"\b(?:[Ww]e|[Oo]ur|[Oo]urselves)\b"#, options: .regularExpression) != nil {
+                    return senders.first.map { .document($0) } ?? .unnamed
+                }
+                if let before { return .document(before.id) }
+                if let after = inSentence.first(where: { $0.range.location >= NSMaxRange(match.range) }) {
+                    return .document(after.id)
+                }
+            case .unnamed:
+                return .unnamed
+            case .unnamedInLiaison:
+                if scan.documentClass == .liaison { return .unnamed }
             case .of:
                 guard let of = match.groups["of"] else { continue }
                 let mentions = scan.documentMentions(in: statement.range).filter {

@@ -32,6 +32,8 @@ struct StatementScan {
         case this
         /// A pointer back ("this deliverable" in a liaison) with nothing to point to.
         case unresolved
+        /// The statement names no subject it can be pinned to ("there are activities considering ...").
+        case unnamed
     }
 
     let context: ExtractionContext
@@ -94,6 +96,7 @@ struct StatementScan {
         switch subject {
         case .document(let id): return id
         case .this, .unresolved: return selfID
+        case .unnamed: return nil
         }
     }
 
