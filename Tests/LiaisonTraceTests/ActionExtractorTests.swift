@@ -20,7 +20,7 @@ final class ActionExtractorTests: XCTestCase {
         """
         let record = try StatementTestSupport.run(extractor, text, class: .liaison) { record in
             record.document.deadline = "2019-01-31"
-            record.document.to = [Addressee(group: "3GPP SA3", purpose: "action")]
+            record.document.to = [Addressee(group: "3GPP SA3", purpose: .action)]
         }
         XCTAssertEqual(record.actions.map(\.to), [["3GPP CT1", "3GPP CT4"], ["3GPP SA5"]])
         XCTAssertEqual(record.actions.map(\.rule), ["action.asks", "action.label"])
@@ -35,9 +35,9 @@ final class ActionExtractorTests: XCTestCase {
     func testUnnamedAddresseesAreTheLiaisonsActionAddressees() throws {
         let text = "We would appreciate your views on the options.\n\nWe kindly ask you to reply."
         let record = try StatementTestSupport.run(extractor, text, class: .liaison) { record in
-            record.document.to = [Addressee(group: "3GPP", purpose: "action"),
-                                  Addressee(group: "GSMA", purpose: "action"),
-                                  Addressee(group: "ITU-T SG20", purpose: "information")]
+            record.document.to = [Addressee(group: "3GPP", purpose: .action),
+                                  Addressee(group: "GSMA", purpose: .action),
+                                  Addressee(group: "ITU-T SG20", purpose: .information)]
             record.document.deadline = "2017-11-24"
         }
         XCTAssertEqual(record.actions.map(\.to), [["3GPP", "GSMA"], ["3GPP", "GSMA"]])
@@ -89,9 +89,9 @@ final class ActionExtractorTests: XCTestCase {
         let data = try Data(contentsOf: url)
         let record = try StatementTestSupport.run(extractor, data: data, name: url.path, class: nil) { record in
             // As the header extractor reads "For action to: 3GPP, GSMA, WBA" and "Deadline: 24 November 2017".
-            record.document.to = [Addressee(group: "3GPP", purpose: "action"),
-                                  Addressee(group: "GSMA", purpose: "action"),
-                                  Addressee(group: "WBA", purpose: "action")]
+            record.document.to = [Addressee(group: "3GPP", purpose: .action),
+                                  Addressee(group: "GSMA", purpose: .action),
+                                  Addressee(group: "WBA", purpose: .action)]
             record.document.deadline = "2017-11-24"
         }
         // "This liaison is seeking information ..." near the top, then five "would welcome" / "would be welcome".

@@ -11,7 +11,7 @@ final class GraphTests: XCTestCase {
         ls.document.sdo = "ITU-T"
         ls.document.title = "LS on Evolution of IMSI format"
         ls.document.from = ["ITU-T SG2"]
-        ls.document.to = [Addressee(group: "3GPP", purpose: "action"), Addressee(group: "ITU-T SG13", purpose: "information")]
+        ls.document.to = [Addressee(group: "3GPP", purpose: .action), Addressee(group: "ITU-T SG13", purpose: .information)]
         ls.document.deadline = "2017-11-24"
         ls.actions = [ActionItem(to: ["3GPP"], text: "asks 3GPP to comment", deadline: "2017-11-24",
                                  at: Provenance(line: 30, column: 1, range: SourceRange(900, 920), rule: "action.asks"))]
@@ -20,16 +20,16 @@ final class GraphTests: XCTestCase {
         reply.document.kind = .liaison
         reply.document.respondsTo = ["CP-172071"]
         reply.references = [
-            Reference(id: "CP-172071", kind: "tdoc", text: "CP-172071",
+            Reference(id: "CP-172071", kind: .tdoc, text: "CP-172071",
                       at: Provenance(line: 8, column: 20, range: SourceRange(100, 109), rule: "reference.3gpp.tdoc")),
-            Reference(id: "SP-170763", kind: "tdoc", text: "SP-170763",
+            Reference(id: "SP-170763", kind: .tdoc, text: "SP-170763",
                       at: Provenance(line: 8, column: 31, range: SourceRange(111, 120), rule: "reference.3gpp.tdoc")),
-            Reference(id: "3GPP TS 23.003", kind: "specification", text: "TS 23.003",
+            Reference(id: "3GPP TS 23.003", kind: .specification, text: "TS 23.003",
                       at: Provenance(line: 20, column: 5, range: SourceRange(400, 409), rule: "reference.3gpp.spec")),
-            Reference(id: "ETSI TS 123 003", kind: "specification", text: "ETSI TS 123 003",
+            Reference(id: "ETSI TS 123 003", kind: .specification, text: "ETSI TS 123 003",
                       at: Provenance(line: 21, column: 5, range: SourceRange(420, 435), rule: "reference.etsi.3gpp-transposition"),
                       qualifiers: ["alias": "3GPP TS 23.003"]),
-            Reference(id: "R2-133034", kind: "tdoc", text: "R2-133034",
+            Reference(id: "R2-133034", kind: .tdoc, text: "R2-133034",
                       at: Provenance(line: 22, column: 5, range: SourceRange(440, 449), rule: "reference.3gpp.tdoc")),
         ]
         reply.document.from = ["3GPP TSG CT"]
@@ -182,7 +182,7 @@ final class TitleMatcherTests: XCTestCase {
         var later = DocumentRecord(source: SourceInfo(path: "s2-133645.doc", format: .doc, sha256: "b"))
         later.document.ids = ["S2-133645"]
         later.document.respondsTo = ["R2-133034"]
-        later.references = [Reference(id: "R2-133034", kind: "tdoc", text: "R2-133034",
+        later.references = [Reference(id: "R2-133034", kind: .tdoc, text: "R2-133034",
                                       at: Provenance(line: 5, column: 18, range: SourceRange(60, 69), rule: "reference.3gpp.tdoc"),
                                       qualifiers: ["title": "Reply LS on UEPCOP CT considerations"])]
         var diagnostics: [Diagnostic] = []

@@ -22,7 +22,7 @@ enum HeaderTestSupport {
     }
 
     static func addressees(_ record: DocumentRecord) -> [String] {
-        record.document.to.map { "\($0.purpose): \($0.group)" }
+        record.document.to.map { "\($0.purpose.rawValue): \($0.group)" }
     }
 
     static func source(_ name: String, _ format: DocumentFormat) -> SourceInfo {

@@ -39,12 +39,15 @@ final class RecordSchemaTests: XCTestCase {
     func testSchemaRejectsWhatTheRecordMayNotHold() throws {
         let validator = JSONSchemaValidator(root: try Self.schema())
         var record = DocumentRecord(source: SourceInfo(path: "x.txt", format: .text, sha256: String(repeating: "0", count: 64)))
-        record.document.to = [Addressee(group: "ITU-T SG11", purpose: "action")]
+        record.document.to = [Addressee(group: "ITU-T SG11", purpose: .action)]
         let valid = try JSONDecoder().decode(JSONValue.self, from: JSONOutput.data(record))
         XCTAssertEqual(validator.validate(valid), [])
-        record.document.to = [Addressee(group: "ITU-T SG11", purpose: "for action")]
         record.document.date = "30 September 2017"
-        let invalid = try JSONDecoder().decode(JSONValue.self, from: JSONOutput.data(record))
+        // A purpose the record type cannot hold, written into the JSON.
+        let written = String(decoding: try JSONOutput.data(record), as: UTF8.self)
+        let edited = written.replacingOccurrences(of: #""purpose" : "action""#, with: #""purpose" : "for action""#)
+        XCTAssertNotEqual(edited, written)
+        let invalid = try JSONDecoder().decode(JSONValue.self, from: Data(edited.utf8))
         XCTAssertEqual(validator.validate(invalid), [
             "$.document.date: matches 0 of the oneOf alternatives, not exactly 1",
             "$.document.to[0].purpose: not one of the allowed values",
@@ -64,15 +67,27 @@ final class RecordSchemaTests: XCTestCase {
         XCTAssertEqual(values("severity"), Severity.allCases.map(\.rawValue))
     }
 
-    /// The reference rules only give kinds the record may hold.
-    func testReferenceRulesGiveKnownKinds() throws {
-        let extractor = try ReferenceExtractor(rules: ReferenceRuleTests.defaultRules())
-        var checked = 0
-        for rule in extractor.rules {
-            XCTAssertNotNil(Reference.Kind(rawValue: rule.kind),
-                            "\(rule.file):\(rule.line): kind '\(rule.kind)' is not a Reference.Kind")
-            checked += 1
+    /// A reference rule can only give a kind the record may hold: any other is an error naming file and line.
+    func testReferenceRuleWithUnknownKindIsAnError() throws {
+        let yaml = """
+        version: 1
+        kind: references
+        rules:
+          - id: reference.report
+            kind: report
+            pattern: 'Report \\d+'
+            counter_examples: [Reports]
+        """
+        let file = try RuleLibrary.parse(yaml, path: "Pipelines/rules/reports.yaml")
+        XCTAssertThrowsError(try ReferenceExtractor(rules: RuleLibrary(files: [file]))) { error in
+            let diagnostic = (error as! PipelineError).diagnostic
+            XCTAssertEqual(diagnostic.path, "Pipelines/rules/reports.yaml")
+            XCTAssertEqual(diagnostic.line, 5)
+            XCTAssertTrue(diagnostic.summary.contains("report"), diagnostic.summary)
         }
-        XCTAssertGreaterThan(checked, 20)
+        XCTAssertNoThrow(try ReferenceExtractor(rules: RuleLibrary(files: [
+            RuleLibrary.parse(yaml.replacingOccurrences(of: "kind: report", with: "kind: deliverable"),
+                              path: "Pipelines/rules/reports.yaml"),
+        ])))
     }
 }

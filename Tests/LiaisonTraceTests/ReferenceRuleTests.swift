@@ -24,6 +24,7 @@ final class ReferenceRuleTests: XCTestCase {
         kind: references
         rules:
           - id: reference.broken
+            kind: tdoc
             pattern: '(unclosed'
             counter_examples: [x]
         """

@@ -7,7 +7,7 @@ final class RelationExtractorTests: XCTestCase {
     func testSeedRelations() throws {
         let url = TestSupport.packageRoot.appendingPathComponent("Corpus/fg-mv-reply-ls-sg11-ls159.txt")
         let record = try StatementTestSupport.extract(url)
-        let relations = record.relations.map { [$0.type, $0.subject ?? "-", $0.object, $0.meetingDate ?? "-"] }
+        let relations = record.relations.map { [$0.kind.rawValue, $0.subject ?? "-", $0.object, $0.meetingDate ?? "-"] }
         XCTAssertEqual(relations, [
             ["approved-at", "FGMV-19", "ITU-T FG-MV#3", "2023-12"],
             ["builds-on", "FGMV-43", "FGMV-19", "-"],
@@ -33,7 +33,7 @@ final class RelationExtractorTests: XCTestCase {
     func testSubjectIsThePrimaryIdWhenKnown() throws {
         let record = try StatementTestSupport.run(extractor, "Taipei, 20 - 24 January 2014 (revision of S2-140152)",
                                                   class: .deliverable) { $0.document.ids = ["S2-140429"] }
-        XCTAssertEqual(record.relations.map { [$0.subject ?? "-", $0.type, $0.object] },
+        XCTAssertEqual(record.relations.map { [$0.subject ?? "-", $0.kind.rawValue, $0.object] },
                        [["S2-140429", "revises", "S2-140152"]])
     }
 
@@ -51,7 +51,7 @@ final class RelationExtractorTests: XCTestCase {
     func testRFC4053bisObsoletesAndRevisesRFC4053() throws {
         let url = try StatementTestSupport.realFile("deliverables/ietf-draft-iab-rfc4053bis.txt")
         let record = try StatementTestSupport.extract(url)
-        XCTAssertEqual(record.relations.map { [$0.type, $0.object, $0.rule] }, [
+        XCTAssertEqual(record.relations.map { [$0.kind.rawValue, $0.object, $0.rule] }, [
             ["obsoletes", "RFC 4053", "relation.obsoletes.header"],
             ["revises", "RFC 4053", "relation.revises"],
         ])
@@ -64,7 +64,7 @@ final class RelationExtractorTests: XCTestCase {
         // another document.
         let record = try StatementTestSupport.extract(url)
         XCTAssertEqual(record.document.ids, ["S2-140423", "S2-130285", "S2-140135"])
-        XCTAssertEqual(record.relations.filter { $0.type == "revises" }.count, 0)
+        XCTAssertEqual(record.relations.filter { $0.kind.rawValue == "revises" }.count, 0)
         XCTAssertFalse(record.references.contains { $0.id == "S2-130285" })
         let cr = try StatementTestSupport.extract(
             try StatementTestSupport.realFile("renderings/deliverables/3gpp-sa2-s2-140429-cr-ts23682-psm.txt"))

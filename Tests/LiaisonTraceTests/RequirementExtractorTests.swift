@@ -9,7 +9,7 @@ final class RequirementExtractorTests: XCTestCase {
     func testSeedRequirements() throws {
         let url = TestSupport.packageRoot.appendingPathComponent("Corpus/fg-mv-reply-ls-sg11-ls159.txt")
         let record = try StatementTestSupport.extract(url)
-        let found = record.requirements.map { [$0.modality, $0.keyword, $0.rule] }
+        let found = record.requirements.map { [$0.modality.rawValue, $0.keyword, $0.rule] }
         // "multiple Study Groups ... may consider utilizing this deliverable": what groups may do (issue 9).
         XCTAssertEqual(found, [["optional", "may", "requirement.modal-verb"],
                                ["mandatory", "needs to", "requirement.liaison.needs-to"],
@@ -41,7 +41,7 @@ final class RequirementExtractorTests: XCTestCase {
         """
         let record = try StatementTestSupport.run(extractor, text, class: nil)
         XCTAssertEqual(record.requirements.map(\.keyword), ["MUST NOT"])
-        XCTAssertEqual(record.requirements.first?.modality, "prohibited")
+        XCTAssertEqual(record.requirements.first?.modality.rawValue, "prohibited")
         XCTAssertEqual(record.requirements.first?.line, 8)
         XCTAssertEqual(record.requirements.first?.column, 4)
         XCTAssertEqual(record.requirements.first?.text,
@@ -170,7 +170,7 @@ final class RequirementExtractorTests: XCTestCase {
         XCTAssertLessThan(requirements.count, 445)
         XCTAssertTrue(requirements.allSatisfy { $0.rule == "requirement.bcp14" })
         XCTAssertFalse(requirements.contains { $0.text.contains("are to be interpreted as described in") })
-        let modalities = Dictionary(grouping: requirements, by: \.modality).mapValues(\.count)
+        let modalities = Dictionary(grouping: requirements, by: \.modality.rawValue).mapValues(\.count)
         XCTAssertGreaterThan(modalities["mandatory"] ?? 0, 100)
         XCTAssertGreaterThan(modalities["prohibited"] ?? 0, 40)
         XCTAssertGreaterThan(modalities["optional"] ?? 0, 40)
@@ -190,10 +190,10 @@ final class RequirementExtractorTests: XCTestCase {
         // "can optionally".
         let labelled = requirements.filter { $0.label != nil }
         XCTAssertEqual(labelled.count, 53)
-        XCTAssertEqual(labelled.filter { $0.modality == "recommended" }.count, 48)
-        XCTAssertEqual(labelled.filter { $0.modality == "mandatory" }.map(\.label),
+        XCTAssertEqual(labelled.filter { $0.modality.rawValue == "recommended" }.count, 48)
+        XCTAssertEqual(labelled.filter { $0.modality.rawValue == "mandatory" }.map(\.label),
                        ["Configuration of multiple processing units", "Device driver and API supports"])
-        XCTAssertEqual(labelled.filter { $0.modality == "optional" }.count, 3)
+        XCTAssertEqual(labelled.filter { $0.modality.rawValue == "optional" }.count, 3)
         XCTAssertTrue(labelled.allSatisfy { $0.text.hasPrefix("It is") || $0.text.hasPrefix("A physical machine") })
         XCTAssertTrue(labelled.contains { $0.label == "I/O devices direct accessing" })
         // Y.3507 names its requirements instead of numbering them: no ids.

@@ -16,6 +16,7 @@ import Testing
               - {text: "see T-123 here", ids: [T-123], span: T-123}
             counter_examples:
               - "T-12 is short"
+            kind: tdoc
         """
 
     /// The error building an extraction from `files` (YAML texts) throws, or nil.

@@ -7,7 +7,7 @@ final class ScopeExtractorTests: XCTestCase {
     func testSeedScopes() throws {
         let url = TestSupport.packageRoot.appendingPathComponent("Corpus/fg-mv-reply-ls-sg11-ls159.txt")
         let record = try StatementTestSupport.extract(url)
-        let scopes = record.scopes.map { [$0.polarity, $0.subject ?? "-", $0.aspect ?? "-", $0.rule] }
+        let scopes = record.scopes.map { [$0.polarity.rawValue, $0.subject ?? "-", $0.aspect ?? "-", $0.rule] }
         XCTAssertEqual(scopes, [
             // "This deliverable specifies ..." right after FGMV-19 is named: the deliverable is FGMV-19.
             ["includes", "FGMV-19", "nine service scenarios and high-level requirements for achieving interoperability "
@@ -40,7 +40,7 @@ final class ScopeExtractorTests: XCTestCase {
         let record = try StatementTestSupport.run(extractor, text, class: .deliverable) { record in
             record.document.ids = ["ETSI TS 103 720"]
         }
-        XCTAssertEqual(record.scopes.map { [$0.polarity, $0.subject ?? "-", $0.aspect ?? "-", $0.rule] }, [
+        XCTAssertEqual(record.scopes.map { [$0.polarity.rawValue, $0.subject ?? "-", $0.aspect ?? "-", $0.rule] }, [
             ["includes", "ETSI TS 103 720", "the 5G Broadcast System", "scope.includes.specifies"],
             ["includes", "ETSI TS 103 720", "-", "scope.includes.scope-clause"],
             ["excludes", "ETSI TS 103 720", "Satellite access", "scope.excludes.out-of-scope"],
@@ -67,7 +67,7 @@ final class ScopeExtractorTests: XCTestCase {
         let url = try StatementTestSupport.realFile("renderings/deliverables/etsi-ts-124116-v15.0.0-tv-services.txt")
         let record = try StatementTestSupport.extract(url)
         let scopes = record.scopes.filter { $0.line >= 193 && $0.line <= 210 }
-        XCTAssertTrue(scopes.allSatisfy { $0.polarity == "includes" })
+        XCTAssertTrue(scopes.allSatisfy { $0.polarity.rawValue == "includes" })
         XCTAssertTrue(scopes.contains { $0.aspect == "the requirements on the device in Receive only mode" })
         XCTAssertTrue(scopes.contains { $0.rule == "scope.includes.scope-clause" })
         // Nothing from the table of contents ("1 Scope ....... 5").
@@ -78,7 +78,7 @@ final class ScopeExtractorTests: XCTestCase {
         let url = try StatementTestSupport.realFile(
             "renderings/deliverables/itu-t-e840-2018-kpi-benchmarking-framework.txt")
         let record = try StatementTestSupport.extract(url)
-        let excluded = record.scopes.filter { $0.polarity == "excludes" }.compactMap(\.aspect)
+        let excluded = record.scopes.filter { $0.polarity.rawValue == "excludes" }.compactMap(\.aspect)
         XCTAssertTrue(excluded.contains("weight definition"), "\(excluded)")
         XCTAssertTrue(excluded.contains("The definition of the weights Wserv_j for the GlobalNetScore"), "\(excluded)")
         // "If the scope of mobile benchmarking is ..." is not a scope statement of a document.

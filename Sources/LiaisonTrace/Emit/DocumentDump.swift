@@ -50,13 +50,13 @@ public enum RecordSummary {
                 + action.text)
         }
         for scope in record.scopes {
-            lines.append("  scope \(scope.polarity) (\(scope.subject ?? "this document")): \(scope.aspect ?? scope.text)")
+            lines.append("  scope \(scope.polarity.rawValue) (\(scope.subject ?? "this document")): \(scope.aspect ?? scope.text)")
         }
         for relation in record.relations {
-            lines.append("  \(relation.subject ?? "this document") \(relation.type) \(relation.object)"
+            lines.append("  \(relation.subject ?? "this document") \(relation.kind.rawValue) \(relation.object)"
                 + (relation.meetingDate.map { " (\($0))" } ?? ""))
         }
-        let modalities = Dictionary(grouping: record.requirements, by: \.modality).mapValues(\.count)
+        let modalities = Dictionary(grouping: record.requirements, by: \.modality.rawValue).mapValues(\.count)
         lines.append("  requirements: \(record.requirements.count)"
             + (modalities.isEmpty ? "" : " (" + modalities.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
                 .joined(separator: ", ") + ")"))

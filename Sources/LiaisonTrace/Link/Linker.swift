@@ -73,14 +73,14 @@ public struct Linker: Sendable {
             for addressee in header.to {
                 addGroup(addressee.group, to: &graph)
                 graph.add(TraceEdge(source: source, target: addressee.group, relation: .addressedTo,
-                                    attributes: ["purpose": .string(addressee.purpose)],
+                                    attributes: ["purpose": .string(addressee.purpose.rawValue)],
                                     provenance: [GraphProvenance(document: path, text: addressee.group,
                                                                  rule: "header.to")]))
             }
             for answered in header.respondsTo {
                 let target = id(answered)
                 let mention = record.references.first { id($0.id) == target }
-                addMissingDocument(target, kind: mention?.kind ?? "liaison", sdo: mention?.sdo,
+                addMissingDocument(target, kind: mention?.kind.rawValue ?? "liaison", sdo: mention?.sdo,
                                    provenance: GraphProvenance(document: path, rule: "header.responds-to"), to: &graph)
                 graph.add(TraceEdge(source: source, target: target, relation: .respondsTo,
                                     provenance: [GraphProvenance(document: path, line: mention?.line,
@@ -91,13 +91,13 @@ public struct Linker: Sendable {
                 let target = id(reference.id)
                 if target == source { continue }
                 let provenance = GraphProvenance(path, reference, text: reference.text)
-                addMissingDocument(target, kind: reference.kind, sdo: reference.sdo, provenance: provenance, to: &graph)
+                addMissingDocument(target, kind: reference.kind.rawValue, sdo: reference.sdo, provenance: provenance, to: &graph)
                 graph.add(TraceEdge(source: source, target: target, relation: .references, provenance: [provenance]))
             }
             for (index, requirement) in record.requirements.enumerated() {
                 addStatement(TraceNode(id: "\(source)/requirement/\(index + 1)",
                                        label: requirement.id ?? Self.short(requirement.text), kind: .requirement,
-                                       attributes: ["modality": .string(requirement.modality),
+                                       attributes: ["modality": .string(requirement.modality.rawValue),
                                                     "keyword": .string(requirement.keyword),
                                                     "text": .string(requirement.text), "number": .optional(requirement.id)]),
                              of: source, at: GraphProvenance(path, requirement), to: &graph)
@@ -117,22 +117,21 @@ public struct Linker: Sendable {
             for (index, scope) in record.scopes.enumerated() {
                 let subject = scope.subject.map(id) ?? source
                 let node = addStatement(TraceNode(id: "\(source)/scope/\(index + 1)",
-                                                  label: "\(scope.polarity): \(Self.short(scope.text))", kind: .scope,
-                                                  attributes: ["polarity": .string(scope.polarity),
+                                                  label: "\(scope.polarity.rawValue): \(Self.short(scope.text))", kind: .scope,
+                                                  attributes: ["polarity": .string(scope.polarity.rawValue),
                                                                "subject": .string(subject), "text": .string(scope.text)]),
                                         of: source, at: GraphProvenance(path, scope), to: &graph)
                 if subject != source {
                     let mention = record.references.first { id($0.id) == subject }
-                    addMissingDocument(subject, kind: mention?.kind ?? "document", sdo: mention?.sdo,
+                    addMissingDocument(subject, kind: mention?.kind.rawValue ?? "document", sdo: mention?.sdo,
                                        provenance: GraphProvenance(document: path, line: scope.line, rule: scope.rule),
                                        to: &graph)
                     graph.add(TraceEdge(source: node, target: subject, relation: .scopeOf,
                                         provenance: [GraphProvenance(path, scope)]))
                 }
             }
-            // The relation rules only make the five kinds of `Relation.Kind` (their decoder checks the type).
             for relation in record.relations {
-                guard let kind = relation.kind else { continue }
+                let kind = relation.kind
                 let subject = relation.subject.map(id) ?? source
                 let provenance = GraphProvenance(path, relation, text: Self.short(relation.text, limit: 120))
                 let target: String
@@ -142,12 +141,12 @@ public struct Linker: Sendable {
                 } else {
                     target = id(relation.object)
                     let mention = record.references.first { id($0.id) == target }
-                    addMissingDocument(target, kind: mention?.kind ?? "document", sdo: mention?.sdo,
+                    addMissingDocument(target, kind: mention?.kind.rawValue ?? "document", sdo: mention?.sdo,
                                        provenance: provenance, to: &graph)
                 }
                 if subject != source {
                     let mention = record.references.first { id($0.id) == subject }
-                    addMissingDocument(subject, kind: mention?.kind ?? "document", sdo: mention?.sdo,
+                    addMissingDocument(subject, kind: mention?.kind.rawValue ?? "document", sdo: mention?.sdo,
                                        provenance: provenance, to: &graph)
                 }
                 guard subject != target else { continue }

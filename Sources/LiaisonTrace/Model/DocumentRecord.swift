@@ -10,13 +10,13 @@ public struct Addressee: Codable, Hashable, Sendable {
     /// Canonical group name, such as `3GPP TSG SA` or `ITU-T SG13`.
     public var group: String
     /// `action`, `comment` or `information` (a copy recipient is informed).
-    public var purpose: String
+    public var purpose: Purpose
     /// The label the document used when it says more than the purpose ("Cc", "Copy"): an extension field,
     /// written only when set.
     public var label: String?
 
     /// Creates an addressee.
-    public init(group: String, purpose: String, label: String? = nil) {
+    public init(group: String, purpose: Purpose, label: String? = nil) {
         self.group = group
         self.purpose = purpose
         self.label = label
@@ -125,7 +125,7 @@ public struct Reference: Codable, Hashable, Sendable, Located {
     public var id: String
     /// `liaison`, `tdoc`, `specification`, `recommendation`, `rfc`, `draft`, `deliverable`, `contribution`,
     /// `work-item`, `resolution`, `standard`...
-    public var kind: String
+    public var kind: Kind
     /// The surface form in the text.
     public var text: String
     public var line: Int
@@ -138,7 +138,7 @@ public struct Reference: Codable, Hashable, Sendable, Located {
     public var sdo: String?
 
     /// Creates a reference.
-    public init(id: String, kind: String, text: String, at provenance: Provenance, qualifiers: [String: String]? = nil,
+    public init(id: String, kind: Kind, text: String, at provenance: Provenance, qualifiers: [String: String]? = nil,
                 sdo: String? = nil) {
         self.id = id
         self.kind = kind
@@ -192,7 +192,7 @@ public struct Requirement: Codable, Hashable, Sendable, Located {
     /// "*Multiple CPUs*: It is recommended that...").
     public var label: String?
     /// `mandatory`, `recommended`, `optional` or `prohibited`.
-    public var modality: String
+    public var modality: Modality
     /// The keyword that decided the modality.
     public var keyword: String
     public var text: String
@@ -202,7 +202,7 @@ public struct Requirement: Codable, Hashable, Sendable, Located {
     public var rule: String
 
     /// Creates a requirement.
-    public init(id: String?, modality: String, keyword: String, text: String, at provenance: Provenance) {
+    public init(id: String?, modality: Modality, keyword: String, text: String, at provenance: Provenance) {
         self.id = id
         self.modality = modality
         self.keyword = keyword
@@ -217,7 +217,7 @@ public struct Requirement: Codable, Hashable, Sendable, Located {
 /// A scope statement.
 public struct Scope: Codable, Hashable, Sendable, Located {
     /// `includes` or `excludes`.
-    public var polarity: String
+    public var polarity: Polarity
     /// The document the scope is of, when the sentence names it.
     public var subject: String?
     /// One aspect the statement includes or excludes, when it lists several ("network aspects of
@@ -231,7 +231,7 @@ public struct Scope: Codable, Hashable, Sendable, Located {
     public var rule: String
 
     /// Creates a scope.
-    public init(polarity: String, subject: String?, text: String, at provenance: Provenance) {
+    public init(polarity: Polarity, subject: String?, text: String, at provenance: Provenance) {
         self.polarity = polarity
         self.subject = subject
         self.text = text
@@ -256,7 +256,7 @@ public struct Scope: Codable, Hashable, Sendable, Located {
 /// A typed link a sentence states between documents, or between a document and a meeting.
 public struct Relation: Codable, Hashable, Sendable, Located {
     /// `builds-on`, `approved-at`, `obsoletes`, `updates` or `revises`.
-    public var type: String
+    public var kind: Kind
     /// Canonical id of the document the relation is about; nil for the document itself when its id is unknown.
     public var subject: String?
     /// Canonical id of the other document, or a meeting id (`ITU-T FG-MV#3`, `3GPP TSG SA#75`).
@@ -270,9 +270,9 @@ public struct Relation: Codable, Hashable, Sendable, Located {
     public var rule: String
 
     /// Creates a relation.
-    public init(type: String, subject: String?, object: String, meetingDate: String? = nil, text: String,
+    public init(kind: Kind, subject: String?, object: String, meetingDate: String? = nil, text: String,
                 at provenance: Provenance) {
-        self.type = type
+        self.kind = kind
         self.subject = subject
         self.object = object
         self.meetingDate = meetingDate
@@ -284,12 +284,12 @@ public struct Relation: Codable, Hashable, Sendable, Located {
     }
 
     enum CodingKeys: String, CodingKey {
-        case type, subject, object, meetingDate = "meeting_date", text, line, column, range, rule
+        case kind = "type", subject, object, meetingDate = "meeting_date", text, line, column, range, rule
     }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(type, forKey: .type)
+        try container.encode(kind, forKey: .kind)
         try container.encode(subject, forKey: .subject)
         try container.encode(object, forKey: .object)
         try container.encode(meetingDate, forKey: .meetingDate)

@@ -77,7 +77,7 @@ public struct HeaderFieldReference: Codable, Hashable, Sendable, Located {
     /// The field's role: `title`, `from`, `to`, `responds_to`, `deadline`, `date`, `approval`, `ids`, `purpose`.
     public var field: String
     /// For `to`: the purpose the label gives.
-    public var purpose: String?
+    public var purpose: Addressee.Purpose?
     /// The label as written, without its colon.
     public var label: String
     /// The value, white space collapsed (empty when the label has none).
@@ -89,7 +89,7 @@ public struct HeaderFieldReference: Codable, Hashable, Sendable, Located {
     public var rule: String
 
     /// Creates a header field reference.
-    public init(field: String, purpose: String?, label: String, value: String, at provenance: Provenance) {
+    public init(field: String, purpose: Addressee.Purpose?, label: String, value: String, at provenance: Provenance) {
         self.field = field
         self.purpose = purpose
         self.label = label

@@ -2,18 +2,15 @@
 /// are the strings the JSON carries, and `Schemas/lstrace.document-1.schema.json` lists the same values (a test keeps
 /// the two in step). `DocumentKind` is in `DocumentRecord.swift`.
 ///
-/// The record's own fields (`Addressee.purpose`, `Requirement.modality`, `Scope.polarity`, `Relation.type`,
-/// `Reference.kind`) still hold the raw strings, because the extractors that fill them compare and assign
-/// strings; the typed views below read them.
+/// The record's fields (`Addressee.purpose`, `Requirement.modality`, `Scope.polarity`, `Relation.kind` (JSON
+/// `type`), `Reference.kind`) hold these enums; rule files name them by their raw values, checked when the rules
+/// load.
 extension Addressee {
     /// Why a liaison is addressed to a group (a copy recipient is informed: `information`, with the label the
     /// document used in `label`).
     public enum Purpose: String, Codable, Sendable, CaseIterable {
         case action, comment, information
     }
-
-    /// `purpose` as a `Purpose`.
-    public var typedPurpose: Purpose? { Purpose(rawValue: purpose) }
 }
 
 extension Requirement {
@@ -22,9 +19,6 @@ extension Requirement {
         case mandatory, recommended, optional, prohibited
         case notRecommended = "not-recommended"
     }
-
-    /// `modality` as a `Modality`.
-    public var typedModality: Modality? { Modality(rawValue: modality) }
 }
 
 extension Scope {
@@ -32,9 +26,6 @@ extension Scope {
     public enum Polarity: String, Codable, Sendable, CaseIterable {
         case includes, excludes
     }
-
-    /// `polarity` as a `Polarity`.
-    public var typedPolarity: Polarity? { Polarity(rawValue: polarity) }
 }
 
 extension Relation {
@@ -55,9 +46,6 @@ extension Relation {
             }
         }
     }
-
-    /// `type` as a `Kind`.
-    public var kind: Kind? { Kind(rawValue: type) }
 }
 
 extension Reference {
@@ -69,7 +57,4 @@ extension Reference {
         case specification, standard, td, tdoc
         case workItem = "work-item"
     }
-
-    /// `kind` as a `Kind`.
-    public var typedKind: Kind? { Kind(rawValue: kind) }
 }

@@ -197,7 +197,7 @@ public struct ActionExtractor: Extractor {
             $0.classes.contains(scan.documentClass) && ($0.kinds?.contains(record.document.kind) ?? true)
         }
         guard !applicable.isEmpty else { return }
-        let fallback = record.document.to.filter { $0.purpose == "action" }.map(\.group)
+        let fallback = record.document.to.filter { $0.purpose == .action }.map(\.group)
         var block: [String]?
         var blockSection: Int?
         var index = 0

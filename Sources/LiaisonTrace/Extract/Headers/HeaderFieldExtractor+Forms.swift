@@ -9,7 +9,7 @@ extension HeaderFieldExtractor {
     func applyPurposes(_ context: ExtractionContext, draft: inout Draft) {
         for (value, _, formIndex) in draft.purposeValues {
             let form = rules.forms[formIndex]
-            var rest: String?
+            var rest: Addressee.Purpose?
             var named = Set<String>()
             for part in value.split(separator: ";") {
                 let text = String(part)
@@ -45,8 +45,8 @@ extension HeaderFieldExtractor {
     }
 
     /// The purpose cues of a form in `text`, in text order (UTF-16 offsets).
-    func purposeCues(in text: String, form: HeaderRules.Form) -> [(location: Int, purpose: String)] {
-        var cues: [(location: Int, purpose: String)] = []
+    func purposeCues(in text: String, form: HeaderRules.Form) -> [(location: Int, purpose: Addressee.Purpose)] {
+        var cues: [(location: Int, purpose: Addressee.Purpose)] = []
         for (pattern, purpose) in form.purposes {
             for match in pattern.matches(in: text)
             where !cues.contains(where: { $0.location == match.range.location }) {
@@ -86,7 +86,7 @@ extension HeaderFieldExtractor {
                                                  value: draft.title ?? "",
                                                  at: context.provenance(whole, rule: cue.id)))
         guard let toRange = match.groups["to"], draft.to.isEmpty else { return }
-        let purpose = cue.purpose ?? "information"
+        let purpose = cue.purpose ?? .information
         for mention in leadingGroups(context, span: toRange) {
             draft.overridable.insert(draft.to.count)
             draft.to.append(Addressee(group: mention, purpose: purpose))
@@ -126,7 +126,7 @@ extension HeaderFieldExtractor {
     /// Own designations that only own-id patterns know, in the header zone and in running headers and footers:
     /// (id, kind, source range, row) for the documents the pattern's body condition admits.
     func patternIdentifiers(_ context: ExtractionContext, scanner: HeaderScanner, record: DocumentRecord,
-                            draft: Draft) -> [(id: String, kind: String, range: SourceRange, row: Int)] {
+                            draft: Draft) -> [(id: String, kind: Reference.Kind, range: SourceRange, row: Int)] {
         let patterns = rules.ownIDPatterns.filter { $0.sdo == nil || $0.sdo == record.document.sdo }
         guard !patterns.isEmpty else { return [] }
         var places = [NSRange(location: 0, length: scanner.zoneEnd)]
@@ -134,7 +134,7 @@ extension HeaderFieldExtractor {
             places.append(block.range)
         }
         let rows = scanner.layout.rows
-        var found: [(id: String, kind: String, range: SourceRange, row: Int)] = []
+        var found: [(id: String, kind: Reference.Kind, range: SourceRange, row: Int)] = []
         var taken: [NSRange] = []
         for pattern in patterns {
             for place in places {

@@ -34,7 +34,7 @@ extension HeaderFieldExtractor {
                                    length: numberRange.location + numberRange.length - match.range.location)
                 let rowRange = sourceRange(row.range, context)
                 let tdoc = record.references.first {
-                    $0.kind == "tdoc" && $0.range.start >= rowRange.start && $0.range.end <= rowRange.end
+                    $0.kind == .tdoc && $0.range.start >= rowRange.start && $0.range.end <= rowRange.end
                 }?.id
                 result.meetings.append(MeetingReference(
                     id: "\(group)#\(number)", group: group, number: number, tdoc: tdoc, text: context.string(span),
@@ -88,7 +88,8 @@ extension HeaderFieldExtractor {
         let kinds = Set(rules.idKinds)
         struct Candidate {
             var id: String
-            var kind: String
+            /// A reference kind, or nil for an id written in an ids field that no rule knows.
+            var kind: Reference.Kind?
             var start: Int
             var row: Int
         }
@@ -108,7 +109,7 @@ extension HeaderFieldExtractor {
             }
         }
         for raw in draft.rawIDs {
-            candidates.append(Candidate(id: raw.id, kind: "raw", start: raw.range.start, row: Int.max))
+            candidates.append(Candidate(id: raw.id, kind: nil, start: raw.range.start, row: Int.max))
         }
         for found in patternIdentifiers(context, scanner: scanner, record: record, draft: draft) {
             candidates.append(Candidate(id: found.id, kind: found.kind, start: found.range.start, row: found.row))
@@ -120,7 +121,8 @@ extension HeaderFieldExtractor {
         let senders = Set(draft.from)
         let kindRank = Dictionary(uniqueKeysWithValues: rules.idKinds.enumerated().map { ($1, $0) })
         let owned = candidates.filter { rules.owner(of: $0.id, groups: groups).map(senders.contains) ?? false }
-        primary = owned.min { (kindRank[$0.kind] ?? 99, $0.start) < (kindRank[$1.kind] ?? 99, $1.start) }
+        func rank(_ candidate: Candidate) -> Int { candidate.kind.flatMap { kindRank[$0] } ?? 99 }
+        primary = owned.min { (rank($0), $0.start) < (rank($1), $1.start) }
         if primary == nil { primary = candidates.first { $0.kind == rules.idKinds.first } }
         if primary == nil {
             let firstLabel = scanner.firstLabelRow ?? scanner.zoneRowCount

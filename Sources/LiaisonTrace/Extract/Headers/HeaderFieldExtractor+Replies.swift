@@ -152,10 +152,10 @@ extension HeaderFieldExtractor {
         }
         guard draft.to.isEmpty else { return }
         var addressees: [Addressee] = []
-        func add(_ group: String, _ purpose: String) {
+        func add(_ group: String, _ purpose: Addressee.Purpose) {
             guard !draft.from.contains(group) else { return }
             if let index = addressees.firstIndex(where: { $0.group == group }) {
-                if purpose == "action" { addressees[index].purpose = purpose }
+                if purpose == .action { addressees[index].purpose = purpose }
             } else {
                 addressees.append(Addressee(group: group, purpose: purpose))
             }
@@ -165,7 +165,7 @@ extension HeaderFieldExtractor {
                 for match in cue.pattern.matches(in: context, range: sentence) {
                     guard let span = match.groups["recipient"] else { continue }
                     for group in leadingGroups(context, span: span) {
-                        add(group, cue.purpose ?? "information")
+                        add(group, cue.purpose ?? .information)
                         cueRange = cueRange ?? match.range
                     }
                 }

@@ -173,7 +173,7 @@ extension HeaderFieldExtractor {
     }
 
     /// The ids of the references (not placeholders, of `kinds` when given) inside `range` of the example's text.
-    static func ids(in input: ExampleInput, _ range: NSRange, kinds: Set<String>? = nil) -> [String] {
+    static func ids(in input: ExampleInput, _ range: NSRange, kinds: Set<Reference.Kind>? = nil) -> [String] {
         (input.references?.mentions(in: input.text) ?? [])
             .filter { NSIntersectionRange($0.range, range).length == $0.range.length }
             .filter { !$0.rule.placeholder && (kinds?.contains($0.rule.kind) ?? true) }.map(\.id)

@@ -124,7 +124,7 @@ public struct HeaderFieldExtractor: Extractor {
         if let title = draft.title ?? draft.propertiesTitle { header.title = title }
         header.from = Self.unique(draft.from)
         var seenTo = Set<String>()
-        header.to = draft.to.filter { seenTo.insert($0.group + "\u{0}" + $0.purpose).inserted }
+        header.to = draft.to.filter { seenTo.insert($0.group + "\u{0}" + $0.purpose.rawValue).inserted }
         header.respondsTo = Self.unique(draft.respondsTo.filter { !own.ids.contains($0) })
         header.deadline = draft.deadline
         header.date = draft.approvalDate ?? draft.fieldDate ?? own.meetingDate
@@ -277,7 +277,7 @@ public struct HeaderFieldExtractor: Extractor {
             case .to:
                 for group in groupList(value, context: context, at: at, diagnostics: &diagnostics,
                                        reportUnknown: false) {
-                    draft.to.append(Addressee(group: group, purpose: spec.purpose ?? "information",
+                    draft.to.append(Addressee(group: group, purpose: spec.purpose ?? .information,
                                               label: spec.keepsLabel ? field.name : nil))
                 }
             case .deadline:
@@ -347,7 +347,7 @@ public struct HeaderFieldExtractor: Extractor {
     }
 
     /// References (from the reference extractor) inside `ranges`, in text order, of `kinds` (any when nil).
-    func references(in ranges: [SourceRange], record: DocumentRecord, kinds: Set<String>?) -> [Reference] {
+    func references(in ranges: [SourceRange], record: DocumentRecord, kinds: Set<Reference.Kind>?) -> [Reference] {
         record.references.filter { reference in
             (kinds?.contains(reference.kind) ?? true) && ranges.contains { $0.encloses(reference.range) }
         }

@@ -31,7 +31,7 @@ public struct HeaderRules: Sendable {
         let id: String
         let role: HeaderRole
         /// For `to`: action, comment or information.
-        let purpose: String?
+        let purpose: Addressee.Purpose?
         /// For `to`: the addressees keep the label as written ("Cc"), and a form's purpose field leaves them as
         /// they are (a copy stays a copy).
         let keepsLabel: Bool
@@ -104,7 +104,7 @@ public struct HeaderRules: Sendable {
         /// Formats the form applies to (all when empty).
         let formats: Set<String>
         let fields: [Field]
-        let purposes: [(Pattern, String)]
+        let purposes: [(Pattern, Addressee.Purpose)]
         /// The form is only chosen when this pattern is found in the header zone (the body's name).
         let requires: Pattern?
         /// A label alone in its column counts without its colon outside tables too (a web page's table as text).
@@ -123,7 +123,7 @@ public struct HeaderRules: Sendable {
         let pattern: Pattern
         let template: IDTemplate
         /// The reference kind the id ranks as when the primary id is chosen.
-        let kind: String
+        let kind: Reference.Kind
         /// Only in documents classified as this body (the same number reads differently in each ITU sector).
         let sdo: String?
         let examples: [RuleExample]
@@ -173,7 +173,7 @@ public struct HeaderRules: Sendable {
         let id: String
         let summary: String?
         let pattern: Pattern
-        let purpose: String?
+        let purpose: Addressee.Purpose?
         let examples: [RuleExample]
         let file: String
         let line: Int
@@ -198,8 +198,8 @@ public struct HeaderRules: Sendable {
     var forms: [Form] = []
     var stamps: [Stamp] = []
     var revisions: [ExamplePattern] = []
-    var idKinds: [String] = []
-    var deliverableKinds: [String] = []
+    var idKinds: [Reference.Kind] = []
+    var deliverableKinds: [Reference.Kind] = []
     var deliverableLines = 30
     var rawIDRule: PatternRule?
     var rawID: Pattern? { rawIDRule?.pattern }
@@ -215,7 +215,7 @@ public struct HeaderRules: Sendable {
     /// layout puts in a known place (group `title`).
     var coverTitles: [Cue] = []
     var coverTitleLines = 60
-    var replyKinds: [String] = []
+    var replyKinds: [Reference.Kind] = []
     var titleReplies: [Cue] = []
     var bodyReplies: [Cue] = []
     /// Reply cues of e-mail subjects ("[SG15 - LS 46] Re: ..."): the only reply cues read in e-mails.
@@ -227,7 +227,7 @@ public struct HeaderRules: Sendable {
     var senders: [Cue] = []
     var recipients: [Cue] = []
     var headerlessSentences = 6
-    var ownerPurpose = "information"
+    var ownerPurpose = Addressee.Purpose.information
 
     /// No rules: the header extractor finds nothing.
     public init() {}
@@ -275,7 +275,7 @@ public struct HeaderRules: Sendable {
         var summary: String?
         var pattern: String
         var id_template: String
-        var kind: String
+        var kind: Reference.Kind
         var sdo: String?
         var examples: [Lined<YieldExample>]?
         var counter_examples: [Lined<CounterExample>]?
@@ -351,8 +351,8 @@ public struct HeaderRules: Sendable {
     }
 
     struct IDsSpec: Decodable {
-        var kinds: [String]?
-        var deliverable_kinds: [String]?
+        var kinds: [Reference.Kind]?
+        var deliverable_kinds: [Reference.Kind]?
         var deliverable_lines: Int?
         var raw_id: Lined<PatternRuleSpec>?
         var masthead_prefix: Lined<PatternRuleSpec>?
@@ -371,7 +371,7 @@ public struct HeaderRules: Sendable {
     }
 
     struct RepliesSpec: Decodable {
-        var kinds: [String]?
+        var kinds: [Reference.Kind]?
         var title: [Lined<CueSpec>]?
         var body: [Lined<CueSpec>]?
         var subject: [Lined<CueSpec>]?
@@ -391,6 +391,17 @@ public struct HeaderRules: Sendable {
     }
 
     static let purposes: Set<String> = Set(Addressee.Purpose.allCases.map(\.rawValue))
+
+    /// The purpose a rule names (nil when none), or an error naming the rule when it is not one of the record's.
+    static func purpose(_ written: String?, file: RuleFile, line: Int, rule: String) throws(PipelineError)
+        -> Addressee.Purpose? {
+        guard let written else { return nil }
+        guard let purpose = Addressee.Purpose(rawValue: written) else {
+            throw file.error(line: line, rule: rule,
+                             "unknown purpose '\(written)'; known: \(purposes.sorted().joined(separator: ", "))")
+        }
+        return purpose
+    }
 
     // MARK: - Loading
 
@@ -500,11 +511,8 @@ public struct HeaderRules: Sendable {
             guard pattern.groupNames.contains("title") else {
                 throw file.error(line: line, rule: spec.id, "pattern needs a named group 'title'")
             }
-            if let purpose = spec.purpose, !Self.purposes.contains(purpose) {
-                throw file.error(line: line, rule: spec.id, "unknown purpose '\(purpose)'; known: "
-                                 + Self.purposes.sorted().joined(separator: ", "))
-            }
-            titleLines.append(Cue(id: spec.id, summary: spec.summary, pattern: pattern, purpose: spec.purpose,
+            let purpose = try Self.purpose(spec.purpose, file: file, line: line, rule: spec.id)
+            titleLines.append(Cue(id: spec.id, summary: spec.summary, pattern: pattern, purpose: purpose,
                                   examples: RuleExample.list(spec.examples, spec.counter_examples), file: file.path,
                                   line: line))
         }
@@ -513,11 +521,8 @@ public struct HeaderRules: Sendable {
             headerlessSentences = spec.sentences ?? headerlessSentences
             senders += try Self.cues(spec.senders ?? [], file: file, group: "sender")
             recipients += try Self.cues(spec.recipients ?? [], file: file, group: "recipient")
-            if let purpose = spec.owner_purpose {
-                guard Self.purposes.contains(purpose) else {
-                    throw file.error(line: line, rule: "headerless.owner_purpose", "unknown purpose '\(purpose)'; "
-                                     + "known: \(Self.purposes.sorted().joined(separator: ", "))")
-                }
+            if let purpose = try Self.purpose(spec.owner_purpose, file: file, line: line,
+                                              rule: "headerless.owner_purpose") {
                 ownerPurpose = purpose
             }
         }
@@ -535,11 +540,8 @@ public struct HeaderRules: Sendable {
             guard pattern.groupNames.contains(group) else {
                 throw file.error(line: line, rule: spec.id, "pattern needs a named group '\(group)'")
             }
-            if let purpose = spec.purpose, !purposes.contains(purpose) {
-                throw file.error(line: line, rule: spec.id,
-                                 "unknown purpose '\(purpose)'; known: \(purposes.sorted().joined(separator: ", "))")
-            }
-            return Cue(id: spec.id, summary: spec.summary, pattern: pattern, purpose: spec.purpose,
+            let purpose = try purpose(spec.purpose, file: file, line: line, rule: spec.id)
+            return Cue(id: spec.id, summary: spec.summary, pattern: pattern, purpose: purpose,
                        examples: RuleExample.list(spec.examples, spec.counter_examples), file: file.path, line: line)
         }
     }
@@ -566,11 +568,10 @@ public struct HeaderRules: Sendable {
         }
         var fields: [Field] = []
         for field in spec.fields {
-            if field.role == .to {
-                guard let purpose = field.purpose, purposes.contains(purpose) else {
-                    throw file.error(line: line, rule: spec.id, "a 'to' field needs a purpose: "
-                                     + purposes.sorted().joined(separator: ", "))
-                }
+            let purpose = try Self.purpose(field.purpose, file: file, line: line, rule: field.id ?? spec.id)
+            if field.role == .to, purpose == nil {
+                throw file.error(line: line, rule: spec.id, "a 'to' field needs a purpose: "
+                                 + purposes.sorted().joined(separator: ", "))
             }
             if field.labels.isEmpty { throw file.error(line: line, rule: spec.id, "a field needs labels") }
             let alternation = "(?:" + field.labels.joined(separator: "|") + ")"
@@ -595,18 +596,18 @@ public struct HeaderRules: Sendable {
             if let template = field.acronym_group, !template.contains("{value}") {
                 throw file.error(line: line, rule: id, "acronym_group needs '{value}'")
             }
-            fields.append(Field(id: id, role: field.role, purpose: field.purpose, keepsLabel: field.keep_label ?? false,
+            fields.append(Field(id: id, role: field.role, purpose: purpose, keepsLabel: field.keep_label ?? false,
                                 namesPeople: field.names_people ?? false, acronymGroup: field.acronym_group,
                                 label: label, wholeLabel: whole,
                                 maxLines: field.max_lines ?? 4, idTemplate: field.id_template, key: field.key ?? false,
                                 examples: RuleExample.list(field.examples, field.counter_examples), line: line))
         }
-        let purposes = try (spec.purposes ?? []).map { item throws(PipelineError) -> (Pattern, String) in
-            guard Self.purposes.contains(item.purpose) else {
+        let purposes = try (spec.purposes ?? []).map { item throws(PipelineError) -> (Pattern, Addressee.Purpose) in
+            guard let purpose = Addressee.Purpose(rawValue: item.purpose) else {
                 throw file.error(line: line, rule: spec.id, "unknown purpose '\(item.purpose)'")
             }
             let pattern = try compile(item.pattern, file: file, line: line, rule: spec.id, caseInsensitive: true)
-            return (pattern, item.purpose)
+            return (pattern, purpose)
         }
         for format in spec.formats ?? [] where DocumentFormat(rawValue: format) == nil {
             throw file.error(line: line, rule: spec.id, "unknown format '\(format)'; known: "

@@ -10,7 +10,7 @@ public struct CitationAnchorExtractor: Extractor {
 
     static let rule = "reference.citation-anchor"
     /// Kinds that identify a document better than a series number (STD 97 stands for several RFCs).
-    static let seriesKinds: Set<String> = ["rfc-series"]
+    static let seriesKinds: Set<Reference.Kind> = [.rfcSeries]
 
     /// The label pattern (`citation_anchor` of a `kind: references` file); nil: no anchors are resolved.
     let labelRule: PatternRule?

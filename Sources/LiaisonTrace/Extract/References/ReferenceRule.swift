@@ -14,7 +14,7 @@ struct ReferenceRuleSpec: Decodable {
     var id: String
     var summary: String?
     /// Reference kind: `liaison`, `tdoc`, `specification`, `recommendation`, `rfc`...
-    var kind: String?
+    var kind: Reference.Kind?
     /// The standards body of the designations (defaults to the file's `sdo`).
     var sdo: String?
     var pattern: String
@@ -50,7 +50,7 @@ public struct ReferenceRule: Sendable {
     public let id: String
     /// What it finds.
     public let summary: String?
-    public let kind: String
+    public let kind: Reference.Kind
     /// The standards body of what the rule finds.
     public let sdo: String?
     let pattern: Pattern
@@ -69,7 +69,11 @@ public struct ReferenceRule: Sendable {
     init(_ spec: ReferenceRuleSpec, sdo fileSDO: String?, file: RuleFile, line: Int) throws(PipelineError) {
         id = spec.id
         summary = spec.summary
-        kind = spec.kind ?? "document"
+        guard let kind = spec.kind else {
+            throw file.error(line: line, rule: spec.id, "a reference rule needs a kind: "
+                             + Reference.Kind.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        self.kind = kind
         sdo = spec.sdo ?? fileSDO
         self.file = file.path
         self.line = line

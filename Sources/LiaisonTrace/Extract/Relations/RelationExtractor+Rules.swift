@@ -8,7 +8,7 @@ extension RelationExtractor {
             RuleDescription.items(rule.info, kind: "relations", patterns: [rule.pattern], extractor: self,
                                   as: .deliverable, items: { $0.relations }) { found in
                 ["relations": found.map {
-                    ExpectedRelation(type: $0.type, subject: $0.subject, object: $0.object, date: $0.meetingDate)
+                    ExpectedRelation(type: $0.kind.rawValue, subject: $0.subject, object: $0.object, date: $0.meetingDate)
                         .description
                 }]
             }

@@ -113,7 +113,7 @@ public struct RelationExtractor: Extractor {
     struct Rule: Sendable {
         let id: String
         let summary: String?
-        let type: String
+        let kind: Relation.Kind
         let pattern: Pattern
         let subject: [SubjectWay]
         let object: ObjectWay
@@ -126,8 +126,6 @@ public struct RelationExtractor: Extractor {
         /// Its id, summary, examples and place.
         var info: RuleInfo { RuleInfo(id: id, summary: summary, examples: examples, file: file, line: line) }
     }
-
-    static let types: Set<String> = ["builds-on", "approved-at", "obsoletes", "updates", "revises"]
 
     /// Cue rules in order.
     let rules: [Rule]
@@ -190,10 +188,10 @@ public struct RelationExtractor: Extractor {
                     throw file.error(line: line, rule: spec.id, "duplicate rule id (also in \(other))")
                 }
                 seen[spec.id] = file.path
-                guard Self.types.contains(spec.type) else {
+                guard let kind = Relation.Kind(rawValue: spec.type) else {
                     throw file.error(line: line, rule: spec.id,
                                      "unknown type '\(spec.type)'; known: "
-                                        + Self.types.sorted().joined(separator: ", "))
+                                        + Relation.Kind.allCases.map(\.rawValue).sorted().joined(separator: ", "))
                 }
                 let pattern = try compile(spec.pattern, spec.id, line)
                 if spec.object == .list {
@@ -203,7 +201,7 @@ public struct RelationExtractor: Extractor {
                                          "'object: list' needs a group named 'list' and an 'object_template' with {n}")
                     }
                 }
-                rules.append(Rule(id: spec.id, summary: spec.summary, type: spec.type, pattern: pattern,
+                rules.append(Rule(id: spec.id, summary: spec.summary, kind: kind, pattern: pattern,
                                   subject: spec.subject, object: spec.object, objectWindow: spec.object_window ?? 200,
                                   objectTemplate: spec.object_template,
                                   examples: RuleExample.list(spec.examples, spec.counter_examples),
@@ -247,9 +245,9 @@ public struct RelationExtractor: Extractor {
                     for subject in subjects {
                         let subjectID = scan.output(subject)
                         for object in objects where object.id != subjectID {
-                            let key = "\(rule.type)|\(subjectID ?? "")|\(object.id)"
+                            let key = "\(rule.kind.rawValue)|\(subjectID ?? "")|\(object.id)"
                             guard seen.insert(key).inserted else { continue }
-                            result.append(Relation(type: rule.type, subject: subjectID, object: object.id,
+                            result.append(Relation(kind: rule.kind, subject: subjectID, object: object.id,
                                                    meetingDate: object.date, text: statement.text,
                                                    at: context.provenance(statement.range, rule: rule.id)))
                         }

@@ -1,11 +1,23 @@
 import Foundation
 
-/// The force of a requirement.
+/// The force a lexicon keyword gives a sentence: a requirement's modality, or `none`.
 enum Modality: String, Codable, Sendable, CaseIterable {
     case mandatory, recommended, optional, prohibited
     case notRecommended = "not-recommended"
     /// A phrase that contains a keyword but is no requirement ("may not" as possibility): it hides what it overlaps.
     case none
+
+    /// The requirement modality it gives (nil for `none`).
+    var requirementModality: Requirement.Modality? {
+        switch self {
+        case .mandatory: return .mandatory
+        case .recommended: return .recommended
+        case .optional: return .optional
+        case .prohibited: return .prohibited
+        case .notRecommended: return .notRecommended
+        case .none: return nil
+        }
+    }
 
     /// Order used when a sentence holds several keywords: the strongest wins.
     var strength: Int {

@@ -10,7 +10,7 @@ extension RequirementExtractor {
                                            file: lexicon.file, line: lexicon.line),
                                   kind: "requirements", patterns: lexicon.compiledPatterns, extractor: self,
                                   as: lexicon.classes.first, items: { $0.requirements }) { found in
-                ["keyword": found.map(\.keyword), "modality": found.map(\.modality)]
+                ["keyword": found.map(\.keyword), "modality": found.map(\.modality.rawValue)]
             }
         }
         let ids = idRules.map { rule in

@@ -168,8 +168,9 @@ public struct RequirementExtractor: Extractor {
                     range = context.trim(NSRange(location: start, length: end - start))
                 }
             }
+            guard let modality = chosen.hit.modality.requirementModality else { continue }
             var requirement = Requirement(
-                id: id, modality: chosen.hit.modality.rawValue, keyword: DocumentOutline.collapse(chosen.keyword),
+                id: id, modality: modality, keyword: DocumentOutline.collapse(chosen.keyword),
                 text: scan.text(range), at: context.provenance(range, rule: lexicons[chosen.hit.lexicon].id))
             requirement.label = label
             result.append(requirement)

@@ -15,7 +15,7 @@ extension ScopeExtractor {
             RuleDescription.items(rule, kind: "scopes", patterns: patterns, extractor: self, as: .deliverable,
                                   items: { $0.scopes }) { found in
                 ["items": found.map {
-                    ExpectedItem(polarity: $0.polarity, subject: $0.subject, aspect: $0.aspect).description
+                    ExpectedItem(polarity: $0.polarity.rawValue, subject: $0.subject, aspect: $0.aspect).description
                 }]
             }
         }

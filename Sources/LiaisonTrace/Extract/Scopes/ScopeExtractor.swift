@@ -112,7 +112,7 @@ public struct ScopeExtractor: Extractor {
     struct Rule: Sendable {
         let id: String
         let summary: String?
-        let polarity: String
+        let polarity: Scope.Polarity
         let pattern: Pattern
         let subject: [SubjectWay]
         let aspect: AspectSide
@@ -205,14 +205,14 @@ public struct ScopeExtractor: Extractor {
                     throw file.error(line: line, rule: spec.id, "duplicate rule id (also in \(other))")
                 }
                 seen[spec.id] = file.path
-                guard spec.polarity == "includes" || spec.polarity == "excludes" else {
+                guard let polarity = Scope.Polarity(rawValue: spec.polarity) else {
                     throw file.error(line: line, rule: spec.id, "polarity must be 'includes' or 'excludes'")
                 }
                 let pattern = try compile(spec.pattern, spec.id, line)
                 if spec.subject.contains(.of), !pattern.groupNames.contains("of") {
                     throw file.error(line: line, rule: spec.id, "'subject: of' needs a group named 'of'")
                 }
-                rules.append(Rule(id: spec.id, summary: spec.summary, polarity: spec.polarity, pattern: pattern,
+                rules.append(Rule(id: spec.id, summary: spec.summary, polarity: polarity, pattern: pattern,
                                   subject: spec.subject, aspect: spec.aspect ?? .none, split: spec.split ?? false,
                                   classes: spec.classes.map(Set.init),
                                   examples: RuleExample.list(spec.examples, spec.counter_examples),
@@ -312,7 +312,7 @@ public struct ScopeExtractor: Extractor {
                 // "The remaining clauses are applicable to:" takes its list.
                 let last = scan.listEnd(after: index)
                 let range = scan.range(from: index, to: last)
-                result.append(Scope(polarity: "includes", subject: scan.selfID, text: scan.text(range),
+                result.append(Scope(polarity: .includes, subject: scan.selfID, text: scan.text(range),
                                     at: context.provenance(range, rule: clauseRule)))
                 index = last
             }

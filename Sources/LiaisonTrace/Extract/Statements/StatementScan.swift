@@ -7,7 +7,7 @@ struct StatementScan {
     /// A reference of the record, located in the normalized text.
     struct LocatedReference {
         var id: String
-        var kind: String
+        var kind: Reference.Kind
         var range: NSRange
     }
 
