@@ -19,6 +19,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Documents processed in parallel.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Flag(name: .long, help: "Print how long each step took (walk, documents, link, each emitter).")
+    var timings = false
+
     func run() async throws {
         var engine = diagnosticOptions.engine()
         let pipeline = try pipelineOptions.load(reportingTo: &engine)
@@ -35,6 +38,12 @@ struct RunCommand: AsyncParsableCommand {
             let written = pipeline.emit.emitters.contains { $0.id == RecordsEmitter.id }
             Terminal.printError("\(result.records.count) records \(written ? "written to \(out)/documents" : "(not written)"), "
                 + "\(result.quarantined.count) file(s) quarantined, \(result.diagnostics.count) diagnostic(s)")
+        }
+        if timings {
+            for timing in result.timings {
+                Terminal.printError(timing.step.padding(toLength: 24, withPad: " ", startingAt: 0)
+                    + String(format: "%8.3f s wall %8.3f s CPU", timing.seconds, timing.cpuSeconds))
+            }
         }
         try engine.finish()
     }

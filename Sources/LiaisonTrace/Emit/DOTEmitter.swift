@@ -20,7 +20,8 @@ public struct DOTEmitter: Emitter {
     }
 
     public func write(_ output: RunOutput, to directory: URL) throws {
-        try Data(dot(output.requireGraph(for: Self.id)).utf8).write(to: directory.appendingPathComponent("graph.dot"))
+        try AtomicFile.write(Data(dot(output.requireGraph(for: Self.id)).utf8),
+                             to: directory.appendingPathComponent("graph.dot"))
     }
 
     static let detailKinds: Set<NodeKind> = [.requirement, .action, .scope]

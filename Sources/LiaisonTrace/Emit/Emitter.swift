@@ -108,6 +108,12 @@ public struct EmitStage: Stage {
 
     /// Writes every output into `input.directory`.
     public func run(_ input: (output: RunOutput, directory: URL), diagnostics: inout [Diagnostic]) {
+        var clock = StepClock()
+        run(input, diagnostics: &diagnostics, clock: &clock)
+    }
+
+    /// Writes every output into `input.directory`, timing each emitter.
+    func run(_ input: (output: RunOutput, directory: URL), diagnostics: inout [Diagnostic], clock: inout StepClock) {
         var output = input.output
         do {
             try FileManager.default.createDirectory(at: input.directory, withIntermediateDirectories: true)
@@ -123,6 +129,7 @@ public struct EmitStage: Stage {
                 diagnostics.append(failure)
                 output.diagnostics.append(failure)
             }
+            clock.lap("emit \(emitter.id)")
         }
     }
 

@@ -12,7 +12,8 @@ public struct JSONGraphEmitter: Emitter {
     public init() {}
 
     public func write(_ output: RunOutput, to directory: URL) throws {
-        try Self.data(output.requireGraph(for: Self.id)).write(to: directory.appendingPathComponent("graph.json"))
+        try AtomicFile.write(Self.bytes(output.requireGraph(for: Self.id)),
+                             to: directory.appendingPathComponent("graph.json").path)
     }
 
     /// The JGF document of `graph`.
@@ -40,9 +41,84 @@ public struct JSONGraphEmitter: Emitter {
         ])])
     }
 
-    /// The file content (sorted keys, deterministic).
-    public static func data(_ graph: TraceGraph) throws -> Data {
-        try JSONOutput.data(document(graph))
+    /// The file content (sorted keys, deterministic): the bytes JSONEncoder gives for `document(graph)`, written
+    /// directly.
+    public static func data(_ graph: TraceGraph, label: String = "LiaisonTrace traceability graph") throws -> Data {
+        Data(bytes(graph, label: label))
+    }
+
+    /// The file content as bytes.
+    static func bytes(_ graph: TraceGraph, label: String = "LiaisonTrace traceability graph") -> [UInt8] {
+        var writer = JSONWriter(capacity: 1 << 16)
+        writer.beginObject()
+        writer.key("graph")
+        writer.beginObject()
+        writer.field("directed", true)
+        writer.key("edges")
+        writer.beginArray()
+        for edge in graph.edges {
+            writer.element()
+            writer.beginObject()
+            writer.field("directed", true)
+            writer.field("id", edge.id)
+            writer.key("metadata")
+            writeMetadata(edge.attributes, kind: nil, provenance: edge.provenance, to: &writer)
+            writer.field("relation", edge.relation.rawValue)
+            writer.field("source", edge.source)
+            writer.field("target", edge.target)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.field("id", "lstrace")
+        writer.field("label", label)
+        writer.key("metadata")
+        writer.beginObject()
+        writer.key("counts")
+        writer.beginObject()
+        writer.field("edges", graph.edges.count)
+        writer.field("nodes", graph.nodes.count)
+        writer.endObject()
+        writer.field("schema", "lstrace.graph/1")
+        writer.endObject()
+        writer.key("nodes")
+        writer.beginObject()
+        for id in JSONWriter.sortedKeys(graph.nodes) {
+            let node = graph.nodes[id]!
+            writer.key(id)
+            writer.beginObject()
+            writer.field("label", node.label)
+            writer.key("metadata")
+            writeMetadata(node.attributes, kind: node.kind, provenance: node.provenance, to: &writer)
+            writer.endObject()
+        }
+        writer.endObject()
+        writer.field("type", "lstrace.trace/1")
+        writer.endObject()
+        writer.endObject()
+        var bytes = writer.bytes
+        bytes.append(0x0A)
+        return bytes
+    }
+
+    /// A node's or edge's `metadata`: its attributes, its kind (nodes) and its provenance, keys sorted.
+    static func writeMetadata(_ attributes: [String: JSONValue], kind: NodeKind?, provenance: [GraphProvenance],
+                              to writer: inout JSONWriter) {
+        var keys = attributes.keys.filter { $0 != "provenance" && (kind == nil || $0 != "kind") }
+        keys.append("provenance")
+        if kind != nil { keys.append("kind") }
+        keys.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        writer.beginObject()
+        for key in keys {
+            switch key {
+            case "provenance":
+                writer.field(key, provenance)
+            case "kind" where kind != nil:
+                writer.field(key, kind!.rawValue)
+            default:
+                writer.field(key, attributes[key]!)
+            }
+        }
+        writer.endObject()
     }
 
     /// Reads a graph written by `data(_:)`.

@@ -16,14 +16,22 @@ public struct RecordsEmitter: Emitter {
     }
 
     public func write(_ output: RunOutput, to directory: URL) throws {
-        let manager = FileManager.default
         let documents = directory.appendingPathComponent("documents")
-        if manager.fileExists(atPath: documents.path) { try manager.removeItem(at: documents) }
-        try manager.createDirectory(at: documents, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: documents, withIntermediateDirectories: true)
         let names = Self.recordNames(output.documents.map(\.record.source.path))
         for (document, name) in zip(output.documents, names) {
             let data = try document.prepared[Self.id] ?? JSONOutput.data(document.record)
-            try data.write(to: documents.appendingPathComponent(name + ".json"))
+            try AtomicFile.write(data, to: documents.appendingPathComponent(name + ".json"))
+        }
+        try Self.removeStale(in: documents.path, keeping: Set(names.map { $0 + ".json" }))
+    }
+
+    /// Removes the records of documents that are no longer in the batch, and temporary files of a killed run.
+    static func removeStale(in folder: String, keeping names: Set<String>) throws {
+        AtomicFile.removeLeftovers(in: folder)
+        for entry in try FileManager.default.contentsOfDirectory(atPath: folder)
+        where entry.hasSuffix(".json") && !names.contains(entry) {
+            try FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(entry))
         }
     }
 
@@ -72,7 +80,7 @@ public struct DiagnosticsEmitter: Emitter {
     public func write(_ output: RunOutput, to directory: URL) throws {
         let report = DiagnosticsReport(quarantined: output.quarantined.compactMap(\.path),
                                        diagnostics: output.diagnostics)
-        try JSONOutput.data(report).write(to: directory.appendingPathComponent("diagnostics.json"))
+        try AtomicFile.write(JSONOutput.bytes(report), to: directory.appendingPathComponent("diagnostics.json").path)
     }
 }
 

@@ -44,6 +44,27 @@ public struct SearchDocument: Codable, Sendable {
     }
 }
 
+extension SearchDocument: JSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.field(ifPresent: "date", date)
+        writer.field(ifPresent: "deadline", deadline)
+        writer.field("format", format)
+        writer.field("from", from)
+        writer.field("id", id)
+        writer.field("ids", ids)
+        writer.field("kind", kind)
+        writer.field("path", path)
+        writer.field("references", references)
+        writer.field("responds_to", respondsTo)
+        writer.field(ifPresent: "sdo", sdo)
+        writer.field("text", text)
+        writer.field(ifPresent: "title", title)
+        writer.field("to", to)
+        writer.endObject()
+    }
+}
+
 /// The Elasticsearch/OpenSearch bulk feed (`search.ndjson`): an action line, then the document line.
 public struct SearchFeed: Emitter {
     public static let id = "search-feed"
@@ -69,7 +90,7 @@ public struct SearchFeed: Emitter {
             data += try document.prepared[Self.id]
                 ?? Data(lines(SearchDocument(record: document.record, text: document.text)).utf8)
         }
-        try data.write(to: directory.appendingPathComponent("search.ndjson"))
+        try AtomicFile.write(data, to: directory.appendingPathComponent("search.ndjson"))
     }
 
     /// The feed text for `documents`.

@@ -22,10 +22,29 @@ public struct SearchStore: Sendable {
         public var snippet: String
     }
 
-    /// Writes the store anew; `encoded` holds each document's JSON when it was encoded beforehand.
+    /// Writes the store anew; `encoded` holds each document's JSON when it was encoded beforehand. The file is
+    /// built under a temporary name and renamed into place, so that no half-written store is ever left at `path`.
     public func write(documents: [SearchDocument], encoded: [Data?]? = nil, graph: TraceGraph) throws {
-        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-        let queue = try DatabaseQueue(path: path)
+        try write(graph: graph) { insert in
+            for (index, document) in documents.enumerated() {
+                try insert(document, encoded?[index])
+            }
+        }
+    }
+
+    /// Writes the store anew: `documents` hands each document (and its JSON, when encoded beforehand) to the
+    /// function it is given, in order; then the graph's nodes and edges are stored. One transaction, prepared
+    /// statements.
+    func write(graph: TraceGraph,
+               documents: ((SearchDocument, Data?) throws -> Void) throws -> Void) throws {
+        let temporary = AtomicFile.temporaryPath(for: path)
+        try? FileManager.default.removeItem(atPath: temporary)
+        defer { try? FileManager.default.removeItem(atPath: temporary) }
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
+        }
+        let queue = try DatabaseQueue(path: temporary, configuration: configuration)
         try queue.write { db in
             try db.execute(sql: """
                 CREATE TABLE documents (path TEXT PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL, sdo TEXT,
@@ -38,31 +57,39 @@ public struct SearchStore: Sendable {
                 CREATE VIRTUAL TABLE documents_fts USING fts5(path UNINDEXED, ids, title, refs, body,
                                                               tokenize = 'unicode61 remove_diacritics 2');
                 """)
-            for (index, document) in documents.enumerated() {
-                let data = try encoded?[index] ?? JSONOutput.data(document, pretty: false)
-                let json = String(decoding: data, as: UTF8.self)
-                try db.execute(sql: """
-                    INSERT INTO documents (path, id, kind, sdo, title, date, deadline, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [document.path, document.id, document.kind, document.sdo, document.title,
-                                     document.date, document.deadline, json])
-                try db.execute(sql: "INSERT INTO documents_fts (path, ids, title, refs, body) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [document.path, document.ids.joined(separator: " "), document.title ?? "",
-                                           document.references.joined(separator: " "), document.text])
+            let insertDocument = try db.makeStatement(sql: """
+                INSERT INTO documents (path, id, kind, sdo, title, date, deadline, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let insertText = try db.makeStatement(
+                sql: "INSERT INTO documents_fts (path, ids, title, refs, body) VALUES (?, ?, ?, ?, ?)")
+            try documents { document, encoded in
+                let json = encoded.map { String(decoding: $0, as: UTF8.self) }
+                    ?? String(decoding: JSONOutput.bytes(document, pretty: false), as: UTF8.self)
+                try insertDocument.execute(arguments: [document.path, document.id, document.kind, document.sdo,
+                                                       document.title, document.date, document.deadline, json])
+                try insertText.execute(arguments: [document.path, document.ids.joined(separator: " "),
+                                                   document.title ?? "", document.references.joined(separator: " "),
+                                                   document.text])
             }
-            let graphDocument = JSONGraphEmitter.document(graph)
-            for (id, node) in (graphDocument["graph"]?["nodes"]?.object ?? [:]).sorted(by: { $0.key < $1.key }) {
-                try db.execute(sql: "INSERT INTO nodes (id, kind, label, metadata) VALUES (?, ?, ?, ?)",
-                               arguments: [id, node["metadata"]?["kind"]?.string ?? "", node["label"]?.string ?? id,
-                                           String(decoding: try JSONOutput.data(node["metadata"] ?? .null, pretty: false),
-                                                  as: UTF8.self)])
+            let insertNode = try db.makeStatement(sql: "INSERT INTO nodes (id, kind, label, metadata) VALUES (?, ?, ?, ?)")
+            for id in graph.nodes.keys.sorted() {
+                let node = graph.nodes[id]!
+                var metadata = JSONWriter(pretty: false, capacity: 256)
+                JSONGraphEmitter.writeMetadata(node.attributes, kind: node.kind, provenance: node.provenance,
+                                               to: &metadata)
+                try insertNode.execute(arguments: [id, node.kind.rawValue, node.label,
+                                                   String(decoding: metadata.bytes, as: UTF8.self)])
             }
+            let insertEdge = try db.makeStatement(
+                sql: "INSERT INTO edges (id, source, target, relation, metadata) VALUES (?, ?, ?, ?, ?)")
             for edge in graph.edges {
-                try db.execute(sql: "INSERT INTO edges (id, source, target, relation, metadata) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [edge.id, edge.source, edge.target, edge.relation.rawValue,
-                                           String(decoding: try JSONOutput.data(edge.attributes, pretty: false),
-                                                  as: UTF8.self)])
+                try insertEdge.execute(arguments: [edge.id, edge.source, edge.target, edge.relation.rawValue,
+                                                   String(decoding: JSONOutput.bytes(edge.attributes, pretty: false),
+                                                          as: UTF8.self)])
             }
         }
+        try queue.close()
+        try AtomicFile.replace(path, withFileAt: temporary)
     }
 
     /// Documents matching `query`, best first. Plain words are searched as quoted terms (so `SG11-LS159` and
@@ -113,9 +140,12 @@ public struct SearchStoreEmitter: Emitter {
     }
 
     public func write(_ output: RunOutput, to directory: URL) throws {
-        let documents = output.documents.map { SearchDocument(record: $0.record, text: $0.text) }
         try SearchStore(path: directory.appendingPathComponent("index.sqlite").path)
-            .write(documents: documents, encoded: output.documents.map { $0.prepared[Self.id] },
-                   graph: output.requireGraph(for: Self.id))
+            .write(graph: output.requireGraph(for: Self.id)) { insert in
+                for document in output.documents {
+                    try insert(SearchDocument(record: document.record, text: document.text),
+                               document.prepared[Self.id])
+                }
+            }
     }
 }

@@ -27,7 +27,7 @@ public enum TraceRelation: String, Codable, Sendable, CaseIterable, Comparable {
 }
 
 /// Where a node or edge came from: the document, the place in it, the matched text and the rule.
-public struct GraphProvenance: Codable, Hashable, Sendable, Comparable {
+public struct GraphProvenance: Codable, Hashable, Sendable, Comparable, JSONWritable {
     public var document: String
     public var line: Int?
     public var column: Int?
@@ -51,6 +51,17 @@ public struct GraphProvenance: Codable, Hashable, Sendable, Comparable {
     /// The place of an extracted item of the record at `document`.
     init(_ document: String, _ item: some Located, text: String? = nil) {
         self.init(document: document, line: item.line, column: item.column, text: text, rule: item.rule)
+    }
+
+    /// Writes the provenance object (keys sorted).
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.beginObject()
+        if let column { writer.field("column", column) }
+        writer.field("document", document)
+        if let line { writer.field("line", line) }
+        writer.field("rule", rule)
+        if let text { writer.field("text", text) }
+        writer.endObject()
     }
 
     var json: JSONValue {

@@ -38,6 +38,47 @@ public enum DocumentOutcome: Sendable {
     case failed(Diagnostic)
 }
 
+/// How long one step of a run took.
+public struct StepTiming: Sendable, Equatable {
+    /// The step: `walk`, `documents`, `link`, `emit records`...
+    public var step: String
+    /// Wall-clock seconds.
+    public var seconds: Double
+    /// CPU seconds of the whole process (all threads) during the step.
+    public var cpuSeconds: Double
+
+    /// Creates a timing.
+    public init(step: String, seconds: Double, cpuSeconds: Double) {
+        self.step = step
+        self.seconds = seconds
+        self.cpuSeconds = cpuSeconds
+    }
+}
+
+/// Measures wall-clock and process CPU time between steps.
+struct StepClock {
+    private var last = DispatchTime.now().uptimeNanoseconds
+    private var lastCPU = StepClock.processCPU()
+    /// The steps measured so far.
+    var timings: [StepTiming] = []
+
+    /// Ends step `name`: the time since the previous step ended (or the clock started).
+    mutating func lap(_ name: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let cpu = Self.processCPU()
+        timings.append(StepTiming(step: name, seconds: Double(now - last) / 1e9, cpuSeconds: cpu - lastCPU))
+        last = now
+        lastCPU = cpu
+    }
+
+    /// CPU seconds used by the process so far.
+    static func processCPU() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}
+
 /// What a run produced.
 public struct RunResult: Sendable {
     /// Every processed document (attachments after their parent), in path order.
@@ -48,6 +89,9 @@ public struct RunResult: Sendable {
     public var quarantined: [Diagnostic]
     /// Every diagnostic of the run, in order: inputs, documents (in path order), link, emit.
     public var diagnostics: [Diagnostic]
+    /// How long each step took (wall-clock seconds), in the order they ran: `walk`, `documents`, `link`, then
+    /// `emit <id>` for every emitter (`lstrace run --timings` prints them).
+    public var timings: [StepTiming] = []
 
     /// The records of the processed documents.
     public var records: [DocumentRecord] { documents.map(\.record) }
@@ -179,9 +223,12 @@ public struct Pipeline: Sendable {
             if case .path(let path) = input { return path }
             return nil
         }
+        var clock = StepClock()
         let (files, inputDiagnostics) = InputWalker.files(in: paths)
         let documents = files.map(PipelineInput.path) + inputs.filter { if case .document = $0 { true } else { false } }
+        clock.lap("walk")
         let outcomes = try await processAll(documents, jobs: options.jobs, progress: progress)
+        clock.lap("documents")
 
         var result = RunResult(documents: [], graph: nil, quarantined: [], diagnostics: inputDiagnostics)
         for outcome in outcomes {
@@ -199,6 +246,7 @@ public struct Pipeline: Sendable {
             var diagnostics: [Diagnostic] = []
             result.graph = link.run(result.records, diagnostics: &diagnostics)
             result.diagnostics += diagnostics
+            clock.lap("link")
         }
         if Task.isCancelled { throw CancellationError() }
         if stages.contains(.emit), let directory = options.outputDirectory {
@@ -206,9 +254,10 @@ public struct Pipeline: Sendable {
             var diagnostics: [Diagnostic] = []
             let output = RunOutput(documents: result.documents, graph: result.graph, quarantined: result.quarantined,
                                    diagnostics: result.diagnostics)
-            emit.run((output, directory), diagnostics: &diagnostics)
+            emit.run((output, directory), diagnostics: &diagnostics, clock: &clock)
             result.diagnostics += diagnostics
         }
+        result.timings = clock.timings
         return result
     }
 
