@@ -89,7 +89,7 @@ final class PipelineTests: XCTestCase {
         // Without link, the default emitters are those that need no graph.
         let records = try PipelineConfiguration.parse("version: 1\nstages: [ingest, normalize, extract, emit]\n",
                                                       path: "p.yaml")
-        XCTAssertEqual(records.emit, ["records", "search-feed", "diagnostics"])
+        XCTAssertEqual(records.emit, ["records", "search-feed", "delta", "diagnostics"])
         let none = try PipelineConfiguration.parse("version: 1\nstages: [ingest, normalize, extract]\n", path: "p.yaml")
         XCTAssertEqual(none.emit, [])
     }
@@ -101,7 +101,7 @@ final class PipelineTests: XCTestCase {
         XCTAssertThrowsError(try PipelineConfiguration.parse("version: 1\nemit: [records, graph-jsn]\n", path: "p.yaml")) {
             XCTAssertEqual(($0 as? PipelineError)?.diagnostic.formatted, "p.yaml:2:17: error: unknown emitter "
                 + "'graph-jsn'; did you mean 'graph-json'? the emitters are records, graph-json, graph-dot, search-feed, "
-                + "store, diagnostics [pipeline.unknown-emitter]")
+                + "store, delta, diagnostics [pipeline.unknown-emitter]")
         }
         XCTAssertThrowsError(try PipelineConfiguration.parse(
             "version: 1\nstages: [ingest, normalize, extract, emit]\nemit: [store]\n", path: "p.yaml")) {
@@ -123,7 +123,8 @@ final class PipelineTests: XCTestCase {
             [.path(folder.appendingPathComponent("in.txt").path)], options: RunOptions(outputDirectory: out),
             progress: seen.append)
         XCTAssertEqual(result.records.count, 1)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted(), ["documents", "graph.json"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted(),
+                       [".lstrace-cache", "documents", "graph.json"], "the chosen outputs, and the run cache")
         XCTAssertEqual(seen.all, [.document(done: 1, total: 1, path: folder.appendingPathComponent("in.txt").path),
                               .stage(.link), .stage(.emit)])
     }

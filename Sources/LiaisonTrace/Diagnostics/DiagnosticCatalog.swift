@@ -33,6 +33,15 @@ extension DiagnosticKind {
     // Kinds that code outside the readers and extractors names directly.
     public static let inputMissing = DiagnosticKind(
         "input.missing", .error, "A path given to `lstrace run` does not exist; the other inputs are processed.")
+    public static let inputSkipped = DiagnosticKind(
+        "input.skipped", .note,
+        "A file found in a folder given to `lstrace run` is not a document (a data file such as .tsv, .csv, .json or "
+            + ".yaml, a hidden file or folder, an editor leftover) and was skipped; name it on the command line to "
+            + "read it.")
+    public static let runCache = DiagnosticKind(
+        "run.cache", .warning,
+        "The run cache in the output folder (.lstrace-cache/) cannot be read or written; documents are processed "
+            + "again and the outputs are still written, but the next run may not be incremental.")
     public static let pipelineMissing = DiagnosticKind(
         "pipeline.missing", .error, exitStatus: 2,
         "The pipeline file named by --pipeline or LSTRACE_PIPELINE, or a rule file it names, cannot be read. "
@@ -208,6 +217,7 @@ public enum DiagnosticCatalog {
         DiagnosticKind("ingest.zip.too-deep", .warning,
                        "Archives nest deeper than limits.max_attachment_depth; the deeper members were not read."),
         .inputMissing,
+        .inputSkipped,
         .liaisonDeadlinePassed,
         .linkAmbiguousTitle,
         .pipelineInvalid,
@@ -219,6 +229,7 @@ public enum DiagnosticCatalog {
         .referenceMalformed,
         .referenceNotInCorpus,
         .repliesCycle,
+        .runCache,
         .searchMissing,
         .searchNoMatch,
         .searchQuery,

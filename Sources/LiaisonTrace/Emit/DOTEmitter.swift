@@ -19,9 +19,11 @@ public struct DOTEmitter: Emitter {
         self.focus = focus
     }
 
-    public func write(_ output: RunOutput, to directory: URL) throws {
-        try AtomicFile.write(Data(dot(output.requireGraph(for: Self.id)).utf8),
-                             to: directory.appendingPathComponent("graph.dot"))
+    public func open(in directory: URL, context: EmitContext) throws -> any EmitterOutput {
+        FinishOnlyOutput { output in
+            try AtomicFile.write(Data(dot(output.requireGraph(for: Self.id)).utf8),
+                                 to: directory.appendingPathComponent("graph.dot"))
+        }
     }
 
     static let detailKinds: Set<NodeKind> = [.requirement, .action, .scope]

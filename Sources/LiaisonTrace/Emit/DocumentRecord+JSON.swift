@@ -26,6 +26,7 @@ extension DocumentRecord: JSONWritable {
 extension SourceInfo: JSONWritable {
     public func writeJSON(to writer: inout JSONWriter) {
         writer.beginObject()
+        if let copies { writer.field("copies", copies) }
         writer.field("format", format.rawValue)
         writer.field("path", path)
         writer.field("sha256", sha256)

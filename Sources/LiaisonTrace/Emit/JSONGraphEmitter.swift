@@ -11,9 +11,11 @@ public struct JSONGraphEmitter: Emitter {
     /// Creates the emitter.
     public init() {}
 
-    public func write(_ output: RunOutput, to directory: URL) throws {
-        try AtomicFile.write(Self.bytes(output.requireGraph(for: Self.id)),
-                             to: directory.appendingPathComponent("graph.json").path)
+    public func open(in directory: URL, context: EmitContext) throws -> any EmitterOutput {
+        FinishOnlyOutput { output in
+            try AtomicFile.write(Self.bytes(output.requireGraph(for: Self.id)),
+                                 to: directory.appendingPathComponent("graph.json").path)
+        }
     }
 
     /// The JGF document of `graph`.

@@ -1,7 +1,9 @@
 import Foundation
 
-/// `documents/<name>.json`: one extraction record per document (`lstrace.document/1`). The folder is written
-/// anew on every run.
+/// `documents/<name>.json`: one extraction record per document (`lstrace.document/1`). Records made by this run
+/// are written as they come, under temporary names, and renamed when the batch is complete (their names depend
+/// on every path of the batch); records of documents that did not change stay as they are; records of documents
+/// no longer in the batch are removed.
 public struct RecordsEmitter: Emitter {
     public static let id = "records"
     public static let summary = "documents/<name>.json, one extraction record per document"
@@ -10,20 +12,53 @@ public struct RecordsEmitter: Emitter {
     /// Creates the emitter.
     public init() {}
 
-    /// The record's JSON, encoded in the parallel part of the batch.
-    public func prepare(_ document: ProcessedDocument) throws -> Data? {
-        try JSONOutput.data(document.record)
+    public func open(in directory: URL, context: EmitContext) throws -> any EmitterOutput {
+        try Output(folder: directory.appendingPathComponent("documents"), context: context)
     }
 
-    public func write(_ output: RunOutput, to directory: URL) throws {
-        let documents = directory.appendingPathComponent("documents")
-        try FileManager.default.createDirectory(at: documents, withIntermediateDirectories: true)
-        let names = Self.recordNames(output.documents.map(\.record.source.path))
-        for (document, name) in zip(output.documents, names) {
-            let data = try document.prepared[Self.id] ?? JSONOutput.data(document.record)
-            try AtomicFile.write(data, to: documents.appendingPathComponent(name + ".json"))
+    final class Output: EmitterOutput {
+        let folder: URL
+        let context: EmitContext
+        private var entries: [(path: String, hash: String, staged: String?)] = []
+
+        init(folder: URL, context: EmitContext) throws {
+            self.folder = folder
+            self.context = context
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            AtomicFile.removeLeftovers(in: folder.path)
         }
-        try Self.removeStale(in: documents.path, keeping: Set(names.map { $0 + ".json" }))
+
+        func add(_ document: EmitDocument) throws {
+            var staged: String?
+            if let bytes = document.recordJSON {
+                let name = folder.appendingPathComponent(".\(entries.count)\(AtomicFile.suffix)").path
+                try AtomicFile.writeFile(bytes, to: name)
+                staged = name
+            }
+            entries.append((document.record.source.path, document.recordHash, staged))
+        }
+
+        func finish(_ output: RunOutput) throws {
+            let names = RecordsEmitter.recordNames(entries.map(\.path)).map { $0 + ".json" }
+            let previous = context.previous?.records ?? [:]
+            var written: [String: String] = [:]
+            for (entry, name) in zip(entries, names) {
+                let path = folder.appendingPathComponent(name).path
+                written[name] = entry.hash
+                if let staged = entry.staged {
+                    try AtomicFile.replace(path, withFileAt: staged)
+                } else if previous[name] != entry.hash || !FileManager.default.fileExists(atPath: path) {
+                    guard let data = context.recordJSON(entry.path) else {
+                        throw CocoaError(.fileReadNoSuchFile, userInfo: [
+                            NSLocalizedDescriptionKey: "the record of \(entry.path) is neither in place nor in the cache",
+                        ])
+                    }
+                    try AtomicFile.write(data, to: path)
+                }
+            }
+            try RecordsEmitter.removeStale(in: folder.path, keeping: Set(names))
+            context.recordFiles = written
+        }
     }
 
     /// Removes the records of documents that are no longer in the batch, and temporary files of a killed run.
@@ -77,10 +112,12 @@ public struct DiagnosticsEmitter: Emitter {
     /// Creates the emitter.
     public init() {}
 
-    public func write(_ output: RunOutput, to directory: URL) throws {
-        let report = DiagnosticsReport(quarantined: output.quarantined.compactMap(\.path),
-                                       diagnostics: output.diagnostics)
-        try AtomicFile.write(JSONOutput.bytes(report), to: directory.appendingPathComponent("diagnostics.json").path)
+    public func open(in directory: URL, context: EmitContext) throws -> any EmitterOutput {
+        FinishOnlyOutput { output in
+            let report = DiagnosticsReport(quarantined: output.quarantined.compactMap(\.path),
+                                           diagnostics: output.diagnostics)
+            try AtomicFile.write(JSONOutput.bytes(report), to: directory.appendingPathComponent("diagnostics.json").path)
+        }
     }
 }
 

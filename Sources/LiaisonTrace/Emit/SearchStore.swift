@@ -22,74 +22,106 @@ public struct SearchStore: Sendable {
         public var snippet: String
     }
 
-    /// Writes the store anew; `encoded` holds each document's JSON when it was encoded beforehand. The file is
-    /// built under a temporary name and renamed into place, so that no half-written store is ever left at `path`.
-    public func write(documents: [SearchDocument], encoded: [Data?]? = nil, graph: TraceGraph) throws {
-        try write(graph: graph) { insert in
-            for (index, document) in documents.enumerated() {
-                try insert(document, encoded?[index])
-            }
-        }
+    /// Writes the store anew from `documents` and `graph`.
+    public func write(documents: [SearchDocument], graph: TraceGraph) throws {
+        let builder = try Builder(path: path)
+        for document in documents { try builder.add(document, json: JSONOutput.bytes(document, pretty: false)) }
+        try builder.finish(graph: graph)
     }
 
-    /// Writes the store anew: `documents` hands each document (and its JSON, when encoded beforehand) to the
-    /// function it is given, in order; then the graph's nodes and edges are stored. One transaction, prepared
-    /// statements.
-    func write(graph: TraceGraph,
-               documents: ((SearchDocument, Data?) throws -> Void) throws -> Void) throws {
-        let temporary = AtomicFile.temporaryPath(for: path)
-        try? FileManager.default.removeItem(atPath: temporary)
-        defer { try? FileManager.default.removeItem(atPath: temporary) }
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
+    /// Builds a store under a temporary name: documents as they come, then the graph; the finished file is renamed
+    /// to `path`, so that no half-written store is ever left there. One transaction, prepared statements.
+    final class Builder {
+        let path: String
+        private let temporary: String
+        private var queue: DatabaseQueue?
+        private var insertDocument: Statement?
+        private var insertText: Statement?
+
+        init(path: String) throws {
+            self.path = path
+            temporary = AtomicFile.temporaryPath(for: path)
+            try? FileManager.default.removeItem(atPath: temporary)
+            var configuration = Configuration()
+            // One transaction spans every document added, from `init` to `finish`.
+            configuration.allowsUnsafeTransactions = true
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
+            }
+            let queue = try DatabaseQueue(path: temporary, configuration: configuration)
+            self.queue = queue
+            (insertDocument, insertText) = try queue.inDatabase { db in
+                try db.execute(sql: """
+                    BEGIN;
+                    CREATE TABLE documents (path TEXT PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL, sdo TEXT,
+                                            title TEXT, date TEXT, deadline TEXT, record TEXT NOT NULL);
+                    CREATE TABLE nodes (id TEXT PRIMARY KEY, kind TEXT NOT NULL, label TEXT NOT NULL, metadata TEXT NOT NULL);
+                    CREATE TABLE edges (id TEXT PRIMARY KEY, source TEXT NOT NULL, target TEXT NOT NULL,
+                                        relation TEXT NOT NULL, metadata TEXT NOT NULL);
+                    CREATE INDEX edges_source ON edges(source);
+                    CREATE INDEX edges_target ON edges(target);
+                    CREATE VIRTUAL TABLE documents_fts USING fts5(path UNINDEXED, ids, title, refs, body,
+                                                                  tokenize = 'unicode61 remove_diacritics 2');
+                    """)
+                return (try db.makeStatement(sql: """
+                            INSERT INTO documents (path, id, kind, sdo, title, date, deadline, record)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                            """),
+                        try db.makeStatement(
+                            sql: "INSERT INTO documents_fts (path, ids, title, refs, body) VALUES (?, ?, ?, ?, ?)"))
+            }
         }
-        let queue = try DatabaseQueue(path: temporary, configuration: configuration)
-        try queue.write { db in
-            try db.execute(sql: """
-                CREATE TABLE documents (path TEXT PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL, sdo TEXT,
-                                        title TEXT, date TEXT, deadline TEXT, record TEXT NOT NULL);
-                CREATE TABLE nodes (id TEXT PRIMARY KEY, kind TEXT NOT NULL, label TEXT NOT NULL, metadata TEXT NOT NULL);
-                CREATE TABLE edges (id TEXT PRIMARY KEY, source TEXT NOT NULL, target TEXT NOT NULL,
-                                    relation TEXT NOT NULL, metadata TEXT NOT NULL);
-                CREATE INDEX edges_source ON edges(source);
-                CREATE INDEX edges_target ON edges(target);
-                CREATE VIRTUAL TABLE documents_fts USING fts5(path UNINDEXED, ids, title, refs, body,
-                                                              tokenize = 'unicode61 remove_diacritics 2');
-                """)
-            let insertDocument = try db.makeStatement(sql: """
-                INSERT INTO documents (path, id, kind, sdo, title, date, deadline, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            let insertText = try db.makeStatement(
-                sql: "INSERT INTO documents_fts (path, ids, title, refs, body) VALUES (?, ?, ?, ?, ?)")
-            try documents { document, encoded in
-                let json = encoded.map { String(decoding: $0, as: UTF8.self) }
-                    ?? String(decoding: JSONOutput.bytes(document, pretty: false), as: UTF8.self)
-                try insertDocument.execute(arguments: [document.path, document.id, document.kind, document.sdo,
-                                                       document.title, document.date, document.deadline, json])
-                try insertText.execute(arguments: [document.path, document.ids.joined(separator: " "),
+
+        deinit {
+            if queue != nil {
+                insertDocument = nil
+                insertText = nil
+                try? queue?.close()
+                try? FileManager.default.removeItem(atPath: temporary)
+            }
+        }
+
+        /// Adds a document and its JSON (the search document, compact).
+        func add(_ document: SearchDocument, json: [UInt8]) throws {
+            try queue!.inDatabase { _ in
+                try insertDocument!.execute(arguments: [document.path, document.id, document.kind, document.sdo,
+                                                       document.title, document.date, document.deadline,
+                                                       String(decoding: json, as: UTF8.self)])
+                try insertText!.execute(arguments: [document.path, document.ids.joined(separator: " "),
                                                    document.title ?? "", document.references.joined(separator: " "),
                                                    document.text])
             }
-            let insertNode = try db.makeStatement(sql: "INSERT INTO nodes (id, kind, label, metadata) VALUES (?, ?, ?, ?)")
-            for id in graph.nodes.keys.sorted() {
-                let node = graph.nodes[id]!
-                var metadata = JSONWriter(pretty: false, capacity: 256)
-                JSONGraphEmitter.writeMetadata(node.attributes, kind: node.kind, provenance: node.provenance,
-                                               to: &metadata)
-                try insertNode.execute(arguments: [id, node.kind.rawValue, node.label,
-                                                   String(decoding: metadata.bytes, as: UTF8.self)])
-            }
-            let insertEdge = try db.makeStatement(
-                sql: "INSERT INTO edges (id, source, target, relation, metadata) VALUES (?, ?, ?, ?, ?)")
-            for edge in graph.edges {
-                try insertEdge.execute(arguments: [edge.id, edge.source, edge.target, edge.relation.rawValue,
-                                                   String(decoding: JSONOutput.bytes(edge.attributes, pretty: false),
-                                                          as: UTF8.self)])
-            }
         }
-        try queue.close()
-        try AtomicFile.replace(path, withFileAt: temporary)
+
+        /// Adds the graph's nodes and edges, commits, and renames the file into place.
+        func finish(graph: TraceGraph) throws {
+            guard let queue else { return }
+            try queue.inDatabase { db in
+                let insertNode = try db.makeStatement(
+                    sql: "INSERT INTO nodes (id, kind, label, metadata) VALUES (?, ?, ?, ?)")
+                for id in graph.nodes.keys.sorted() {
+                    let node = graph.nodes[id]!
+                    var metadata = JSONWriter(pretty: false, capacity: 256)
+                    JSONGraphEmitter.writeMetadata(node.attributes, kind: node.kind, provenance: node.provenance,
+                                                   to: &metadata)
+                    try insertNode.execute(arguments: [id, node.kind.rawValue, node.label,
+                                                       String(decoding: metadata.bytes, as: UTF8.self)])
+                }
+                let insertEdge = try db.makeStatement(
+                    sql: "INSERT INTO edges (id, source, target, relation, metadata) VALUES (?, ?, ?, ?, ?)")
+                for edge in graph.edges {
+                    try insertEdge.execute(arguments: [edge.id, edge.source, edge.target, edge.relation.rawValue,
+                                                       String(decoding: JSONOutput.bytes(edge.attributes, pretty: false),
+                                                              as: UTF8.self)])
+                }
+                try db.execute(sql: "COMMIT")
+            }
+            insertDocument = nil
+            insertText = nil
+            try queue.close()
+            self.queue = nil
+            try AtomicFile.replace(path, withFileAt: temporary)
+        }
     }
 
     /// Documents matching `query`, best first. Plain words are searched as quoted terms (so `SG11-LS159` and
@@ -125,7 +157,8 @@ public struct SearchStore: Sendable {
     }
 }
 
-/// `index.sqlite`: the embedded store of documents, nodes and edges with an FTS5 index (`lstrace search`).
+/// `index.sqlite`: the embedded store of documents, nodes and edges with an FTS5 index (`lstrace search`). Documents
+/// go in as they come; nodes and edges when the batch is linked.
 public struct SearchStoreEmitter: Emitter {
     public static let id = "store"
     public static let summary = "index.sqlite, documents, nodes, edges and an FTS5 full-text index"
@@ -134,18 +167,25 @@ public struct SearchStoreEmitter: Emitter {
     /// Creates the emitter.
     public init() {}
 
-    /// The document's JSON for the `documents` table, encoded in the parallel part of the batch.
-    public func prepare(_ document: ProcessedDocument) throws -> Data? {
-        try JSONOutput.data(SearchDocument(record: document.record, text: document.text), pretty: false)
+    public func open(in directory: URL, context: EmitContext) throws -> any EmitterOutput {
+        Output(try SearchStore.Builder(path: directory.appendingPathComponent("index.sqlite").path))
     }
 
-    public func write(_ output: RunOutput, to directory: URL) throws {
-        try SearchStore(path: directory.appendingPathComponent("index.sqlite").path)
-            .write(graph: output.requireGraph(for: Self.id)) { insert in
-                for document in output.documents {
-                    try insert(SearchDocument(record: document.record, text: document.text),
-                               document.prepared[Self.id])
-                }
-            }
+    final class Output: EmitterOutput {
+        let builder: SearchStore.Builder
+
+        init(_ builder: SearchStore.Builder) {
+            self.builder = builder
+        }
+
+        func add(_ document: EmitDocument) throws {
+            let search = SearchDocument(record: document.record, text: document.text)
+            try builder.add(search, json: JSONOutput.bytes(search, pretty: false,
+                                                           capacity: document.text.utf8.count + 1024))
+        }
+
+        func finish(_ output: RunOutput) throws {
+            try builder.finish(graph: output.requireGraph(for: SearchStoreEmitter.id))
+        }
     }
 }

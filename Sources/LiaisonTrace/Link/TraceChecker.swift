@@ -37,10 +37,9 @@ public struct TraceChecker: Sendable {
                                        subject: diagnostic.path ?? ""))
         }
         // Deadlines.
-        for node in graph.nodes.values.sorted(by: { $0.id < $1.id }) where node.kind == .document && node.inCorpus {
-            guard let deadline = node.attributes["deadline"]?.string, deadline < asOf, !replied.contains(node.id) else {
-                continue
-            }
+        for id in Self.overdue(in: graph, asOf: asOf, replied: replied) {
+            let node = graph.nodes[id]!
+            let deadline = node.attributes["deadline"]?.string ?? ""
             let origin = node.provenance.first
             findings.append(Diagnostic(.liaisonDeadlinePassed,
                                        "\(node.id) had a reply deadline of \(deadline) and no reply is in the batch",
@@ -74,6 +73,17 @@ public struct TraceChecker: Sendable {
         return findings
     }
 
+    /// The documents of the batch whose reply deadline is before `asOf` and that no document answers, sorted.
+    static func overdue(in graph: TraceGraph, asOf: String, replied: Set<String>? = nil) -> [String] {
+        let replied = replied ?? Set(graph.edges.filter { $0.relation == .respondsTo }.map(\.target))
+        return graph.nodes.values.filter { node in
+            guard node.kind == .document, node.inCorpus, let deadline = node.attributes["deadline"]?.string else {
+                return false
+            }
+            return deadline < asOf && !replied.contains(node.id)
+        }.map(\.id).sorted()
+    }
+
     private func cycles(_ graph: TraceGraph) -> [Diagnostic] {
         var adjacency: [String: [String]] = [:]
         for edge in graph.edges where edge.relation == .respondsTo {
@@ -105,6 +115,13 @@ public struct TraceChecker: Sendable {
         }
         for node in adjacency.keys.sorted() where state[node] == nil { visit(node) }
         return findings
+    }
+
+    /// Whether `text` is a day, `YYYY-MM-DD`.
+    public static func isDay(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        return parts.count == 3 && parts.map(\.count) == [4, 2, 2] && parts.allSatisfy { $0.allSatisfy(\.isASCII) }
+            && parts.allSatisfy { $0.allSatisfy(\.isNumber) }
     }
 
     /// Today as `YYYY-MM-DD` (UTC).

@@ -8,17 +8,36 @@ public enum PipelineInput: Sendable, Hashable {
     case document(name: String, data: Data)
 }
 
-/// How a run goes: parallelism and where its outputs go.
+/// How a run goes: parallelism, where its outputs go, and what it compares them with.
 public struct RunOptions: Sendable {
     /// How many documents are processed at once.
     public var jobs: Int
-    /// The output folder; nil writes nothing (the emit stage is skipped).
+    /// The output folder; nil writes nothing (the emit stage is skipped). The folder also keeps the run cache
+    /// (`.lstrace-cache/`): a later run into it redoes only the documents that changed.
     public var outputDirectory: URL?
+    /// Process every document again, ignoring what the cache holds (`lstrace run --full`).
+    public var full: Bool
+    /// The day deadlines are judged against for the delta, `YYYY-MM-DD` (default: today, UTC).
+    public var asOf: String?
+    /// What the search feed holds: every document, or the changes since the previous run.
+    public var feed: FeedMode
+    /// Whether `RunResult.documents` holds every document (records and texts). The command-line tool does not keep
+    /// them: documents go to the outputs as they come, so memory does not grow with the batch.
+    public var retainsDocuments: Bool
+    /// Which files of the folders given are read (see `InputWalker.Options`).
+    public var walk: InputWalker.Options
 
     /// Creates options.
-    public init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, outputDirectory: URL? = nil) {
+    public init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, outputDirectory: URL? = nil,
+                full: Bool = false, asOf: String? = nil, feed: FeedMode = .full, retainsDocuments: Bool = true,
+                walk: InputWalker.Options = InputWalker.Options()) {
         self.jobs = max(1, jobs)
         self.outputDirectory = outputDirectory
+        self.full = full
+        self.asOf = asOf
+        self.feed = feed
+        self.retainsDocuments = retainsDocuments
+        self.walk = walk
     }
 }
 
@@ -28,6 +47,20 @@ public enum RunProgress: Sendable, Equatable {
     case document(done: Int, total: Int, path: String)
     /// A stage over the whole batch (link, emit) starts.
     case stage(StageName)
+}
+
+/// A document that went through the per-document stages: its record and its normalized text.
+public struct ProcessedDocument: Sendable {
+    /// The extraction record.
+    public var record: DocumentRecord
+    /// The normalized text.
+    public var text: String
+
+    /// Creates a processed document.
+    public init(record: DocumentRecord, text: String) {
+        self.record = record
+        self.text = text
+    }
 }
 
 /// What came of one input file.
@@ -81,16 +114,20 @@ struct StepClock {
 
 /// What a run produced.
 public struct RunResult: Sendable {
-    /// Every processed document (attachments after their parent), in path order.
+    /// Every processed document (attachments after their parent), in path order, when the options retain them.
     public var documents: [ProcessedDocument]
+    /// How many documents were processed (or taken from the cache).
+    public var documentCount: Int
     /// The graph, when the pipeline links.
     public var graph: TraceGraph?
     /// Files that could not be read, with the reason.
     public var quarantined: [Diagnostic]
     /// Every diagnostic of the run, in order: inputs, documents (in path order), link, emit.
     public var diagnostics: [Diagnostic]
-    /// How long each step took (wall-clock seconds), in the order they ran: `walk`, `documents`, `link`, then
-    /// `emit <id>` for every emitter (`lstrace run --timings` prints them).
+    /// What changed since the previous run into the same output folder (nil without an output folder).
+    public var delta: RunDelta?
+    /// How long each step took (wall-clock seconds), in the order they ran: `walk`, `hash`, `documents`, `link`,
+    /// then `emit <id>` for every emitter (`lstrace run --timings` prints them).
     public var timings: [StepTiming] = []
 
     /// The records of the processed documents.
@@ -193,7 +230,7 @@ public struct Pipeline: Sendable {
     /// The processed document of an ingested one, then those of its ingested attachments.
     func documents(of ingested: IngestedDocument, parent: String?) -> [ProcessedDocument] {
         var diagnostics = ingested.diagnostics
-        var document: ProcessedDocument
+        let document: ProcessedDocument
         if stages.contains(.normalize) {
             let analyzed = normalize.run(ingested, diagnostics: &diagnostics)
             var record = extract.run(analyzed, diagnostics: &diagnostics)
@@ -206,86 +243,9 @@ public struct Pipeline: Sendable {
             record.diagnostics = diagnostics.map { $0.at(path: ingested.source.path) }
             document = ProcessedDocument(record: record, text: ingested.text)
         }
-        emit.prepare(&document)
         return [document] + ingested.children.flatMap { documents(of: $0, parent: ingested.source.path) }
     }
 
-    // MARK: - A batch
-
-    /// Runs the pipeline over `inputs`: files and folders are expanded (a missing path is an `input.missing`
-    /// error), documents go through the per-document stages `options.jobs` at a time and are merged in path order,
-    /// then the batch is linked and written to `options.outputDirectory`. `progress` is called as documents finish
-    /// and as the batch-wide stages start. Cancelling the task stops the run before its next document and before
-    /// writing anything.
-    public func run(_ inputs: [PipelineInput], options: RunOptions = RunOptions(),
-                    progress: (@Sendable (RunProgress) -> Void)? = nil) async throws(CancellationError) -> RunResult {
-        let paths = inputs.compactMap { input -> String? in
-            if case .path(let path) = input { return path }
-            return nil
-        }
-        var clock = StepClock()
-        let (files, inputDiagnostics) = InputWalker.files(in: paths)
-        let documents = files.map(PipelineInput.path) + inputs.filter { if case .document = $0 { true } else { false } }
-        clock.lap("walk")
-        let outcomes = try await processAll(documents, jobs: options.jobs, progress: progress)
-        clock.lap("documents")
-
-        var result = RunResult(documents: [], graph: nil, quarantined: [], diagnostics: inputDiagnostics)
-        for outcome in outcomes {
-            switch outcome {
-            case .processed(let processed):
-                result.documents += processed
-                result.diagnostics += processed.flatMap(\.record.diagnostics)
-            case .failed(let diagnostic):
-                result.quarantined.append(diagnostic)
-                result.diagnostics.append(diagnostic)
-            }
-        }
-        if stages.contains(.link) {
-            progress?(.stage(.link))
-            var diagnostics: [Diagnostic] = []
-            result.graph = link.run(result.records, diagnostics: &diagnostics)
-            result.diagnostics += diagnostics
-            clock.lap("link")
-        }
-        if Task.isCancelled { throw CancellationError() }
-        if stages.contains(.emit), let directory = options.outputDirectory {
-            progress?(.stage(.emit))
-            var diagnostics: [Diagnostic] = []
-            let output = RunOutput(documents: result.documents, graph: result.graph, quarantined: result.quarantined,
-                                   diagnostics: result.diagnostics)
-            emit.run((output, directory), diagnostics: &diagnostics, clock: &clock)
-            result.diagnostics += diagnostics
-        }
-        result.timings = clock.timings
-        return result
-    }
-
-    /// The per-document stages over `inputs`, `jobs` at a time in one task group; outcomes in input order.
-    private func processAll(_ inputs: [PipelineInput], jobs: Int,
-                            progress: (@Sendable (RunProgress) -> Void)?) async throws(CancellationError)
-        -> [DocumentOutcome] {
-        var outcomes = [DocumentOutcome?](repeating: nil, count: inputs.count)
-        let pipeline = self
-        await withTaskGroup(of: (Int, DocumentOutcome).self) { group in
-            var next = 0
-            var done = 0
-            func addTask() {
-                let index = next
-                group.addTask { (index, pipeline.process(inputs[index])) }
-                next += 1
-            }
-            while next < min(jobs, inputs.count) { addTask() }
-            for await (index, outcome) in group {
-                outcomes[index] = outcome
-                done += 1
-                progress?(.document(done: done, total: inputs.count, path: inputs[index].path))
-                if next < inputs.count, !Task.isCancelled { addTask() }
-            }
-        }
-        if Task.isCancelled { throw CancellationError() }
-        return outcomes.compactMap { $0 }
-    }
 }
 
 extension PipelineInput {

@@ -38,10 +38,14 @@ enum AtomicFile {
     }
 
     /// Writes `bytes` to `path` directly (creating or truncating it).
-    private static func writeFile(_ bytes: some ContiguousBytes, to path: String) throws {
+    static func writeFile(_ bytes: some ContiguousBytes, to path: String) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw error(errno, path) }
         defer { close(descriptor) }
+        try writeAll(bytes, to: descriptor, path: path)
+    }
+
+    private static func writeAll(_ bytes: some ContiguousBytes, to descriptor: Int32, path: String) throws {
         try bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
@@ -52,6 +56,49 @@ enum AtomicFile {
                 }
                 offset += written
             }
+        }
+    }
+
+    /// A file written piece by piece under its temporary name, renamed over its final name by `commit`.
+    final class Stream {
+        let path: String
+        private let temporary: String
+        private var descriptor: Int32
+        private var buffer: [UInt8] = []
+
+        /// Creates the temporary file of `path`.
+        init(path: String) throws {
+            self.path = path
+            temporary = AtomicFile.temporaryPath(for: path)
+            descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else { throw AtomicFile.error(errno, temporary) }
+            buffer.reserveCapacity(1 << 20)
+        }
+
+        deinit {
+            if descriptor >= 0 {
+                close(descriptor)
+                unlink(temporary)
+            }
+        }
+
+        /// Appends bytes.
+        func write(_ bytes: some Sequence<UInt8>) throws {
+            buffer.append(contentsOf: bytes)
+            if buffer.count >= 1 << 20 { try flush() }
+        }
+
+        private func flush() throws {
+            try AtomicFile.writeAll(buffer, to: descriptor, path: temporary)
+            buffer.removeAll(keepingCapacity: true)
+        }
+
+        /// Writes what is buffered, closes the file and renames it over `path`.
+        func commit() throws {
+            try flush()
+            close(descriptor)
+            descriptor = -1
+            try AtomicFile.replace(path, withFileAt: temporary)
         }
     }
 
