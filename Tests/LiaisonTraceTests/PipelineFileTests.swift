@@ -129,25 +129,41 @@ final class PipelineTests: XCTestCase {
                               .stage(.link), .stage(.emit)])
     }
 
-    func testCancelledRunWritesNothing() async throws {
+    func testCancelledRunLeavesOnlyWholeFilesAndTheNextRunCompletes() async throws {
         let folder = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
+        let documents = folder.appendingPathComponent("in")
+        try FileManager.default.createDirectory(at: documents, withIntermediateDirectories: true)
         for index in 0..<20 {
-            try Data("Document \(index) cites RFC 9110.\n".utf8).write(to: folder.appendingPathComponent("\(index).txt"))
+            try Data("Document \(index) cites RFC 9110.\n".utf8).write(to: documents.appendingPathComponent("\(index).txt"))
         }
         let out = folder.appendingPathComponent("out")
         let pipeline = try Pipeline(configuration: PipelineConfiguration())
+        // Cancelled after its third document: whatever is in place is whole, and the batch-wide outputs are not.
         let task = Task {
-            try await pipeline.run([.path(folder.path)], options: RunOptions(jobs: 1, outputDirectory: out))
+            try await pipeline.run([.path(documents.path)], options: RunOptions(jobs: 1, outputDirectory: out)) { progress in
+                if case .document(let done, _, _) = progress, done == 3 { withUnsafeCurrentTask { $0?.cancel() } }
+            }
         }
-        task.cancel()
         do {
             _ = try await task.value
             XCTFail("a cancelled run must throw")
         } catch {
             XCTAssertTrue(error is CancellationError, "\(error)")
         }
-        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+        for name in ["graph.json", "index.sqlite", "search.ndjson", "diagnostics.json"] {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), name)
+        }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("documents").path)) ?? []
+        where !name.hasPrefix(".") {
+            let data = try Data(contentsOf: out.appendingPathComponent("documents/\(name)"))
+            XCTAssertNoThrow(try JSONDecoder().decode(DocumentRecord.self, from: data), name)
+        }
+        // The next run completes the job: the same outputs as a run that was never interrupted.
+        _ = try await pipeline.run([.path(documents.path)], options: RunOptions(jobs: 1, outputDirectory: out))
+        let clean = folder.appendingPathComponent("clean")
+        _ = try await pipeline.run([.path(documents.path)], options: RunOptions(jobs: 1, outputDirectory: clean))
+        XCTAssertEqual(try TestSupport.outputDifferences(out, clean), [])
     }
 
     func testBuiltInPipelineIsTheRepositorysPipelinesFolder() throws {

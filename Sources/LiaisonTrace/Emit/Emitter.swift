@@ -94,6 +94,10 @@ public final class EmitContext: @unchecked Sendable {
     public let feed: FeedMode
     /// Reads a record file's bytes back from the cache (documents this run did not make).
     let recordJSON: (String) -> Data?
+    /// The record file names the documents will most likely get (their final names need every path of the batch,
+    /// attachments included), by path; set before the first document arrives. Records made in this run are written
+    /// under these names at once, and moved at the end if the final name differs.
+    var plannedNames: [String: String] = [:]
     /// The record files written, by name, with their hash (set by `RecordsEmitter`).
     var recordFiles: [String: String]?
     /// The search feed documents, by `_id`, with their hash (set by `SearchFeed`).

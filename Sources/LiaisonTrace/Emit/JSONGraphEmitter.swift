@@ -13,8 +13,9 @@ public struct JSONGraphEmitter: Emitter {
 
     public func open(in directory: URL, context: EmitContext) throws -> any EmitterOutput {
         FinishOnlyOutput { output in
-            try AtomicFile.write(Self.bytes(output.requireGraph(for: Self.id)),
-                                 to: directory.appendingPathComponent("graph.json").path)
+            let stream = try AtomicFile.Stream(path: directory.appendingPathComponent("graph.json").path)
+            try Self.write(output.requireGraph(for: Self.id)) { try stream.write($0) }
+            try stream.commit()
         }
     }
 
@@ -51,7 +52,18 @@ public struct JSONGraphEmitter: Emitter {
 
     /// The file content as bytes.
     static func bytes(_ graph: TraceGraph, label: String = "LiaisonTrace traceability graph") -> [UInt8] {
-        var writer = JSONWriter(capacity: 1 << 16)
+        var bytes: [UInt8] = []
+        write(graph, label: label) { bytes += $0 }
+        return bytes
+    }
+
+    /// Writes the file content in pieces of about a megabyte, handing each to `output`.
+    static func write(_ graph: TraceGraph, label: String = "LiaisonTrace traceability graph",
+                      to output: ([UInt8]) throws -> Void) rethrows {
+        var writer = JSONWriter(capacity: 1 << 20)
+        func flush(_ force: Bool = false) throws {
+            if force || writer.bytes.count >= 1 << 20 { try output(writer.takeBytes()) }
+        }
         writer.beginObject()
         writer.key("graph")
         writer.beginObject()
@@ -69,6 +81,7 @@ public struct JSONGraphEmitter: Emitter {
             writer.field("source", edge.source)
             writer.field("target", edge.target)
             writer.endObject()
+            try flush()
         }
         writer.endArray()
         writer.field("id", "lstrace")
@@ -92,14 +105,14 @@ public struct JSONGraphEmitter: Emitter {
             writer.key("metadata")
             writeMetadata(node.attributes, kind: node.kind, provenance: node.provenance, to: &writer)
             writer.endObject()
+            try flush()
         }
         writer.endObject()
         writer.field("type", "lstrace.trace/1")
         writer.endObject()
         writer.endObject()
-        var bytes = writer.bytes
-        bytes.append(0x0A)
-        return bytes
+        writer.raw(CollectionOfOne(0x0A))
+        try flush(true)
     }
 
     /// A node's or edge's `metadata`: its attributes, its kind (nodes) and its provenance, keys sorted.

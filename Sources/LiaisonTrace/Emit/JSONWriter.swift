@@ -187,6 +187,15 @@ public struct JSONWriter {
     private static let falseBytes = Array("false".utf8)
     private static let nullBytes = Array("null".utf8)
 
+    /// Hands over the bytes written so far and starts an empty buffer (the open containers stay open), so that a
+    /// long document can be written to a file piece by piece.
+    public mutating func takeBytes() -> [UInt8] {
+        var taken: [UInt8] = []
+        taken.reserveCapacity(bytes.capacity)
+        swap(&taken, &bytes)
+        return taken
+    }
+
     /// Appends bytes that are already a JSON value written with the same settings at the same depth.
     public mutating func raw(_ json: some Sequence<UInt8>) {
         bytes.append(contentsOf: json)

@@ -19,7 +19,11 @@ public struct RecordsEmitter: Emitter {
     final class Output: EmitterOutput {
         let folder: URL
         let context: EmitContext
-        private var entries: [(path: String, hash: String, staged: String?)] = []
+        /// Each document's path and record hash, and the file this run wrote its record to: its planned name
+        /// (`direct`), or a temporary name (`staged`) when it has no planned name or has copies.
+        private var entries: [(path: String, hash: String, direct: String?, staged: String?)] = []
+        /// Names written under during this run.
+        private var touched = Set<String>()
 
         init(folder: URL, context: EmitContext) throws {
             self.folder = folder
@@ -28,36 +32,55 @@ public struct RecordsEmitter: Emitter {
             AtomicFile.removeLeftovers(in: folder.path)
         }
 
+        private func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
         func add(_ document: EmitDocument) throws {
-            var staged: String?
-            if let bytes = document.recordJSON {
-                let name = folder.appendingPathComponent(".\(entries.count)\(AtomicFile.suffix)").path
-                try AtomicFile.writeFile(bytes, to: name)
-                staged = name
+            let source = document.record.source
+            guard let bytes = document.recordJSON else {
+                entries.append((source.path, document.recordHash, nil, nil))
+                return
             }
-            entries.append((document.record.source.path, document.recordHash, staged))
+            if source.copies == nil, let name = context.plannedNames[source.path].map({ $0 + ".json" }) {
+                try AtomicFile.write(bytes, to: path(name))
+                touched.insert(name)
+                entries.append((source.path, document.recordHash, name, nil))
+            } else {
+                let staged = path(".\(entries.count)\(AtomicFile.suffix)")
+                try AtomicFile.writeFile(bytes, to: staged)
+                entries.append((source.path, document.recordHash, nil, staged))
+            }
         }
 
         func finish(_ output: RunOutput) throws {
             let names = RecordsEmitter.recordNames(entries.map(\.path)).map { $0 + ".json" }
+            // Records written under a planned name that is not their final one move aside first.
+            for index in entries.indices {
+                guard let direct = entries[index].direct, direct != names[index] else { continue }
+                let staged = path(".\(index)\(AtomicFile.suffix)")
+                try AtomicFile.replace(staged, withFileAt: path(direct))
+                entries[index].direct = nil
+                entries[index].staged = staged
+            }
+            for (index, entry) in entries.enumerated() {
+                guard let staged = entry.staged else { continue }
+                try AtomicFile.replace(path(names[index]), withFileAt: staged)
+                touched.insert(names[index])
+            }
+            // Records of documents that did not change stay, unless this run wrote over their file.
             let previous = context.previous?.records ?? [:]
-            var written: [String: String] = [:]
-            for (entry, name) in zip(entries, names) {
-                let path = folder.appendingPathComponent(name).path
-                written[name] = entry.hash
-                if let staged = entry.staged {
-                    try AtomicFile.replace(path, withFileAt: staged)
-                } else if previous[name] != entry.hash || !FileManager.default.fileExists(atPath: path) {
-                    guard let data = context.recordJSON(entry.path) else {
-                        throw CocoaError(.fileReadNoSuchFile, userInfo: [
-                            NSLocalizedDescriptionKey: "the record of \(entry.path) is neither in place nor in the cache",
-                        ])
-                    }
-                    try AtomicFile.write(data, to: path)
+            for (index, entry) in entries.enumerated() where entry.direct == nil && entry.staged == nil {
+                let name = names[index]
+                if previous[name] == entry.hash, !touched.contains(name),
+                   FileManager.default.fileExists(atPath: path(name)) { continue }
+                guard let data = context.recordJSON(entry.path) else {
+                    throw CocoaError(.fileReadNoSuchFile, userInfo: [
+                        NSLocalizedDescriptionKey: "the record of \(entry.path) is neither in place nor in the cache",
+                    ])
                 }
+                try AtomicFile.write(data, to: path(name))
             }
             try RecordsEmitter.removeStale(in: folder.path, keeping: Set(names))
-            context.recordFiles = written
+            context.recordFiles = Dictionary(zip(names, entries.map(\.hash)), uniquingKeysWith: { first, _ in first })
         }
     }
 

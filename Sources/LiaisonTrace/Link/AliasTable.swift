@@ -22,9 +22,21 @@ public struct AliasTable: Sendable {
     public mutating func union(_ a: String, _ b: String) {
         insert(a)
         insert(b)
-        let rootA = root(a)
-        let rootB = root(b)
+        let rootA = compressingRoot(a)
+        let rootB = compressingRoot(b)
         if rootA != rootB { parent[rootB] = rootA }
+    }
+
+    /// The root of `id`'s set, pointing every id on the way at its grandparent (path halving), so that chains stay
+    /// short.
+    private mutating func compressingRoot(_ id: String) -> String {
+        var current = id
+        while let next = parent[current], next != current {
+            let grandparent = parent[next] ?? next
+            parent[current] = grandparent
+            current = grandparent
+        }
+        return current
     }
 
     private func root(_ id: String) -> String {

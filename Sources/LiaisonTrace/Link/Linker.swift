@@ -20,6 +20,7 @@ public struct Linker: Sendable {
         func id(_ name: String) -> String { canonical[name] ?? name }
         var graph = TraceGraph()
         var recordNode: [String: String] = [:]
+        var sourcesOf: [String: [String]] = [:]
 
         // Documents in the batch.
         for record in records {
@@ -31,13 +32,16 @@ public struct Linker: Sendable {
                 "title": .optional(header.title), "date": .optional(header.date), "deadline": .optional(header.deadline),
                 "format": .string(record.source.format.rawValue),
             ]
-            let sources = ((graph.nodes[node]?.attributes["sources"]?.array ?? []) + [.string(record.source.path)])
+            sourcesOf[node, default: []] += [record.source.path] + (record.source.copies ?? [])
             let name = header.ids.isEmpty ? (record.source.path as NSString).lastPathComponent : node
             graph.add(TraceNode(id: node, label: Self.label(name, title: header.title), kind: .document,
                                 attributes: attributes,
                                 provenance: [GraphProvenance(document: record.source.path, line: 1, rule: "document")]),
                       overwrite: Self.primaryID(record) == node)
-            graph.set("sources", .array(Array(Set(sources)).sorted { ($0.string ?? "") < ($1.string ?? "") }), of: node)
+        }
+        // Every file of each document: the files read and their copies.
+        for (node, sources) in sourcesOf {
+            graph.set("sources", .strings(Array(Set(sources)).sorted()), of: node)
         }
         // Alias nodes.
         for (chosen, names) in members.sorted(by: { $0.key < $1.key }) where names.count > 1 {
@@ -171,22 +175,35 @@ public struct Linker: Sendable {
     }
 
     /// Every `references` and `responds-to` edge says how its target resolved: `resolved` (a document of the
-    /// batch), `not-in-corpus`; with the reason.
+    /// batch, named by its first `reasonSources` files; the node's `sources` lists them all), `not-in-corpus`; with
+    /// the reason.
     static func markResolution(_ graph: inout TraceGraph) {
         let nodes = graph.nodes
+        var reasons: [String: JSONValue] = [:]
         graph.updateEdges { edge in
             guard edge.relation == .references || edge.relation == .respondsTo,
                   let target = nodes[edge.target] else { return }
             if target.inCorpus {
-                let sources = target.attributes["sources"]?.array?.compactMap(\.string) ?? []
                 edge.attributes["status"] = "resolved"
-                edge.attributes["reason"] = .string("in the batch as " + sources.joined(separator: ", "))
+                if let reason = reasons[edge.target] {
+                    edge.attributes["reason"] = reason
+                    return
+                }
+                let sources = target.attributes["sources"]?.array?.compactMap(\.string) ?? []
+                var reason = "in the batch as " + sources.prefix(reasonSources).joined(separator: ", ")
+                if sources.count > reasonSources { reason += " and \(sources.count - reasonSources) more" }
+                reasons[edge.target] = .string(reason)
+                edge.attributes["reason"] = .string(reason)
             } else {
                 edge.attributes["status"] = "not-in-corpus"
                 edge.attributes["reason"] = "no document of the batch carries this designation or an alias of it"
             }
         }
     }
+
+    /// How many of a document's files a `resolved` reason names (a document arriving many times would otherwise make
+    /// every edge to it as long as the list of its files).
+    static let reasonSources = 3
 
     /// The document's node id before alias resolution: its primary designation, or its path when it has none.
     public static func primaryID(_ record: DocumentRecord) -> String {
@@ -303,8 +320,14 @@ public struct Linker: Sendable {
         return "\(id)\n\(short(title, limit: 48))"
     }
 
+    /// `text` on one line (line feeds as spaces), cut to `limit` characters with an ellipsis.
     static func short(_ text: String, limit: Int = 60) -> String {
-        let flat = text.replacingOccurrences(of: "\n", with: " ")
-        return flat.count <= limit ? flat : String(flat.prefix(limit - 1)) + "…"
+        var flat = text
+        if text.utf8.contains(0x0A) {
+            flat = String(String.UnicodeScalarView(text.unicodeScalars.lazy.map { $0 == "\n" ? " " : $0 }))
+        }
+        guard let end = flat.index(flat.startIndex, offsetBy: limit, limitedBy: flat.endIndex), end != flat.endIndex
+        else { return flat }
+        return String(flat[..<flat.index(before: end)]) + "…"
     }
 }

@@ -48,6 +48,9 @@ struct TitleMatcher {
         return nil
     }
 
+    /// What is trimmed off both ends of a title between prefixes.
+    private static let edges = CharacterSet.whitespaces.union(CharacterSet(charactersIn: ":;,.-\"'"))
+
     static func key(_ title: String) -> Key? {
         var text = title.lowercased()
         // Bracketed or parenthesized tails: "[to ITU study groups ...]", "(Reply to SP-190276)".
@@ -60,7 +63,7 @@ struct TitleMatcher {
         var isReply = false
         while changed {
             changed = false
-            text = text.trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: ":;,.-\"'")))
+            text = text.trimmingCharacters(in: Self.edges)
             for prefix in ["[draft]", "(draft)", "draft", "reply ls on", "reply ls to", "reply to ls on", "reply ls", "ls on",
                            "ls to", "liaison statement on"] where text.hasPrefix(prefix + " ") || text == prefix {
                 if prefix.hasPrefix("reply") { isReply = true }

@@ -136,20 +136,43 @@ public struct TraceEdge: Sendable, Hashable {
     }
 }
 
-/// The traceability graph: nodes by id, edges in a stable order, and the reverse index.
+/// The traceability graph: nodes by id, edges in a stable order, and indexes of the edges by source and target.
+///
+/// Adding is cheap: provenance is appended as it comes, and `finish` sorts edges, removes duplicate provenance and
+/// sorts it, once, and builds the indexes. Call `finish` when done adding, before reading provenance or edges.
 public struct TraceGraph: Sendable {
     /// Nodes by id.
     public private(set) var nodes: [String: TraceNode] = [:]
-    /// Edges, sorted by source, relation, target.
+    /// Edges, sorted by source, relation, target (after `finish`).
     public private(set) var edges: [TraceEdge] = []
-    private var edgeIndex: [String: Int] = [:]
+    private var edgeIndex: [EdgeKey: Int] = [:]
+    /// Edge positions by source and by target (after `finish`).
+    private var bySource: [String: [Int]] = [:]
+    private var byTarget: [String: [Int]] = [:]
+    private var indexed = false
+
+    /// What makes an edge the same edge: its id's parts.
+    private struct EdgeKey: Hashable {
+        var source: String
+        var relation: TraceRelation
+        var target: String
+        var purpose: String?
+
+        init(_ edge: TraceEdge) {
+            source = edge.source
+            relation = edge.relation
+            target = edge.target
+            purpose = edge.attributes["purpose"]?.string
+        }
+    }
 
     /// An empty graph.
     public init() {}
 
     /// Adds a node, or merges attributes (existing values win unless `overwrite`) and provenance into it.
     public mutating func add(_ node: TraceNode, overwrite: Bool = false) {
-        if var existing = nodes[node.id] {
+        indexed = false
+        if var existing = nodes.removeValue(forKey: node.id) {
             for (key, value) in node.attributes {
                 let current = existing.attributes[key]
                 if current == nil || current == .null || (overwrite && value != .null) {
@@ -157,26 +180,24 @@ public struct TraceGraph: Sendable {
                 }
             }
             if overwrite || existing.kind == .alias { existing.kind = node.kind; existing.label = node.label }
-            existing.provenance = Array(Set(existing.provenance).union(node.provenance)).sorted()
+            existing.provenance += node.provenance
             nodes[node.id] = existing
         } else {
-            var node = node
-            node.provenance = Array(Set(node.provenance)).sorted()
             nodes[node.id] = node
         }
     }
 
     /// Adds an edge, or merges its provenance into the same edge (same id).
     public mutating func add(_ edge: TraceEdge) {
-        if let index = edgeIndex[edge.id] {
-            edges[index].provenance = Array(Set(edges[index].provenance).union(edge.provenance)).sorted()
+        indexed = false
+        let key = EdgeKey(edge)
+        if let index = edgeIndex[key] {
+            edges[index].provenance += edge.provenance
             for (key, value) in edge.attributes where edges[index].attributes[key] == nil {
                 edges[index].attributes[key] = value
             }
         } else {
-            var edge = edge
-            edge.provenance = Array(Set(edge.provenance)).sorted()
-            edgeIndex[edge.id] = edges.count
+            edgeIndex[key] = edges.count
             edges.append(edge)
         }
     }
@@ -193,17 +214,78 @@ public struct TraceGraph: Sendable {
         }
     }
 
-    /// Sorts edges into their stable order (call once when done adding).
+    /// Sorts edges into their stable order, sorts provenance (each place once), and indexes edges by source and
+    /// target. Call once when done adding.
     public mutating func finish() {
-        edges.sort { ($0.source, $0.relation, $0.target, $0.id) < ($1.source, $1.relation, $1.target, $1.id) }
-        edgeIndex = Dictionary(uniqueKeysWithValues: edges.enumerated().map { ($1.id, $0) })
+        for id in Array(nodes.keys) {
+            nodes[id]!.provenance = Self.normalized(nodes[id]!.provenance)
+        }
+        for index in edges.indices {
+            edges[index].provenance = Self.normalized(edges[index].provenance)
+        }
+        // Order by source, relation, target, then id: each distinct node id is ranked once, so that the sort compares
+        // integers.
+        var names = Set<String>()
+        for edge in edges {
+            names.insert(edge.source)
+            names.insert(edge.target)
+        }
+        var rank: [String: Int] = [:]
+        rank.reserveCapacity(names.count)
+        for (position, name) in names.sorted().enumerated() { rank[name] = position }
+        let keys = edges.map { (rank[$0.source]!, $0.relation, rank[$0.target]!, $0.attributes["purpose"]?.string) }
+        let order = edges.indices.sorted { lhs, rhs in
+            let (a, b) = (keys[lhs], keys[rhs])
+            if a.0 != b.0 { return a.0 < b.0 }
+            if a.1 != b.1 { return a.1 < b.1 }
+            if a.2 != b.2 { return a.2 < b.2 }
+            return edges[lhs].id < edges[rhs].id
+        }
+        edges = order.map { edges[$0] }
+        edgeIndex = [:]
+        edgeIndex.reserveCapacity(edges.count)
+        bySource = [:]
+        byTarget = [:]
+        for (index, edge) in edges.enumerated() {
+            edgeIndex[EdgeKey(edge)] = index
+            bySource[edge.source, default: []].append(index)
+            byTarget[edge.target, default: []].append(index)
+        }
+        indexed = true
+    }
+
+    /// Provenance sorted, each place once. (Places that `<` does not tell apart, such as a missing line and line 0,
+    /// are ordered by which fields they lack, so that equal places end up next to each other.)
+    private static func normalized(_ provenance: [GraphProvenance]) -> [GraphProvenance] {
+        guard provenance.count > 1 else { return provenance }
+        var sorted = provenance.sorted { lhs, rhs in
+            if lhs < rhs { return true }
+            if rhs < lhs { return false }
+            func absent(_ place: GraphProvenance) -> Int {
+                (place.line == nil ? 4 : 0) + (place.column == nil ? 2 : 0) + (place.text == nil ? 1 : 0)
+            }
+            return absent(lhs) < absent(rhs)
+        }
+        var kept = 1
+        for index in 1..<sorted.count where sorted[index] != sorted[kept - 1] {
+            sorted[kept] = sorted[index]
+            kept += 1
+        }
+        sorted.removeLast(sorted.count - kept)
+        return sorted
     }
 
     /// Edges leaving `id`.
-    public func outgoing(_ id: String) -> [TraceEdge] { edges.filter { $0.source == id } }
+    public func outgoing(_ id: String) -> [TraceEdge] {
+        guard indexed else { return edges.filter { $0.source == id } }
+        return (bySource[id] ?? []).map { edges[$0] }
+    }
 
     /// Edges arriving at `id`.
-    public func incoming(_ id: String) -> [TraceEdge] { edges.filter { $0.target == id } }
+    public func incoming(_ id: String) -> [TraceEdge] {
+        guard indexed else { return edges.filter { $0.target == id } }
+        return (byTarget[id] ?? []).map { edges[$0] }
+    }
 
     /// The node id that `name` designates: the id itself, or the node it is an alias of.
     public func resolve(_ name: String) -> String? {

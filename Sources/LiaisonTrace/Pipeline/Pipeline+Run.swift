@@ -44,7 +44,8 @@ extension Pipeline {
     /// have not changed) and go to the outputs in path order as they are ready; then the batch is linked, the
     /// outputs that need the whole batch are written, and the delta against the previous run is computed.
     /// `progress` is called as documents finish and as the batch-wide stages start. Cancelling the task stops the
-    /// run before its next document and before writing anything in place.
+    /// run before its next document; outputs already written are whole files (see `AtomicFile`), and the next run
+    /// into the same folder completes them. A run cancelled before its first document writes nothing.
     public func run(_ inputs: [PipelineInput], options: RunOptions = RunOptions(),
                     progress: (@Sendable (RunProgress) -> Void)? = nil) async throws(CancellationError) -> RunResult {
         var clock = StepClock()
@@ -61,29 +62,37 @@ extension Pipeline {
         if Task.isCancelled { throw CancellationError() }
 
         var diagnostics = inputDiagnostics
+        // The cache of an existing output folder is read at once; a new one is made when the first document is
+        // stored, so that a run cancelled before its first document leaves no folder behind.
         var cache: RunCache?
-        if let writes {
-            do {
-                cache = try RunCache(outputDirectory: writes)
-                if options.full { try cache?.clearDocuments() }
-            } catch {
-                diagnostics.append(Self.cacheProblem(error, in: writes))
-                cache = nil
-            }
+        if let writes, FileManager.default.fileExists(atPath: RunCache.folder(in: writes).path) {
+            cache = Self.openCache(in: writes, full: options.full, diagnostics: &diagnostics)
         }
-        let items = Self.hashed(unsorted, cache: cache, diagnostics: &diagnostics)
+        let (items, newHashes) = Self.hashed(unsorted, cache: cache)
         clock.lap("hash")
 
         let asOf = options.asOf ?? TraceChecker.today()
         let previous = (try? cache?.state()) ?? nil
+        let cacheBox = CacheBox(cache)
         let context = EmitContext(previous: previous, asOf: asOf, feed: options.feed) { path in
-            try? cache?.recordJSON(unitPath: path)
+            try? cacheBox.cache?.recordJSON(unitPath: path)
         }
-        var batch = Batch(pipeline: self, options: options, cache: cache,
-                          fingerprint: cache.map { _ in RunCache.fingerprint(of: configuration) } ?? "",
-                          previous: previous, diagnostics: diagnostics)
-        if let writes { batch.session = emit.open(in: writes, context: context) }
+        var batch = Batch(pipeline: self, options: options, cache: cacheBox,
+                          fingerprint: writes.map { _ in RunCache.fingerprint(of: configuration) } ?? "",
+                          previous: previous, context: context, diagnostics: diagnostics)
+        if let writes {
+            let emit = emit
+            let full = options.full
+            batch.openOutputs = { diagnostics in
+                if cacheBox.cache == nil {
+                    cacheBox.cache = Pipeline.openCache(in: writes, full: full, diagnostics: &diagnostics)
+                }
+                return emit.open(in: writes, context: context)
+            }
+        }
         try await batch.process(items, progress: progress)
+        if !batch.outputsOpen, batch.openOutputs != nil { batch.openOutputsNow() }
+        cache = cacheBox.cache
         clock.lap("documents")
 
         var result = RunResult(documents: batch.retained, documentCount: batch.records.count, graph: nil,
@@ -115,6 +124,7 @@ extension Pipeline {
         state.feed = context.feedDocuments ?? [:]
         state.records = context.recordFiles ?? [:]
         do {
+            try cache?.recordHashes(newHashes)
             try cache?.forget(pathsOtherThan: Set(items.map(\.input.path)))
             try cache?.saveState(state)
         } catch {
@@ -128,13 +138,26 @@ extension Pipeline {
 
     static func cacheProblem(_ error: any Error, in directory: URL) -> Diagnostic {
         Diagnostic(.runCache, "run cache cannot be used: \(error.localizedDescription)",
-                   at: DiagnosticLocation(path: directory.appendingPathComponent(RunCache.folderName).path,
-                                          line: 1, column: 1))
+                   at: DiagnosticLocation(path: RunCache.folder(in: directory).path, line: 1, column: 1))
+    }
+
+    /// Opens (or makes) the cache of `directory`; emptied of documents for `--full`. A cache that cannot be used is a
+    /// `run.cache` warning, and the run goes on without it.
+    static func openCache(in directory: URL, full: Bool, diagnostics: inout [Diagnostic]) -> RunCache? {
+        do {
+            let cache = try RunCache(outputDirectory: directory)
+            if full { try cache.clearDocuments() }
+            return cache
+        } catch {
+            diagnostics.append(cacheProblem(error, in: directory))
+            return nil
+        }
     }
 
     /// The inputs with their content hashes (from the cache for files whose stamp has not changed; read and hashed
     /// in parallel otherwise), sorted as given, files with the same bytes folded into the first.
-    static func hashed(_ inputs: [PipelineInput], cache: RunCache?, diagnostics: inout [Diagnostic]) -> [BatchItem] {
+    static func hashed(_ inputs: [PipelineInput], cache: RunCache?)
+        -> (items: [BatchItem], newHashes: [(path: String, stamp: RunCache.FileStamp, sha256: String)]) {
         var items = inputs.map { input -> BatchItem in
             switch input {
             case .path(let path): return BatchItem(input: input, stamp: RunCache.FileStamp(path: path))
@@ -161,12 +184,6 @@ extension Pipeline {
             items[index].sha256 = sha
             recorded.append((items[index].input.path, items[index].stamp!, sha))
         }
-        do {
-            try cache?.recordHashes(recorded)
-        } catch {
-            diagnostics.append(Diagnostic(.runCache, "run cache cannot record file hashes: \(error.localizedDescription)",
-                                          at: DiagnosticLocation(path: cache?.path, line: 1, column: 1)))
-        }
         // Same bytes, one document: the first path in order reads it, the others are its copies.
         var first: [String: Int] = [:]
         var kept: [BatchItem] = []
@@ -180,7 +197,16 @@ extension Pipeline {
             }
             kept.append(item)
         }
-        return kept
+        return (kept, recorded)
+    }
+}
+
+/// The run cache, once there is one (it is made when the first document of a new output folder is stored).
+final class CacheBox: @unchecked Sendable {
+    var cache: RunCache?
+
+    init(_ cache: RunCache?) {
+        self.cache = cache
     }
 }
 
@@ -204,10 +230,15 @@ final class UnsafeSendableBuffer<Element>: @unchecked Sendable {
 struct Batch {
     let pipeline: Pipeline
     let options: RunOptions
-    let cache: RunCache?
+    let cacheBox: CacheBox
+    var cache: RunCache? { cacheBox.cache }
     let fingerprint: String
     let previous: RunState?
+    let context: EmitContext
     var session: EmitSession?
+    /// Opens the cache (if need be) and the outputs, when the first document is ready.
+    var openOutputs: ((inout [Diagnostic]) -> EmitSession)?
+    var outputsOpen: Bool { session != nil }
     /// What linking reads of every document, in path order.
     var records: [DocumentRecord] = []
     /// Every document, when the options retain them.
@@ -215,13 +246,14 @@ struct Batch {
     var quarantined: [Diagnostic] = []
     var diagnostics: [Diagnostic]
 
-    init(pipeline: Pipeline, options: RunOptions, cache: RunCache?, fingerprint: String, previous: RunState?,
-         diagnostics: [Diagnostic]) {
+    init(pipeline: Pipeline, options: RunOptions, cache: CacheBox, fingerprint: String, previous: RunState?,
+         context: EmitContext, diagnostics: [Diagnostic]) {
         self.pipeline = pipeline
         self.options = options
-        self.cache = cache
+        self.cacheBox = cache
         self.fingerprint = fingerprint
         self.previous = previous
+        self.context = context
         self.diagnostics = diagnostics
     }
 
@@ -236,6 +268,20 @@ struct Batch {
             } else {
                 fresh.append(index)
             }
+        }
+        // The record names the documents will most likely get: every path known before processing (documents from
+        // the cache with their attachments, the other inputs without theirs).
+        if openOutputs != nil {
+            var planned: [String] = []
+            for (index, item) in items.enumerated() {
+                switch cached[index] {
+                case .units(let units)?: planned += units.map(\.record.source.path)
+                case .failed?: break
+                case nil: planned.append(item.input.path)
+                }
+            }
+            context.plannedNames = Dictionary(zip(planned, RecordsEmitter.recordNames(planned)),
+                                              uniquingKeysWith: { first, _ in first })
         }
         let pipeline = pipeline
         let window = max(64, options.jobs * 8)
@@ -280,8 +326,15 @@ struct Batch {
         if Task.isCancelled { throw CancellationError() }
     }
 
+    /// Opens the outputs (and the cache) now.
+    mutating func openOutputsNow() {
+        guard session == nil, let openOutputs else { return }
+        session = openOutputs(&diagnostics)
+    }
+
     /// A file processed in this run: stored in the cache, then handed on.
     private mutating func take(_ item: BatchItem, fresh outcome: PreparedOutcome) {
+        openOutputsNow()
         if let cache, let sha = item.sha256 {
             do {
                 try cache.store(path: item.input.path, sha256: sha, fingerprint: fingerprint, outcome: outcome)
@@ -310,6 +363,7 @@ struct Batch {
 
     /// A file whose documents come from the cache.
     private mutating func take(_ item: BatchItem, cached entry: RunCache.Entry) {
+        openOutputsNow()
         switch entry {
         case .failed(let diagnostic):
             fail(diagnostic)

@@ -23,9 +23,14 @@ final class RunCache: @unchecked Sendable {
     let queue: DatabaseQueue
     let path: String
 
+    /// The cache's folder in `outputDirectory`.
+    static func folder(in outputDirectory: URL) -> URL {
+        outputDirectory.appendingPathComponent(folderName)
+    }
+
     /// Opens (or creates) the cache of `outputDirectory`.
     init(outputDirectory: URL) throws {
-        let folder = outputDirectory.appendingPathComponent(Self.folderName)
+        let folder = Self.folder(in: outputDirectory)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         path = folder.appendingPathComponent("cache.sqlite").path
         var configuration = Configuration()
