@@ -107,7 +107,10 @@ extension DiagnosticKind {
     public static let repliesCycle = DiagnosticKind(
         "responds-to.cycle", .error, "Replies form a cycle: a document answers, through others, itself.")
     public static let idDuplicate = DiagnosticKind(
-        "id.duplicate", .warning, "Several documents of the batch carry the same designation.")
+        "id.duplicate", .warning,
+        "Several documents of the batch carry the same primary designation (a .doc and its text rendering, a .docx and "
+            + "its PDF) and their headers disagree (title, date, deadline, sender, addressees, replies); they are one "
+            + "node all the same.")
 }
 
 /// Every diagnostic LiaisonTrace reports, in one list (the README's table of diagnostics is checked against it).

@@ -45,6 +45,11 @@ public struct AliasTable: Sendable {
         return current
     }
 
+    /// The set `id` belongs to, named by one of its members (the id itself when the table does not know it).
+    public func set(of id: String) -> String {
+        parent[id] == nil ? id : root(id)
+    }
+
     /// The canonical id for `id`: the preferred member of its set (then the alphabetically first).
     public func canonical(_ id: String) -> String {
         guard parent[id] != nil else { return id }

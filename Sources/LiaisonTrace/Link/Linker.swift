@@ -23,7 +23,15 @@ public struct Linker: Sendable {
         var sourcesOf: [String: [String]] = [:]
 
         // Documents in the batch.
+        var firstWithID: [String: DocumentRecord] = [:]
         for record in records {
+            if let primary = record.document.ids.first {
+                if let first = firstWithID[primary] {
+                    diagnostics += Self.disagreement(of: record, with: first)
+                } else {
+                    firstWithID[primary] = record
+                }
+            }
             let node = id(Self.primaryID(record))
             recordNode[record.source.path] = node
             let header = record.document
@@ -201,6 +209,34 @@ public struct Linker: Sendable {
         }
     }
 
+    /// Documents that carry the same primary designation (a .doc and its text rendering, a .docx and its PDF) are one
+    /// node; when their headers say different things, an `id.duplicate` warning names the fields. A field one of
+    /// them lacks is no disagreement; text is compared without case and runs of white space.
+    static func disagreement(of record: DocumentRecord, with first: DocumentRecord) -> [Diagnostic] {
+        func normalized(_ text: String?) -> String? {
+            guard let text else { return nil }
+            let flat = text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            return flat.isEmpty ? nil : flat
+        }
+        func list(_ values: [String]) -> String? { normalized(values.joined(separator: ", ")) }
+        let (a, b) = (record.document, first.document)
+        let fields: [(String, String?, String?)] = [
+            ("kind", a.kind == .other ? nil : a.kind.rawValue, b.kind == .other ? nil : b.kind.rawValue),
+            ("title", normalized(a.title), normalized(b.title)), ("date", a.date, b.date),
+            ("deadline", a.deadline, b.deadline), ("from", list(a.from), list(b.from)),
+            ("to", list(a.to.map { "\($0.group) (\($0.purpose))" }), list(b.to.map { "\($0.group) (\($0.purpose))" })),
+            ("responds to", list(a.respondsTo), list(b.respondsTo)),
+        ]
+        let differing = fields.compactMap { name, here, there -> String? in
+            guard let here, let there, here != there else { return nil }
+            return "\(name) '\(here)' here, '\(there)' there"
+        }
+        guard !differing.isEmpty, let id = a.ids.first else { return [] }
+        return [Diagnostic(.idDuplicate, "\(id) is also the designation of \(first.source.path), whose header differs: "
+                               + differing.joined(separator: "; "),
+                           at: DiagnosticLocation(path: record.source.path, line: 1, column: 1), subject: id)]
+    }
+
     /// How many of a document's files a `resolved` reason names (a document arriving many times would otherwise make
     /// every edge to it as long as the list of its files).
     static let reasonSources = 3
@@ -241,7 +277,8 @@ public struct Linker: Sendable {
                 guard let title = reference.qualifiers?["title"] else { continue }
                 let provenance = GraphProvenance(document: record.source.path, line: reference.line,
                                                  column: reference.column, text: title, rule: "link.title-match")
-                switch titles.match(title: title, from: reference.qualifiers?["from"], excluding: record.source.path) {
+                switch titles.match(title: title, from: reference.qualifiers?["from"], citing: Self.primaryID(record),
+                                    excluding: record.source.path, node: { table.set(of: $0) }) {
                 case .same(let id)?:
                     table.union(id, reference.id)
                     inferred.aliasProvenance[reference.id, default: []].append(provenance)

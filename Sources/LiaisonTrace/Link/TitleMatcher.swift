@@ -32,16 +32,28 @@ struct TitleMatcher {
         case ambiguous([String])
     }
 
-    /// What a cited title (with its sender, when the citing document says) identifies in the batch.
-    func match(title: String, from: String?, excluding path: String) -> Match? {
+    /// What a cited title (with its sender, when the citing document says) identifies in the batch. `node` names
+    /// the node a designation belongs to so far (its alias set): a title never identifies the citing document's
+    /// own node (the document at `path`, whose primary designation is `citing`, or another file of it), and
+    /// candidates that are all one node (a document and its rendering) are one match, not an ambiguity.
+    func match(title: String, from: String?, citing: String, excluding path: String,
+               node: (String) -> String) -> Match? {
         guard let key = Self.key(title) else { return nil }
-        let lookup = Key(subject: key.subject, isReply: key.isReply)
-        var same = (byKey[lookup] ?? []).filter { $0.path != path }
+        let citingNode = node(citing)
+        func distinct(_ candidates: [Candidate]) -> [Candidate] {
+            var seen = Set<String>()
+            return candidates.filter { candidate in
+                let candidateNode = node(candidate.id)
+                return candidate.path != path && candidateNode != citingNode && seen.insert(candidateNode).inserted
+            }
+        }
+        var same = byKey[key] ?? []
         if let from { same = same.filter { $0.from.isEmpty || $0.from.contains(from) } }
+        same = distinct(same)
         if same.count == 1 { return .same(same[0].id) }
         if same.count > 1 { return .ambiguous(same.map(\.id).sorted()) }
         if key.isReply {
-            let answered = (byKey[Key(subject: key.subject, isReply: false)] ?? []).filter { $0.path != path }
+            let answered = distinct(byKey[Key(subject: key.subject, isReply: false)] ?? [])
             if answered.count == 1 { return .answers(answered[0].id) }
             if answered.count > 1 { return .ambiguous(answered.map(\.id).sorted()) }
         }

@@ -59,18 +59,34 @@ public struct TraceChecker: Sendable {
         }
         // Cycles of replies.
         findings += cycles(graph)
-        // Ids claimed by several documents.
-        for node in graph.nodes.values.sorted(by: { $0.id < $1.id }) where node.kind == .document {
-            let sources = node.attributes["sources"]?.array?.compactMap(\.string) ?? []
-            if sources.count > 1 {
-                findings.append(Diagnostic(.idDuplicate,
-                                           "\(node.id) is the designation of \(sources.count) documents: "
-                                               + sources.joined(separator: ", "),
-                                           at: DiagnosticLocation(path: sources.first, line: 1, column: 1),
-                                           subject: node.id))
-            }
+        // Documents that carry the same designation and say different things about themselves (found when linking).
+        for diagnostic in runDiagnostics where diagnostic.id == DiagnosticKind.idDuplicate.id {
+            findings.append(diagnostic)
         }
         return findings
+    }
+
+    /// Findings in the order a person reads them: first what needs someone (liaisons past their deadline, liaisons
+    /// answered in the batch but missing from it, reply cycles, actions nobody answered), then the other warnings and
+    /// errors, then the notes about documents and specifications cited but absent from the batch (`folded`: there are
+    /// usually many, and they need no one).
+    public static func arranged(_ findings: [Diagnostic])
+        -> (attention: [Diagnostic], other: [Diagnostic], folded: [Diagnostic]) {
+        let order = [DiagnosticKind.liaisonDeadlinePassed.id, DiagnosticKind.referenceNotInCorpus.id,
+                     DiagnosticKind.repliesCycle.id, DiagnosticKind.actionUnanswered.id]
+        var attention: [[Diagnostic]] = Array(repeating: [], count: order.count)
+        var other: [Diagnostic] = []
+        var folded: [Diagnostic] = []
+        for finding in findings {
+            if finding.id == DiagnosticKind.referenceNotInCorpus.id, finding.severity == .note {
+                folded.append(finding)
+            } else if let index = order.firstIndex(of: finding.id) {
+                attention[index].append(finding)
+            } else {
+                other.append(finding)
+            }
+        }
+        return (attention.flatMap { $0 }, other, folded)
     }
 
     /// The documents of the batch whose reply deadline is before `asOf` and that no document answers, sorted.
