@@ -60,7 +60,8 @@ struct RunCommand: AsyncParsableCommand {
         if diagnosticOptions.format == .text {
             let written = pipeline.emit.emitters.contains { $0.id == RecordsEmitter.id }
             Terminal.printError("\(result.documentCount) records \(written ? "written to \(out)/documents" : "(not written)"), "
-                + "\(result.quarantined.count) file(s) quarantined, \(result.diagnostics.count) diagnostic(s)")
+                + "\(result.quarantined.count) file(s) quarantined, \(result.diagnostics.count) diagnostic(s); "
+                + "\(result.reusedFiles) file(s) unchanged since the last run, taken from its cache")
             for line in result.delta?.summary() ?? [] { Terminal.printError(line) }
         }
         if timings {

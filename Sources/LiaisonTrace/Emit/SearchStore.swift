@@ -148,6 +148,15 @@ public struct SearchStore: Sendable {
         }
     }
 
+    /// SQLite's verdict on the file (`PRAGMA integrity_check`): `ok`, or what is damaged.
+    public func integrityCheck() throws -> String {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        defer { try? queue.close() }
+        return try queue.read { try String.fetchAll($0, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    }
+
     /// The FTS5 expression for a user query.
     static func ftsQuery(_ query: String) -> String {
         let operators = ["AND", "OR", "NOT", "NEAR"]

@@ -97,6 +97,7 @@ extension Pipeline {
 
         var result = RunResult(documents: batch.retained, documentCount: batch.records.count, graph: nil,
                                quarantined: batch.quarantined, diagnostics: batch.diagnostics)
+        result.reusedFiles = batch.reusedFiles
         if stages.contains(.link) {
             progress?(.stage(.link))
             var linkDiagnostics: [Diagnostic] = []
@@ -245,6 +246,8 @@ struct Batch {
     var retained: [ProcessedDocument] = []
     var quarantined: [Diagnostic] = []
     var diagnostics: [Diagnostic]
+    /// Files whose documents came from the cache.
+    var reusedFiles = 0
 
     init(pipeline: Pipeline, options: RunOptions, cache: CacheBox, fingerprint: String, previous: RunState?,
          context: EmitContext, diagnostics: [Diagnostic]) {
@@ -263,7 +266,8 @@ struct Batch {
         var fresh: [Int] = []
         for (index, item) in items.enumerated() {
             if let cache, let sha = item.sha256,
-               let entry = try? cache.entry(path: item.input.path, sha256: sha, fingerprint: fingerprint) {
+               let entry = (try? cache.entry(path: item.input.path, sha256: sha, fingerprint: fingerprint))
+                ?? (try? cache.movedEntry(to: item.input.path, sha256: sha, fingerprint: fingerprint)) {
                 cached[index] = entry
             } else {
                 fresh.append(index)
@@ -364,6 +368,7 @@ struct Batch {
     /// A file whose documents come from the cache.
     private mutating func take(_ item: BatchItem, cached entry: RunCache.Entry) {
         openOutputsNow()
+        reusedFiles += 1
         switch entry {
         case .failed(let diagnostic):
             fail(diagnostic)

@@ -118,6 +118,8 @@ public struct RunResult: Sendable {
     public var documents: [ProcessedDocument]
     /// How many documents were processed (or taken from the cache).
     public var documentCount: Int
+    /// How many input files came from the run cache (not read again).
+    public var reusedFiles = 0
     /// The graph, when the pipeline links.
     public var graph: TraceGraph?
     /// Files that could not be read, with the reason.

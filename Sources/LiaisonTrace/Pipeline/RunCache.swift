@@ -171,6 +171,49 @@ final class RunCache: @unchecked Sendable {
         }
     }
 
+    /// The entry of a file with the same bytes made by the same pipeline under another path (a file renamed, or a copy
+    /// that now comes first), with its paths changed to `path` and stored under it; nil when there is none.
+    func movedEntry(to path: String, sha256: String, fingerprint: String) throws -> Entry? {
+        let old = try queue.read { db in
+            try String.fetchOne(db, sql: """
+                SELECT path FROM entries WHERE sha256 = ? AND fingerprint = ? AND path <> ? ORDER BY path LIMIT 1
+                """, arguments: [sha256, fingerprint, path])
+        }
+        guard let old else { return nil }
+        let (failure, units) = try queue.read { db -> (Data?, [(Data, String)]) in
+            let failure = try Data.fetchOne(db, sql: "SELECT failure FROM entries WHERE path = ?", arguments: [old])
+            let rows = try Row.fetchAll(db, sql: "SELECT record, text FROM units WHERE path = ? ORDER BY ordinal",
+                                        arguments: [old])
+            return (failure, rows.map { ($0["record"], $0["text"]) })
+        }
+        let outcome: PreparedOutcome
+        if let failure {
+            var diagnostic = try JSONDecoder().decode(Diagnostic.self, from: failure)
+            diagnostic.path = diagnostic.path.map { Self.moved($0, from: old, to: path) }
+            outcome = .failed(diagnostic)
+        } else {
+            guard !units.isEmpty else { return nil }
+            outcome = .processed(try units.map { json, text in
+                var record = try JSONDecoder().decode(DocumentRecord.self, from: json)
+                record.source.path = Self.moved(record.source.path, from: old, to: path)
+                record.attachedTo = record.attachedTo.map { Self.moved($0, from: old, to: path) }
+                for index in record.diagnostics.indices {
+                    record.diagnostics[index].path = record.diagnostics[index].path.map { Self.moved($0, from: old, to: path) }
+                }
+                return PreparedUnit(ProcessedDocument(record: record, text: text))
+            })
+        }
+        try store(path: path, sha256: sha256, fingerprint: fingerprint, outcome: outcome)
+        return try entry(path: path, sha256: sha256, fingerprint: fingerprint)
+    }
+
+    /// `value` with the path `old` (or an attachment path below it, `old!name`) changed to `new`.
+    static func moved(_ value: String, from old: String, to new: String) -> String {
+        if value == old { return new }
+        if value.hasPrefix(old + "!") { return new + value.dropFirst(old.count) }
+        return value
+    }
+
     /// Stores what the per-document stages made of `path`, in one transaction.
     func store(path: String, sha256: String, fingerprint: String, outcome: PreparedOutcome) throws {
         try queue.write { db in

@@ -35,7 +35,9 @@ public struct RunState: Sendable, Equatable {
     init(asOf: String, documents records: [DocumentRecord], graph: TraceGraph?) {
         self.asOf = asOf
         for record in records {
-            documents[record.source.path] = Document(sha256: record.source.sha256, id: record.document.ids.first)
+            for path in [record.source.path] + (record.source.copies ?? []) {
+                documents[path] = Document(sha256: record.source.sha256, id: record.document.ids.first)
+            }
         }
         guard let graph else { return }
         for node in graph.nodes.values where node.kind == .document {
@@ -93,12 +95,15 @@ public struct RunState: Sendable, Equatable {
 /// changed and removed; new liaisons with their senders, addressees and deadlines; replies that arrived;
 /// references that became resolved; liaisons that became overdue. Written as `delta.json`.
 public struct RunDelta: Sendable {
-    /// A document added, changed or removed.
+    /// A file added, changed or removed.
     public struct Document: Sendable {
         public var path: String
         public var id: String?
         public var kind: String?
         public var title: String?
+        /// For a file added with bytes the batch already had: the path the document is read under (or, for the
+        /// document's own path, its first copy).
+        public var copyOf: String?
     }
 
     /// A liaison that is new in the batch.
@@ -146,17 +151,27 @@ public struct RunDelta: Sendable {
     init(previous: RunState?, current: RunState, documents records: [DocumentRecord], graph: TraceGraph?) {
         asOf = current.asOf
         previousAsOf = previous?.asOf
-        func document(_ record: DocumentRecord) -> Document {
-            Document(path: record.source.path, id: record.document.ids.first, kind: record.document.kind.rawValue,
-                     title: record.document.title)
-        }
+        let knownBytes = Set(previous?.documents.values.map(\.sha256) ?? [])
         for record in records {
-            switch previous?.documents[record.source.path] {
-            case nil: added.append(document(record))
-            case let known? where known.sha256 != record.source.sha256: changed.append(document(record))
-            default: break
+            let paths = [record.source.path] + (record.source.copies ?? [])
+            for path in paths {
+                var document = Document(path: path, id: record.document.ids.first,
+                                        kind: record.document.kind.rawValue, title: record.document.title)
+                switch previous?.documents[path] {
+                case nil:
+                    if paths.count > 1, knownBytes.contains(record.source.sha256) {
+                        document.copyOf = paths.first { $0 != path && previous?.documents[$0] != nil }
+                            ?? paths.first { $0 != path }
+                    }
+                    added.append(document)
+                case let known? where known.sha256 != record.source.sha256:
+                    changed.append(document)
+                default:
+                    break
+                }
             }
         }
+        added.sort { $0.path < $1.path }
         for (path, known) in previous?.documents ?? [:] where current.documents[path] == nil {
             removed.append(Document(path: path, id: known.id, kind: nil, title: nil))
         }
@@ -258,6 +273,7 @@ public struct RunDelta: Sendable {
             writer.key(name)
             writer.array(documents) { writer, document in
                 writer.beginObject()
+                if let copyOf = document.copyOf { writer.field("copy_of", copyOf) }
                 writer.field("id", document.id)
                 if let kind = document.kind { writer.field("kind", kind) }
                 writer.field("path", document.path)
