@@ -89,19 +89,25 @@ public struct JSONWriter {
 
     /// Writes the next key of the current object; its value follows.
     public mutating func key(_ key: String) {
+        var key = key
+        key.withUTF8 { self.key(utf8: $0) }
+    }
+
+    /// Writes the next key, given as UTF-8 bytes.
+    public mutating func key(utf8: UnsafeBufferPointer<UInt8>) {
         #if DEBUG
-        let utf8 = Array(key.utf8)
+        let bytes = Array(utf8)
         if let previous = lastKeys[lastKeys.count - 1] {
-            assert(previous.lexicographicallyPrecedes(utf8), "JSON keys out of order: \(key)")
+            assert(previous.lexicographicallyPrecedes(bytes), "JSON keys out of order: \(String(decoding: bytes, as: UTF8.self))")
         }
-        lastKeys[lastKeys.count - 1] = utf8
+        lastKeys[lastKeys.count - 1] = bytes
         #endif
         separate()
-        string(key)
+        string(utf8: utf8)
         if pretty {
-            bytes.append(0x20); bytes.append(UInt8(ascii: ":")); bytes.append(0x20)
+            self.bytes.append(0x20); self.bytes.append(UInt8(ascii: ":")); self.bytes.append(0x20)
         } else {
-            bytes.append(UInt8(ascii: ":"))
+            self.bytes.append(UInt8(ascii: ":"))
         }
     }
 
@@ -109,31 +115,34 @@ public struct JSONWriter {
 
     /// Writes a string, escaped as JSONEncoder escapes it.
     public mutating func string(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
         var value = value
-        value.withUTF8 { utf8 in
-            var start = 0
-            for index in 0..<utf8.count {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                if start < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index])) }
-                start = index + 1
-                bytes.append(UInt8(ascii: "\\"))
-                switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
-                case 0x08: bytes.append(UInt8(ascii: "b"))
-                case 0x09: bytes.append(UInt8(ascii: "t"))
-                case 0x0A: bytes.append(UInt8(ascii: "n"))
-                case 0x0C: bytes.append(UInt8(ascii: "f"))
-                case 0x0D: bytes.append(UInt8(ascii: "r"))
-                default:
-                    let hex = Self.hexDigits
-                    bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                              hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
-                }
+        value.withUTF8 { string(utf8: $0) }
+    }
+
+    /// Writes a string given as UTF-8 bytes, escaped as JSONEncoder escapes it.
+    public mutating func string(utf8: UnsafeBufferPointer<UInt8>) {
+        bytes.append(UInt8(ascii: "\""))
+        var start = 0
+        for index in 0..<utf8.count {
+            let byte = utf8[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            if start < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index])) }
+            start = index + 1
+            bytes.append(UInt8(ascii: "\\"))
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
+            case 0x08: bytes.append(UInt8(ascii: "b"))
+            case 0x09: bytes.append(UInt8(ascii: "t"))
+            case 0x0A: bytes.append(UInt8(ascii: "n"))
+            case 0x0C: bytes.append(UInt8(ascii: "f"))
+            case 0x0D: bytes.append(UInt8(ascii: "r"))
+            default:
+                let hex = Self.hexDigits
+                bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                          hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
             }
-            if start < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...])) }
         }
+        if start < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...])) }
         bytes.append(UInt8(ascii: "\""))
     }
 

@@ -96,25 +96,38 @@ public struct SearchStore: Sendable {
         /// Adds the graph's nodes and edges, commits, and renames the file into place.
         func finish(graph: TraceGraph) throws {
             guard let queue else { return }
+            var graph = graph
+            if !graph.storage.finished { graph.finish() }
+            let storage = graph.storage
             try queue.inDatabase { db in
                 let insertNode = try db.makeStatement(
                     sql: "INSERT INTO nodes (id, kind, label, metadata) VALUES (?, ?, ?, ?)")
-                for id in graph.nodes.keys.sorted() {
-                    let node = graph.nodes[id]!
+                for node in storage.nodesByString.map(Int.init) {
                     var metadata = JSONWriter(pretty: false, capacity: 256)
-                    JSONGraphEmitter.writeMetadata(node.attributes, kind: node.kind, provenance: node.provenance,
+                    JSONGraphEmitter.writeMetadata(storage, storage.nodeAttributes[node], kind: storage.nodeKind[node],
+                                                   places: storage.nodePlaces[Int(storage.nodePlaceStarts[node])
+                                                       ..< Int(storage.nodePlaceStarts[node + 1])],
                                                    to: &metadata)
-                    try insertNode.execute(arguments: [id, node.kind.rawValue, node.label,
+                    try insertNode.execute(arguments: [storage.pool[storage.nodeID[node]], storage.nodeKind[node].rawValue,
+                                                       storage.pool[storage.nodeLabel[node]],
                                                        String(decoding: metadata.bytes, as: UTF8.self)])
                 }
                 let insertEdge = try db.makeStatement(
                     sql: "INSERT INTO edges (id, source, target, relation, metadata) VALUES (?, ?, ?, ?, ?)")
-                for edge in graph.edges {
-                    try insertEdge.execute(arguments: [edge.id, edge.source, edge.target, edge.relation.rawValue,
-                                                       String(decoding: JSONOutput.bytes(edge.attributes, pretty: false),
-                                                              as: UTF8.self)])
+                for edge in 0..<storage.edgeSource.count {
+                    var attributes = JSONWriter(pretty: false, capacity: 128)
+                    attributes.beginObject()
+                    for attribute in storage.attributeSlice(storage.edgeAttributes[edge]) {
+                        storage.pool.withUTF8(attribute.key) { attributes.key(utf8: $0) }
+                        JSONGraphEmitter.writeValue(storage, attribute, to: &attributes)
+                    }
+                    attributes.endObject()
+                    try insertEdge.execute(arguments: [storage.edgeID(edge), storage.pool[storage.edgeSource[edge]],
+                                                       storage.pool[storage.edgeTarget[edge]],
+                                                       storage.edgeRelation[edge].rawValue,
+                                                       String(decoding: attributes.bytes, as: UTF8.self)])
                 }
-                try db.execute(sql: "COMMIT")
+            try db.execute(sql: "COMMIT")
             }
             insertDocument = nil
             insertText = nil

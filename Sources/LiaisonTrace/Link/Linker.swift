@@ -186,27 +186,7 @@ public struct Linker: Sendable {
     /// batch, named by its first `reasonSources` files; the node's `sources` lists them all), `not-in-corpus`; with
     /// the reason.
     static func markResolution(_ graph: inout TraceGraph) {
-        let nodes = graph.nodes
-        var reasons: [String: JSONValue] = [:]
-        graph.updateEdges { edge in
-            guard edge.relation == .references || edge.relation == .respondsTo,
-                  let target = nodes[edge.target] else { return }
-            if target.inCorpus {
-                edge.attributes["status"] = "resolved"
-                if let reason = reasons[edge.target] {
-                    edge.attributes["reason"] = reason
-                    return
-                }
-                let sources = target.attributes["sources"]?.array?.compactMap(\.string) ?? []
-                var reason = "in the batch as " + sources.prefix(reasonSources).joined(separator: ", ")
-                if sources.count > reasonSources { reason += " and \(sources.count - reasonSources) more" }
-                reasons[edge.target] = .string(reason)
-                edge.attributes["reason"] = .string(reason)
-            } else {
-                edge.attributes["status"] = "not-in-corpus"
-                edge.attributes["reason"] = "no document of the batch carries this designation or an alias of it"
-            }
-        }
+        graph.markResolution(reasonSources: reasonSources)
     }
 
     /// Documents that carry the same primary designation (a .doc and its text rendering, a .docx and its PDF) are one
@@ -316,7 +296,7 @@ public struct Linker: Sendable {
     }
 
     private func addGroup(_ group: String, to graph: inout TraceGraph) {
-        if graph.nodes[group] == nil {
+        if !graph.contains(group) {
             graph.add(TraceNode(id: group, label: group, kind: .group,
                                 attributes: ["body": .string(Self.body(of: group))]))
         }
@@ -333,7 +313,7 @@ public struct Linker: Sendable {
 
     private func addMissingDocument(_ id: String, kind: String, sdo: String?, provenance: GraphProvenance,
                                     to graph: inout TraceGraph) {
-        if let existing = graph.nodes[id], existing.kind != .alias { return }
+        if let kind = graph.kind(of: id), kind != .alias { return }
         graph.add(TraceNode(id: id, label: id, kind: .document,
                             attributes: ["in_corpus": false, "doc_kind": .string(kind), "sdo": .optional(sdo)],
                             provenance: [provenance]))

@@ -91,13 +91,22 @@ public struct TraceChecker: Sendable {
 
     /// The documents of the batch whose reply deadline is before `asOf` and that no document answers, sorted.
     static func overdue(in graph: TraceGraph, asOf: String, replied: Set<String>? = nil) -> [String] {
-        let replied = replied ?? Set(graph.edges.filter { $0.relation == .respondsTo }.map(\.target))
-        return graph.nodes.values.filter { node in
-            guard node.kind == .document, node.inCorpus, let deadline = node.attributes["deadline"]?.string else {
-                return false
+        let storage = graph.storage
+        var answered = Set<Int32>()
+        if let replied {
+            for id in replied { if let number = storage.pool.find(id) { answered.insert(number) } }
+        } else {
+            for edge in storage.edgeSource.indices where storage.edgeRelation[edge] == .respondsTo {
+                answered.insert(storage.edgeTarget[edge])
             }
-            return deadline < asOf && !replied.contains(node.id)
-        }.map(\.id).sorted()
+        }
+        var overdue: [String] = []
+        for node in storage.nodeID.indices where storage.nodeKind[node] == .document && !graph.isMissingDocument(node) {
+            guard !answered.contains(storage.nodeID[node]), let deadline = graph.attribute("deadline", ofNode: node)?.string,
+                  deadline < asOf else { continue }
+            overdue.append(storage.pool[storage.nodeID[node]])
+        }
+        return overdue.sorted()
     }
 
     private func cycles(_ graph: TraceGraph) -> [Diagnostic] {

@@ -119,6 +119,7 @@ extension Pipeline {
             stale.records = [:]
             try? cache?.saveState(stale)
         }
+        clock.lap("delta")
         let output = RunOutput(documents: batch.records, graph: result.graph, quarantined: result.quarantined,
                                diagnostics: result.diagnostics, delta: delta)
         result.diagnostics += session.finish(output, clock: &clock)

@@ -79,12 +79,15 @@ public struct StepTiming: Sendable, Equatable {
     public var seconds: Double
     /// CPU seconds of the whole process (all threads) during the step.
     public var cpuSeconds: Double
+    /// The process's resident set size when the step ended, in bytes (0 where the system does not say).
+    public var residentBytes: Int
 
     /// Creates a timing.
-    public init(step: String, seconds: Double, cpuSeconds: Double) {
+    public init(step: String, seconds: Double, cpuSeconds: Double, residentBytes: Int = 0) {
         self.step = step
         self.seconds = seconds
         self.cpuSeconds = cpuSeconds
+        self.residentBytes = residentBytes
     }
 }
 
@@ -99,9 +102,18 @@ struct StepClock {
     mutating func lap(_ name: String) {
         let now = DispatchTime.now().uptimeNanoseconds
         let cpu = Self.processCPU()
-        timings.append(StepTiming(step: name, seconds: Double(now - last) / 1e9, cpuSeconds: cpu - lastCPU))
+        timings.append(StepTiming(step: name, seconds: Double(now - last) / 1e9, cpuSeconds: cpu - lastCPU,
+                                  residentBytes: Self.residentBytes()))
         last = now
         lastCPU = cpu
+    }
+
+    /// The resident set size of the process (from /proc/self/statm), or 0.
+    static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .ascii) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
     /// CPU seconds used by the process so far.

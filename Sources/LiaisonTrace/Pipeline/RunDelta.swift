@@ -40,20 +40,17 @@ public struct RunState: Sendable, Equatable {
             }
         }
         guard let graph else { return }
-        for node in graph.nodes.values where node.kind == .document {
-            if node.inCorpus { inCorpus.insert(node.id) }
+        let storage = graph.storage
+        for node in storage.nodeID.indices where storage.nodeKind[node] == .document && !graph.isMissingDocument(node) {
+            inCorpus.insert(storage.pool[storage.nodeID[node]])
         }
-        for edge in graph.edges {
-            switch edge.relation {
-            case .respondsTo:
-                replies.insert("\(edge.source) -> \(edge.target)")
-                fallthrough
-            case .references:
-                if graph.nodes[edge.target].map({ $0.kind == .document && !$0.inCorpus }) ?? false {
-                    missing.insert(edge.target)
-                }
-            default:
-                break
+        for edge in storage.edgeSource.indices {
+            let relation = storage.edgeRelation[edge]
+            guard relation == .respondsTo || relation == .references else { continue }
+            let (source, target) = (storage.pool[storage.edgeSource[edge]], storage.pool[storage.edgeTarget[edge]])
+            if relation == .respondsTo { replies.insert("\(source) -> \(target)") }
+            if let node = storage.node(pooled: storage.edgeTarget[edge]), graph.isMissingDocument(Int(node)) {
+                missing.insert(target)
             }
         }
         overdue = Set(TraceChecker.overdue(in: graph, asOf: asOf))
@@ -177,21 +174,23 @@ public struct RunDelta: Sendable {
         }
         removed.sort { $0.path < $1.path }
         guard let graph else { return }
-        var outgoing: [String: [TraceEdge]] = [:]
-        for edge in graph.edges { outgoing[edge.source, default: []].append(edge) }
+        let storage = graph.storage
+        func outgoing(_ id: String) -> [TraceEdge] { graph.edgesWithoutProvenance(from: id) }
         func addressees(_ id: String) -> [Addressee] {
-            (outgoing[id] ?? []).filter { $0.relation == .addressedTo }.map {
+            outgoing(id).filter { $0.relation == .addressedTo }.map {
                 Addressee(group: $0.target, purpose: $0.attributes["purpose"]?.string ?? "")
             }
         }
+        func attribute(_ key: String, of id: String) -> JSONValue? {
+            storage.node(id).flatMap { graph.attribute(key, ofNode: Int($0)) }
+        }
         for id in current.inCorpus.subtracting(previous?.inCorpus ?? []).sorted() {
-            guard let node = graph.nodes[id], node.attributes["doc_kind"]?.string == DocumentKind.liaison.rawValue
-            else { continue }
+            guard attribute("doc_kind", of: id)?.string == DocumentKind.liaison.rawValue else { continue }
             newLiaisons.append(Liaison(
-                id: id, title: node.attributes["title"]?.string,
-                from: (outgoing[id] ?? []).filter { $0.relation == .sentBy }.map(\.target), to: addressees(id),
-                deadline: node.attributes["deadline"]?.string,
-                sources: node.attributes["sources"]?.array?.compactMap(\.string) ?? []))
+                id: id, title: attribute("title", of: id)?.string,
+                from: outgoing(id).filter { $0.relation == .sentBy }.map(\.target), to: addressees(id),
+                deadline: attribute("deadline", of: id)?.string,
+                sources: attribute("sources", of: id)?.array?.compactMap(\.string) ?? []))
         }
         var answers: [String: [String]] = [:]
         for reply in current.replies.subtracting(previous?.replies ?? []) {
@@ -202,16 +201,17 @@ public struct RunDelta: Sendable {
         replies = answers.keys.sorted().map { Reply(id: $0, answers: answers[$0]!.sorted()) }
         if let previous {
             var citing: [String: Set<String>] = [:]
-            for edge in graph.edges where (edge.relation == .references || edge.relation == .respondsTo)
-                && previous.missing.contains(edge.target) && current.inCorpus.contains(edge.target) {
-                citing[edge.target, default: []].insert(edge.source)
+            for edge in storage.edgeSource.indices
+            where storage.edgeRelation[edge] == .references || storage.edgeRelation[edge] == .respondsTo {
+                let target = storage.pool[storage.edgeTarget[edge]]
+                guard previous.missing.contains(target), current.inCorpus.contains(target) else { continue }
+                citing[target, default: []].insert(storage.pool[storage.edgeSource[edge]])
             }
             resolved = citing.keys.sorted().map { Resolved(id: $0, citedBy: citing[$0]!.sorted()) }
         }
         for id in current.overdue.subtracting(previous?.overdue ?? []).sorted() {
-            let node = graph.nodes[id]
-            overdue.append(Overdue(id: id, title: node?.attributes["title"]?.string,
-                                   deadline: node?.attributes["deadline"]?.string ?? "", to: addressees(id)))
+            overdue.append(Overdue(id: id, title: attribute("title", of: id)?.string,
+                                   deadline: attribute("deadline", of: id)?.string ?? "", to: addressees(id)))
         }
     }
 
