@@ -111,10 +111,9 @@ public final class EmitContext: @unchecked Sendable {
     }
 }
 
-/// What the emit stage hands every emitter when the batch is linked.
+/// What the emit stage hands every emitter when the batch is linked (the documents themselves went to each output
+/// as they came).
 public struct RunOutput: Sendable {
-    /// What linking read of every document (see `DocumentRecord.linkingPart`), in path order.
-    public var documents: [DocumentRecord]
     /// The graph, when the pipeline links.
     public var graph: TraceGraph?
     /// Files that could not be processed, with the reason.
@@ -125,9 +124,7 @@ public struct RunOutput: Sendable {
     public var delta: RunDelta?
 
     /// Creates the output of a run.
-    public init(documents: [DocumentRecord], graph: TraceGraph?, quarantined: [Diagnostic],
-                diagnostics: [Diagnostic], delta: RunDelta? = nil) {
-        self.documents = documents
+    public init(graph: TraceGraph?, quarantined: [Diagnostic], diagnostics: [Diagnostic], delta: RunDelta? = nil) {
         self.graph = graph
         self.quarantined = quarantined
         self.diagnostics = diagnostics

@@ -1,5 +1,18 @@
 import Foundation
 
+/// The records of a batch, in order, read as many times as linking needs: an array, or a file they were written to
+/// as they came (`RecordSpill`).
+public protocol RecordStream {
+    /// Calls `body` with every record, in order.
+    func forEachRecord(_ body: (DocumentRecord) -> Void)
+}
+
+extension Array: RecordStream where Element == DocumentRecord {
+    public func forEachRecord(_ body: (DocumentRecord) -> Void) {
+        for record in self { body(record) }
+    }
+}
+
 /// The linking stage: joins the records of a batch into one traceability graph. Documents known under several
 /// designations become one node (the others are alias nodes with `alias-of` edges); references resolve to
 /// documents in the batch or to nodes marked not in corpus; every node and edge keeps its provenance.
@@ -15,21 +28,32 @@ public struct Linker: Sendable {
 
     /// The graph of `records`; ambiguous title matches become diagnostics (`link.ambiguous-title`).
     public func link(_ records: [DocumentRecord], diagnostics: inout [Diagnostic]) -> TraceGraph {
+        link(records: records, diagnostics: &diagnostics)
+    }
+
+    /// The graph of the records `records` gives, read in four passes (so that they need not all be in memory).
+    func link(records: some RecordStream, diagnostics: inout [Diagnostic]) -> TraceGraph {
         let (aliases, inferred) = aliasTable(records, diagnostics: &diagnostics)
-        let (canonical, members) = aliases.resolved()
-        func id(_ name: String) -> String { canonical[name] ?? name }
+        let resolution = aliases.resolution()
+        func id(_ name: String) -> String { resolution.id(name) }
         var graph = TraceGraph()
         var recordNode: [String: String] = [:]
         var sourcesOf: [String: [String]] = [:]
 
-        // Documents in the batch.
+        // Documents in the batch, and the standards body each cited designation belongs to.
         var firstWithID: [String: DocumentRecord] = [:]
-        for record in records {
+        var sdoOfCited: [String: String] = [:]
+        records.forEachRecord { record in
+            for reference in record.references {
+                if let sdo = reference.sdo, sdoOfCited[id(reference.id)] == nil { sdoOfCited[id(reference.id)] = sdo }
+            }
             if let primary = record.document.ids.first {
                 if let first = firstWithID[primary] {
                     diagnostics += Self.disagreement(of: record, with: first)
                 } else {
-                    firstWithID[primary] = record
+                    var header = DocumentRecord(source: record.source, document: record.document)
+                    header.source.copies = nil
+                    firstWithID[primary] = header
                 }
             }
             let node = id(Self.primaryID(record))
@@ -52,7 +76,7 @@ public struct Linker: Sendable {
             graph.set("sources", .strings(Array(Set(sources)).sorted()), of: node)
         }
         // Alias nodes.
-        for (chosen, names) in members.sorted(by: { $0.key < $1.key }) where names.count > 1 {
+        for (chosen, names) in resolution.sets {
             for name in names where name != chosen {
                 graph.add(TraceNode(id: name, label: name, kind: .alias, attributes: ["alias_of": .string(chosen)]))
                 graph.add(TraceEdge(source: name, target: chosen, relation: .aliasOf,
@@ -60,10 +84,6 @@ public struct Linker: Sendable {
             }
         }
         // Replies known only by the title a later reply cites ("Reply LS on T" answers "LS on T").
-        var sdoOfCited: [String: String] = [:]
-        for reference in records.flatMap(\.references) {
-            if let sdo = reference.sdo, sdoOfCited[id(reference.id)] == nil { sdoOfCited[id(reference.id)] = sdo }
-        }
         for (source, target, provenance) in inferred.answers {
             let from = id(source)
             let to = id(target)
@@ -73,7 +93,7 @@ public struct Linker: Sendable {
                                 attributes: ["reason": "cited title \"Reply LS on …\" answers this liaison's title"],
                                 provenance: [provenance]))
         }
-        for record in records {
+        records.forEachRecord { record in
             let source = recordNode[record.source.path]!
             let path = record.source.path
             let header = record.document
@@ -232,27 +252,32 @@ public struct Linker: Sendable {
         var answers: [(String, String, GraphProvenance)] = []
     }
 
-    func aliasTable(_ records: [DocumentRecord], diagnostics: inout [Diagnostic]) -> (AliasTable, Inferred) {
+    func aliasTable(_ records: some RecordStream, diagnostics: inout [Diagnostic]) -> (AliasTable, Inferred) {
         var table = AliasTable()
         var inferred = Inferred()
-        for (index, record) in records.enumerated() {
+        var titles = TitleMatcher()
+        var index = 0
+        records.forEachRecord { record in
             let primary = Self.primaryID(record)
             // When several batch documents turn out to be one (an LS and its registration at another group),
             // the one that says most about itself names the node.
             table.prefer(primary, rank: (8 - Self.completeness(record)) * 1_000_000 + index)
+            index += 1
             for other in record.document.ids.dropFirst() { table.union(primary, other) }
             for set in record.document.aliases ?? [] {
                 for other in set.dropFirst() { table.union(set[0], other) }
             }
-        }
-        for record in records {
             for reference in record.references {
-                if let alias = reference.qualifiers?["alias"] { table.union(reference.id, alias) }
+                if let alias = reference.qualifiers?["alias"] {
+                    table.union(reference.id, alias)
+                    // Prefer the non-transposed name of a specification known under two numbering schemes.
+                    table.prefer(alias, rank: Int.max - 1)
+                }
             }
+            titles.add(record)
         }
         // Numbers cited with a title (and sender) that a batch document carries.
-        let titles = TitleMatcher(records)
-        for record in records {
+        records.forEachRecord { record in
             for reference in record.references {
                 guard let title = reference.qualifiers?["title"] else { continue }
                 let provenance = GraphProvenance(document: record.source.path, line: reference.line,
@@ -273,12 +298,6 @@ public struct Linker: Sendable {
                 case nil:
                     break
                 }
-            }
-        }
-        // Prefer the non-transposed name of a specification known under two numbering schemes.
-        for record in records {
-            for reference in record.references {
-                if let alias = reference.qualifiers?["alias"] { table.prefer(alias, rank: Int.max - 1) }
             }
         }
         return (table, inferred)

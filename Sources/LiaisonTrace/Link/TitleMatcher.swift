@@ -18,12 +18,17 @@ struct TitleMatcher {
 
     private var byKey: [Key: [Candidate]] = [:]
 
+    init() {}
+
     init(_ records: [DocumentRecord]) {
-        for record in records {
-            guard let title = record.document.title, let key = Self.key(title) else { continue }
-            byKey[key, default: []].append(Candidate(id: Linker.primaryID(record), path: record.source.path,
-                                                     from: Set(record.document.from)))
-        }
+        for record in records { add(record) }
+    }
+
+    /// Adds a batch document's title.
+    mutating func add(_ record: DocumentRecord) {
+        guard let title = record.document.title, let key = Self.key(title) else { return }
+        byKey[key, default: []].append(Candidate(id: Linker.primaryID(record), path: record.source.path,
+                                                 from: Set(record.document.from)))
     }
 
     enum Match {

@@ -95,13 +95,13 @@ extension Pipeline {
         cache = cacheBox.cache
         clock.lap("documents")
 
-        var result = RunResult(documents: batch.retained, documentCount: batch.records.count, graph: nil,
+        var result = RunResult(documents: batch.retained, documentCount: batch.spill.count, graph: nil,
                                quarantined: batch.quarantined, diagnostics: batch.diagnostics)
         result.reusedFiles = batch.reusedFiles
         if stages.contains(.link) {
             progress?(.stage(.link))
             var linkDiagnostics: [Diagnostic] = []
-            result.graph = link.link(batch.records, diagnostics: &linkDiagnostics)
+            result.graph = link.link(records: batch.spill, diagnostics: &linkDiagnostics)
             result.diagnostics += linkDiagnostics
             clock.lap("link")
         }
@@ -111,8 +111,8 @@ extension Pipeline {
             return result
         }
         progress?(.stage(.emit))
-        var state = RunState(asOf: asOf, documents: batch.records, graph: result.graph)
-        let delta = RunDelta(previous: previous, current: state, documents: batch.records, graph: result.graph)
+        var state = RunState(asOf: asOf, documents: batch.summaries, graph: result.graph)
+        let delta = RunDelta(previous: previous, current: state, documents: batch.summaries, graph: result.graph)
         result.delta = delta
         // The records the previous run wrote are about to be replaced: until this run finishes, trust none of them.
         if var stale = previous {
@@ -120,8 +120,8 @@ extension Pipeline {
             try? cache?.saveState(stale)
         }
         clock.lap("delta")
-        let output = RunOutput(documents: batch.records, graph: result.graph, quarantined: result.quarantined,
-                               diagnostics: result.diagnostics, delta: delta)
+        let output = RunOutput(graph: result.graph, quarantined: result.quarantined, diagnostics: result.diagnostics,
+                               delta: delta)
         result.diagnostics += session.finish(output, clock: &clock)
         state.feed = context.feedDocuments ?? [:]
         state.records = context.recordFiles ?? [:]
@@ -241,8 +241,10 @@ struct Batch {
     /// Opens the cache (if need be) and the outputs, when the first document is ready.
     var openOutputs: ((inout [Diagnostic]) -> EmitSession)?
     var outputsOpen: Bool { session != nil }
-    /// What linking reads of every document, in path order.
-    var records: [DocumentRecord] = []
+    /// What linking reads of every document, in path order, written aside as documents come.
+    let spill: RecordSpill
+    /// What the delta reads of every document, in path order.
+    var summaries: [DocumentSummary] = []
     /// Every document, when the options retain them.
     var retained: [ProcessedDocument] = []
     var quarantined: [Diagnostic] = []
@@ -252,6 +254,7 @@ struct Batch {
 
     init(pipeline: Pipeline, options: RunOptions, cache: CacheBox, fingerprint: String, previous: RunState?,
          context: EmitContext, diagnostics: [Diagnostic]) {
+        spill = RecordSpill()
         self.pipeline = pipeline
         self.options = options
         self.cacheBox = cache
@@ -263,27 +266,30 @@ struct Batch {
 
     mutating func process(_ items: [BatchItem], progress: (@Sendable (RunProgress) -> Void)?)
         async throws(CancellationError) {
-        var cached: [Int: RunCache.Entry] = [:]
+        // Which files the cache holds (their documents are read from it when their turn comes), and which are
+        // processed.
+        var cached: [Int: [String]] = [:]
         var fresh: [Int] = []
         for (index, item) in items.enumerated() {
-            if let cache, let sha = item.sha256,
-               let entry = (try? cache.entry(path: item.input.path, sha256: sha, fingerprint: fingerprint))
-                ?? (try? cache.movedEntry(to: item.input.path, sha256: sha, fingerprint: fingerprint)) {
-                cached[index] = entry
-            } else {
-                fresh.append(index)
+            if let cache, let sha = item.sha256 {
+                let path = item.input.path
+                var units = try? cache.unitPaths(path: path, sha256: sha, fingerprint: fingerprint)
+                if units == nil, (try? cache.movedEntry(to: path, sha256: sha, fingerprint: fingerprint)) != nil {
+                    units = try? cache.unitPaths(path: path, sha256: sha, fingerprint: fingerprint)
+                }
+                if let units {
+                    cached[index] = units
+                    continue
+                }
             }
+            fresh.append(index)
         }
         // The record names the documents will most likely get: every path known before processing (documents from
         // the cache with their attachments, the other inputs without theirs).
         if openOutputs != nil {
             var planned: [String] = []
             for (index, item) in items.enumerated() {
-                switch cached[index] {
-                case .units(let units)?: planned += units.map(\.record.source.path)
-                case .failed?: break
-                case nil: planned.append(item.input.path)
-                }
+                planned += cached[index] ?? [item.input.path]
             }
             context.plannedNames = Dictionary(zip(planned, RecordsEmitter.recordNames(planned)),
                                               uniquingKeysWith: { first, _ in first })
@@ -310,8 +316,15 @@ struct Batch {
             fill()
             for index in items.indices {
                 if Task.isCancelled { break }
-                if let entry = cached.removeValue(forKey: index) {
-                    this.take(items[index], cached: entry)
+                if cached.removeValue(forKey: index) != nil {
+                    if let sha = items[index].sha256,
+                       let entry = try? this.cache?.entry(path: items[index].input.path, sha256: sha,
+                                                          fingerprint: this.fingerprint) {
+                        this.take(items[index], cached: entry)
+                    } else {
+                        // In the cache a moment ago, unreadable now: processed after all.
+                        this.take(items[index], fresh: pipeline.prepare(items[index].input))
+                    }
                 } else {
                     while ready[index] == nil, let (done, outcome) = await group.next() {
                         ready[done] = outcome
@@ -403,7 +416,8 @@ struct Batch {
 
     private mutating func hand(_ record: DocumentRecord, text: String, recordJSON: [UInt8]?, recordHash: String) {
         diagnostics += record.diagnostics
-        records.append(record)
+        spill.append(record)
+        summaries.append(DocumentSummary(record))
         guard session != nil else { return }
         let change: DocumentChange
         switch previous?.documents[record.source.path] {

@@ -149,6 +149,20 @@ final class RunCache: @unchecked Sendable {
         case failed(Diagnostic)
     }
 
+    /// The paths of the documents the entry of `path` holds (empty for a file that failed), when it was made from
+    /// the same bytes by the same pipeline; nil when the cache has no such entry. Reads no document.
+    func unitPaths(path: String, sha256: String, fingerprint: String) throws -> [String]? {
+        try queue.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT sha256, fingerprint, failure IS NULL AS ok FROM entries WHERE path = ?",
+                                             arguments: [path]),
+                  row["sha256"] == sha256, row["fingerprint"] == fingerprint else { return nil }
+            guard row["ok"] as Bool else { return [] }
+            let paths = try String.fetchAll(db, sql: "SELECT unit_path FROM units WHERE path = ? ORDER BY ordinal",
+                                            arguments: [path])
+            return paths.isEmpty ? nil : paths
+        }
+    }
+
     /// The entry of `path` when it was made from the same bytes by the same pipeline.
     func entry(path: String, sha256: String, fingerprint: String) throws -> Entry? {
         try queue.read { db in

@@ -1,5 +1,24 @@
 import Foundation
 
+/// What a run keeps of each document for the delta: its files, content hash, primary designation, kind and title.
+struct DocumentSummary: Sendable {
+    var path: String
+    var copies: [String]
+    var sha256: String
+    var id: String?
+    var kind: DocumentKind
+    var title: String?
+
+    init(_ record: DocumentRecord) {
+        path = record.source.path
+        copies = record.source.copies ?? []
+        sha256 = record.source.sha256
+        id = record.document.ids.first
+        kind = record.document.kind
+        title = record.document.title
+    }
+}
+
 /// What a run into an output folder leaves for the next one to compare against (kept in the run cache): its
 /// documents, the state of its graph that the delta reports changes of, and the outputs it wrote.
 public struct RunState: Sendable, Equatable {
@@ -32,11 +51,11 @@ public struct RunState: Sendable, Equatable {
     }
 
     /// The state of the graph and documents of a finished run.
-    init(asOf: String, documents records: [DocumentRecord], graph: TraceGraph?) {
+    init(asOf: String, documents records: [DocumentSummary], graph: TraceGraph?) {
         self.asOf = asOf
         for record in records {
-            for path in [record.source.path] + (record.source.copies ?? []) {
-                documents[path] = Document(sha256: record.source.sha256, id: record.document.ids.first)
+            for path in [record.path] + record.copies {
+                documents[path] = Document(sha256: record.sha256, id: record.id)
             }
         }
         guard let graph else { return }
@@ -145,23 +164,22 @@ public struct RunDelta: Sendable {
     public var overdue: [Overdue] = []
 
     /// The changes from `previous` (nil: everything is new) to the run of `documents` and `graph`.
-    init(previous: RunState?, current: RunState, documents records: [DocumentRecord], graph: TraceGraph?) {
+    init(previous: RunState?, current: RunState, documents records: [DocumentSummary], graph: TraceGraph?) {
         asOf = current.asOf
         previousAsOf = previous?.asOf
         let knownBytes = Set(previous?.documents.values.map(\.sha256) ?? [])
         for record in records {
-            let paths = [record.source.path] + (record.source.copies ?? [])
+            let paths = [record.path] + record.copies
             for path in paths {
-                var document = Document(path: path, id: record.document.ids.first,
-                                        kind: record.document.kind.rawValue, title: record.document.title)
+                var document = Document(path: path, id: record.id, kind: record.kind.rawValue, title: record.title)
                 switch previous?.documents[path] {
                 case nil:
-                    if paths.count > 1, knownBytes.contains(record.source.sha256) {
+                    if paths.count > 1, knownBytes.contains(record.sha256) {
                         document.copyOf = paths.first { $0 != path && previous?.documents[$0] != nil }
                             ?? paths.first { $0 != path }
                     }
                     added.append(document)
-                case let known? where known.sha256 != record.source.sha256:
+                case let known? where known.sha256 != record.sha256:
                     changed.append(document)
                 default:
                     break
