@@ -70,16 +70,27 @@ int32_t lt_nfkc_is_inert(uint32_t codePoint) {
     return unorm2_isInert(normalizer, (UChar32)codePoint) ? 1 : 0;
 }
 
+// Opening a sentence iterator (rules and the abbreviation filter) costs far more than using one, so each thread
+// keeps one and gives it each new text.
+static _Thread_local UBreakIterator *lt_sentence_iterator = NULL;
+
 int32_t lt_sentence_breaks(const uint16_t *text, int32_t length, int32_t *boundaries, int32_t capacity) {
     UErrorCode status = U_ZERO_ERROR;
-    UBreakIterator *iterator = ubrk_open(UBRK_SENTENCE, "en_US@ss=standard", (const UChar *)text, length, &status);
+    if (lt_sentence_iterator == NULL) {
+        lt_sentence_iterator = ubrk_open(UBRK_SENTENCE, "en_US@ss=standard", NULL, 0, &status);
+        if (U_FAILURE(status)) {
+            lt_sentence_iterator = NULL;
+            return -1;
+        }
+    }
+    UBreakIterator *iterator = lt_sentence_iterator;
+    ubrk_setText(iterator, (const UChar *)text, length, &status);
     if (U_FAILURE(status)) return -1;
     int32_t count = 0;
     for (int32_t position = ubrk_next(iterator); position != UBRK_DONE; position = ubrk_next(iterator)) {
         if (count < capacity) boundaries[count] = position;
         count++;
     }
-    ubrk_close(iterator);
     return count;
 }
 
@@ -120,6 +131,9 @@ lt_regex *lt_regex_clone(const lt_regex *regex) {
     UErrorCode status = U_ZERO_ERROR;
     URegularExpression *expression = uregex_clone(regex->expression, &status);
     if (U_FAILURE(status) || expression == NULL) return NULL;
+    // A safety net under the per-document budget: no single match attempt may run away (roughly seconds).
+    uregex_setTimeLimit(expression, 5000, &status);
+    status = U_ZERO_ERROR;
     lt_regex *copy = malloc(sizeof(lt_regex));
     if (copy == NULL) {
         uregex_close(expression);

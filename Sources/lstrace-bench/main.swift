@@ -1,20 +1,66 @@
-// lstrace-bench: throughput of each pipeline stage over a set of documents, beside two baselines measured in
-// the same run (reading and UTF-8-decoding the files; one plain NSRegularExpression scan of the text).
-// Run it on a release build:  swift run -c release lstrace-bench ../shared/corpus-real [--repeat N]
+// lstrace-bench: throughput of each stage and each extractor over a folder of documents, in MB/s, beside two
+// baselines measured in the same run (reading and UTF-8-decoding the files; one plain regular-expression scan of the
+// text). Run it on a release build, with nothing else loading the machine:
+//
+//     swift run -c release lstrace-bench --corpus ../shared/corpus-real [--repeat 5] [--only ID] [--patterns]
+//
+// `--only ID` times one stage or extractor (its id, as printed) repeatedly and the rest once, for profiling;
+// `--patterns` prints where the regular expressions spent their time.
 import Foundation
 import LiaisonTrace
 
+struct Options {
+    var corpora: [String] = []
+    var repeats = 5
+    var only: String?
+    var patterns = false
+    var just = false
+    var pipeline: String?
+
+    init(_ arguments: [String]) throws {
+        var rest = arguments[...]
+        while let argument = rest.popFirst() {
+            switch argument {
+            case "--corpus": corpora.append(try Self.value(&rest, argument))
+            case "--repeat": repeats = max(1, Int(try Self.value(&rest, argument)) ?? 5)
+            case "--only": only = try Self.value(&rest, argument)
+            case "--just":
+                only = try Self.value(&rest, argument)
+                just = true
+            case "--patterns": patterns = true
+            case "--pipeline": pipeline = try Self.value(&rest, argument)
+            case "--cues":
+                print(PatternCues.describe(try Self.value(&rest, argument)))
+                exit(0)
+            case "-h", "--help":
+                print("usage: lstrace-bench [--corpus DIR]... [DIR...] [--repeat N] [--only ID] [--patterns] "
+                    + "[--pipeline FILE] [--just ID] | --cues PATTERN")
+                exit(0)
+            default:
+                guard !argument.hasPrefix("-") else { throw BenchError("unknown option \(argument)") }
+                corpora.append(argument)
+            }
+        }
+        if corpora.isEmpty { corpora = ["Corpus"] }
+    }
+
+    static func value(_ rest: inout ArraySlice<String>, _ option: String) throws -> String {
+        guard let value = rest.popFirst() else { throw BenchError("\(option) needs a value") }
+        return value
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
 @MainActor
 func main() async throws {
-    var arguments = Array(CommandLine.arguments.dropFirst())
-    var repeats = 5
-    if let index = arguments.firstIndex(of: "--repeat"), index + 1 < arguments.count {
-        repeats = Int(arguments[index + 1]) ?? 5
-        arguments.removeSubrange(index...(index + 1))
-    }
-    let paths = arguments.isEmpty ? ["Corpus"] : arguments
-    let (files, _) = InputWalker.files(in: paths)
-    let pipeline = try Pipeline.load(.builtIn)
+    let options = try Options(Array(CommandLine.arguments.dropFirst()))
+    if options.patterns { setenv("LSTRACE_PATTERN_PROFILE", "1", 1) }
+    let (files, _) = InputWalker.files(in: options.corpora)
+    let pipeline = try Pipeline.load(options.pipeline.map { .file($0) } ?? .builtIn)
     let extraction = pipeline.extract
     let ingestor = pipeline.ingest
 
@@ -23,13 +69,15 @@ func main() async throws {
         if let document = try? ingestor.ingest(path: file) { ingested.append(document) }
     }
     let textBytes = ingested.reduce(0) { $0 + $1.text.utf8.count }
-    print("\(ingested.count) documents of \(files.count) files, \(textBytes) bytes of ingested text; best of \(repeats)")
+    print("\(ingested.count) documents of \(files.count) files, \(textBytes) bytes of ingested text; best of "
+        + "\(options.repeats); one core")
 
-    let onlyExtractor = ProcessInfo.processInfo.environment["ONLY"]
-    func measure(_ name: String, bytes: Int, _ body: () throws -> Void) rethrows {
+    func measure(_ name: String, id: String, bytes: Int, _ body: () throws -> Void) rethrows {
+        let selected = options.only == nil || options.only == id
+        // With --just, only the selected measurement runs (and what it needs: ingest and normalize).
+        if options.just, !selected, !["ingest", "normalize", "extract"].contains(id) { return }
         var best = Double.infinity
-        let isOnly = onlyExtractor.map { name.hasSuffix(" " + $0) || ($0 == "all" && name.hasPrefix("extract (all")) } ?? true
-        for _ in 0..<(isOnly ? repeats : 1) {
+        for _ in 0..<(selected ? options.repeats : 1) {
             let start = DispatchTime.now().uptimeNanoseconds
             try body()
             best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
@@ -41,48 +89,53 @@ func main() async throws {
 
     let textFiles = files.filter { !$0.hasSuffix(".doc") && !$0.hasSuffix(".pdf") }
     let textFileBytes = textFiles.reduce(0) { $0 + ((try? Data(contentsOf: URL(fileURLWithPath: $1)).count) ?? 0) }
-    measure("baseline: read + UTF-8 decode (text files)", bytes: textFileBytes) {
+    measure("baseline: read + UTF-8 decode (text files)", id: "read", bytes: textFileBytes) {
         for file in textFiles {
             let data = (try? Data(contentsOf: URL(fileURLWithPath: file))) ?? Data()
             _ = String(decoding: data, as: UTF8.self).utf8.count
         }
     }
     let baselinePattern = try NSRegularExpression(pattern: "\\bRFC\\s?\\d{1,5}\\b")
-    measure("baseline: one NSRegularExpression scan", bytes: textBytes) {
+    measure("baseline: one regular-expression scan", id: "regex", bytes: textBytes) {
         for document in ingested {
-            _ = baselinePattern.numberOfMatches(in: document.text, range: NSRange(location: 0, length: document.text.utf16.count))
+            _ = baselinePattern.numberOfMatches(in: document.text,
+                                                range: NSRange(location: 0, length: document.text.utf16.count))
         }
     }
-    measure("ingest (no converters: .doc/.pdf skipped)", bytes: textFileBytes) {
+    measure("ingest (no converters: .doc/.pdf skipped)", id: "ingest", bytes: textFileBytes) {
         for file in textFiles { _ = try? ingestor.ingest(path: file) }
     }
     var analyzed: [AnalyzedDocument] = []
-    measure("normalize", bytes: textBytes) {
+    measure("normalize", id: "normalize", bytes: textBytes) {
         analyzed = ingested.map(AnalyzedDocument.init)
     }
     var records: [DocumentRecord] = []
-    if onlyExtractor == nil || onlyExtractor == "all" {
-    measure("extract (all extractors)", bytes: textBytes) {
+    measure("extract (all extractors)", id: "extract", bytes: textBytes) {
         records = analyzed.map { document in
             var diagnostics: [Diagnostic] = []
             return extraction.run(document, diagnostics: &diagnostics)
         }
     }
+    // The shared parts, then each extractor alone on top of the ones before it (they read what earlier ones found).
+    measure("  text and cue scan (one pass)", id: "scan", bytes: textBytes) {
+        for document in analyzed { extraction.context(for: document).prepareScan() }
     }
-    if Pattern.profiling, onlyExtractor == nil { Pattern.dumpProfile(); return }
-    // Each extractor alone, on top of the ones before it (they read what earlier ones found).
-    let only = ProcessInfo.processInfo.environment["ONLY"]
+    measure("  sentences and outline", id: "outline", bytes: textBytes) {
+        for document in analyzed { _ = extraction.context(for: document).outline }
+    }
     for (index, extractor) in extraction.extractors.enumerated() {
-        if let only, type(of: extractor).description.id != only { continue }
+        let id = type(of: extractor).description.id
+        if let only = options.only, only != id, only != "extractors" || options.just { continue }
         let before = Array(extraction.extractors.prefix(index))
         let prepared: [(ExtractionContext, DocumentRecord)] = analyzed.map { document in
             let context = extraction.context(for: document)
             var record = DocumentRecord(source: document.ingested.source)
             var diagnostics: [Diagnostic] = []
             for earlier in before { earlier.extract(from: context, into: &record, diagnostics: &diagnostics) }
+            _ = context.outline
             return (context, record)
         }
-        measure("  \(type(of: extractor).description.id)", bytes: textBytes) {
+        measure("  \(id)", id: id, bytes: textBytes) {
             for (context, record) in prepared {
                 var copy = record
                 var diagnostics: [Diagnostic] = []
@@ -90,16 +143,30 @@ func main() async throws {
             }
         }
     }
-    if Pattern.profiling { Pattern.dumpProfile(); return }
-    measure("link", bytes: textBytes) {
+    measure("link", id: "link", bytes: textBytes) {
         _ = pipeline.link.link(records)
     }
+    guard options.only == nil || options.only == "run" else {
+        if options.patterns { print(PatternProfile.report()) }
+        return
+    }
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("lstrace-bench-\(getpid())")
+    defer { try? FileManager.default.removeItem(at: output) }
+    let inputs = options.corpora.map(PipelineInput.path)
+    let fileBytes = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
+    var run: RunResult?
+    let start = DispatchTime.now().uptimeNanoseconds
+    run = try await pipeline.run(inputs, options: RunOptions(jobs: 1, outputDirectory: output))
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    let padded = "run, end to end, 1 job (file bytes)".padding(toLength: 46, withPad: " ", startingAt: 0)
+    print(padded + String(format: "%9.2f ms %9.1f MB/s", seconds * 1000, Double(fileBytes) / seconds / 1_000_000)
+        + "  (\(run?.documents.count ?? 0) records)")
+    if options.patterns { print(PatternProfile.report()) }
 }
 
-if let source = ProcessInfo.processInfo.environment["CUES"] { debugCues(source); exit(0) }
-try await main()
-
-func debugCues(_ source: String, _ ci: Bool = false) {
-    let l = PatternLiteralsDebug.describe(source, ci)
-    print(l)
+do {
+    try await main()
+} catch {
+    FileHandle.standardError.write(Data("lstrace-bench: \(error)\n".utf8))
+    exit(2)
 }

@@ -63,17 +63,6 @@ final class ActionExtractorTests: XCTestCase {
         XCTAssertEqual(try StatementTestSupport.run(extractor, text, class: .ietf).actions.count, 0)
     }
 
-    func testDeadlineDates() {
-        XCTAssertEqual(ActionDeadline.parse("by 30 September 2017"), "2017-09-30")
-        XCTAssertEqual(ActionDeadline.parse("before 1st Nov. 2017"), "2017-11-01")
-        XCTAssertEqual(ActionDeadline.parse("by September 30, 2017"), "2017-09-30")
-        XCTAssertEqual(ActionDeadline.parse("deadline 2017-09-30"), "2017-09-30")
-        XCTAssertEqual(ActionDeadline.parse("held in December 2023"), "2023-12")
-        XCTAssertEqual(ActionDeadline.parse("TSG-SA2 Meeting #99 23rd - 27th September 2013"), "2013-09-27")
-        XCTAssertNil(ActionDeadline.parse("by 30/09/2017"))
-        XCTAssertNil(ActionDeadline.parse("may 2 be"))
-    }
-
     // MARK: - Real documents
 
     func testSA2LiaisonToCT1AndCT4() throws {

@@ -42,8 +42,14 @@ final class FastPathEquivalenceTests: XCTestCase {
                 let fast = Normalizer(dehyphenate: dehyphenate).normalize(text)
                 let reference = ReferenceNormalizer(dehyphenate: dehyphenate).normalize(text)
                 XCTAssertEqual(fast.text, reference.text, "text of \(text.debugDescription.prefix(80))")
-                XCTAssertEqual(fast.starts, reference.starts, "starts of \(text.debugDescription.prefix(80))")
-                XCTAssertEqual(fast.ends, reference.ends, "ends of \(text.debugDescription.prefix(80))")
+                let tables = fast.map.tables
+                XCTAssertEqual(tables.starts, reference.starts, "starts of \(text.debugDescription.prefix(80))")
+                XCTAssertEqual(tables.ends, reference.ends, "ends of \(text.debugDescription.prefix(80))")
+                // Every offset finds the first byte whose source starts there or after, as a search of the table.
+                for offset in stride(from: 0, through: text.utf8.count + 1, by: max(1, text.utf8.count / 64)) {
+                    XCTAssertEqual(fast.normalizedOffset(forSource: offset),
+                                   reference.starts.partitionPoint { Int($0) < offset })
+                }
             }
         }
     }
@@ -95,5 +101,21 @@ struct SplitMix {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+/// The trimming helpers against Foundation's character sets.
+final class TrimmingTests: XCTestCase {
+    func testTrimmingMatchesFoundation() {
+        var generator = SplitMix(seed: 7)
+        let pieces = ["a", " ", "\t", "\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{A0}", "\u{1680}", "\u{2003}",
+                      "\u{200B}", "\u{2028}", "\u{2029}", "\u{202F}", "\u{205F}", "\u{3000}", "é", "\u{0301}", "日", "😀"]
+        for _ in 0..<5000 {
+            let text = (0..<Int(generator.next() % 8)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }
+                .joined()
+            XCTAssertEqual(text.trimmingSpaces(), text.trimmingCharacters(in: .whitespaces), text.debugDescription)
+            XCTAssertEqual(text.trimmingSpacesAndNewlines(), text.trimmingCharacters(in: .whitespacesAndNewlines),
+                           text.debugDescription)
+        }
     }
 }

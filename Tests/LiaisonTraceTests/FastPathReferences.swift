@@ -14,7 +14,7 @@ struct ReferenceNormalizer {
     }
 
     /// The normalizer before the byte-level fast path.
-    func normalize(_ text: String) -> NormalizedText {
+    func normalize(_ text: String) -> ReferenceNormalized {
         var output = Output(capacity: text.utf8.count)
         let scalars = Array(text.unicodeScalars)
         var offsets: [Int] = []
@@ -76,7 +76,7 @@ struct ReferenceNormalizer {
             index = segmentEnd
         }
         if dehyphenate { output.joinHyphenatedWords() }
-        return NormalizedText(text: String(decoding: output.bytes, as: UTF8.self), starts: output.starts,
+        return ReferenceNormalized(text: String(decoding: output.bytes, as: UTF8.self), starts: output.starts,
                               ends: output.ends)
     }
 
@@ -253,4 +253,11 @@ enum ReferencePlainText {
         }
         return nil
     }
+}
+
+/// What the reference normalizer gives: the text and a table per byte.
+struct ReferenceNormalized {
+    var text: String
+    var starts: [Int32]
+    var ends: [Int32]
 }

@@ -2,19 +2,6 @@ import XCTest
 @testable import LiaisonTrace
 
 final class GroupRuleTests: XCTestCase {
-    func testEveryGroupRuleExamplePasses() throws {
-        let groups = try GroupCanonicalizer(rules: ReferenceRuleTests.defaultRules())
-        XCTAssertGreaterThan(groups.rules.count, 15)
-        var checked = 0
-        for rule in groups.rules {
-            for (text, expected) in rule.examples {
-                XCTAssertEqual(groups.canonical(text), expected, "\(rule.file):\(rule.line): \(text)")
-                checked += 1
-            }
-        }
-        XCTAssertGreaterThan(checked, 30)
-    }
-
     func testListsCarryTheBodyPrefixOver() throws {
         let groups = try GroupCanonicalizer(rules: ReferenceRuleTests.defaultRules())
         XCTAssertEqual(groups.canonicalList("APT, ATU, CITEL, CEPT, RCC, ITU-T SG2, SG5, SG3, SG17, SG20, ITU-D SG1, SG2"),

@@ -42,8 +42,9 @@ final class PatternLiteralsTests: XCTestCase {
     }
 
     func testBigNegatedAndPropertyClassesEndALiteral() {
-        XCTAssertNil(literals("[A-Z]abc").prefixes)
-        XCTAssertEqual(literals("[A-Z]abc").required, required([("abc", 1)]))
+        XCTAssertNil(literals("[A-Z0-9]abc").prefixes, "36 members: more than maxClassMembers")
+        XCTAssertEqual(literals("[A-Z0-9]abc").required, required([("abc", 1)]))
+        XCTAssertEqual(literals("[A-Z]abc").prefixes?.count, 26, "one letter class expands")
         XCTAssertEqual(literals("[^x]abc").required, required([("abc", 2)]))
         XCTAssertEqual(literals(#"ab[\p{L}]cd"#).prefixes, ["ab"])
         XCTAssertEqual(literals("ab[a-c-e]").prefixes, ["ab"], "an odd '-' makes the class unknown")
@@ -323,6 +324,10 @@ final class PatternLiteralsTests: XCTestCase {
             if literals.unsupported == nil { understood += 1 }
             let texts = (0..<3).map { _ in RandomPattern.text(length: 20, random: &random) }
             for text in texts.map(SoundnessText.init) {
+                // The bounds the engine derives from the text's own longest runs must hold for it.
+                let runs = RuleEngine.longestRuns(Array(text.string.utf8))
+                let bounded = PatternLiterals(source: source, caseInsensitive: caseInsensitive, spaceRun: runs.space,
+                                              wordRun: runs.word)
                 for start in 0..<text.units.count {
                     let range = NSRange(location: start, length: text.units.count - start)
                     guard let match = pattern.match(in: text.scan, at: range.location, limit: range.length)
@@ -330,6 +335,8 @@ final class PatternLiteralsTests: XCTestCase {
                     checked += 1
                     if let problem = Self.problem(with: match.range, in: text, literals: literals) {
                         failures.append("'\(source)'\(caseInsensitive ? " (i)" : ""): \(problem)")
+                    } else if let problem = Self.problem(with: match.range, in: text, literals: bounded) {
+                        failures.append("'\(source)'\(caseInsensitive ? " (i)" : "") with runs \(runs): \(problem)")
                     }
                 }
             }
@@ -346,6 +353,10 @@ final class PatternLiteralsTests: XCTestCase {
         let shown = String(decoding: Array(found), as: UTF16.self)
         if range.length < literals.minLength { return "match \"\(shown)\" shorter than \(literals.minLength)" }
         if let max = literals.maxLength, range.length > max { return "match \"\(shown)\" longer than \(max)" }
+        if let first = found.first, first < 0x80, let allowed = literals.firstCharacters,
+           !allowed.contains(UInt8(first)) {
+            return "match \"\(shown)\" starts with a character outside \(allowed.sorted())"
+        }
         let folded = SoundnessText.fold(found)
         if let prefixes = literals.prefixes,
            !prefixes.contains(where: { folded.scalars.starts(with: Array($0.unicodeScalars)) }) {
@@ -388,7 +399,7 @@ final class PatternLiteralsTests: XCTestCase {
         let literals = PatternLiterals(source: source, caseInsensitive: caseInsensitive)
         // The bounds the engine uses in texts whose white-space runs are short.
         let bounded = PatternLiterals(source: source, caseInsensitive: caseInsensitive,
-                                      spaceRun: PatternCues.shortSpaceRun)
+                                      spaceRun: PatternCues.shortSpaceRun, wordRun: PatternCues.shortWordRun)
         guard let pattern = try? Pattern(source, caseInsensitive: caseInsensitive) else {
             return (["'\(source)' does not compile"], 0)
         }
@@ -396,13 +407,13 @@ final class PatternLiteralsTests: XCTestCase {
         var count = 0
         let mode = caseInsensitive ? "(case-insensitive) " : ""
         for text in texts where failures.count <= 5 {
-            let shortSpaces = RuleEngine.longestSpaceRun(Array(text.string.utf8)) <= PatternCues.shortSpaceRun
+            let shortSpaces = text.hasShortRuns
             for match in pattern.matches(in: text.scan) {
                 count += 1
                 if let problem = problem(with: match.range, in: text, literals: literals) {
                     failures.append("\(mode)'\(source)': \(problem)")
                 } else if shortSpaces, let problem = problem(with: match.range, in: text, literals: bounded) {
-                    failures.append("\(mode)'\(source)' in short white space: \(problem)")
+                    failures.append("\(mode)'\(source)' in short runs: \(problem)")
                 }
                 if failures.count > 5 { break }
             }
@@ -437,11 +448,15 @@ struct SoundnessText {
 
     /// The text as patterns match it.
     var scan: ScanText
+    /// Whether the engine would use the bounds of short runs on this text.
+    var hasShortRuns: Bool
 
     init(_ string: String) {
         self.string = string
         units = Array(string.utf16)
         scan = ScanText(string)
+        let runs = RuleEngine.longestRuns(Array(string.utf8))
+        hasShortRuns = runs.space <= PatternCues.shortSpaceRun && runs.word <= PatternCues.shortWordRun
     }
 
     /// Text as the literal scanner sees it: ASCII letters lower-cased, `PatternLiterals.foldExceptions` read as
@@ -571,7 +586,7 @@ struct RulePatternCatalog {
         case "classification":
             let caseSensitive = parent["case_sensitive"]?.bool ?? false
             compiled.append(Entry(origin: origin, source: "(?m)" + source, caseInsensitive: !caseSensitive))
-        case "statements" where ["excluded", "scope", "actions"].contains(key):
+        case "statements" where path.contains("sections"):
             compiled.append(Entry(origin: origin, source: "^(?i:\(source))$", caseInsensitive: false))
         case "actions" where key == "block_filler":
             compiled.append(Entry(origin: origin, source: "^(?:\(source))$", caseInsensitive: false))

@@ -66,14 +66,12 @@ final class RecordSchemaTests: XCTestCase {
 
     /// The reference rules only give kinds the record may hold.
     func testReferenceRulesGiveKnownKinds() throws {
-        let library = try ReferenceRuleTests.defaultRules()
+        let extractor = try ReferenceExtractor(rules: ReferenceRuleTests.defaultRules())
         var checked = 0
-        for file in library.files(ofKind: "references") {
-            for (item, line) in file.items(at: "rules") {
-                guard let kind = item.mapping?["kind"]?.string else { continue }
-                XCTAssertNotNil(Reference.Kind(rawValue: kind), "\(file.path):\(line): kind '\(kind)' is not a Reference.Kind")
-                checked += 1
-            }
+        for rule in extractor.rules {
+            XCTAssertNotNil(Reference.Kind(rawValue: rule.kind),
+                            "\(rule.file):\(rule.line): kind '\(rule.kind)' is not a Reference.Kind")
+            checked += 1
         }
         XCTAssertGreaterThan(checked, 20)
     }

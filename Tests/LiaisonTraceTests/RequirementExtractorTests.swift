@@ -122,7 +122,7 @@ final class RequirementExtractorTests: XCTestCase {
             classes: [deliverable]
             keywords:
               - {pattern: 'shall(', modality: mandatory}
-            examples: [{text: "x", none: true}]
+            counter_examples: ["x"]
         """
         let file = try RuleLibrary.parse(yaml, path: "Pipelines/rules/broken.yaml")
         let library = RuleLibrary(files: StatementTestSupport.rules.files(ofKind: "statements") + [file])
@@ -137,7 +137,8 @@ final class RequirementExtractorTests: XCTestCase {
         let file2 = try RuleLibrary.parse(badModality, path: "b.yaml")
         let library2 = RuleLibrary(files: StatementTestSupport.rules.files(ofKind: "statements") + [file2])
         XCTAssertThrowsError(try RequirementExtractor(rules: library2)) { error in
-            XCTAssertEqual((error as! PipelineError).diagnostic.line, 4)
+            // The strict decoder names the line of the bad value itself.
+            XCTAssertEqual((error as! PipelineError).diagnostic.line, 7)
             XCTAssertTrue((error as! PipelineError).summary.contains("requirement.broken"), "\(error)")
         }
     }

@@ -4,7 +4,7 @@ import XCTest
 /// Sentences and outline as the sentence-level extractors see them.
 final class SentenceSegmenterTests: XCTestCase {
     func statements(_ text: String, name: String = "x.txt") throws -> [DocumentOutline.Statement] {
-        let context = ExtractionContext(AnalyzedDocument(try TestSupport.ingest(text, name: name)))
+        let context = StatementTestSupport.context(AnalyzedDocument(try TestSupport.ingest(text, name: name)))
         return context.outline.statements
     }
 
@@ -50,7 +50,7 @@ final class SentenceSegmenterTests: XCTestCase {
         2\tReferences
         [1]\tETSI TS 122 101: "Service principles".
         """
-        let context = ExtractionContext(AnalyzedDocument(try TestSupport.ingest(text, name: "x.txt")))
+        let context = StatementTestSupport.context(AnalyzedDocument(try TestSupport.ingest(text, name: "x.txt")))
         XCTAssertEqual(context.outline.headings.map(\.title), ["Foreword", "Scope", "References"])
         XCTAssertEqual(context.outline.headings.map(\.number), [nil, "1", "2"])
         let sections = context.outline.statements.map { $0.section.map { context.outline.headings[$0].title } ?? "-" }
@@ -59,7 +59,7 @@ final class SentenceSegmenterTests: XCTestCase {
 
     func testTableOfContentsLinesAreNoHeadings() throws {
         let text = "Contents\n1\tScope\t8\n2\tReferences\t8\n\n1\tScope\nThe present document specifies X.\n"
-        let context = ExtractionContext(AnalyzedDocument(try TestSupport.ingest(text, name: "x.txt")))
+        let context = StatementTestSupport.context(AnalyzedDocument(try TestSupport.ingest(text, name: "x.txt")))
         XCTAssertEqual(context.outline.headings.map(\.title), ["Contents", "Scope"])
     }
 
@@ -78,7 +78,7 @@ final class SentenceSegmenterTests: XCTestCase {
 
         == Bibliography
         """
-        let context = ExtractionContext(AnalyzedDocument(try TestSupport.ingest(text, name: "x.adoc")))
+        let context = StatementTestSupport.context(AnalyzedDocument(try TestSupport.ingest(text, name: "x.adoc")))
         XCTAssertEqual(context.outline.headings.map(\.title), ["Requirements", "Comparison", "Open Compute Project",
                                                                "Bibliography"])
         XCTAssertEqual(context.outline.headings.map(\.isInformative), [false, true, true, false])
@@ -86,7 +86,7 @@ final class SentenceSegmenterTests: XCTestCase {
 
     func testSentenceRangesMapToTheIngestedText() throws {
         let text = TestSupport.multiBytePrefix + "The UE shall\nsupport it. Done."
-        let context = ExtractionContext(AnalyzedDocument(try TestSupport.ingest(text, name: "x.txt")))
+        let context = StatementTestSupport.context(AnalyzedDocument(try TestSupport.ingest(text, name: "x.txt")))
         let first = try XCTUnwrap(context.outline.statements.first { $0.text.hasPrefix("The UE") })
         let place = context.provenance(first.range, rule: "test")
         XCTAssertEqual(place.line, 2)

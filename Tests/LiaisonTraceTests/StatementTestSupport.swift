@@ -17,21 +17,20 @@ enum StatementTestSupport {
         try! ReferenceExtractor(rules: rules)
     }()
 
+    /// The default pipeline's extraction (its engine and sentence rules), built once without running the examples.
+    static let extraction: Extraction = {
+        // swiftlint:disable:next force_try
+        try! Extraction(rules: rules, checkingExamples: false)
+    }()
+
+    /// What the extractors see of `document`, with the default sentence rules.
+    static func context(_ document: AnalyzedDocument) -> ExtractionContext {
+        extraction.context(for: document)
+    }
+
     /// A record prepared as the header extractor would for a document of `documentClass`.
     static func record(for document: AnalyzedDocument, _ documentClass: DocumentClass?) -> DocumentRecord {
-        var record = DocumentRecord(source: document.ingested.source)
-        switch documentClass {
-        case .ietf?:
-            record.document.sdo = "IETF"
-            record.document.kind = .deliverable
-        case .liaison?:
-            record.document.kind = .liaison
-        case .deliverable?:
-            record.document.kind = .deliverable
-        case nil:
-            break
-        }
-        return record
+        ExampleInput.record(for: document, documentClass)
     }
 
     /// Runs the reference extractor, then `extractor`, over `text` read as a `.txt` file.
@@ -44,7 +43,7 @@ enum StatementTestSupport {
     static func run(_ extractor: any Extractor, data: Data, name: String, class documentClass: DocumentClass?,
                     prepare: (inout DocumentRecord) -> Void = { _ in }) throws -> DocumentRecord {
         let document = AnalyzedDocument(try TestSupport.ingest(data, name: name))
-        let context = ExtractionContext(document)
+        let context = context(document)
         var record = record(for: document, documentClass)
         prepare(&record)
         var diagnostics: [Diagnostic] = []

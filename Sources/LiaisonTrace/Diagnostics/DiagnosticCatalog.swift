@@ -118,6 +118,10 @@ public enum DiagnosticCatalog {
     /// All kinds, sorted by id.
     public static let all: [DiagnosticKind] = ([
         .actionUnanswered,
+        DiagnosticKind("extract.budget-exceeded", .error,
+                       "Extracting a document took longer than limits.extract_seconds_per_mb allows (at least 2 s); "
+                           + "the diagnostic names the rule or extractor that was running. The document is "
+                           + "quarantined and the batch goes on."),
         DiagnosticKind("extract.classify.ambiguous", .note,
                        "Classification scores were close; the record says which kind won."),
         DiagnosticKind("extract.header.inferred", .note,

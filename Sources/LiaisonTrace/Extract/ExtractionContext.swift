@@ -12,13 +12,17 @@ public final class ExtractionContext: @unchecked Sendable { // lazy members are 
     public let scan: ScanText
     /// The engine whose cues narrow where patterns run (nil: every pattern scans the ranges it is asked about).
     let engine: RuleEngine?
+    /// How the text is cut into sentences and headings.
+    let outlineRules: OutlineRules
     /// Blocks with their ranges in normalized UTF-16 units.
     public let blocks: [(block: Block, range: NSRange)]
 
-    /// Prepares a document for extraction.
-    public init(_ document: AnalyzedDocument, engine: RuleEngine? = nil) {
+    /// Prepares a document for extraction (with no `outlineRules`, no heading is recognized in plain text and no
+    /// abbreviation or function word is known).
+    public init(_ document: AnalyzedDocument, engine: RuleEngine? = nil, outlineRules: OutlineRules = OutlineRules()) {
         self.document = document
         self.engine = engine
+        self.outlineRules = outlineRules
         text = document.normalized.text
         let scan = ScanText(text)
         self.scan = scan
@@ -35,6 +39,11 @@ public final class ExtractionContext: @unchecked Sendable { // lazy members are 
     /// The UTF-16 unit at `offset`.
     @inline(__always)
     public func unit(at offset: Int) -> UInt16 { scan[offset] }
+
+    /// Builds what every pattern search needs first (the cue scan), to time it apart.
+    public func prepareScan() {
+        _ = candidates
+    }
 
     /// Where each pattern's cues occur (computed on first use).
     private(set) lazy var candidates: CandidateIndex? = engine?.candidates(in: scan)
@@ -60,6 +69,34 @@ public final class ExtractionContext: @unchecked Sendable { // lazy members are 
     /// references, in the normalized text).
     public func location(forSource sourceOffset: Int) -> Int {
         scan.utf16Offset(document.normalized.normalizedOffset(forSource: sourceOffset))
+    }
+
+    /// When extraction must stop (monotonic nanoseconds; nil: never).
+    var deadline: UInt64?
+    /// The rule that was running when the deadline passed; from then on patterns find nothing, so the extractors
+    /// finish at once.
+    var overrun: String?
+    private var clockCountdown = 0
+
+    /// Whether the deadline has passed.
+    func deadlinePassed() -> Bool {
+        guard let deadline else { return false }
+        return DispatchTime.now().uptimeNanoseconds > deadline
+    }
+
+    /// Whether `pattern` may still run: false once the deadline passed (the clock is read every 32 calls).
+    @inline(__always)
+    func withinBudget(_ pattern: Pattern) -> Bool {
+        guard deadline != nil else { return true }
+        if overrun != nil { return false }
+        clockCountdown -= 1
+        guard clockCountdown <= 0 else { return true }
+        clockCountdown = 32
+        if deadlinePassed() {
+            overrun = pattern.origin
+            return false
+        }
+        return true
     }
 
     /// What the sentence-level extractors derive from the record (see `StatementScan`), kept for the next one.
@@ -119,12 +156,14 @@ extension Pattern {
     /// Every match within `range` of the document's normalized text (all of it when nil). `^`, `$` and lookarounds
     /// see only `range`. With an engine, the pattern runs only where its cues are.
     func matches(in context: ExtractionContext, range: NSRange? = nil, limit: Int = .max) -> [PatternMatch] {
+        guard context.withinBudget(self) else { return [] }
         if let engine = context.engine, let slot = engine.slot(of: self), let candidates = context.candidates,
            !(candidates.hasFoldTraps && cues?.foldSensitive == true) {
             let range = range ?? NSRange(location: 0, length: context.length)
             return matches(in: context.scan, range: range, candidates: candidates.positions(of: slot),
-                           shortSpaces: candidates.hasShortSpaces, limit: limit)
+                           shortRuns: candidates.hasShortRuns, limit: limit)
         }
+        if PatternProfile.isEnabled { PatternProfile.fullScan(source, units: range?.length ?? context.length) }
         return matches(in: context.scan, range: range, limit: limit)
     }
 

@@ -17,8 +17,12 @@ public struct ExtractorDescription: Sendable {
 public protocol Extractor: Sendable {
     /// Id and summary.
     static var description: ExtractorDescription { get }
+    /// The `kind`s of rule file the extractor reads.
+    static var ruleKinds: [String] { get }
     /// Compiles the extractor's rules; a bad rule is a `PipelineError` naming the file, line and rule.
     init(rules: RuleLibrary) throws(PipelineError)
+    /// Every rule the extractor compiled, described the same way for every kind (its examples are its tests).
+    var ruleDescriptions: [RuleDescription] { get }
     /// Adds what it finds in `context` to `record`.
     func extract(from context: ExtractionContext, into record: inout DocumentRecord, diagnostics: inout [Diagnostic])
 }

@@ -48,6 +48,9 @@ public struct IngestLimits: Codable, Sendable, Equatable {
     public var maxConverterOutputBytes: Int = 32 << 20
     /// Deepest nesting of attachments (e-mail in zip in e-mail...).
     public var maxAttachmentDepth: Int = 3
+    /// Seconds extraction may spend per MB of a document's text (at least `ExtractionBudget.minimumSeconds`); a
+    /// document that needs longer is quarantined with an error naming the rule that was running.
+    public var extractSecondsPerMB: Double = 10
 
     /// The defaults.
     public init() {}
@@ -60,6 +63,7 @@ public struct IngestLimits: Codable, Sendable, Equatable {
         case converterTimeoutSeconds = "converter_timeout_seconds"
         case maxConverterOutputBytes = "max_converter_output_bytes"
         case maxAttachmentDepth = "max_attachment_depth"
+        case extractSecondsPerMB = "extract_seconds_per_mb"
     }
 
     public init(from decoder: Decoder) throws {
@@ -77,5 +81,7 @@ public struct IngestLimits: Codable, Sendable, Equatable {
             ?? defaults.maxConverterOutputBytes
         maxAttachmentDepth = try container.decodeIfPresent(Int.self, forKey: .maxAttachmentDepth)
             ?? defaults.maxAttachmentDepth
+        extractSecondsPerMB = try container.decodeIfPresent(Double.self, forKey: .extractSecondsPerMB)
+            ?? defaults.extractSecondsPerMB
     }
 }

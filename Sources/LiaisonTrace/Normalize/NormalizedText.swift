@@ -3,32 +3,29 @@
 public struct NormalizedText: Sendable {
     /// The normalized text (NFKC, ASCII dashes/quotes/spaces, no soft hyphens, LF line ends).
     public let text: String
-    /// For normalized byte i, the first byte in the ingested text of the character that produced it.
-    let starts: [Int32]
-    /// For normalized byte i, one past the last byte in the ingested text of the character that produced it.
-    let ends: [Int32]
+    /// For each normalized byte, the span of the ingested text of the character that produced it.
+    let map: OffsetMap
 
-    init(text: String, starts: [Int32], ends: [Int32]) {
-        precondition(starts.count == text.utf8.count && ends.count == starts.count)
+    init(text: String, map: OffsetMap) {
+        precondition(map.count == text.utf8.count)
         self.text = text
-        self.starts = starts
-        self.ends = ends
+        self.map = map
     }
 
     /// The byte range in the ingested text that normalized bytes `start..<end` came from.
     public func sourceRange(_ start: Int, _ end: Int) -> SourceRange {
-        guard !starts.isEmpty else { return SourceRange(0, 0) }
-        let first = max(0, min(start, starts.count - 1))
+        guard map.count > 0 else { return SourceRange(0, 0) }
+        let first = max(0, min(start, map.count - 1))
         if end <= start {
-            let at = start >= starts.count ? Int(ends[starts.count - 1]) : Int(starts[first])
+            let at = start >= map.count ? map.end(at: map.count - 1) : map.start(at: first)
             return SourceRange(at, at)
         }
-        let last = max(first, min(end - 1, ends.count - 1))
-        return SourceRange(Int(starts[first]), Int(ends[last]))
+        let last = max(first, min(end - 1, map.count - 1))
+        return SourceRange(map.start(at: first), map.end(at: last))
     }
 
     /// The first normalized offset whose source is at or after ingested-text offset `sourceOffset`.
     public func normalizedOffset(forSource sourceOffset: Int) -> Int {
-        starts.partitionPoint { Int($0) < sourceOffset }
+        map.firstIndex(atOrAfterSource: sourceOffset)
     }
 }

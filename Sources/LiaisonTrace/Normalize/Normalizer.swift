@@ -77,8 +77,7 @@ public struct Normalizer: Sendable {
             }
         }
         if dehyphenate { output.joinHyphenatedWords() }
-        return NormalizedText(text: String(decoding: output.bytes, as: UTF8.self), starts: output.starts,
-                              ends: output.ends)
+        return NormalizedText(text: String(decoding: output.bytes, as: UTF8.self), map: output.map)
     }
 
     /// The scalar starting at byte `index` of valid UTF-8, and its width in bytes.
@@ -124,19 +123,15 @@ public struct Normalizer: Sendable {
 
     private struct Output {
         var bytes: [UInt8] = []
-        var starts: [Int32] = []
-        var ends: [Int32] = []
+        var map = OffsetMap()
 
         init(capacity: Int) {
             bytes.reserveCapacity(capacity)
-            starts.reserveCapacity(capacity)
-            ends.reserveCapacity(capacity)
         }
 
         mutating func append(_ byte: UInt8, _ start: Int, _ end: Int) {
             bytes.append(byte)
-            starts.append(Int32(start))
-            ends.append(Int32(end))
+            map.append(start: start, end: end)
         }
 
         mutating func append(_ scalar: Unicode.Scalar, _ start: Int, _ end: Int) {
@@ -151,10 +146,7 @@ public struct Normalizer: Sendable {
         /// Appends input bytes that stay as they are, each mapped to itself.
         mutating func appendIdentity(_ input: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[range]))
-            for index in range {
-                starts.append(Int32(index))
-                ends.append(Int32(index + 1))
-            }
+            map.appendIdentity(start: range.lowerBound, length: range.count)
         }
 
         /// Removes `-\n` and the next line's indentation between two lowercase letters ("stand-\n  ardization").
@@ -176,18 +168,8 @@ public struct Normalizer: Sendable {
                 i += 1
             }
             guard changed else { return }
-            var newBytes: [UInt8] = []
-            var newStarts: [Int32] = []
-            var newEnds: [Int32] = []
-            newBytes.reserveCapacity(bytes.count)
-            for index in bytes.indices where keep[index] {
-                newBytes.append(bytes[index])
-                newStarts.append(starts[index])
-                newEnds.append(ends[index])
-            }
-            bytes = newBytes
-            starts = newStarts
-            ends = newEnds
+            bytes = bytes.indices.filter { keep[$0] }.map { bytes[$0] }
+            map = map.keeping(keep)
         }
 
         private static func isLower(_ byte: UInt8) -> Bool { byte >= 0x61 && byte <= 0x7A }

@@ -180,12 +180,24 @@ public struct Pipeline: Sendable {
         ingest = Ingestor(limits: configuration.limits, converters: configuration.converters)
         normalize = NormalizeStage()
         do {
-            extract = configuration.stages.contains(.extract) ? try Extraction(rules: rules) : Extraction()
+            var extraction = configuration.stages.contains(.extract) ? try Extraction(rules: rules) : Extraction()
+            extraction.budget = ExtractionBudget(secondsPerMB: configuration.limits.extractSecondsPerMB)
+            extract = extraction
         } catch {
             throw error.during(.extract)
         }
         link = Linker()
         emit = EmitStage(ids: configuration.stages.contains(.emit) ? configuration.emit : [])
+    }
+
+    /// The same pipeline with another extraction stage (a different budget, in tests).
+    init(_ other: Pipeline, extraction: Extraction) {
+        configuration = other.configuration
+        ingest = other.ingest
+        normalize = other.normalize
+        extract = extraction
+        link = other.link
+        emit = other.emit
     }
 
     private init(_ other: Pipeline, stages: [StageName]) {
@@ -233,21 +245,34 @@ public struct Pipeline: Sendable {
     /// Takes one file (or in-memory document) through the per-document stages.
     public func process(_ input: PipelineInput) -> DocumentOutcome {
         var diagnostics: [Diagnostic] = []
+        let ingested: IngestedDocument
         do {
-            let ingested = try ingest.run(input, diagnostics: &diagnostics)
-            return .processed(documents(of: ingested, parent: nil))
+            ingested = try ingest.run(input, diagnostics: &diagnostics)
         } catch {
             return .failed(error.diagnostic(path: input.path))
+        }
+        do {
+            return .processed(try documents(of: ingested, parent: nil))
+        } catch {
+            return .failed(error.diagnostic(path: error.path ?? input.path))
         }
     }
 
     /// The processed document of an ingested one, then those of its ingested attachments.
-    func documents(of ingested: IngestedDocument, parent: String?) -> [ProcessedDocument] {
+    func documents(of ingested: IngestedDocument,
+                   parent: String?) throws(ExtractionBudget.Exceeded) -> [ProcessedDocument] {
         var diagnostics = ingested.diagnostics
         let document: ProcessedDocument
         if stages.contains(.normalize) {
             let analyzed = normalize.run(ingested, diagnostics: &diagnostics)
-            var record = extract.run(analyzed, diagnostics: &diagnostics)
+            var record: DocumentRecord
+            do {
+                record = try extract.record(of: analyzed, diagnostics: &diagnostics)
+            } catch {
+                var exceeded = error
+                exceeded.path = ingested.source.path
+                throw exceeded
+            }
             record.attachedTo = parent
             record.diagnostics = diagnostics.map { $0.at(path: ingested.source.path) }
             document = ProcessedDocument(record: record, text: analyzed.normalized.text)
@@ -257,7 +282,9 @@ public struct Pipeline: Sendable {
             record.diagnostics = diagnostics.map { $0.at(path: ingested.source.path) }
             document = ProcessedDocument(record: record, text: ingested.text)
         }
-        return [document] + ingested.children.flatMap { documents(of: $0, parent: ingested.source.path) }
+        var result = [document]
+        for child in ingested.children { result += try documents(of: child, parent: ingested.source.path) }
+        return result
     }
 
 }

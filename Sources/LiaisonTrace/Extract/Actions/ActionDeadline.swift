@@ -1,35 +1,54 @@
 import Foundation
 
-/// A minimal date reader for the dates of action sentences and meeting mentions: "30 September 2017",
-/// "30th Sept. 2017", "September 30, 2017", "2017-09-30" (to `YYYY-MM-DD`) and "September 2017", "Sep. 2017"
-/// (to `YYYY-MM`). Day-first numeric dates ("30/09/2017") are left alone: their order is ambiguous.
+/// A minimal date reader for the dates of action sentences and meeting mentions, with the `dates` of the
+/// `kind: statements` rule file: "30 September 2017", "30th Sept. 2017", "September 30, 2017", "2017-09-30" (to
+/// `YYYY-MM-DD`) and "September 2017", "Sep. 2017" (to `YYYY-MM`).
 ///
 /// The header extractor has a fuller date normalizer (`Extract/Headers/DateNormalizer.swift`); this one stays local
 /// to the sentence-level extractors so the two can be merged later without a clash.
-enum ActionDeadline {
-    static let months: [String: Int] = [
-        "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
-        "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
-        "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
-    ]
+struct ActionDeadline: Sendable {
+    /// Month numbers by lower-case name.
+    let months: [String: Int]
+    /// Patterns with groups `year`, `month` and optionally `day`, tried in order.
+    let patterns: [Pattern]
 
-    static let monthNames = "January|February|March|April|May|June|July|August|September|October|November|December"
-        + "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
+    /// The dates as a rule file writes them: month names, and patterns with groups `year`, `month` and `day`.
+    struct Spec: Decodable {
+        var months: [[String]]
+        var patterns: [String]
+        var examples: [Lined<Example>]?
+        var counter_examples: [Lined<CounterExample>]?
+    }
 
-    // swiftlint:disable force_try
-    /// "30 September 2017", "30th Sept. 2017", "1-3 March 2018" (the last day).
-    static let dayMonthYear = try! Pattern(
-        "\\b(?:\\d{1,2}(?:st|nd|rd|th)?\\s?-\\s?)?(?<day>\\d{1,2})(?:st|nd|rd|th)?\\s+"
-            + "(?<month>(?i:\(monthNames)))\\.?,?\\s+(?<year>(?:19|20)\\d{2})\\b")
-    /// "September 30, 2017".
-    static let monthDayYear = try! Pattern(
-        "\\b(?<month>(?i:\(monthNames)))\\.?\\s+(?<day>\\d{1,2})(?:st|nd|rd|th)?,?\\s+(?<year>(?:19|20)\\d{2})\\b")
-    /// "2017-09-30".
-    static let iso = try! Pattern("\\b(?<year>(?:19|20)\\d{2})-(?<month>\\d{2})-(?<day>\\d{2})\\b")
-    /// "September 2017".
-    static let monthYear = try! Pattern(
-        "\\b(?<month>(?i:\(monthNames)))\\.?,?\\s+(?<year>(?:19|20)\\d{2})\\b")
-    // swiftlint:enable force_try
+    /// An example: the text and the dates found in it.
+    struct Example: ExampleSpec {
+        var text: String
+        var dates: [String]
+        var span: String?
+
+        var expected: [String: [String]] { ["dates": dates] }
+    }
+
+    /// Compiles `spec` of `file`.
+    init(_ spec: Spec, file: RuleFile, line: Int, rule: String) throws(PipelineError) {
+        var months: [String: Int] = [:]
+        for (index, names) in spec.months.enumerated() {
+            for name in names { months[name.lowercased()] = index + 1 }
+        }
+        guard spec.months.count == 12, !spec.months.contains(where: \.isEmpty) else {
+            throw file.error(line: line, rule: rule, "'months' needs the names of the twelve months")
+        }
+        self.months = months
+        var patterns: [Pattern] = []
+        for source in spec.patterns {
+            let pattern = try file.pattern(source, rule: rule, line: line)
+            guard pattern.groupNames.contains("year"), pattern.groupNames.contains("month") else {
+                throw file.error(line: line, rule: rule, "a date pattern needs groups named 'year' and 'month'")
+            }
+            patterns.append(pattern)
+        }
+        self.patterns = patterns
+    }
 
     /// A date found in text: its ISO form and where it is.
     struct Found {
@@ -37,11 +56,11 @@ enum ActionDeadline {
         var range: NSRange
     }
 
-    /// Every date in `range` of `text`, in text order (full dates win over month-and-year on overlaps).
-    static func dates(in text: String, range: NSRange? = nil) -> [Found] {
+    /// Every date in `range` of `text`, in text order (dates of earlier patterns win on overlaps).
+    func dates(in text: String, range: NSRange? = nil) -> [Found] {
         let ns = text as NSString
         var found: [Found] = []
-        for pattern in [dayMonthYear, monthDayYear, iso, monthYear] {
+        for pattern in patterns {
             for match in pattern.matches(in: text, range: range) {
                 if found.contains(where: { NSIntersectionRange($0.range, match.range).length > 0 }) { continue }
                 guard let yearRange = match.groups["year"], let monthRange = match.groups["month"],
@@ -60,7 +79,7 @@ enum ActionDeadline {
     }
 
     /// Every date in `range` of the context's text (matched on a copy of that range), in text order.
-    static func dates(in context: ExtractionContext, range: NSRange) -> [Found] {
+    func dates(in context: ExtractionContext, range: NSRange) -> [Found] {
         guard range.length > 0 else { return [] }
         return dates(in: context.string(range)).map {
             Found(iso: $0.iso, range: NSRange(location: $0.range.location + range.location, length: $0.range.length))
@@ -68,7 +87,7 @@ enum ActionDeadline {
     }
 
     /// The first date of `text`, as ISO, or nil.
-    static func parse(_ text: String) -> String? {
+    func parse(_ text: String) -> String? {
         dates(in: text).first?.iso
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Finds the actions a liaison asks of its addressees with the cue rules of the `kind: actions` rule files
 /// ("kindly asks CT1 and CT4 to", "is kindly asked to", "would welcome your views", "Please ...", "ACTION:"),
@@ -19,16 +18,28 @@ public struct ActionExtractor: Extractor {
         case context
     }
 
-    /// One example of an action rule.
-    struct Example: Decodable, Sendable {
+    /// One example of an action rule (or of the addressee line).
+    struct Example: ExampleSpec {
         /// A liaison's text (`\n` starts a line).
         var text: String
         /// Canonical addressees the rule must give.
-        var to: [String]?
+        var to: [String]
         /// The deadline it must give.
         var deadline: String?
-        /// True: the rule must find nothing.
-        var none: Bool?
+
+        var expected: [String: [String]] {
+            var expected = ["to": [to.joined(separator: ", ")]]
+            if let deadline { expected["deadline"] = [deadline] }
+            return expected
+        }
+    }
+
+    /// An example of the determiners: an addressee text and the names kept of it.
+    struct NamesExample: ExampleSpec {
+        var text: String
+        var names: [String]
+
+        var expected: [String: [String]] { ["names": names] }
     }
 
     struct RuleSpec: Decodable {
@@ -37,7 +48,8 @@ public struct ActionExtractor: Extractor {
         var pattern: String
         var addressee: AddresseeSource?
         var classes: [DocumentClass]?
-        var examples: [Example]?
+        var examples: [Lined<Example>]?
+        var counter_examples: [Lined<CounterExample>]?
     }
 
     /// A compiled cue rule.
@@ -47,32 +59,58 @@ public struct ActionExtractor: Extractor {
         let pattern: Pattern
         let addressee: AddresseeSource
         let classes: Set<DocumentClass>
-        let examples: [Example]
+        let examples: [RuleExample]
         let file: String
         let line: Int
+
+        /// Its id, summary, examples and place.
+        var info: RuleInfo { RuleInfo(id: id, summary: summary, examples: examples, file: file, line: line) }
+    }
+
+    /// A `kind: actions` rule file as written.
+    struct FileSpec: Decodable {
+        var classes: [DocumentClass]?
+        var addressee_line: Lined<AddresseeLineSpec>?
+        var pronouns: Lined<PatternRuleSpec>?
+        var determiners: Lined<DeterminersSpec>?
+        var deadline: Lined<PatternRuleSpec>?
+        var rules: [Lined<RuleSpec>]?
     }
 
     struct AddresseeLineSpec: Decodable {
+        var id: String
         var pattern: String
         var block_filler: String
-        var examples: [Example]?
+        var examples: [Lined<Example>]?
+        var counter_examples: [Lined<CounterExample>]?
     }
 
-    struct DeadlineSpec: Decodable {
-        var cue: String
+    struct DeterminersSpec: Decodable {
+        var id: String
+        var words: [String]
+        var examples: [Lined<NamesExample>]?
+        var counter_examples: [Lined<CounterExample>]?
     }
 
     /// Cue rules in order.
     let rules: [Rule]
     let addresseeLine: Pattern?
     let blockFiller: Pattern?
-    /// Examples of the addressee-line pattern.
-    let addresseeLineExamples: [Example]
-    let pronouns: Pattern?
-    let deadlineCue: Pattern?
+    let addresseeLineRule: RuleInfo?
+    let pronounRule: PatternRule?
+    var pronouns: Pattern? { pronounRule?.pattern }
+    /// Words that make an addressee text no name (lower case).
+    let determiners: Set<String>
+    /// The determiner list as a rule (its examples).
+    let determinerRule: RuleInfo?
+    let deadlineRule: PatternRule?
+    var deadlineCue: Pattern? { deadlineRule?.pattern }
     let groups: GroupCanonicalizer
     /// The shared vocabulary; nil when the pipeline has no rule file of this extractor's kind (it then finds nothing).
     let vocabulary: StatementVocabulary?
+
+    /// The rule-file kinds it reads.
+    public static let ruleKinds = ["actions", "statements", "groups"]
 
     public init(rules library: RuleLibrary) throws(PipelineError) {
         vocabulary = library.files(ofKind: "actions").isEmpty ? nil : try StatementVocabulary(rules: library)
@@ -80,33 +118,44 @@ public struct ActionExtractor: Extractor {
         var rules: [Rule] = []
         var addresseeLine: Pattern?
         var blockFiller: Pattern?
-        var lineExamples: [Example] = []
-        var pronouns: Pattern?
-        var deadlineCue: Pattern?
+        var lineRule: RuleInfo?
+        var pronounRule: PatternRule?
+        var determiners: Set<String> = []
+        var determinerRule: RuleInfo?
+        var deadlineRule: PatternRule?
         var seen: [String: String] = [:]
         for file in library.files(ofKind: "actions") {
             func compile(_ source: String, _ rule: String?, _ line: Int?) throws(PipelineError) -> Pattern {
                 try file.pattern(source, rule: rule, line: line)
             }
-            let mapping = file.node.mapping
-            let defaultClasses = try file.decode([DocumentClass].self, at: "classes") ?? [.liaison]
-            if let spec = try file.decode(AddresseeLineSpec.self, at: "addressee_line") {
-                let line = mapping?["addressee_line"]?.mark?.line
-                addresseeLine = try compile(spec.pattern, "addressee_line", line)
+            let decoded = try file.decodeStrictly(FileSpec.self)
+            let defaultClasses = decoded.classes ?? [.liaison]
+            if let item = decoded.addressee_line {
+                let (spec, line) = (item.value, item.line)
+                addresseeLine = try compile(spec.pattern, spec.id, line)
                 guard addresseeLine?.groupNames.contains("to") == true else {
-                    throw file.error(line: line, rule: "addressee_line", "pattern needs a group named 'to'")
+                    throw file.error(line: line, rule: spec.id, "pattern needs a group named 'to'")
                 }
-                blockFiller = try compile("^(?:\(spec.block_filler))$", "addressee_line.block_filler", line)
-                lineExamples += spec.examples ?? []
+                blockFiller = try compile("^(?:\(spec.block_filler))$", spec.id, line)
+                lineRule = RuleInfo(id: spec.id, summary: nil,
+                                    examples: RuleExample.list(spec.examples, spec.counter_examples),
+                                    file: file.path, line: line)
             }
-            if let source = try file.decode(String.self, at: "pronouns") {
-                pronouns = try compile(source, "pronouns", mapping?["pronouns"]?.mark?.line)
+            if let item = decoded.pronouns {
+                pronounRule = try PatternRule(item.value, id: "action.pronouns", file: file, line: item.line)
             }
-            if let spec = try file.decode(DeadlineSpec.self, at: "deadline") {
-                deadlineCue = try compile(spec.cue, "deadline.cue", mapping?["deadline"]?.mark?.line)
+            if let item = decoded.determiners {
+                determiners = Set(item.value.words.map { $0.lowercased() })
+                let spec = item.value
+                determinerRule = RuleInfo(id: spec.id, summary: nil,
+                                          examples: RuleExample.list(spec.examples, spec.counter_examples),
+                                          file: file.path, line: item.line)
             }
-            for (node, line) in file.items(at: "rules") {
-                let spec = try file.decodeItem(RuleSpec.self, node)
+            if let item = decoded.deadline {
+                deadlineRule = try PatternRule(item.value, id: "action.deadline-cue", file: file, line: item.line)
+            }
+            for item in decoded.rules ?? [] {
+                let (spec, line) = (item.value, item.line)
                 if let other = seen[spec.id] {
                     throw file.error(line: line, rule: spec.id, "duplicate rule id (also in \(other))")
                 }
@@ -116,20 +165,20 @@ public struct ActionExtractor: Extractor {
                 if addressee == .group, !pattern.groupNames.contains("to") {
                     throw file.error(line: line, rule: spec.id, "'addressee: group' needs a group named 'to'")
                 }
-                guard let examples = spec.examples, !examples.isEmpty else {
-                    throw file.error(line: line, rule: spec.id, "needs at least one example (examples are its tests)")
-                }
                 rules.append(Rule(id: spec.id, summary: spec.summary, pattern: pattern, addressee: addressee,
-                                  classes: Set(spec.classes ?? defaultClasses), examples: examples,
+                                  classes: Set(spec.classes ?? defaultClasses),
+                                  examples: RuleExample.list(spec.examples, spec.counter_examples),
                                   file: file.path, line: line))
             }
         }
         self.rules = rules
         self.addresseeLine = addresseeLine
         self.blockFiller = blockFiller
-        addresseeLineExamples = lineExamples
-        self.pronouns = pronouns
-        self.deadlineCue = deadlineCue
+        addresseeLineRule = lineRule
+        self.pronounRule = pronounRule
+        self.determiners = determiners
+        self.determinerRule = determinerRule
+        self.deadlineRule = deadlineRule
     }
 
     public func extract(from context: ExtractionContext, into record: inout DocumentRecord,
@@ -194,7 +243,7 @@ public struct ActionExtractor: Extractor {
         for mention in mentions.reversed() {
             leftover = leftover.replacingCharacters(in: mention.range, with: " ") as NSString
         }
-        if let blockFiller, (leftover as String).trimmingCharacters(in: .whitespaces).isEmpty == false,
+        if let blockFiller, (leftover as String).trimmingSpaces().isEmpty == false,
            blockFiller.matches(in: leftover as String).isEmpty {
             return nil
         }
@@ -228,8 +277,6 @@ public struct ActionExtractor: Extractor {
         let found = groups.canonicalList(text)
         if !found.isEmpty { return found }
         let words = text.split(separator: " ")
-        let determiners: Set<String> = ["the", "a", "an", "all", "any", "each", "every", "some", "our", "their", "its",
-                                        "this", "these", "those", "other", "relevant"]
         guard let first = words.first, words.count <= 4, !determiners.contains(first.lowercased()),
               first.contains(where: { $0.isUppercase || $0.isNumber }) else { return [] }
         return [text]
@@ -237,11 +284,11 @@ public struct ActionExtractor: Extractor {
 
     /// The first date after a deadline cue in `range`.
     func deadline(in range: NSRange, _ context: ExtractionContext) -> String? {
-        guard let deadlineCue else { return nil }
+        guard let deadlineCue, let dates = vocabulary?.dates else { return nil }
         for cue in deadlineCue.matches(in: context, range: range) {
             let start = NSMaxRange(cue.range)
             let window = NSRange(location: start, length: min(40, NSMaxRange(range) - start))
-            if let date = ActionDeadline.dates(in: context, range: window).first,
+            if let date = dates.dates(in: context, range: window).first,
                date.range.location == start {
                 return date.iso
             }

@@ -6,6 +6,7 @@ public struct ClassificationRules: Sendable {
     /// One cue.
     struct Cue: Sendable {
         let id: String
+        let summary: String?
         let kind: DocumentKind?
         let sdo: String?
         let weight: Int
@@ -13,8 +14,8 @@ public struct ClassificationRules: Sendable {
         /// Where the cue looks.
         let place: Place
         let pattern: Pattern
-        let examples: [String]
-        let counterExamples: [String]
+        /// Examples and counter-examples.
+        let examples: [RuleExample]
         let file: String
         let line: Int
 
@@ -42,8 +43,20 @@ public struct ClassificationRules: Sendable {
     var formats: [String: FormatRule] = [:]
     var cues: [Cue] = []
 
+    /// A `kind: classification` rule file as written.
+    struct FileSpec: Decodable {
+        var head_lines: Int?
+        var min_score: Int?
+        var min_lead: Int?
+        var sdo_min_score: Int?
+        var sdo_min_lead: Int?
+        var formats: [String: Lined<FormatSpec>]?
+        var cues: [Lined<CueSpec>]?
+    }
+
     struct CueSpec: Decodable {
         var id: String
+        var summary: String?
         var kind: String?
         var sdo: String?
         var weight: Int?
@@ -51,8 +64,8 @@ public struct ClassificationRules: Sendable {
         var pattern: String
         var `where`: String?
         var case_sensitive: Bool?
-        var examples: [String]?
-        var counter_examples: [String]?
+        var examples: [Lined<TextExample>]?
+        var counter_examples: [Lined<CounterExample>]?
     }
 
     struct FormatSpec: Decodable {
@@ -63,30 +76,26 @@ public struct ClassificationRules: Sendable {
     /// Compiles every classification file of the library (cues add up; settings of later files win).
     public init(rules library: RuleLibrary) throws(PipelineError) {
         for file in library.files(ofKind: "classification") {
-            let known: Set<String> = ["version", "kind", "head_lines", "min_score", "min_lead", "sdo_min_score",
-                                      "sdo_min_lead", "formats", "cues"]
-            for key in file.node.mapping.map({ Array($0.keys) }) ?? [] {
-                if let name = key.string, !known.contains(name) {
-                    throw file.error(line: key.mark?.line, rule: nil,
-                                     "unknown key '\(name)'; known: \(known.sorted().joined(separator: ", "))")
+            let spec = try file.decodeStrictly(FileSpec.self)
+            headLines = max(1, spec.head_lines ?? headLines)
+            minScore = spec.min_score ?? minScore
+            minLead = spec.min_lead ?? minLead
+            sdoMinScore = spec.sdo_min_score ?? sdoMinScore
+            sdoMinLead = spec.sdo_min_lead ?? sdoMinLead
+            for (format, item) in spec.formats ?? [:] {
+                guard DocumentFormat(rawValue: format) != nil else {
+                    throw file.error(line: item.line, rule: "formats.\(format)", "unknown format '\(format)'; known: "
+                                        + DocumentFormat.allCases.map(\.rawValue).joined(separator: ", "))
                 }
-            }
-            headLines = max(1, try file.decode(Int.self, at: "head_lines") ?? headLines)
-            minScore = try file.decode(Int.self, at: "min_score") ?? minScore
-            minLead = try file.decode(Int.self, at: "min_lead") ?? minLead
-            sdoMinScore = try file.decode(Int.self, at: "sdo_min_score") ?? sdoMinScore
-            sdoMinLead = try file.decode(Int.self, at: "sdo_min_lead") ?? sdoMinLead
-            for (format, spec) in try file.decode([String: FormatSpec].self, at: "formats") ?? [:] {
-                guard let kind = DocumentKind(rawValue: spec.kind) else {
-                    throw file.error(line: file.node.mapping?["formats"]?.mark?.line, rule: "formats.\(format)",
-                                     "unknown kind '\(spec.kind)'; known: "
+                guard let kind = DocumentKind(rawValue: item.value.kind) else {
+                    throw file.error(line: item.line, rule: "formats.\(format)",
+                                     "unknown kind '\(item.value.kind)'; known: "
                                         + DocumentKind.allCases.map(\.rawValue).joined(separator: ", "))
                 }
-                formats[format] = FormatRule(kind: kind, unless: spec.unless ?? Int.max)
+                formats[format] = FormatRule(kind: kind, unless: item.value.unless ?? Int.max)
             }
-            for (node, line) in file.items(at: "cues") {
-                let spec = try file.decodeItem(CueSpec.self, node)
-                cues.append(try Self.cue(spec, file: file, line: line))
+            for item in spec.cues ?? [] {
+                cues.append(try Self.cue(item.value, file: file, line: item.line))
             }
         }
     }
@@ -109,12 +118,9 @@ public struct ClassificationRules: Sendable {
         }
         let pattern = try file.pattern("(?m)" + spec.pattern, rule: spec.id, line: line,
                                        caseInsensitive: !(spec.case_sensitive ?? false))
-        if spec.examples?.isEmpty ?? true {
-            throw file.error(line: line, rule: spec.id, "needs at least one example (examples are its tests)")
-        }
         let sdoWeight = spec.sdo_weight ?? (spec.sdo == nil ? 0 : spec.weight ?? 1)
-        return Cue(id: spec.id, kind: kind, sdo: spec.sdo, weight: spec.weight ?? 1, sdoWeight: sdoWeight,
-                   place: place, pattern: pattern, examples: spec.examples ?? [],
-                   counterExamples: spec.counter_examples ?? [], file: file.path, line: line)
+        return Cue(id: spec.id, summary: spec.summary, kind: kind, sdo: spec.sdo, weight: spec.weight ?? 1,
+                   sdoWeight: sdoWeight, place: place, pattern: pattern,
+                   examples: RuleExample.list(spec.examples, spec.counter_examples), file: file.path, line: line)
     }
 }

@@ -11,8 +11,19 @@ public struct DocumentClassifier: Extractor {
     /// The compiled rules.
     public let rules: ClassificationRules
 
+    /// The rule-file kinds it reads.
+    public static let ruleKinds = ["classification"]
+
     public init(rules library: RuleLibrary) throws(PipelineError) {
         rules = try ClassificationRules(rules: library)
+    }
+
+    /// One description per cue: where its pattern matches an example's text.
+    public var ruleDescriptions: [RuleDescription] {
+        rules.cues.map { cue in
+            RuleDescription.matching(cue.pattern, id: cue.id, kind: "classification", summary: cue.summary,
+                                     file: cue.file, line: cue.line, examples: cue.examples)
+        }
     }
 
     /// Cue scores of a text.

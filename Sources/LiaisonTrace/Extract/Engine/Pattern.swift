@@ -11,6 +11,8 @@ import Foundation
 public final class Pattern: @unchecked Sendable { // the pool is guarded by `lock`; everything else is immutable
     /// The pattern as written in the rule file.
     public let source: String
+    /// Where it was written: "file:line rule 'id'" (for diagnostics).
+    public let origin: String
     /// Whether letters match regardless of case.
     public let caseInsensitive: Bool
     /// Names of the capture groups in the pattern.
@@ -21,9 +23,11 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     /// pattern is run over every range it is asked about).
     public let cues: PatternCues?
 
-    private let prototype: OpaquePointer
-    private let lock = NSLock()
-    private var idle: [OpaquePointer] = []
+    /// The compiled expression, with `\b` in its fastest exact form for texts without boundary traps.
+    private let fast: Compiled
+    /// The same with the general form of `\b`, for texts with boundary traps (see `ScanText.hasBoundaryTraps`),
+    /// compiled when the first such text comes; nil when the two forms are the same.
+    private let exact: Deferred?
 
     /// A pattern that does not compile: the ICU error and where in the pattern it is.
     public struct CompileError: Error, LocalizedError {
@@ -38,91 +42,170 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     }
 
     /// Compiles `source`; `caseInsensitive` for cue phrases.
-    public init(_ source: String, caseInsensitive: Bool = false) throws {
+    public init(_ source: String, caseInsensitive: Bool = false, origin: String = "a built-in pattern") throws {
         self.source = source
+        self.origin = origin
         self.caseInsensitive = caseInsensitive
-        let compiled = Array(Self.asciiBoundaries(source).utf16)
-        var offset: Int32 = -1
-        var message = [CChar](repeating: 0, count: 128)
         let flags = UInt32(LT_REGEX_UNIX_LINES) | (caseInsensitive ? UInt32(LT_REGEX_CASE_INSENSITIVE) : 0)
-        guard let regex = lt_regex_open(compiled, Int32(compiled.count), flags, &offset, &message, 128) else {
-            throw CompileError(message: String(cString: message), offset: offset >= 0 ? Int(offset) : nil)
-        }
-        prototype = regex
+        let rewritten = WordBoundary.rewrite(source)
+        let general = WordBoundary.legacy(source)
+        fast = try Compiled(rewritten, flags: flags)
+        exact = rewritten == general ? nil : Deferred(general, flags: flags)
+        let regex = fast.prototype
         let names = Self.groupNames(in: source)
         groupNames = names
         groupNumbers = names.map { name in
             let utf16 = Array(name.utf16)
             return lt_regex_group_number(regex, utf16, Int32(utf16.count))
         }
-        cues = PatternCues(source: source, caseInsensitive: caseInsensitive)
+        let analysis = PatternLiterals(source: source, caseInsensitive: caseInsensitive)
+        cues = PatternCues(analysis)
+        firstCharacters = Self.firstCharacters(of: analysis)
+        // Prefixes with a non-ASCII character are not used (case folding makes their bytes uncertain).
+        if let list = analysis.prefixes, !list.isEmpty, list.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) {
+            let bytes = list.map { Array($0.utf8).map(Self.lower) }
+            prefixes = bytes
+            prefixBuckets = Dictionary(grouping: bytes) { $0[0] }
+        } else {
+            prefixes = nil
+            prefixBuckets = [:]
+        }
+        anchoredAtStart = source.hasPrefix("^") && !source.contains("(?m") && !source.contains("(?i-m")
+            && !WordBoundary.hasTopLevelAlternation(source)
+        startsAtWord = source.hasPrefix("\\b")
+            && analysis.firstCharacters?.allSatisfy(RuleEngine.isWordByte) == true
     }
 
-    deinit {
-        for matcher in idle { lt_regex_close(matcher) }
-        lt_regex_close(prototype)
+    /// For each ASCII character, whether a match can start with it (nil: any character may start one). A match
+    /// starting with a non-ASCII character is never ruled out.
+    private let firstCharacters: [Bool]?
+    /// Whether every match starts at the start of the searched text (the pattern begins with `^` and has no `m`
+    /// flag, so `^` never matches after a line break).
+    private let anchoredAtStart: Bool
+
+    /// Whether a match can only start after a non-word character: the pattern starts with `\b` and every first
+    /// character is an ASCII word character.
+    private let startsAtWord: Bool
+
+    /// The literals every match starts with (ASCII lower case, by first byte), even when too common to scan for:
+    /// inside mode tries only positions that start with one.
+    private let prefixes: [[UInt8]]?
+    private let prefixBuckets: [UInt8: [[UInt8]]]
+
+    /// Whether a match can start at `position`, judging by the prefixes (a non-ASCII character always can).
+    @inline(__always)
+    func startsWithPrefix(_ text: ScanText, at position: Int) -> Bool {
+        guard prefixes != nil else { return true }
+        let first = text[position]
+        guard first < 0x80 else { return true }
+        guard let bucket = prefixBuckets[Self.lower(UInt8(first))] else { return false }
+        candidates: for literal in bucket {
+            guard position + literal.count <= text.count else { continue }
+            for offset in 1..<max(1, literal.count) {
+                let unit = text[position + offset]
+                if unit >= 0x80 { return true }
+                if Self.lower(UInt8(unit)) != literal[offset] { continue candidates }
+            }
+            return true
+        }
+        return false
+    }
+
+    @inline(__always)
+    static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte }
+
+    @inline(__always)
+    static func isWordUnit(_ unit: UInt16) -> Bool {
+        unit < 0x80 && RuleEngine.isWordByte(UInt8(unit))
+    }
+
+    private static func firstCharacters(of analysis: PatternLiterals) -> [Bool]? {
+        guard let characters = analysis.firstCharacters else { return nil }
+        var table = [Bool](repeating: false, count: 128)
+        for byte in characters { table[Int(byte)] = true }
+        return table
+    }
+
+    /// Whether a match can start at `location` of `text`, judging by its first character alone.
+    @inline(__always)
+    func mayStart(in text: ScanText, at location: Int) -> Bool {
+        guard let firstCharacters, location < text.count else { return true }
+        let unit = text[location]
+        return unit >= 0x80 || firstCharacters[Int(unit)]
+    }
+
+    /// An expression compiled on first use (it compiled once already in its other form, so it does compile).
+    final class Deferred: @unchecked Sendable { // `compiled` is guarded by `lock`
+        private let source: String
+        private let flags: UInt32
+        private let lock = NSLock()
+        private var compiled: Compiled?
+
+        init(_ source: String, flags: UInt32) {
+            self.source = source
+            self.flags = flags
+        }
+
+        var value: Compiled {
+            lock.lock()
+            defer { lock.unlock() }
+            if let compiled { return compiled }
+            // swiftlint:disable:next force_try
+            let made = try! Compiled(source, flags: flags)
+            compiled = made
+            return made
+        }
+    }
+
+    /// One compiled ICU expression and the matchers cloned from it for use by one thread at a time.
+    final class Compiled: @unchecked Sendable { // the pool is guarded by `lock`
+        let prototype: OpaquePointer
+        private let lock = NSLock()
+        private var idle: [OpaquePointer] = []
+
+        init(_ source: String, flags: UInt32) throws {
+            let compiled = Array(source.utf16)
+            var offset: Int32 = -1
+            var message = [CChar](repeating: 0, count: 128)
+            guard let regex = lt_regex_open(compiled, Int32(compiled.count), flags, &offset, &message, 128) else {
+                throw CompileError(message: String(cString: message), offset: offset >= 0 ? Int(offset) : nil)
+            }
+            prototype = regex
+        }
+
+        deinit {
+            for matcher in idle { lt_regex_close(matcher) }
+            lt_regex_close(prototype)
+        }
+
+        @inline(__always)
+        func withMatcher<Result>(_ body: (OpaquePointer) -> Result) -> Result {
+            lock.lock()
+            let matcher = idle.popLast() ?? lt_regex_clone(prototype)!
+            lock.unlock()
+            defer {
+                lock.lock()
+                idle.append(matcher)
+                lock.unlock()
+            }
+            return body(matcher)
+        }
     }
 
     /// Runs `body` with a matcher of this pattern that no other thread uses meanwhile.
-    nonisolated(unsafe) static var profile: [String: (calls: Int, nanos: UInt64)] = [:]
-    static let profileLock = NSLock()
-    public static let profiling = ProcessInfo.processInfo.environment["LSTRACE_PATTERN_PROFILE"] != nil
+    /// Runs `body` with a matcher of this pattern (in the form `text` needs) that no other thread uses meanwhile.
     @inline(__always)
-    func withMatcher<Result>(_ body: (OpaquePointer) -> Result) -> Result {
-        if Self.profiling {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            defer {
-                let t = DispatchTime.now().uptimeNanoseconds - t0
-                Self.profileLock.lock()
-                var entry = Self.profile[source, default: (0, 0)]
-                entry.calls += 1
-                entry.nanos += t
-                Self.profile[source] = entry
-                Self.profileLock.unlock()
-            }
-            return withMatcherPlain(body)
-        }
-        return withMatcherPlain(body)
-    }
-    public static func dumpProfile() {
-        for (source, entry) in profile.sorted(by: { $0.value.nanos > $1.value.nanos }).prefix(40) {
-            print(String(format: "%8.1f ms %8d calls  ", Double(entry.nanos) / 1e6, entry.calls) + String(source.prefix(110)))
-        }
-    }
-    @inline(__always)
-    func withMatcherPlain<Result>(_ body: (OpaquePointer) -> Result) -> Result {
-        lock.lock()
-        let matcher = idle.popLast() ?? lt_regex_clone(prototype)!
-        lock.unlock()
-        defer {
-            lock.lock()
-            idle.append(matcher)
-            lock.unlock()
-        }
-        return body(matcher)
+    func withMatcher<Result>(for text: ScanText, _ body: (OpaquePointer) -> Result) -> Result {
+        let compiled = text.hasBoundaryTraps ? exact?.value ?? fast : fast
+        guard PatternProfile.isEnabled else { return compiled.withMatcher(body) }
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { PatternProfile.time(source, nanoseconds: DispatchTime.now().uptimeNanoseconds - start) }
+        return compiled.withMatcher(body)
     }
 
-    /// `\b` becomes an ASCII word boundary (outside character classes).
+    /// `\b` becomes an ASCII word boundary (outside character classes; see `WordBoundary`).
     static func asciiBoundaries(_ pattern: String) -> String {
-        let boundary = "(?:(?<=[A-Za-z0-9_])(?![A-Za-z0-9_])|(?<![A-Za-z0-9_])(?=[A-Za-z0-9_]))"
-        var out = ""
-        var escaped = false
-        var inClass = false
-        for character in pattern {
-            if escaped {
-                if character == "b", !inClass { out += boundary } else { out += "\\" + String(character) }
-                escaped = false
-                continue
-            }
-            switch character {
-            case "\\": escaped = true
-            case "[": inClass = true; out.append(character)
-            case "]": inClass = false; out.append(character)
-            default: out.append(character)
-            }
-        }
-        if escaped { out += "\\" }
-        return out
+        WordBoundary.rewrite(pattern)
     }
 
     static func groupNames(in pattern: String) -> [String] {
@@ -142,14 +225,20 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
 
     /// Every match in `text` within `range` (UTF-16 ranges, as NSString counts).
     public func matches(in text: String, range: NSRange? = nil) -> [PatternMatch] {
-        matches(in: ScanText(text), range: range)
+        // A pattern anchored at the start can only match there: no need to build the text when its first character
+        // cannot start a match.
+        if anchoredAtStart, range == nil || range?.location == 0, let first = text.utf16.first, first < 0x80,
+           let firstCharacters, !firstCharacters[Int(first)] {
+            return []
+        }
+        return matches(in: ScanText(text), range: range)
     }
 
     /// Every match within `range` of `text` (the whole text when nil), scanning all of it.
     public func matches(in text: ScanText, range: NSRange? = nil, limit: Int = .max) -> [PatternMatch] {
         let range = Self.clamp(range, to: text)
         guard limit > 0 else { return [] }
-        return withMatcher { matcher in
+        return withMatcher(for: text) { matcher in
             var found: [PatternMatch] = []
             guard lt_regex_set_text(matcher, text.units.baseAddress! + range.location, Int32(range.length)) == 0
             else { return found }
@@ -159,6 +248,20 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
             }
             return found
         }
+    }
+
+    /// `text` with every match replaced by `replacement`.
+    public func replacingMatches(in text: String, with replacement: String) -> String {
+        let scan = ScanText(text)
+        let found = matches(in: scan)
+        guard !found.isEmpty else { return text }
+        var out = ""
+        var position = 0
+        for match in found {
+            out += scan.string(NSRange(location: position, length: match.range.location - position)) + replacement
+            position = match.range.location + match.range.length
+        }
+        return out + scan.string(NSRange(location: position, length: scan.count - position))
     }
 
     /// The first match in `text` within `range`.
@@ -185,8 +288,8 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     /// The match starting exactly at `location`, within `limit` units; it sees only that range.
     public func match(in text: ScanText, at location: Int, limit: Int) -> PatternMatch? {
         let length = min(limit, text.count - location)
-        guard location >= 0, length > 0 else { return nil }
-        return withMatcher { matcher in
+        guard location >= 0, length > 0, mayStart(in: text, at: location) else { return nil }
+        return withMatcher(for: text) { matcher in
             guard lt_regex_set_text(matcher, text.units.baseAddress! + location, Int32(length)) == 0,
                   lt_regex_looking_at(matcher) == 1 else { return nil }
             return current(matcher, offset: location)
@@ -196,7 +299,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     /// Matches within `range` of `text`, tried only where the literal scan found this pattern's cues
     /// (`candidates`: sorted UTF-16 offsets where a cue starts). Gives what a scan of the whole range gives, as long
     /// as no match is longer than `PatternCues.windowCap`.
-    func matches(in text: ScanText, range: NSRange, candidates: ArraySlice<Int32>, shortSpaces: Bool = false,
+    func matches(in text: ScanText, range: NSRange, candidates: ArraySlice<Int32>, shortRuns: Bool = false,
                  limit: Int = .max) -> [PatternMatch] {
         guard let cues, !candidates.isEmpty, limit > 0 else { return [] }
         let range = Self.clamp(range, to: text)
@@ -206,12 +309,12 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         var first = candidates.partitionPoint { Int($0) < low }
         let last = candidates[first...].partitionPoint { Int($0) < high }
         guard first < last else { return [] }
-        return withMatcher { matcher in
+        return withMatcher(for: text) { matcher in
             var found: [PatternMatch] = []
             guard lt_regex_set_text(matcher, text.units.baseAddress! + low, Int32(range.length)) == 0 else {
                 return found
             }
-            switch shortSpaces ? cues.placementInShortSpaces : cues.placement {
+            switch shortRuns ? cues.placementInShortRuns : cues.placement {
             case .start(let maxLength):
                 // Every match starts with a cue: try each cue position not inside the previous match.
                 let reach = min(maxLength ?? PatternCues.windowCap, PatternCues.windowCap)
@@ -221,12 +324,48 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
                     first += 1
                     if start < covered { continue }
                     let end = min(high, start + reach)
+                    guard mayStart(in: text, at: start) else { continue }
                     lt_regex_set_region(matcher, Int32(start - low), Int32(end - low), 1)
-                    guard lt_regex_looking_at(matcher) == 1 else { continue }
+                    let hit = lt_regex_looking_at(matcher) == 1
+                    if PatternProfile.isEnabled { PatternProfile.attempt(source, hit: hit) }
+                    guard hit else { continue }
                     let match = current(matcher, offset: low)
                     covered = max(start + 1, match.range.location + match.range.length)
                     found.append(match)
                     if found.count >= limit { break }
+                }
+            case .inside(let maxOffset, let maxLength) where firstCharacters != nil:
+                // Every match contains a cue at most `back` after its start, and starts with one of the first
+                // characters: try those positions before each cue, in order, as a scan of the range would.
+                let back = min(maxOffset ?? PatternCues.windowCap, PatternCues.windowCap)
+                let reach = min(maxLength ?? PatternCues.windowCap, PatternCues.windowCap)
+                var covered = low
+                var next = low
+                while first < last, found.count < limit {
+                    let cue = Int(candidates[first])
+                    first += 1
+                    var position = max(next, covered, cue - back)
+                    while position <= cue, position < high {
+                        guard mayStart(in: text, at: position),
+                              !startsAtWord || position == 0 || !Self.isWordUnit(text[position - 1]),
+                              startsWithPrefix(text, at: position) else {
+                            position += 1
+                            continue
+                        }
+                        lt_regex_set_region(matcher, Int32(position - low), Int32(min(high, position + reach) - low), 1)
+                        let hit = lt_regex_looking_at(matcher) == 1
+                        if PatternProfile.isEnabled { PatternProfile.attempt(source, hit: hit) }
+                        guard hit else {
+                            position += 1
+                            continue
+                        }
+                        let match = current(matcher, offset: low)
+                        found.append(match)
+                        covered = max(position + 1, match.range.location + match.range.length)
+                        position = covered
+                        if found.count >= limit { break }
+                    }
+                    next = max(next, cue + 1)
                 }
             case .inside(let maxOffset, let maxLength):
                 // Every match contains a cue: search merged windows around the cue positions.

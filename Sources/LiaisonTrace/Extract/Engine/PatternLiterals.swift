@@ -67,11 +67,15 @@ struct PatternLiterals: Sendable, Equatable {
     /// The construct the analysis did not understand, when it gave up (then nothing is claimed: no prefixes,
     /// no required literals, `minLength` 0, `maxLength` nil).
     let unsupported: String?
+    /// The ASCII characters a match can start with, in the case the text must show them (both cases in
+    /// case-insensitive parts); nil when unknown or when a match can start with something else. A text character
+    /// outside ASCII must always be tried (case folding).
+    let firstCharacters: Set<UInt8>?
 
     /// The most alternatives a literal set may have; larger sets are cut back to shorter literals.
     static let maxAlternatives = 64
     /// The most members a character class may have, after case folding, to be expanded into alternatives.
-    static let maxClassMembers = 8
+    static let maxClassMembers = 26
     /// The most characters of one literal; longer ones are cut (a prefix of a cue is still a cue).
     static let maxLiteralLength = 32
     /// Literals more selective than this are all as good (then the earliest in the pattern is taken).
@@ -86,7 +90,7 @@ struct PatternLiterals: Sendable, Equatable {
     ]
 
     /// Analyzes `source`, compiled case-insensitively when `caseInsensitive`.
-    init(source: String, caseInsensitive: Bool = false, spaceRun: Int? = nil) {
+    init(source: String, caseInsensitive: Bool = false, spaceRun: Int? = nil, wordRun: Int? = nil) {
         self.source = source
         self.caseInsensitive = caseInsensitive
         let node: Node
@@ -100,10 +104,18 @@ struct PatternLiterals: Sendable, Equatable {
             maxLength = nil
             foldSensitive = false
             unsupported = error.reason
+            firstCharacters = nil
             return
         }
-        let info = Analyzer.$spaceRun.withValue(spaceRun) { Analyzer.analyze(node) }
+        let info = Analyzer.$spaceRun.withValue(spaceRun) {
+            Analyzer.$wordRun.withValue(wordRun) { Analyzer.analyze(node) }
+        }
         unsupported = nil
+        if let first = Analyzer.firstCharacters(node), !first.nullable, !first.characters.isEmpty {
+            firstCharacters = first.characters
+        } else {
+            firstCharacters = nil
+        }
         minLength = info.minLength
         maxLength = info.maxLength
         var folded = false
@@ -128,10 +140,19 @@ struct PatternLiterals: Sendable, Equatable {
     /// The cue set to scan for: `prefixes` when they are acceptable (see `score(of:)`), else `required` when
     /// acceptable, else nil (the rule must run over the whole text).
     var cues: Cues? {
-        if let prefixes, Self.score(of: prefixes) != nil { return .prefixes(prefixes) }
-        if let required, Self.score(of: required.map(\.literal)) != nil { return .required(required) }
+        let prefixScore = prefixes.flatMap { Self.score(of: $0) }
+        let requiredScore = required.flatMap { Self.score(of: $0.map(\.literal)) }
+        // Anchored at the start of a match, a cue is cheap to confirm; inside one, the engine must try the
+        // positions before it. So prefixes win unless required literals are much rarer ("is|are ... essential").
+        if let prefixes, let prefixScore, requiredScore.map({ $0 < prefixScore + Self.requiredAdvantage }) ?? true {
+            return .prefixes(prefixes)
+        }
+        if let required, requiredScore != nil { return .required(required) }
         return nil
     }
+
+    /// How many bits more selective required literals must be than prefixes to be chosen over them.
+    static let requiredAdvantage = 6.0
 
     /// The selectivity of a literal set in bits: -log2 of the expected share of text positions where one of the
     /// literals starts, with each character counted as an ASCII letter or digit 4 bits, whitespace 2, `.`, `,`
@@ -190,9 +211,11 @@ extension PatternLiterals {
         /// One literal character; `caseInsensitive` when in a case-insensitive part.
         case character(Unicode.Scalar, caseInsensitive: Bool)
         /// One character out of a few literals (a small class, already folded and lower-cased).
-        case oneOf([Unicode.Scalar], folded: Bool, maxUnits: Int)
-        /// Any one of many characters (or a grapheme cluster when `maxUnits` is nil); never a literal.
-        case unknown(minUnits: Int, maxUnits: Int?)
+        case oneOf([Unicode.Scalar], folded: Bool, maxUnits: Int, exact: [Unicode.Scalar]? = nil)
+        /// Any one of many characters (or a grapheme cluster when `maxUnits` is nil); never a literal. `nonSpace`
+        /// when it never matches ASCII white space (`\S`, `\w`, `\d`, `[^\s(]`, `[A-Z0-9]`): an unbounded run of it
+        /// is then at most `Analyzer.wordRun` long when that is set.
+        case unknown(minUnits: Int, maxUnits: Int?, nonSpace: Bool = false)
         /// One white-space character (`\s`, `\h`, `\v`): one unit, never a literal; an unbounded run of them is
         /// at most `Analyzer.spaceRun` long when that is set.
         case space
@@ -344,7 +367,8 @@ extension PatternLiterals {
             switch scalar {
             case "b", "B", "A", "z", "Z", "G": return .empty
             case "s", "h", "v": return .space  // white space is all in the BMP
-            case "d", "D", "w", "W", "S", "H", "V", "R": return .unknown(minUnits: 1, maxUnits: 2)
+            case "d", "w", "S": return .unknown(minUnits: 1, maxUnits: 2, nonSpace: true)
+            case "D", "W", "H", "V", "R": return .unknown(minUnits: 1, maxUnits: 2)
             case "X": return .unknown(minUnits: 1, maxUnits: nil)
             case "p", "P":
                 try skipProperty()
@@ -425,7 +449,9 @@ extension PatternLiterals {
         /// One member of a class as read: a character, or something that is no single known character.
         enum ClassItem {
             case character(Unicode.Scalar)
-            case opaque
+            /// A set that cannot be enumerated; `coversSpace`: it holds every ASCII white-space character,
+            /// `hasSpace`: it may hold some.
+            case opaque(hasSpace: Bool, coversSpace: Bool)
         }
 
         /// A class after its `[`: a few literal characters, or one unknown character.
@@ -438,6 +464,9 @@ extension PatternLiterals {
             var ranges: [ClosedRange<UInt32>] = []
             // "[:digit:]" is a POSIX-like property in ICU, not the characters ':', 'd', 'i'...
             var opaque = peek == ":"
+            // Whether the class's items may hold ASCII white space, and whether they hold all of it (for `nonSpace`).
+            var hasSpace = opaque
+            var coversSpace = false
             var first = true
             while true {
                 guard let scalar = peek else { throw fail("unterminated class") }
@@ -451,17 +480,22 @@ extension PatternLiterals {
                     index += 1
                     // A '-' is a literal only first or last; anything else ('--', a dangling range) is not
                     // understood well enough to enumerate.
-                    if atStart || peek == "]" { ranges.append(45...45) } else { opaque = true }
+                    if atStart || peek == "]" { ranges.append(45...45) } else { opaque = true; hasSpace = true }
                     continue
                 }
                 if scalar == "&", peek(1) == "&" {
                     index += 2
                     opaque = true
+                    hasSpace = true
                     continue
                 }
                 let item = try parseClassItem()
                 guard case .character(let low) = item else {
                     opaque = true
+                    if case .opaque(let itemHasSpace, let itemCoversSpace) = item {
+                        hasSpace = hasSpace || itemHasSpace
+                        coversSpace = coversSpace || itemCoversSpace
+                    }
                     continue
                 }
                 if peek == "-", let after = peek(1), after != "]" {
@@ -474,8 +508,14 @@ extension PatternLiterals {
                     ranges.append(low.value...low.value)
                 }
             }
+            // ASCII white space among the enumerable members.
+            let spaces: [UInt32] = [0x09, 0x0A, 0x0C, 0x0D, 0x20]  // ICU's \s in ASCII (not U+000B)
+            let rangeSpaces = spaces.filter { space in ranges.contains { $0.contains(space) } }
+            let classHasSpace = hasSpace || !rangeSpaces.isEmpty
+            let classCoversSpace = coversSpace || rangeSpaces.count == spaces.count
+            let nonSpace = negated ? classCoversSpace : !classHasSpace
             return Self.classNode(ranges: ranges, negated: negated, opaque: opaque,
-                                  caseInsensitive: caseInsensitive)
+                                  caseInsensitive: caseInsensitive, nonSpace: nonSpace)
         }
 
         mutating func parseClassItem() throws(Unsupported) -> ClassItem {
@@ -483,14 +523,16 @@ extension PatternLiterals {
             switch scalar {
             case "[":
                 try skipNestedClass()
-                return .opaque
+                return .opaque(hasSpace: true, coversSpace: false)
             case "\\":
                 guard let escaped = next() else { throw fail("trailing backslash") }
                 switch escaped {
-                case "d", "D", "w", "W", "s", "S", "h", "H", "v", "V": return .opaque
+                case "d", "w", "S": return .opaque(hasSpace: false, coversSpace: false)
+                case "s": return .opaque(hasSpace: true, coversSpace: true)
+                case "D", "W", "h", "H", "v", "V": return .opaque(hasSpace: true, coversSpace: false)
                 case "p", "P":
                     try skipProperty()
-                    return .opaque
+                    return .opaque(hasSpace: true, coversSpace: false)
                 default:
                     guard let literal = Self.escapedLiteral(escaped) else {
                         throw fail("unsupported escape '\\\(escaped)' in a class")
@@ -520,32 +562,40 @@ extension PatternLiterals {
         }
 
         static func classNode(ranges: [ClosedRange<UInt32>], negated: Bool, opaque: Bool,
-                              caseInsensitive: Bool) -> Node {
+                              caseInsensitive: Bool, nonSpace: Bool = false) -> Node {
             let allBMP = ranges.allSatisfy { $0.upperBound <= 0xFFFF }
             let allASCII = ranges.allSatisfy { $0.upperBound < 0x80 }
             // In case-insensitive parts ICU adds the case closure: ASCII letters gain only BMP characters.
             let maxUnits = !negated && !opaque && allBMP && (!caseInsensitive || allASCII) ? 1 : 2
             let size = ranges.reduce(0) { $0 + Int($1.count) }
-            guard !negated, !opaque, size <= 256 else { return .unknown(minUnits: 1, maxUnits: maxUnits) }
+            guard !negated, !opaque, size <= 256 else {
+                return .unknown(minUnits: 1, maxUnits: maxUnits, nonSpace: nonSpace)
+            }
             var members: [Unicode.Scalar] = []
             var seen: Set<Unicode.Scalar> = []
             for range in ranges {
                 for value in range {
                     guard let scalar = Unicode.Scalar(value) else { return .unknown(minUnits: 1, maxUnits: 2) }
-                    if caseInsensitive, !scalar.isASCII { return .unknown(minUnits: 1, maxUnits: maxUnits) }
+                    if caseInsensitive, !scalar.isASCII {
+                        return .unknown(minUnits: 1, maxUnits: maxUnits, nonSpace: nonSpace)
+                    }
                     if PatternLiterals.foldExceptions[scalar] != nil {
-                        return .unknown(minUnits: 1, maxUnits: maxUnits)
+                        return .unknown(minUnits: 1, maxUnits: maxUnits, nonSpace: nonSpace)
                     }
                     let lower = Analyzer.lowercased(scalar)
                     if seen.insert(lower).inserted { members.append(lower) }
                 }
             }
             guard !members.isEmpty, members.count <= PatternLiterals.maxClassMembers else {
-                return .unknown(minUnits: 1, maxUnits: maxUnits)
+                return .unknown(minUnits: 1, maxUnits: maxUnits, nonSpace: nonSpace)
             }
             let folded = caseInsensitive && members.contains { Analyzer.foldLetters.contains($0) }
             let units = members.map { $0.utf16.count }.max() ?? 1
-            return .oneOf(members, folded: folded, maxUnits: units)
+            var exact: [Unicode.Scalar]?
+            if !caseInsensitive {
+                exact = ranges.flatMap { range in range.compactMap { Unicode.Scalar($0) } }
+            }
+            return .oneOf(members, folded: folded, maxUnits: units, exact: exact)
         }
     }
 }
@@ -743,8 +793,13 @@ extension PatternLiterals {
 
         func isBetter(than other: RequiredSet?) -> Bool {
             guard let other else { return true }
-            let (a, b) = (rank, other.rank)
-            return (a.acceptable, a.score, a.bounded, a.offset) > (b.acceptable, b.score, b.bounded, b.offset)
+            return Self.precedes(other.rank, rank)
+        }
+
+        /// Whether rank `a` is worse than rank `b`.
+        static func precedes(_ a: (acceptable: Int, score: Double, bounded: Int, offset: Int),
+                             _ b: (acceptable: Int, score: Double, bounded: Int, offset: Int)) -> Bool {
+            (a.acceptable, a.score, a.bounded, a.offset) < (b.acceptable, b.score, b.bounded, b.offset)
         }
     }
 
@@ -760,6 +815,9 @@ extension PatternLiterals {
         /// When set, an unbounded repetition of white space is taken to match at most this many units: true of a
         /// text whose longest run of white space (and non-ASCII characters) is no longer.
         @TaskLocal static var spaceRun: Int?
+        /// When set, an unbounded repetition of something that never matches ASCII white space is taken to match
+        /// at most this many units: true of a text whose longest run without ASCII white space is no longer.
+        @TaskLocal static var wordRun: Int?
 
         /// ASCII letters that occur in the ASCII spelling of `foldExceptions`.
         static let foldLetters: Set<Unicode.Scalar> = ["s", "k", "f", "i", "l", "t"]
@@ -781,11 +839,11 @@ extension PatternLiterals {
                 return Info(minLength: 0, maxLength: 0, first: .empty, required: nil)
             case .character(let scalar, let caseInsensitive):
                 return character(scalar, caseInsensitive: caseInsensitive)
-            case .oneOf(let members, let folded, let maxUnits):
+            case .oneOf(let members, let folded, let maxUnits, _):
                 var set = LiteralSet(items: [:])
                 for member in members { set.insert([member], .init(complete: true, folded: folded)) }
                 return Info(minLength: 1, maxLength: maxUnits, first: set, required: nil)
-            case .unknown(let minUnits, let maxUnits):
+            case .unknown(let minUnits, let maxUnits, _):
                 return Info(minLength: minUnits, maxLength: maxUnits, first: .unknown, required: nil)
             case .space:
                 return Info(minLength: 1, maxLength: 1, first: .unknown, required: nil)
@@ -798,10 +856,66 @@ extension PatternLiterals {
                 if high == nil, let run = spaceRun, isSpaceOnly(child) {
                     // A run of white space is never longer than the text's longest.
                     info.maxLength = max(run, info.minLength)
+                } else if high == nil, let run = wordRun, isNonSpace(child) {
+                    // Nor is a run without white space.
+                    info.maxLength = max(run, info.minLength)
                 }
                 return info
             case .group(let child):
                 return analyze(child)
+            }
+        }
+
+        /// The ASCII characters a node's matches can start with (exact case where case matters), and whether it can
+        /// match the empty string; nil when anything else can start a match.
+        static func firstCharacters(_ node: Node) -> (characters: Set<UInt8>, nullable: Bool)? {
+            func cased(_ scalar: Unicode.Scalar, _ caseInsensitive: Bool) -> Set<UInt8>? {
+                guard scalar.isASCII else { return nil }
+                let byte = UInt8(scalar.value)
+                guard caseInsensitive else { return [byte] }
+                switch byte {
+                case 0x41...0x5A: return [byte, byte + 0x20]
+                case 0x61...0x7A: return [byte, byte - 0x20]
+                default: return [byte]
+                }
+            }
+            switch node {
+            case .empty:
+                return ([], true)
+            case .character(let scalar, let caseInsensitive):
+                return cased(scalar, caseInsensitive).map { ($0, false) }
+            case .oneOf(let members, _, _, let exact):
+                var result: Set<UInt8> = []
+                for member in exact ?? members {
+                    guard let bytes = cased(member, exact == nil) else { return nil }
+                    result.formUnion(bytes)
+                }
+                return (result, false)
+            case .unknown, .space:
+                return nil
+            case .concatenation(let children):
+                var result: Set<UInt8> = []
+                for child in children {
+                    guard let first = firstCharacters(child) else { return nil }
+                    result.formUnion(first.characters)
+                    if !first.nullable { return (result, false) }
+                }
+                return (result, true)
+            case .alternation(let branches):
+                var result: Set<UInt8> = []
+                var nullable = false
+                for branch in branches {
+                    guard let first = firstCharacters(branch) else { return nil }
+                    result.formUnion(first.characters)
+                    nullable = nullable || first.nullable
+                }
+                return (result, nullable)
+            case .repetition(let child, let low, let high):
+                if high == 0 { return ([], true) }
+                guard let first = firstCharacters(child) else { return nil }
+                return (first.characters, first.nullable || low == 0)
+            case .group(let child):
+                return firstCharacters(child)
             }
         }
 
@@ -810,11 +924,26 @@ extension PatternLiterals {
             switch node {
             case .space: return true
             case .character(let scalar, _): return scalar == " " || scalar == "\t" || scalar == "\n"
-            case .oneOf(let members, _, _): return members.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\n" }
+            case .oneOf(let members, _, _, _): return members.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\n" }
             case .concatenation(let children), .alternation(let children):
                 return !children.isEmpty && children.allSatisfy(isSpaceOnly)
             case .repetition(let child, _, _), .group(let child): return isSpaceOnly(child)
             case .empty, .unknown: return false
+            }
+        }
+
+        /// Whether a node never matches ASCII white space as ICU's `\s` has it (tab, line feed, form feed, carriage
+        /// return, space).
+        static func isNonSpace(_ node: Node) -> Bool {
+            let spaces: Set<Unicode.Scalar> = ["\t", "\n", "\u{0C}", "\r", " "]  // ICU's \s in ASCII
+            switch node {
+            case .empty: return true
+            case .space: return false
+            case .character(let scalar, _): return !spaces.contains(scalar)
+            case .oneOf(let members, _, _, _): return !members.contains { spaces.contains($0) }
+            case .unknown(_, _, let nonSpace): return nonSpace
+            case .concatenation(let children), .alternation(let children): return children.allSatisfy(isNonSpace)
+            case .repetition(let child, _, _), .group(let child): return isNonSpace(child)
             }
         }
 
@@ -866,14 +995,18 @@ extension PatternLiterals {
                 suffixes[position] = infos[position].first.followed(by: suffixes[position + 1])
             }
             var best: RequiredSet?
+            var bestRank = (acceptable: 0, score: -Double.infinity, bounded: 0, offset: Int.min)
+            func consider(_ candidate: RequiredSet) {
+                let rank = candidate.rank
+                if best == nil || RequiredSet.precedes(bestRank, rank) {
+                    best = candidate
+                    bestRank = rank
+                }
+            }
             var offset: Int? = 0
             for position in children.indices {
-                if let candidate = RequiredSet(suffixes[position], offset: offset), candidate.isBetter(than: best) {
-                    best = candidate
-                }
-                if let inner = infos[position].required?.shifted(by: offset), inner.isBetter(than: best) {
-                    best = inner
-                }
+                if let candidate = RequiredSet(suffixes[position], offset: offset) { consider(candidate) }
+                if let inner = infos[position].required?.shifted(by: offset) { consider(inner) }
                 offset = add(offset, infos[position].maxLength)
             }
             return Info(minLength: minLength, maxLength: maxLength, first: suffixes[0], required: best)
@@ -970,14 +1103,8 @@ extension PatternLiterals {
 
         /// Order by UTF-8 bytes.
         static func precedes(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Bool {
-            String(String.UnicodeScalarView(a)).utf8.lexicographicallyPrecedes(String(String.UnicodeScalarView(b)).utf8)
+            // UTF-8 byte order is code point order.
+            a.lexicographicallyPrecedes(b) { $0.value < $1.value }
         }
-    }
-}
-
-public enum PatternLiteralsDebug {
-    public static func describe(_ source: String, _ ci: Bool) -> String {
-        let l = PatternLiterals(source: source, caseInsensitive: ci)
-        return "prefixes=\(String(describing: l.prefixes)) required=\(String(describing: l.required)) cues=\(String(describing: l.cues)) unsupported=\(String(describing: l.unsupported))"
     }
 }

@@ -8,27 +8,28 @@ import Foundation
 /// Patterns without cues (or not registered) run over the whole range they are asked about, so a document gives
 /// the same record with or without the engine; the engine only makes it cheaper.
 public final class RuleEngine: Sendable {
-    /// The patterns with cues, by slot.
-    let patterns: [Pattern]
+    /// The number of slots: one per pattern with cues.
+    let slotCount: Int
+    /// The slot of each pattern with cues.
     private let slots: [ObjectIdentifier: Int]
     private let scanner: LiteralScanner
     /// For each scanner literal, the slots of the patterns it is a cue of: `literalSlotStart[l]..<[l + 1]`.
     private let literalSlotStart: [Int32]
     private let literalSlots: [Int32]
+    /// For each slot, whether its cues only count at an ASCII word start (`PatternCues.wordStart`).
+    private let wordStartSlots: [Bool]
 
     /// Compiles the cues of `patterns` (duplicates and patterns without cues are left out).
     public init(patterns: [Pattern]) {
-        var kept: [Pattern] = []
         var slots: [ObjectIdentifier: Int] = [:]
+        var wordStart: [Bool] = []
         var literalIndex: [[UInt8]: Int] = [:]
         var literals: [[UInt8]] = []
         var owners: [[Int32]] = []
-        for pattern in patterns {
-            guard let cues = pattern.cues, slots[ObjectIdentifier(pattern)] == nil else { continue }
-            let slot = kept.count
-            slots[ObjectIdentifier(pattern)] = slot
-            kept.append(pattern)
-            for literal in Set(cues.literals) {
+        func addSlot(_ cueLiterals: [String], wordStartOnly: Bool) -> Int {
+            let slot = wordStart.count
+            wordStart.append(wordStartOnly)
+            for literal in Set(cueLiterals) {
                 let bytes = Array(literal.utf8)
                 guard !bytes.isEmpty else { continue }
                 if let index = literalIndex[bytes] {
@@ -39,9 +40,15 @@ public final class RuleEngine: Sendable {
                     owners.append([Int32(slot)])
                 }
             }
+            return slot
         }
-        self.patterns = kept
+        for pattern in patterns {
+            guard let cues = pattern.cues, slots[ObjectIdentifier(pattern)] == nil else { continue }
+            slots[ObjectIdentifier(pattern)] = addSlot(cues.literals, wordStartOnly: cues.wordStart)
+        }
+        slotCount = wordStart.count
         self.slots = slots
+        wordStartSlots = wordStart
         scanner = LiteralScanner(literals)
         var start: [Int32] = [0]
         var flat: [Int32] = []
@@ -53,7 +60,7 @@ public final class RuleEngine: Sendable {
         literalSlots = flat
     }
 
-    /// The slot of `pattern`, when it has one.
+    /// The slot of `pattern`, when it has cues.
     @inline(__always)
     func slot(of pattern: Pattern) -> Int? {
         slots[ObjectIdentifier(pattern)]
@@ -64,17 +71,21 @@ public final class RuleEngine: Sendable {
         var hits: [(slot: Int32, position: Int32)] = []
         let starts = literalSlotStart
         let owners = literalSlots
+        let wordStart = wordStartSlots
         text.utf8.withUnsafeBufferPointer { bytes in
             scanner.scan(bytes) { literal, start in
+                let afterWord = start > 0 && Self.isWordByte(bytes[start - 1])
                 for index in Int(starts[Int(literal)])..<Int(starts[Int(literal) + 1]) {
-                    hits.append((owners[index], Int32(start)))
+                    let slot = owners[index]
+                    if afterWord, wordStart[Int(slot)] { continue }
+                    hits.append((slot, Int32(start)))
                 }
             }
         }
         // Bucket by slot (counting sort), then order each slot's positions and map them to UTF-16 offsets.
-        var offsets = [Int32](repeating: 0, count: patterns.count + 1)
+        var offsets = [Int32](repeating: 0, count: slotCount + 1)
         for hit in hits { offsets[Int(hit.slot) + 1] += 1 }
-        for slot in 0..<patterns.count { offsets[slot + 1] += offsets[slot] }
+        for slot in 0..<slotCount { offsets[slot + 1] += offsets[slot] }
         var fill = offsets
         var positions = [Int32](repeating: 0, count: hits.count)
         let ascii = text.isASCII
@@ -83,30 +94,52 @@ public final class RuleEngine: Sendable {
             positions[Int(fill[slot])] = ascii ? hit.position : Int32(text.utf16Offset(Int(hit.position)))
             fill[slot] += 1
         }
-        for slot in 0..<patterns.count {
+        for slot in 0..<slotCount {
             let range = Int(offsets[slot])..<Int(offsets[slot + 1])
             if range.count > 1 { positions[range].sort() }
         }
+        let runs = Self.longestRuns(text.utf8)
         return CandidateIndex(offsets: offsets, positions: positions, hasFoldTraps: Self.hasFoldTraps(text.utf8),
-                              hasShortSpaces: Self.longestSpaceRun(text.utf8) <= PatternCues.shortSpaceRun)
+                              hasShortRuns: runs.space <= PatternCues.shortSpaceRun
+                                  && runs.word <= PatternCues.shortWordRun)
     }
 
-    /// The longest run of bytes that are ASCII white space or part of a non-ASCII character (a bound on what `\s+`
-    /// can match: ICU's white space outside ASCII is all non-ASCII).
-    static func longestSpaceRun(_ bytes: [UInt8]) -> Int {
+    /// The longest run of white space (bytes that are ASCII white space or part of a non-ASCII character: a bound
+    /// on what `\s+` can match, as ICU's white space outside ASCII is all non-ASCII), and the longest run of bytes
+    /// that are not ICU's ASCII white space (tab, line feed, form feed, carriage return, space: a bound on what
+    /// `\S+` or `\w+` can match).
+    static func longestRuns(_ bytes: [UInt8]) -> (space: Int, word: Int) {
         bytes.withUnsafeBufferPointer { buffer in
-            var longest = 0
-            var run = 0
+            var longestSpace = 0
+            var space = 0
+            var longestWord = 0
+            var word = 0
             for byte in buffer {
-                if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) || byte >= 0x80 {
-                    run += 1
-                    if run > longest { longest = run }
+                let isASCIISpace = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0C || byte == 0x0D
+                if isASCIISpace || byte == 0x0B || byte >= 0x80 {
+                    space += 1
+                    if space > longestSpace { longestSpace = space }
                 } else {
-                    run = 0
+                    space = 0
+                }
+                if isASCIISpace {
+                    word = 0
+                } else {
+                    word += 1
+                    if word > longestWord { longestWord = word }
                 }
             }
-            return longest
+            return (longestSpace, longestWord)
         }
+    }
+
+
+
+    /// Whether a byte is an ASCII word character (`[A-Za-z0-9_]`).
+    @inline(__always)
+    static func isWordByte(_ byte: UInt8) -> Bool {
+        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+            || byte == 0x5F
     }
 
     /// Whether `bytes` hold one of `PatternCues.foldTraps`.
@@ -131,8 +164,8 @@ struct CandidateIndex: Sendable {
     let positions: [Int32]
     /// Whether the text holds a character that case folding equates with ASCII letters.
     let hasFoldTraps: Bool
-    /// Whether no run of white space in the text is longer than `PatternCues.shortSpaceRun`.
-    let hasShortSpaces: Bool
+    /// Whether the text's runs of white space and of other characters are short (see `PatternCues`).
+    let hasShortRuns: Bool
 
     /// The cue positions of pattern slot `slot`.
     @inline(__always)
@@ -155,11 +188,16 @@ public struct PatternCues: Sendable {
 
     /// The cue strings.
     let literals: [String]
+
+    /// Whether a cue can only start a match at an ASCII word boundary: the pattern starts with `\b` and every cue
+    /// with a word character, so a cue right after a word character ("ts" in "its") is no candidate.
+    let wordStart: Bool
     /// Where matches lie, in any text.
     let placement: Placement
-    /// Where matches lie in a text with no run of white space (or non-ASCII characters) longer than
-    /// `shortSpaceRun`: a pattern's `\s+` is then bounded, and so are its windows.
-    let placementInShortSpaces: Placement
+    /// Where matches lie in a text with short runs: no run of white space (or non-ASCII characters) longer than
+    /// `shortSpaceRun` and none without white space longer than `shortWordRun`. A pattern's `\s+` and `\w+` are
+    /// then bounded, and so are its windows.
+    let placementInShortRuns: Placement
     /// Whether a match may also run through a character that ICU's case folding equates with ASCII letters
     /// ("ß" for "ss"): in a document holding one, the pattern runs over the whole range.
     let foldSensitive: Bool
@@ -168,22 +206,69 @@ public struct PatternCues: Sendable {
     /// whatever the shape of the text.
     static let windowCap = 4096
 
-    /// The longest run of white space a text may have for `placementInShortSpaces` to hold.
+    /// The longest run of white space a text may have for `placementInShortRuns` to hold.
     static let shortSpaceRun = 64
+    /// The longest run without white space a text may have for `placementInShortRuns` to hold.
+    static let shortWordRun = 256
 
     /// The cues of a pattern, or nil when none are known to hold (see `PatternLiterals`).
     init?(source: String, caseInsensitive: Bool) {
-        let analysis = PatternLiterals(source: source, caseInsensitive: caseInsensitive)
+        self.init(PatternLiterals(source: source, caseInsensitive: caseInsensitive))
+    }
+
+    /// The cues of an analyzed pattern, or nil when none are known to hold.
+    init?(_ analysis: PatternLiterals) {
+        let source = analysis.source
+        let caseInsensitive = analysis.caseInsensitive
         guard let (literals, placement) = Self.placement(analysis) else { return nil }
+        // The bounds in texts with short runs differ only when the pattern repeats something without bound.
+        let bounded = Self.hasUnboundedRepetition(source)
+            ? PatternLiterals(source: source, caseInsensitive: caseInsensitive, spaceRun: Self.shortSpaceRun,
+                              wordRun: Self.shortWordRun)
+            : analysis
         self.literals = literals
         self.placement = placement
-        let bounded = PatternLiterals(source: source, caseInsensitive: caseInsensitive, spaceRun: Self.shortSpaceRun)
-        if let (boundedLiterals, boundedPlacement) = Self.placement(bounded), boundedLiterals == literals {
-            placementInShortSpaces = boundedPlacement
+        if case .start = placement, source.hasPrefix("\\b") {
+            wordStart = literals.allSatisfy { $0.unicodeScalars.first.map(WordBoundary.isWord) ?? false }
         } else {
-            placementInShortSpaces = placement
+            wordStart = false
+        }
+
+        if let (boundedLiterals, boundedPlacement) = Self.placement(bounded), boundedLiterals == literals {
+            placementInShortRuns = boundedPlacement
+        } else {
+            placementInShortRuns = placement
         }
         foldSensitive = analysis.foldSensitive
+    }
+
+    /// What the engine scans for and where it tries `source` (for `lstrace-bench --cues`).
+    public static func describe(_ source: String, caseInsensitive: Bool = false) -> String {
+        let analysis = PatternLiterals(source: source, caseInsensitive: caseInsensitive)
+        guard let cues = PatternCues(analysis) else {
+            return "no cues (\(analysis.unsupported ?? "no literal every match holds")): scanned wherever asked"
+        }
+        return "cues \(cues.literals.sorted())\nplacement \(cues.placement)\nin short runs \(cues.placementInShortRuns)"
+            + "\nword start \(cues.wordStart)\nfirst characters "
+            + (analysis.firstCharacters.map { String(decoding: $0.sorted(), as: UTF8.self) } ?? "any")
+    }
+
+    /// Whether `source` has `*`, `+` or `{n,}` (outside escapes; classes are not told apart, which only costs an
+    /// analysis).
+    static func hasUnboundedRepetition(_ source: String) -> Bool {
+        var escaped = false
+        var previous: Character = " "
+        for character in source {
+            defer { previous = character }
+            if escaped {
+                escaped = false
+                continue
+            }
+            if character == "\\" { escaped = true; continue }
+            if character == "*" || character == "+" { return true }
+            if character == "}", previous == "," { return true }
+        }
+        return false
     }
 
     private static func placement(_ analysis: PatternLiterals) -> ([String], Placement)? {

@@ -18,28 +18,41 @@ public final class ScanText: @unchecked Sendable { // immutable after init; the 
     public var count: Int { units.count }
     /// Whether the text is all ASCII (UTF-8 and UTF-16 offsets agree).
     public var isASCII: Bool { utf8ToUTF16.isEmpty }
+    /// Whether the text holds a character that makes the fast form of `\b` differ from the general one (see
+    /// `WordBoundary`): a non-ASCII decimal digit (`\d` matches it, `[0-9]` does not), or a character that ICU's
+    /// case folding equates with ASCII letters ("ß" for "ss").
+    let hasBoundaryTraps: Bool
 
     /// Transcodes `text` once.
     public init(_ text: String) {
         var text = text
         let bytes: [UInt8] = text.withUTF8 { Array($0) }
         utf8 = bytes
-        var nonASCII = 0
-        for byte in bytes where byte >= 0x80 { nonASCII += 1 }
-        if nonASCII == 0 {
-            let buffer = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: max(1, bytes.count))
-            for index in 0..<bytes.count { buffer[index] = UInt16(bytes[index]) }
+        // ASCII (most documents): widen byte by byte, checking as we go.
+        let buffer = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: max(1, bytes.count))
+        let ascii = bytes.withUnsafeBufferPointer { source -> Bool in
+            var high: UInt8 = 0
+            for index in 0..<source.count {
+                let byte = source[index]
+                high |= byte
+                buffer[index] = UInt16(byte)
+            }
+            return high < 0x80
+        }
+        if ascii {
             units = UnsafeMutableBufferPointer(rebasing: buffer[0..<bytes.count])
             utf16ToUTF8 = []
             utf8ToUTF16 = []
+            hasBoundaryTraps = false
             return
         }
         // Non-ASCII: decode scalar by scalar, recording both maps.
-        var buffer: [UInt16] = []
-        buffer.reserveCapacity(bytes.count)
+        var converted: [UInt16] = []
+        converted.reserveCapacity(bytes.count)
         var toUTF8: [Int32] = []
         toUTF8.reserveCapacity(bytes.count + 1)
         var toUTF16 = [Int32](repeating: 0, count: bytes.count + 1)
+        var traps = false
         var index = 0
         while index < bytes.count {
             let lead = bytes[index]
@@ -53,27 +66,32 @@ public final class ScanText: @unchecked Sendable { // immutable after init; the 
             }
             let end = min(bytes.count, index + width)
             for next in (index + 1)..<max(index + 1, end) { scalar = scalar << 6 | UInt32(bytes[next] & 0x3F) }
-            let position = Int32(buffer.count)
+            if !traps, scalar >= 0x80, let decoded = Unicode.Scalar(scalar) {
+                traps = PatternLiterals.foldExceptions[decoded] != nil || decoded.properties.numericType == .decimal
+            }
+            let position = Int32(converted.count)
             for byte in index..<end { toUTF16[byte] = position }
             if scalar > 0xFFFF {
                 let value = scalar - 0x10000
-                buffer.append(UInt16(0xD800 + (value >> 10)))
-                buffer.append(UInt16(0xDC00 + (value & 0x3FF)))
+                converted.append(UInt16(0xD800 + (value >> 10)))
+                converted.append(UInt16(0xDC00 + (value & 0x3FF)))
                 toUTF8.append(Int32(index))
                 toUTF8.append(Int32(index))
             } else {
-                buffer.append(UInt16(scalar))
+                converted.append(UInt16(scalar))
                 toUTF8.append(Int32(index))
             }
             index = end
         }
         toUTF8.append(Int32(bytes.count))
-        toUTF16[bytes.count] = Int32(buffer.count)
-        let storage = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: max(1, buffer.count))
-        _ = storage.initialize(from: buffer)
-        units = UnsafeMutableBufferPointer(rebasing: storage[0..<buffer.count])
+        toUTF16[bytes.count] = Int32(converted.count)
+        buffer.deallocate()
+        let storage = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: max(1, converted.count))
+        _ = storage.initialize(from: converted)
+        units = UnsafeMutableBufferPointer(rebasing: storage[0..<converted.count])
         utf16ToUTF8 = toUTF8
         utf8ToUTF16 = toUTF16
+        hasBoundaryTraps = traps
     }
 
     deinit {

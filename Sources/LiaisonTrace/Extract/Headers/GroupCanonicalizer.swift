@@ -15,14 +15,25 @@ public struct GroupMention: Sendable, Hashable {
 /// Canonical group names from the `kind: groups` rule file: `ITU-T Study Group 11` = `SG11` = `ITU-T SG11`,
 /// `3GPP TSG SA WG2` = `SA2`; in lists a bare `SG2` after `ITU-D SG1,` is ITU-D's.
 public struct GroupCanonicalizer: Sendable {
+    /// A `kind: groups` rule file as written.
+    struct FileSpec: Decodable {
+        var groups: [Lined<Spec>]?
+    }
+
     struct Spec: Decodable {
+        /// The rule's id in tests and messages.
         var id: String
+        var summary: String?
+        /// The canonical-name template.
+        var canonical: String
         var body: String
         var pattern: String
         var bare: Bool?
         var inherit: [String: String]?
+        /// The rule the record names (default `group.<body>`).
         var rule: String?
-        var examples: [String: String?]?
+        var examples: [String: String]?
+        var counter_examples: [Lined<CounterExample>]?
     }
 
     /// One compiled group rule.
@@ -32,10 +43,13 @@ public struct GroupCanonicalizer: Sendable {
         let pattern: Pattern
         let bare: Bool
         let inherit: [String: IDTemplate]
-        /// Rule id (`group.<body>`).
+        /// Rule id the record names (`group.<body>`).
         public let id: String
-        /// Examples: text → canonical id, or nil when the text must not be a group.
-        public let examples: [(String, String?)]
+        /// The rule's own id.
+        public let name: String
+        let summary: String?
+        /// Examples: texts that are one group name, and counter-examples.
+        public let examples: [RuleExample]
         public let file: String
         public let line: Int
     }
@@ -47,17 +61,19 @@ public struct GroupCanonicalizer: Sendable {
     public init(rules library: RuleLibrary) throws(PipelineError) {
         var rules: [Rule] = []
         for file in library.files(ofKind: "groups") {
-            for (node, line) in file.items(at: "groups") {
-                let spec = try file.decodeItem(Spec.self, node)
+            for item in try file.decodeStrictly(FileSpec.self).groups ?? [] {
+                let (spec, line) = (item.value, item.line)
                 let pattern = try file.pattern(spec.pattern, rule: spec.id, line: line)
                 let groups = Set(pattern.groupNames)
                 do {
-                    let template = try IDTemplate(spec.id, groups: groups)
+                    let template = try IDTemplate(spec.canonical, groups: groups)
                     var inherit: [String: IDTemplate] = [:]
                     for (body, source) in spec.inherit ?? [:] { inherit[body] = try IDTemplate(source, groups: groups) }
                     rules.append(Rule(template: template, body: spec.body, pattern: pattern, bare: spec.bare ?? false,
                                       inherit: inherit, id: spec.rule ?? "group.\(spec.body.lowercased())",
-                                      examples: (spec.examples ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+                                      name: spec.id, summary: spec.summary,
+                                      examples: RuleExample.mapping(spec.examples, key: "id", line: line)
+                                        + RuleExample.counterExamples(spec.counter_examples),
                                       file: file.path, line: line))
                 } catch let error as IDTemplate.Error {
                     throw file.error(line: line, rule: spec.id, error.message)
@@ -117,10 +133,27 @@ public struct GroupCanonicalizer: Sendable {
 
     /// The canonical id when the whole of `name` is one group name, else nil.
     public func canonical(_ name: String) -> String? {
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = name.trimmingSpacesAndNewlines()
         let found = mentions(in: trimmed)
         guard found.count == 1, let mention = found.first, mention.range.location == 0,
               mention.range.length == (trimmed as NSString).length else { return nil }
         return mention.id
+    }
+}
+
+extension GroupCanonicalizer {
+    /// One description per group rule: the canonical name of an example that is one whole group name, where the
+    /// rule's own pattern matches.
+    var ruleDescriptions: [RuleDescription] {
+        rules.map { rule in
+            RuleDescription(id: rule.name, kind: "groups", summary: rule.summary, file: rule.file, line: rule.line,
+                            patterns: [rule.pattern], examples: rule.examples) { _, input in
+                let found = mentions(in: input.text, range: input.range)
+                let whole = found.count == 1 && found[0].range == input.range
+                let own = rule.pattern.matches(in: input.scan, range: input.range)
+                return RuleOutcome(values: ["id": whole ? [found[0].id] : []], spans: own.map { input.span($0.range) },
+                                   matched: whole && !own.isEmpty)
+            }
+        }
     }
 }

@@ -9,9 +9,15 @@ public struct GroupMentionExtractor: Extractor {
 
     let groups: GroupCanonicalizer
 
+    /// The rule-file kinds it reads.
+    public static let ruleKinds = ["groups"]
+
     public init(rules library: RuleLibrary) throws(PipelineError) {
         groups = try GroupCanonicalizer(rules: library)
     }
+
+    /// The group rules.
+    public var ruleDescriptions: [RuleDescription] { groups.ruleDescriptions }
 
     public func extract(from context: ExtractionContext, into record: inout DocumentRecord,
                         diagnostics: inout [Diagnostic]) {
@@ -66,7 +72,7 @@ public struct GroupMentionExtractor: Extractor {
 
     /// ",", ", ", " & ", " and ", ", and ", ";" between two mentions.
     static func isListSeparator(_ gap: String) -> Bool {
-        let trimmed = gap.trimmingCharacters(in: .whitespaces).lowercased()
+        let trimmed = gap.trimmingSpaces().lowercased()
         return ["", ",", ";", "&", "and", ", and", "/", "or"].contains(trimmed) && !gap.contains("\n\n")
     }
 }

@@ -16,7 +16,7 @@ extension HeaderFieldExtractor {
             if depth[mention.range.location] > 0, let open = Self.openingParenthesis(before: mention.range.location,
                                                                                     in: text, depth: depth) {
                 // Refines the group just before the parenthesis: skip it.
-                let before = text.substring(to: open).trimmingCharacters(in: .whitespaces)
+                let before = text.substring(to: open).trimmingSpaces()
                 if kept.contains(where: { $0.range.location + $0.range.length == (before as NSString).length }) {
                     continue
                 }
@@ -25,7 +25,7 @@ extension HeaderFieldExtractor {
         }
         if reportUnknown {
             for item in Self.listItems(text, depth: depth) {
-                let itemText = text.substring(with: item).trimmingCharacters(in: .whitespaces)
+                let itemText = text.substring(with: item).trimmingSpaces()
                 guard !itemText.isEmpty, !DateNormalizer.isNoValue(itemText), itemText.count <= 60,
                       itemText.split(separator: " ").count <= 8, itemText.first?.isLetter == true,
                       !mentions.contains(where: { NSIntersectionRange($0.range, item).length > 0 }) else { continue }

@@ -176,7 +176,7 @@ extension HeaderFieldExtractor {
             let lineEnd = reference.line < context.document.lines.lineCount
                 ? context.document.lines.startOfLine(reference.line + 1) : ingested.text.utf8.count
             let line = ingested.text(of: SourceRange(lineStart, lineEnd))
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+                .trimmingSpacesAndNewlines()
             return line == reference.text
         }
     }

@@ -91,13 +91,13 @@ extension HeaderFieldExtractor {
     /// The title a "Response to" value gives for the answered liaison: what is left around the numbers, without
     /// a leading "LS (on)" ('LS (S2-131713) on interaction of oneM2M with Underlying Networks' -> 'interaction of
     /// oneM2M with Underlying Networks'), and without a trailing "from <group>", which becomes the sender.
+    static let emptyParentheses = try! Pattern(#"\([\s/,;&]*(?:and)?[\s/,;&]*\)"#)
+
     func answeredTitle(_ value: String, mentions: [Reference]) -> [String: String] {
         var rest = value
         for mention in mentions { rest = rest.replacingOccurrences(of: mention.text, with: " ") }
         // Parentheses the numbers leave empty: "( / )", "()".
-        let empty = try? NSRegularExpression(pattern: "\\([\\s/,;&]*(?:and)?[\\s/,;&]*\\)")
-        rest = empty?.stringByReplacingMatches(in: rest, range: NSRange(location: 0, length: (rest as NSString).length),
-                                               withTemplate: " ") ?? rest
+        rest = Self.emptyParentheses.replacingMatches(in: rest, with: " ")
         var result: [String: String] = [:]
         if let from = rest.range(of: " from ", options: .backwards) {
             let tail = String(rest[from.upperBound...]).trimmingCharacters(in: CharacterSet(charactersIn: " .;:)"))
@@ -184,7 +184,7 @@ extension HeaderFieldExtractor {
         var end = first.range.location + first.range.length
         for mention in mentions.dropFirst() {
             let between = context.string(NSRange(location: end, length: max(0, mention.range.location - end)))
-                .trimmingCharacters(in: .whitespaces).lowercased()
+                .trimmingSpaces().lowercased()
             guard ["", ",", "&", "and", ", and", "/", "or"].contains(between) else { break }
             result.append(mention.id)
             end = mention.range.location + mention.range.length

@@ -212,8 +212,8 @@ public struct HeaderFieldExtractor: Extractor {
         for entry in context.blocks where entry.block.kind == .field && entry.block.name == nil {
             let line = context.string(entry.range)
             guard let colon = line.firstIndex(of: ":") else { continue }
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            entries.append((String(line[..<colon]).trimmingCharacters(in: .whitespaces),
+            let value = line[line.index(after: colon)...].trimmingSpaces()
+            entries.append((String(line[..<colon]).trimmingSpaces(),
                             value.count >= 2 && value.hasPrefix("\"") && value.hasSuffix("\"")
                                 ? String(value.dropFirst().dropLast()) : value, entry))
         }

@@ -89,6 +89,9 @@ struct HeaderLayout {
         rows = result
     }
 
+    @inline(__always)
+    static func isColumnSpace(_ unit: UInt16) -> Bool { unit == 0x20 || unit == 0x09 || unit == 0xA0 }
+
     /// Splits a line at column gaps: `gap` spaces or more, any run of white space that was a tab in the
     /// ingested text, and `|` characters.
     static func segments(of line: NSRange, in context: ExtractionContext, gap: Int, tabs: Set<Int>) -> [Segment] {
@@ -115,7 +118,7 @@ struct HeaderLayout {
             if unit == 0x20 || unit == 0x09 || unit == 0xA0 {
                 var runEnd = index
                 var sawTab = false
-                while runEnd < end, [0x20, 0x09, 0xA0].contains(text.character(at: runEnd)) {
+                while runEnd < end, Self.isColumnSpace(text.character(at: runEnd)) {
                     if !sawTab, tabs.contains(runEnd) { sawTab = true }
                     runEnd += 1
                 }
@@ -138,21 +141,18 @@ extension HeaderLayout {
     /// UTF-16 offsets (before `limit`) of the normalized text's spaces that were tabs in the ingested text
     /// (normalization turns tabs into spaces; antiword and Word separate label and value with one).
     static func tabs(in context: ExtractionContext, before limit: Int) -> Set<Int> {
-        let ingested = Array(context.document.ingested.text.utf8)
+        var ingested = context.document.ingested.text
         let normalized = context.document.normalized
+        let scan = context.scan
         var result = Set<Int>()
-        var utf16 = 0
-        var utf8 = 0
-        for scalar in context.text.unicodeScalars {
-            if utf16 >= limit { break }
-            if scalar == " " {
+        ingested.withUTF8 { bytes in
+            for offset in 0..<min(limit, scan.count) where scan[offset] == 0x20 {
+                let utf8 = scan.utf8Offset(offset)
                 let source = normalized.sourceRange(utf8, utf8 + 1)
-                if source.length == 1, source.start < ingested.count, ingested[source.start] == 0x09 {
-                    result.insert(utf16)
+                if source.length == 1, source.start < bytes.count, bytes[source.start] == 0x09 {
+                    result.insert(offset)
                 }
             }
-            utf16 += scalar.value > 0xFFFF ? 2 : 1
-            utf8 += UTF8.width(scalar)
         }
         return result
     }

@@ -22,17 +22,13 @@ public struct HeaderRules: Sendable {
         var separators: [ExamplePattern] = []
     }
 
-    /// A pattern with the examples it must match and the counter-examples it must not.
-    struct ExamplePattern: Sendable {
-        let pattern: Pattern
-        let examples: [String]
-        let counterExamples: [String]
-        let file: String
-        let line: Int
-    }
+    /// A pattern with its examples.
+    typealias ExamplePattern = PatternRule
 
     /// One field of a form.
     struct Field: Sendable {
+        /// The field's rule id (`header.<form>.<role>[.<purpose>]` unless the rule file gives one).
+        let id: String
         let role: HeaderRole
         /// For `to`: action, comment, information or copy.
         let purpose: String?
@@ -45,15 +41,31 @@ public struct HeaderRules: Sendable {
         let idTemplate: String?
         /// A form whose fields include key fields is only chosen when one of them is present.
         let key: Bool
-        let examples: [String]
+        /// Label examples and counter-examples.
+        let examples: [RuleExample]
         let line: Int
     }
 
     /// One worked example of a form: a small header and what must come out of it.
-    struct FormExample: Decodable, Sendable {
+    struct FormExample: ExampleSpec {
         var name: String?
         var text: String
         var expect: Expectation
+
+        /// The expected values given, by record field (lists joined by ", ").
+        var expected: [String: [String]] {
+            var expected: [String: [String]] = [:]
+            expected["ids"] = expect.ids
+            expected["title"] = expect.title.map { [$0] }
+            expected["from"] = expect.from
+            expected["to"] = expect.to
+            expected["responds_to"] = expect.responds_to
+            expected["aliases"] = expect.aliases?.map { $0.joined(separator: ", ") }
+            expected["deadline"] = expect.deadline.map { [$0] }
+            expected["date"] = expect.date.map { [$0] }
+            expected["meetings"] = expect.meetings
+            return expected
+        }
     }
 
     /// Expected header values of a form example (only the keys given are checked).
@@ -80,43 +92,49 @@ public struct HeaderRules: Sendable {
         let formats: Set<String>
         let fields: [Field]
         let purposes: [(Pattern, String)]
-        let examples: [FormExample]
+        let summary: String?
+        let examples: [RuleExample]
         let file: String
         let line: Int
     }
 
-    /// A registration-stamp or tdoc-header pattern.
-    struct Stamp: Sendable {
-        let id: String
-        let pattern: Pattern
-        let examples: [(text: String, meeting: String?)]
-        let file: String
-        let line: Int
-    }
+    /// A registration-stamp or tdoc-header pattern (groups `group` and `number`).
+    typealias Stamp = PatternRule
 
     /// Which group owns a designation.
     struct Owner: Sendable {
+        let id: String
         let pattern: Pattern
         let template: IDTemplate
-        let examples: [(String, String)]
+        let examples: [RuleExample]
+        let file: String
         let line: Int
     }
 
     /// A cue pattern with a target group (`target`, `sender`, `recipient`, `first`/`second`).
     struct Cue: Sendable {
         let id: String
+        let summary: String?
         let pattern: Pattern
         let purpose: String?
-        let examples: [CueExample]
+        let examples: [RuleExample]
         let file: String
         let line: Int
     }
 
     /// An example of a cue: the text and the ids (reply and alias cues) or groups (header-less cues) it yields.
-    struct CueExample: Decodable, Sendable {
+    struct CueExample: ExampleSpec {
         var text: String
         var ids: [String]?
         var groups: [String]?
+        var span: String?
+
+        var expected: [String: [String]] {
+            var expected: [String: [String]] = [:]
+            expected["ids"] = ids
+            expected["groups"] = groups
+            return expected
+        }
     }
 
     var zone = Zone()
@@ -126,14 +144,15 @@ public struct HeaderRules: Sendable {
     var idKinds: [String] = []
     var deliverableKinds: [String] = []
     var deliverableLines = 30
-    var rawID: Pattern?
-    var rawIDExamples: [String] = []
+    var rawIDRule: PatternRule?
+    var rawID: Pattern? { rawIDRule?.pattern }
     var owners: [Owner] = []
     var replyKinds: [String] = []
     var titleReplies: [Cue] = []
     var bodyReplies: [Cue] = []
     var replySentences = 6
-    var aliasSeparator: Pattern?
+    var aliasSeparatorRule: PatternRule?
+    var aliasSeparator: Pattern? { aliasSeparatorRule?.pattern }
     var aliasPatterns: [Cue] = []
     var senders: [Cue] = []
     var recipients: [Cue] = []
@@ -153,11 +172,18 @@ public struct HeaderRules: Sendable {
 
     // MARK: - Specs as written
 
-    struct PatternSpec: Decodable {
-        var pattern: String
-        var examples: [String]?
-        var counter_examples: [String]?
+    /// A `kind: headers` rule file as written.
+    struct FileSpec: Decodable {
+        var zone: ZoneSpec?
+        var forms: [Lined<FormSpec>]?
+        var stamps: [Lined<StampSpec>]?
+        var revisions: [Lined<PatternRuleSpec>]?
+        var ids: IDsSpec?
+        var replies: RepliesSpec?
+        var aliases: AliasesSpec?
+        var headerless: Lined<HeaderlessSpec>?
     }
+
 
     struct ZoneSpec: Decodable {
         var max_lines: Int?
@@ -166,18 +192,20 @@ public struct HeaderRules: Sendable {
         var prose_min_words: Int?
         var sentence_min_words: Int?
         var column_gap: Int?
-        var body_starts: [PatternSpec]?
-        var separators: [PatternSpec]?
+        var body_starts: [Lined<PatternRuleSpec>]?
+        var separators: [Lined<PatternRuleSpec>]?
     }
 
     struct FieldSpec: Decodable {
+        var id: String?
         var role: HeaderRole
         var purpose: String?
         var labels: [String]
         var max_lines: Int?
         var id_template: String?
         var key: Bool?
-        var examples: [String]?
+        var examples: [Lined<TextExample>]?
+        var counter_examples: [Lined<CounterExample>]?
     }
 
     struct PurposeSpec: Decodable {
@@ -193,58 +221,66 @@ public struct HeaderRules: Sendable {
         var formats: [String]?
         var fields: [FieldSpec]
         var purposes: [PurposeSpec]?
-        var examples: [FormExample]?
+        var examples: [Lined<FormExample>]?
     }
 
-    struct StampExampleSpec: Decodable {
+    struct StampExampleSpec: ExampleSpec {
         var text: String
-        var meeting: String?
+        var meeting: String
+        var span: String?
+
+        var expected: [String: [String]] { ["meeting": [meeting]] }
     }
 
     struct StampSpec: Decodable {
         var id: String
+        var summary: String?
         var pattern: String
-        var examples: [StampExampleSpec]?
+        var examples: [Lined<StampExampleSpec>]?
+        var counter_examples: [Lined<CounterExample>]?
     }
 
     struct OwnerSpec: Decodable {
+        var id: String
         var pattern: String
         var group: String
         var examples: [String: String]?
+        var counter_examples: [Lined<CounterExample>]?
     }
 
     struct IDsSpec: Decodable {
         var kinds: [String]?
         var deliverable_kinds: [String]?
         var deliverable_lines: Int?
-        var raw_id: String?
-        var raw_id_examples: [String]?
-        var owners: [OwnerSpec]?
+        var raw_id: Lined<PatternRuleSpec>?
+        var owners: [Lined<OwnerSpec>]?
     }
 
     struct CueSpec: Decodable {
         var id: String
+        var summary: String?
         var pattern: String
         var purpose: String?
-        var examples: [CueExample]?
+        var examples: [Lined<CueExample>]?
+        var counter_examples: [Lined<CounterExample>]?
     }
 
     struct RepliesSpec: Decodable {
         var kinds: [String]?
-        var title: [CueSpec]?
-        var body: [CueSpec]?
+        var title: [Lined<CueSpec>]?
+        var body: [Lined<CueSpec>]?
         var sentences: Int?
     }
 
     struct AliasesSpec: Decodable {
-        var separator: String?
-        var patterns: [CueSpec]?
+        var separator: Lined<PatternRuleSpec>?
+        var patterns: [Lined<CueSpec>]?
     }
 
     struct HeaderlessSpec: Decodable {
         var sentences: Int?
-        var senders: [CueSpec]?
-        var recipients: [CueSpec]?
+        var senders: [Lined<CueSpec>]?
+        var recipients: [Lined<CueSpec>]?
         var owner_purpose: String?
     }
 
@@ -253,18 +289,8 @@ public struct HeaderRules: Sendable {
     // MARK: - Loading
 
     private mutating func load(_ file: RuleFile) throws(PipelineError) {
-        let known: Set<String> = ["version", "kind", "zone", "forms", "stamps", "revisions", "ids", "replies",
-                                  "aliases", "headerless"]
-        if let mapping = file.node.mapping {
-            for key in mapping.keys {
-                if let name = key.string, !known.contains(name) {
-                    throw file.error(line: key.mark?.line, rule: nil,
-                                     "unknown key '\(name)'; known: \(known.sorted().joined(separator: ", "))")
-                }
-            }
-        }
-        if let spec = try file.decode(ZoneSpec.self, at: "zone") {
-            let line = file.node.mapping?["zone"]?.mark?.line ?? 1
+        let decoded = try file.decodeStrictly(FileSpec.self)
+        if let spec = decoded.zone {
             zone.maxLines = spec.max_lines ?? zone.maxLines
             zone.mastheadMaxLines = spec.masthead_max_lines ?? zone.mastheadMaxLines
             zone.mastheadMaxColumns = spec.masthead_max_columns ?? zone.mastheadMaxColumns
@@ -272,73 +298,73 @@ public struct HeaderRules: Sendable {
             zone.sentenceMinWords = spec.sentence_min_words ?? zone.sentenceMinWords
             zone.columnGap = max(2, spec.column_gap ?? zone.columnGap)
             zone.bodyStarts = try (spec.body_starts ?? []).map { item throws(PipelineError) in
-                try Self.examplePattern(item, file: file, line: line, what: "body_starts")
+                try PatternRule(item.value, id: "header.body-start", file: file, line: item.line)
             }
             zone.separators = try (spec.separators ?? []).map { item throws(PipelineError) in
-                try Self.examplePattern(item, file: file, line: line, what: "separators")
+                try PatternRule(item.value, id: "header.separator", file: file, line: item.line)
             }
         }
-        for (node, line) in file.items(at: "forms") {
-            let spec = try file.decodeItem(FormSpec.self, node)
-            forms.append(try Self.form(spec, file: file, line: line))
+        for item in decoded.forms ?? [] {
+            forms.append(try Self.form(item.value, file: file, line: item.line))
         }
-        for (node, line) in file.items(at: "stamps") {
-            let spec = try file.decodeItem(StampSpec.self, node)
+        for item in decoded.stamps ?? [] {
+            let (spec, line) = (item.value, item.line)
             let pattern = try Self.compile(spec.pattern, file: file, line: line, rule: spec.id)
             for name in ["group", "number"] where !pattern.groupNames.contains(name) {
                 throw file.error(line: line, rule: spec.id, "pattern needs a named group '\(name)'")
             }
-            stamps.append(Stamp(id: spec.id, pattern: pattern,
-                                examples: (spec.examples ?? []).map { ($0.text, $0.meeting) }, file: file.path,
+            stamps.append(Stamp(id: spec.id, summary: spec.summary, pattern: pattern,
+                                examples: RuleExample.list(spec.examples, spec.counter_examples), file: file.path,
                                 line: line))
         }
-        for (node, line) in file.items(at: "revisions") {
-            let spec = try file.decodeItem(PatternSpec.self, node)
-            revisions.append(try Self.examplePattern(spec, file: file, line: line, what: "revisions"))
+        for item in decoded.revisions ?? [] {
+            revisions.append(try PatternRule(item.value, id: "header.revision", file: file, line: item.line))
         }
-        if let spec = try file.decode(IDsSpec.self, at: "ids") {
-            let line = file.node.mapping?["ids"]?.mark?.line ?? 1
+        if let spec = decoded.ids {
             idKinds = spec.kinds ?? idKinds
             deliverableKinds = spec.deliverable_kinds ?? deliverableKinds
             deliverableLines = spec.deliverable_lines ?? deliverableLines
-            if let raw = spec.raw_id { rawID = try Self.compile(raw, file: file, line: line, rule: "ids.raw_id") }
-            rawIDExamples = spec.raw_id_examples ?? rawIDExamples
-            for owner in spec.owners ?? [] {
-                let pattern = try Self.compile(owner.pattern, file: file, line: line, rule: "ids.owners")
+            if let raw = spec.raw_id {
+                rawIDRule = try PatternRule(raw.value, id: "header.raw-id", file: file, line: raw.line)
+            }
+            for item in spec.owners ?? [] {
+                let (owner, line) = (item.value, item.line)
+                let pattern = try Self.compile(owner.pattern, file: file, line: line, rule: owner.id)
                 let template: IDTemplate
                 do {
                     template = try IDTemplate(owner.group, groups: Set(pattern.groupNames).union(["0"]))
                 } catch let error as IDTemplate.Error {
-                    throw file.error(line: line, rule: "ids.owners", error.message)
+                    throw file.error(line: line, rule: owner.id, error.message)
                 } catch {
-                    throw file.error(line: line, rule: "ids.owners", "\(error)")
+                    throw file.error(line: line, rule: owner.id, "\(error)")
                 }
-                let examples = (owner.examples ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-                owners.append(Owner(pattern: pattern, template: template, examples: examples, line: line))
+                let examples = RuleExample.mapping(owner.examples, key: "group", line: line, whole: false)
+                    + RuleExample.counterExamples(owner.counter_examples)
+                owners.append(Owner(id: owner.id, pattern: pattern, template: template, examples: examples,
+                                    file: file.path, line: line))
             }
         }
-        if let spec = try file.decode(RepliesSpec.self, at: "replies") {
-            let line = file.node.mapping?["replies"]?.mark?.line ?? 1
+        if let spec = decoded.replies {
             replyKinds = spec.kinds ?? replyKinds
             replySentences = spec.sentences ?? replySentences
-            titleReplies += try Self.cues(spec.title ?? [], file: file, line: line, group: "target")
-            bodyReplies += try Self.cues(spec.body ?? [], file: file, line: line, group: "target")
+            titleReplies += try Self.cues(spec.title ?? [], file: file, group: "target")
+            bodyReplies += try Self.cues(spec.body ?? [], file: file, group: "target")
         }
-        if let spec = try file.decode(AliasesSpec.self, at: "aliases") {
-            let line = file.node.mapping?["aliases"]?.mark?.line ?? 1
+        if let spec = decoded.aliases {
             if let separator = spec.separator {
-                aliasSeparator = try Self.compile(separator, file: file, line: line, rule: "aliases.separator")
+                aliasSeparatorRule = try PatternRule(separator.value, id: "header.alias.separator", file: file,
+                                                     line: separator.line)
             }
-            aliasPatterns += try Self.cues(spec.patterns ?? [], file: file, line: line, group: "first")
+            aliasPatterns += try Self.cues(spec.patterns ?? [], file: file, group: "first")
             for cue in aliasPatterns where !cue.pattern.groupNames.contains("second") {
                 throw file.error(line: cue.line, rule: cue.id, "pattern needs named groups 'first' and 'second'")
             }
         }
-        if let spec = try file.decode(HeaderlessSpec.self, at: "headerless") {
-            let line = file.node.mapping?["headerless"]?.mark?.line ?? 1
+        if let item = decoded.headerless {
+            let (spec, line) = (item.value, item.line)
             headerlessSentences = spec.sentences ?? headerlessSentences
-            senders += try Self.cues(spec.senders ?? [], file: file, line: line, group: "sender")
-            recipients += try Self.cues(spec.recipients ?? [], file: file, line: line, group: "recipient")
+            senders += try Self.cues(spec.senders ?? [], file: file, group: "sender")
+            recipients += try Self.cues(spec.recipients ?? [], file: file, group: "recipient")
             if let purpose = spec.owner_purpose {
                 guard Self.purposes.contains(purpose) else {
                     throw file.error(line: line, rule: "headerless.owner_purpose", "unknown purpose '\(purpose)'; "
@@ -354,19 +380,9 @@ public struct HeaderRules: Sendable {
         try file.pattern(source, rule: rule, line: line, caseInsensitive: caseInsensitive)
     }
 
-    static func examplePattern(_ spec: PatternSpec, file: RuleFile, line: Int,
-                               what: String) throws(PipelineError) -> ExamplePattern {
-        let pattern = try compile(spec.pattern, file: file, line: line, rule: what)
-        if spec.examples?.isEmpty ?? true {
-            throw file.error(line: line, rule: what,
-                             "pattern '\(spec.pattern)' needs examples (examples are its tests)")
-        }
-        return ExamplePattern(pattern: pattern, examples: spec.examples ?? [],
-                              counterExamples: spec.counter_examples ?? [], file: file.path, line: line)
-    }
-
-    static func cues(_ specs: [CueSpec], file: RuleFile, line: Int, group: String) throws(PipelineError) -> [Cue] {
-        try specs.map { spec throws(PipelineError) in
+    static func cues(_ items: [Lined<CueSpec>], file: RuleFile, group: String) throws(PipelineError) -> [Cue] {
+        try items.map { item throws(PipelineError) in
+            let (spec, line) = (item.value, item.line)
             let pattern = try compile(spec.pattern, file: file, line: line, rule: spec.id, caseInsensitive: true)
             guard pattern.groupNames.contains(group) else {
                 throw file.error(line: line, rule: spec.id, "pattern needs a named group '\(group)'")
@@ -375,11 +391,8 @@ public struct HeaderRules: Sendable {
                 throw file.error(line: line, rule: spec.id,
                                  "unknown purpose '\(purpose)'; known: \(purposes.sorted().joined(separator: ", "))")
             }
-            if spec.examples?.isEmpty ?? true {
-                throw file.error(line: line, rule: spec.id, "needs at least one example (examples are its tests)")
-            }
-            return Cue(id: spec.id, pattern: pattern, purpose: spec.purpose, examples: spec.examples ?? [],
-                       file: file.path, line: line)
+            return Cue(id: spec.id, summary: spec.summary, pattern: pattern, purpose: spec.purpose,
+                       examples: RuleExample.list(spec.examples, spec.counter_examples), file: file.path, line: line)
         }
     }
 
@@ -410,13 +423,10 @@ public struct HeaderRules: Sendable {
                 whole = try compile(alternation + "[ ]*:?[ ]*$", file: file, line: line, rule: spec.id,
                                     caseInsensitive: true)
             }
-            if field.examples?.isEmpty ?? true {
-                throw file.error(line: line, rule: spec.id,
-                                 "field '\(field.labels[0])' needs label examples (examples are its tests)")
-            }
-            fields.append(Field(role: field.role, purpose: field.purpose, label: label, wholeLabel: whole,
+            let id = field.id ?? "header.\(spec.id).\(field.role.rawValue)" + (field.purpose.map { ".\($0)" } ?? "")
+            fields.append(Field(id: id, role: field.role, purpose: field.purpose, label: label, wholeLabel: whole,
                                 maxLines: field.max_lines ?? 4, idTemplate: field.id_template, key: field.key ?? false,
-                                examples: field.examples ?? [], line: line))
+                                examples: RuleExample.list(field.examples, field.counter_examples), line: line))
         }
         let purposes = try (spec.purposes ?? []).map { item throws(PipelineError) -> (Pattern, String) in
             guard Self.purposes.contains(item.purpose) else {
@@ -434,7 +444,8 @@ public struct HeaderRules: Sendable {
         }
         return Form(id: spec.id, minLabels: spec.min_labels ?? 3, readsFields: readsFields,
                     formats: Set(spec.formats ?? (readsFields ? ["email"] : [])), fields: fields, purposes: purposes,
-                    examples: spec.examples ?? [], file: file.path, line: line)
+                    summary: spec.summary, examples: RuleExample.list(spec.examples, nil), file: file.path,
+                    line: line)
     }
 
     // MARK: - Queries

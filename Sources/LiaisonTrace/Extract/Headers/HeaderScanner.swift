@@ -182,7 +182,7 @@ struct HeaderScanner {
             }
             if !labelled, roles[index].allSatisfy({ $0 == .free }) {
                 let count = words(row.range)
-                let trimmed = rowText.trimmingCharacters(in: .whitespaces)
+                let trimmed = rowText.trimmingSpaces()
                 // Form text ("For HELP on using this form: ...") has colons; body prose starts without one.
                 let formLike = trimmed.contains(": ") || trimmed.hasSuffix(":")
                 // A sentence: one column, a line ending in '.', '!' or '?' after a word (not "Ed." or "Inc.").
@@ -213,7 +213,7 @@ struct HeaderScanner {
     /// Whether `line` is a sentence of at least `minWords` words: it ends in '.', '!' or '?' right after a word of
     /// four letters or more (not "Ed." or "Inc.").
     static func isSentence(_ line: Substring, minWords: Int) -> Bool {
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let trimmed = line.trimmingSpaces()
         guard let last = trimmed.last, ".!?".contains(last) else { return false }
         let words = trimmed.split(separator: " ")
         return words.count >= minWords && (words.last.map { $0.filter(\.isLetter).count >= 4 } ?? false)

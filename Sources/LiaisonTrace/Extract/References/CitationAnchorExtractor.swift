@@ -12,14 +12,25 @@ public struct CitationAnchorExtractor: Extractor {
     /// Kinds that identify a document better than a series number (STD 97 stands for several RFCs).
     static let seriesKinds: Set<String> = ["rfc-series"]
 
-    let label: Pattern
+    /// The label pattern (`citation_anchor` of a `kind: references` file); nil: no anchors are resolved.
+    let labelRule: PatternRule?
+    var label: Pattern? { labelRule?.pattern }
 
-    public init(rules: RuleLibrary) throws(PipelineError) {
-        do {
-            label = try Pattern(#"\[(?<label>[A-Za-z0-9][A-Za-z0-9 ._/+:-]{0,40})\]"#)
-        } catch {
-            throw PipelineError(path: "CitationAnchorExtractor", line: nil, summary: "anchor pattern: \(error)")
+    public init(rules library: RuleLibrary) throws(PipelineError) {
+        var found: PatternRule?
+        for file in library.files(ofKind: "references") {
+            guard let item = try file.decodeStrictly(ReferencesFileSpec.self).citation_anchor else { continue }
+            if let found {
+                throw file.error(line: item.line, rule: item.value.id,
+                                 "citation_anchor is given twice (also at \(found.file):\(found.line))")
+            }
+            let rule = try PatternRule(item.value, id: Self.rule, file: file, line: item.line)
+            guard rule.pattern.groupNames.contains("label") else {
+                throw file.error(line: item.line, rule: rule.id, "pattern needs a group named 'label'")
+            }
+            found = rule
         }
+        labelRule = found
     }
 
     public func extract(from context: ExtractionContext, into record: inout DocumentRecord,
@@ -38,7 +49,7 @@ public struct CitationAnchorExtractor: Extractor {
         guard !resolved.isEmpty else { return }
         let entryRanges = entries.map(\.range)
         let covered = record.references.map(\.range)
-        for match in label.matches(in: context) {
+        for match in label?.matches(in: context) ?? [] {
             guard let labelRange = match.groups["label"] else { continue }
             let name = context.string(labelRange)
             guard let target = resolved[name] else { continue }
@@ -67,7 +78,7 @@ public struct CitationAnchorExtractor: Extractor {
         let spans = candidates.isEmpty ? labelledParagraphs(in: context) : candidates
         for span in spans {
             let text = context.string(span)
-            guard text.hasPrefix("["), let match = label.match(in: context, at: span.location, limit: 48),
+            guard text.hasPrefix("["), let match = label?.match(in: context, at: span.location, limit: 48),
                   let labelRange = match.groups["label"] else { continue }
             let name = context.string(labelRange)
             entries.append(Entry(label: name, range: span, sourceRange: context.provenance(span, rule: Self.rule).range))

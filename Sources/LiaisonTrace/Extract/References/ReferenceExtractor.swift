@@ -14,13 +14,14 @@ public struct ReferenceExtractor: Extractor {
         var rules: [ReferenceRule] = []
         var seen: [String: String] = [:]
         for file in library.files(ofKind: "references") {
-            for (node, line) in file.items(at: "rules") {
-                let spec = try file.decodeItem(ReferenceRuleSpec.self, node)
+            let decoded = try file.decodeStrictly(ReferencesFileSpec.self)
+            for item in decoded.rules ?? [] {
+                let (spec, line) = (item.value, item.line)
                 if let other = seen[spec.id] {
                     throw file.error(line: line, rule: spec.id, "duplicate rule id (also in \(other))")
                 }
                 seen[spec.id] = file.path
-                rules.append(try ReferenceRule(spec, file: file, line: line))
+                rules.append(try ReferenceRule(spec, sdo: decoded.sdo, file: file, line: line))
             }
         }
         self.rules = rules

@@ -1,5 +1,14 @@
 import Foundation
 
+/// A `kind: references` rule file as written.
+struct ReferencesFileSpec: Decodable {
+    /// The standards body of the file's designations (a rule's own `sdo` wins).
+    var sdo: String?
+    /// The citation-label rule of `CitationAnchorExtractor`.
+    var citation_anchor: Lined<PatternRuleSpec>?
+    var rules: [Lined<ReferenceRuleSpec>]?
+}
+
 /// A reference rule as written in a `kind: references` rule file.
 struct ReferenceRuleSpec: Decodable {
     var id: String
@@ -23,20 +32,24 @@ struct ReferenceRuleSpec: Decodable {
     /// Matches are dropped when the text right before them (up to 24 characters) matches this pattern.
     var not_after: String?
     /// Examples that are also the rule's tests.
-    var examples: [ReferenceRuleExample]?
+    var examples: [Lined<ReferenceExample>]?
+    var counter_examples: [Lined<CounterExample>]?
 }
 
-/// One example: the text, and the canonical ids the rule must find in it (none for a must-not-match example).
-public struct ReferenceRuleExample: Decodable, Sendable {
-    /// Text to search.
-    public var text: String
-    /// Ids expected from this rule, in order.
-    public var ids: [String]
+/// One example: the text, the canonical ids the rule must find in it, and the text of its first match.
+struct ReferenceExample: ExampleSpec {
+    var text: String
+    var ids: [String]?
+    var span: String?
+
+    var expected: [String: [String]] { ids.map { ["ids": $0] } ?? [:] }
 }
 
 /// A compiled reference rule.
 public struct ReferenceRule: Sendable {
     public let id: String
+    /// What it finds.
+    public let summary: String?
     public let kind: String
     /// The standards body of what the rule finds.
     public let sdo: String?
@@ -48,15 +61,16 @@ public struct ReferenceRule: Sendable {
     let placeholder: Bool
     let notAfter: Pattern?
     /// The rule's examples.
-    public let examples: [ReferenceRuleExample]
+    public let examples: [RuleExample]
     /// Where it was written.
     public let file: String
     public let line: Int
 
-    init(_ spec: ReferenceRuleSpec, file: RuleFile, line: Int) throws(PipelineError) {
+    init(_ spec: ReferenceRuleSpec, sdo fileSDO: String?, file: RuleFile, line: Int) throws(PipelineError) {
         id = spec.id
+        summary = spec.summary
         kind = spec.kind ?? "document"
-        sdo = spec.sdo ?? file.node.mapping?["sdo"]?.string
+        sdo = spec.sdo ?? fileSDO
         self.file = file.path
         self.line = line
         func compile(_ source: String, _ what: String) throws(PipelineError) -> Pattern {
@@ -67,7 +81,7 @@ public struct ReferenceRule: Sendable {
         range = try spec.range.map { source throws(PipelineError) in try compile(source, "range") }
         notAfter = try spec.not_after.map { source throws(PipelineError) in try compile(source, "not_after") }
         placeholder = spec.placeholder ?? false
-        examples = spec.examples ?? []
+        examples = RuleExample.list(spec.examples, spec.counter_examples)
         let groups = Set(pattern.groupNames + (continuation?.groupNames ?? []))
         do {
             template = try IDTemplate(spec.id_template ?? "{0}", groups: groups.union(["0"]))
@@ -78,9 +92,6 @@ public struct ReferenceRule: Sendable {
             throw file.error(line: line, rule: spec.id, error.message)
         } catch {
             throw file.error(line: line, rule: spec.id, "\(error)")
-        }
-        if !placeholder, spec.examples?.isEmpty ?? true {
-            throw file.error(line: line, rule: spec.id, "needs at least one example (examples are its tests)")
         }
     }
 }
@@ -132,7 +143,7 @@ struct IDTemplate: Sendable {
                 out += value
             }
         }
-        return out.trimmingCharacters(in: .whitespaces)
+        return out.trimmingSpaces()
     }
 
     static func apply(_ transform: String, _ value: String) -> String {
@@ -141,7 +152,7 @@ struct IDTemplate: Sendable {
         case "upper": return value.uppercased()
         case "lower": return value.lowercased()
         case "nodash": return value.filter { $0 != "-" && $0 != " " }
-        case "trim": return value.trimmingCharacters(in: .whitespaces)
+        case "trim": return value.trimmingSpaces()
         case "int":
             let digits = value.filter(\.isNumber)
             let trimmed = digits.drop { $0 == "0" }

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Finds the relations sentences state with the cue rules of the `kind: relations` rule files: a document builds
 /// on another ("builds upon", "is based on", "extends"), obsoletes, updates or revises it ("Obsoletes: 4053",
@@ -26,11 +25,14 @@ public struct RelationExtractor: Extractor {
     }
 
     /// One expected relation of an example: type, subject (`this` = the document itself), object, meeting date.
-    struct ExpectedRelation: Decodable, Sendable, Equatable {
+    struct ExpectedRelation: Decodable, Sendable, Equatable, CustomStringConvertible {
         var type: String
         var subject: String?
         var object: String
         var date: String?
+
+        /// `type, subject, object, date`, as messages show it.
+        var description: String { "\(type), \(subject ?? "this"), \(object), \(date ?? "null")" }
 
         init(type: String, subject: String?, object: String, date: String?) {
             self.type = type
@@ -53,18 +55,26 @@ public struct RelationExtractor: Extractor {
     }
 
     /// One example of a relation rule.
-    struct Example: Decodable, Sendable {
+    struct Example: ExampleSpec {
         var text: String
         var `class`: DocumentClass?
-        var relations: [ExpectedRelation]?
-        var none: Bool?
+        var relations: [ExpectedRelation]
+
+        var documentClass: DocumentClass? { `class` }
+        var expected: [String: [String]] { ["relations": relations.map(\.description)] }
     }
 
     /// One example of the meeting patterns.
-    struct MeetingExample: Decodable, Sendable {
+    struct MeetingExample: ExampleSpec {
         var text: String
-        var meeting: String?
+        var meeting: String
         var date: String?
+
+        var expected: [String: [String]] {
+            var expected = ["meeting": [meeting]]
+            if let date { expected["date"] = [date] }
+            return expected
+        }
     }
 
     struct RuleSpec: Decodable {
@@ -76,15 +86,27 @@ public struct RelationExtractor: Extractor {
         var object: ObjectWay
         var object_window: Int?
         var object_template: String?
-        var examples: [Example]?
+        var examples: [Lined<Example>]?
+        var counter_examples: [Lined<CounterExample>]?
+    }
+
+    /// A `kind: relations` rule file as written.
+    struct FileSpec: Decodable {
+        var adjacent_gap: Lined<PatternRuleSpec>?
+        var meetings: Lined<MeetingSpec>?
+        var rules: [Lined<RuleSpec>]?
     }
 
     struct MeetingSpec: Decodable {
+        var id: String
         var ordinal: String
         var numbered: String
+        /// Ordinal words in order ("first" is 1).
+        var ordinal_words: [String]?
         var date_window: Int?
         var window: Int?
-        var examples: [MeetingExample]?
+        var examples: [Lined<MeetingExample>]?
+        var counter_examples: [Lined<CounterExample>]?
     }
 
     /// A compiled cue rule.
@@ -97,60 +119,73 @@ public struct RelationExtractor: Extractor {
         let object: ObjectWay
         let objectWindow: Int
         let objectTemplate: String?
-        let examples: [Example]
+        let examples: [RuleExample]
         let file: String
         let line: Int
+
+        /// Its id, summary, examples and place.
+        var info: RuleInfo { RuleInfo(id: id, summary: summary, examples: examples, file: file, line: line) }
     }
 
     static let types: Set<String> = ["builds-on", "approved-at", "obsoletes", "updates", "revises"]
 
     /// Cue rules in order.
     let rules: [Rule]
-    /// Examples of the meeting patterns.
-    let meetingExamples: [MeetingExample]
+    /// The meeting patterns as a rule (its examples).
+    let meetingRule: RuleInfo?
     let ordinalMeeting: Pattern?
     let numberedMeeting: Pattern?
+    /// Ordinal words in order (lower case; "first" is 1).
+    let ordinalWords: [String]
     let dateWindow: Int
     let meetingWindow: Int
-    let adjacentGap: Pattern?
+    let adjacentGapRule: PatternRule?
+    var adjacentGap: Pattern? { adjacentGapRule?.pattern }
     let groups: GroupCanonicalizer
     /// The shared vocabulary; nil when the pipeline has no rule file of this extractor's kind (it then finds nothing).
     let vocabulary: StatementVocabulary?
+
+    /// The rule-file kinds it reads.
+    public static let ruleKinds = ["relations", "statements", "groups"]
 
     public init(rules library: RuleLibrary) throws(PipelineError) {
         vocabulary = library.files(ofKind: "relations").isEmpty ? nil : try StatementVocabulary(rules: library)
         groups = try GroupCanonicalizer(rules: library)
         var rules: [Rule] = []
         var seen: [String: String] = [:]
-        var meetingExamples: [MeetingExample] = []
+        var meetingRule: RuleInfo?
         var ordinalMeeting: Pattern?
         var numberedMeeting: Pattern?
+        var ordinalWords: [String] = []
         var dateWindow = 40
         var meetingWindow = 200
-        var adjacentGap: Pattern?
+        var adjacentGapRule: PatternRule?
         for file in library.files(ofKind: "relations") {
-            let mapping = file.node.mapping
+            let decoded = try file.decodeStrictly(FileSpec.self)
             func compile(_ source: String, _ rule: String?, _ line: Int?) throws(PipelineError) -> Pattern {
                 try file.pattern(source, rule: rule, line: line)
             }
-            if let gap = try file.decode(String.self, at: "adjacent_gap") {
-                adjacentGap = try compile(gap, "adjacent_gap", mapping?["adjacent_gap"]?.mark?.line)
+            if let item = decoded.adjacent_gap {
+                adjacentGapRule = try PatternRule(item.value, id: "relation.adjacent-gap", file: file, line: item.line)
             }
-            if let spec = try file.decode(MeetingSpec.self, at: "meetings") {
-                let line = mapping?["meetings"]?.mark?.line
-                ordinalMeeting = try compile(spec.ordinal, "meetings.ordinal", line)
-                numberedMeeting = try compile(spec.numbered, "meetings.numbered", line)
+            if let item = decoded.meetings {
+                let (spec, line) = (item.value, item.line)
+                ordinalMeeting = try compile(spec.ordinal, spec.id, line)
+                numberedMeeting = try compile(spec.numbered, spec.id, line)
                 guard ordinalMeeting?.groupNames.contains("ordinal") == true,
                       numberedMeeting?.groupNames.contains("number") == true else {
-                    throw file.error(line: line, rule: "meetings",
+                    throw file.error(line: line, rule: spec.id,
                                      "'ordinal' needs a group named 'ordinal', 'numbered' one named 'number'")
                 }
+                ordinalWords = (spec.ordinal_words ?? []).map { $0.lowercased() }
                 dateWindow = spec.date_window ?? dateWindow
                 meetingWindow = spec.window ?? meetingWindow
-                meetingExamples += spec.examples ?? []
+                meetingRule = RuleInfo(id: spec.id, summary: nil,
+                                       examples: RuleExample.list(spec.examples, spec.counter_examples),
+                                       file: file.path, line: line)
             }
-            for (node, line) in file.items(at: "rules") {
-                let spec = try file.decodeItem(RuleSpec.self, node)
+            for item in decoded.rules ?? [] {
+                let (spec, line) = (item.value, item.line)
                 if let other = seen[spec.id] {
                     throw file.error(line: line, rule: spec.id, "duplicate rule id (also in \(other))")
                 }
@@ -168,22 +203,21 @@ public struct RelationExtractor: Extractor {
                                          "'object: list' needs a group named 'list' and an 'object_template' with {n}")
                     }
                 }
-                guard let examples = spec.examples, !examples.isEmpty else {
-                    throw file.error(line: line, rule: spec.id, "needs at least one example (examples are its tests)")
-                }
                 rules.append(Rule(id: spec.id, summary: spec.summary, type: spec.type, pattern: pattern,
                                   subject: spec.subject, object: spec.object, objectWindow: spec.object_window ?? 200,
-                                  objectTemplate: spec.object_template, examples: examples, file: file.path,
-                                  line: line))
+                                  objectTemplate: spec.object_template,
+                                  examples: RuleExample.list(spec.examples, spec.counter_examples),
+                                  file: file.path, line: line))
             }
         }
         self.rules = rules
-        self.meetingExamples = meetingExamples
+        self.meetingRule = meetingRule
         self.ordinalMeeting = ordinalMeeting
         self.numberedMeeting = numberedMeeting
+        self.ordinalWords = ordinalWords
         self.dateWindow = dateWindow
         self.meetingWindow = meetingWindow
-        self.adjacentGap = adjacentGap
+        self.adjacentGapRule = adjacentGapRule
     }
 
     public func extract(from context: ExtractionContext, into record: inout DocumentRecord,
@@ -321,7 +355,7 @@ public struct RelationExtractor: Extractor {
         var candidates: [(range: NSRange, id: String)] = []
         for match in ordinalMeeting?.matches(in: context, range: statement.range) ?? [] {
             guard let ordinalRange = match.groups["ordinal"],
-                  let number = Self.ordinal(ns.substring(with: ordinalRange)) else { continue }
+                  let number = ordinal(ns.substring(with: ordinalRange)) else { continue }
             let groupText = match.groups["group"].map { ns.substring(with: $0) } ?? ""
             guard let group = meetingGroup(groupText, senders: senders) else { continue }
             candidates.append((match.range, "\(group)#\(number)"))
@@ -340,26 +374,20 @@ public struct RelationExtractor: Extractor {
               distance(best.range) <= meetingWindow else { return nil }
         let start = NSMaxRange(best.range)
         let window = NSRange(location: start, length: min(dateWindow, NSMaxRange(statement.range) - start))
-        let date = ActionDeadline.dates(in: context, range: window).first?.iso
+        let date = vocabulary?.dates?.dates(in: context, range: window).first?.iso
         return Object(id: best.id, date: date)
     }
 
     /// The canonical group of a meeting phrase; no group text means the liaison's first sender.
     func meetingGroup(_ text: String, senders: [String]) -> String? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingSpaces()
         if trimmed.isEmpty { return senders.first }
         if let canonical = groups.canonical(trimmed) { return canonical }
         return nil
     }
 
-    static let ordinalWords = [
-        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
-        "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth",
-        "twentieth",
-    ]
-
-    /// "3rd" → 3, "seventh" → 7.
-    static func ordinal(_ text: String) -> Int? {
+    /// "3rd" → 3, "seventh" → 7 (its place in `ordinalWords`).
+    func ordinal(_ text: String) -> Int? {
         if let index = ordinalWords.firstIndex(of: text.lowercased()) { return index + 1 }
         return Int(text.prefix { $0.isNumber })
     }

@@ -20,8 +20,9 @@ enum Modality: String, Codable, Sendable, CaseIterable {
     }
 }
 
-/// One example of a requirement rule (lexicon, id pattern or exclusion), as written in the rule file.
-struct RequirementExample: Decodable, Sendable {
+/// One example of a requirement rule (lexicon, id pattern or exclusion), as written in the rule file: a text alone,
+/// or a mapping with what the rule must find.
+struct RequirementExample: ExampleSpec {
     /// Text of a one-sentence document.
     var text: String
     /// Class of that document (default: the rule's first class).
@@ -34,10 +35,30 @@ struct RequirementExample: Decodable, Sendable {
     var id: String?
     /// The label it must find (label rules).
     var label: String?
-    /// True: the rule must find nothing.
-    var none: Bool?
-    /// Exclusion rules: whether the sentence is excluded.
-    var excluded: Bool?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case text, `class`, keyword, modality, id, label }
+
+    init(from decoder: any Decoder) throws {
+        if let text = decoder.plainText() { self.text = text; return }
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        text = try container.decode(String.self, forKey: .text)
+        `class` = try container.decodeIfPresent(DocumentClass.self, forKey: .class)
+        keyword = try container.decodeIfPresent(String.self, forKey: .keyword)
+        modality = try container.decodeIfPresent(Modality.self, forKey: .modality)
+        id = try container.decodeIfPresent(String.self, forKey: .id)
+        label = try container.decodeIfPresent(String.self, forKey: .label)
+    }
+
+    var documentClass: DocumentClass? { `class` }
+
+    var expected: [String: [String]] {
+        var expected: [String: [String]] = [:]
+        expected["keyword"] = keyword.map { [$0] }
+        expected["modality"] = modality.map { [$0.rawValue] }
+        expected["id"] = id.map { [$0] }
+        expected["label"] = label.map { [$0] }
+        return expected
+    }
 }
 
 /// A keyword lexicon of a drafting convention (`lexicons` in a `kind: requirements` rule file), compiled into one
@@ -55,7 +76,8 @@ struct ModalLexicon: Sendable {
         var classes: [DocumentClass]
         var case_sensitive: Bool?
         var keywords: [Keyword]
-        var examples: [RequirementExample]?
+        var examples: [Lined<RequirementExample>]?
+        var counter_examples: [Lined<CounterExample>]?
     }
 
     /// One keyword found in the text.
@@ -73,7 +95,7 @@ struct ModalLexicon: Sendable {
     let pattern: Pattern
     let keywords: [(modality: Modality, classes: Set<DocumentClass>)]
     /// The lexicon's examples.
-    let examples: [RequirementExample]
+    let examples: [RuleExample]
     let file: String
     let line: Int
 
@@ -89,12 +111,9 @@ struct ModalLexicon: Sendable {
         pattern = try file.pattern(source, rule: spec.id, line: line, what: "a keyword pattern")
         let lexiconClasses = Set(spec.classes)
         keywords = spec.keywords.map { ($0.modality, Set($0.classes ?? spec.classes).intersection(lexiconClasses)) }
-        examples = spec.examples ?? []
+        examples = RuleExample.list(spec.examples, spec.counter_examples)
         self.file = file.path
         self.line = line
-        if examples.isEmpty {
-            throw file.error(line: line, rule: spec.id, "needs at least one example (examples are its tests)")
-        }
     }
 
     /// Whether any keyword applies to documents of `documentClass`.

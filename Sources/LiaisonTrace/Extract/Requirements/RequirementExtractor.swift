@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Finds requirement sentences and their modality with the keyword lexicons of the `kind: requirements` rule
 /// files, choosing the lexicons by the document's class (BCP 14 upper case in IETF documents; modal verbs and
@@ -20,9 +19,17 @@ public struct RequirementExtractor: Extractor {
         let classes: Set<DocumentClass>?
         /// Matched on the sentence's line up to the sentence end, not on the sentence alone.
         let onLine: Bool
-        let examples: [RequirementExample]
+        let examples: [RuleExample]
         let file: String
         let line: Int
+    }
+
+    /// A `kind: requirements` rule file as written.
+    struct FileSpec: Decodable {
+        var skip_informative: Bool?
+        var lexicons: [Lined<ModalLexicon.Spec>]?
+        var ids: [Lined<SentenceRuleSpec>]?
+        var exclusions: [Lined<SentenceRuleSpec>]?
     }
 
     struct SentenceRuleSpec: Decodable {
@@ -31,7 +38,8 @@ public struct RequirementExtractor: Extractor {
         var pattern: String
         var classes: [DocumentClass]?
         var line: Bool?
-        var examples: [RequirementExample]?
+        var examples: [Lined<RequirementExample>]?
+        var counter_examples: [Lined<CounterExample>]?
     }
 
     /// Keyword lexicons in rule-file order.
@@ -45,6 +53,9 @@ public struct RequirementExtractor: Extractor {
     /// The shared vocabulary; nil when the pipeline has no rule file of this extractor's kind (it then finds nothing).
     let vocabulary: StatementVocabulary?
 
+    /// The rule-file kinds it reads.
+    public static let ruleKinds = ["requirements", "statements"]
+
     public init(rules library: RuleLibrary) throws(PipelineError) {
         vocabulary = library.files(ofKind: "requirements").isEmpty ? nil : try StatementVocabulary(rules: library)
         var lexicons: [ModalLexicon] = []
@@ -55,41 +66,40 @@ public struct RequirementExtractor: Extractor {
             if let other = seen[id] { throw file.error(line: line, rule: id, "duplicate rule id (also in \(other))") }
             seen[id] = file.path
         }
-        func sentenceRule(_ node: Yams.Node, _ line: Int, _ file: RuleFile) throws(PipelineError) -> SentenceRule {
-            let spec = try file.decodeItem(SentenceRuleSpec.self, node)
+        func sentenceRule(_ item: Lined<SentenceRuleSpec>, _ file: RuleFile) throws(PipelineError) -> SentenceRule {
+            let (spec, line) = (item.value, item.line)
             try checkUnique(spec.id, file, line)
             let pattern = try file.pattern(spec.pattern, rule: spec.id, line: line)
-            guard let examples = spec.examples, !examples.isEmpty else {
-                throw file.error(line: line, rule: spec.id, "needs at least one example (examples are its tests)")
-            }
             return SentenceRule(id: spec.id, summary: spec.summary, pattern: pattern,
-                                classes: spec.classes.map(Set.init), onLine: spec.line ?? false, examples: examples,
+                                classes: spec.classes.map(Set.init), onLine: spec.line ?? false,
+                                examples: RuleExample.list(spec.examples, spec.counter_examples),
                                 file: file.path, line: line)
         }
+        var skipInformative = false
         for file in library.files(ofKind: "requirements") {
-            for (node, line) in file.items(at: "lexicons") {
-                let spec = try file.decodeItem(ModalLexicon.Spec.self, node)
-                try checkUnique(spec.id, file, line)
-                lexicons.append(try ModalLexicon(spec, file: file, line: line))
+            let decoded = try file.decodeStrictly(FileSpec.self)
+            skipInformative = skipInformative || decoded.skip_informative == true
+            for item in decoded.lexicons ?? [] {
+                try checkUnique(item.value.id, file, item.line)
+                lexicons.append(try ModalLexicon(item.value, file: file, line: item.line))
             }
-            for (node, line) in file.items(at: "ids") {
-                let rule = try sentenceRule(node, line, file)
+            for item in decoded.ids ?? [] {
+                let rule = try sentenceRule(item, file)
                 let names = rule.pattern.groupNames
                 guard names.contains("id") || names.contains("label") else {
-                    throw file.error(line: line, rule: rule.id, "an id pattern needs a group named 'id' or 'label'")
+                    throw file.error(line: item.line, rule: rule.id,
+                                     "an id pattern needs a group named 'id' or 'label'")
                 }
                 idRules.append(rule)
             }
-            for (node, line) in file.items(at: "exclusions") {
-                exclusions.append(try sentenceRule(node, line, file))
+            for item in decoded.exclusions ?? [] {
+                exclusions.append(try sentenceRule(item, file))
             }
         }
         self.lexicons = lexicons
         self.idRules = idRules
         self.exclusions = exclusions
-        skipInformative = library.files(ofKind: "requirements").contains {
-            $0.node.mapping?["skip_informative"]?.bool == true
-        }
+        self.skipInformative = skipInformative
     }
 
     public func extract(from context: ExtractionContext, into record: inout DocumentRecord,

@@ -48,6 +48,9 @@ struct RuleDecoder {
     /// The rule file's path, as errors name it.
     let path: String
 
+    /// The `userInfo` key under which a node's decoder gives the node's line (see `Lined`).
+    static let lineKey = CodingUserInfoKey(rawValue: "lstrace.rule-line")!
+
     /// A decoder for the rule file at `path`.
     init(path: String) {
         self.path = path
@@ -75,7 +78,8 @@ struct RuleDecoder {
         do {
             return try NodeDecoder(node: node, codingPath: codingPath).value(T.self, allowing: allowed)
         } catch let failure as RuleDecodingFailure {
-            throw PipelineError(path: path, line: failure.line, summary: failure.summary)
+            throw PipelineError(.pipelineInvalid, path: path, line: failure.line, column: failure.column,
+                                summary: (failure.rule.map { "rule '\($0)': " } ?? "") + failure.summary)
         } catch {
             throw PipelineError(path: path, line: node.mark?.line,
                                 summary: "cannot decode \(NodeDecoder.describe(codingPath)): \(error)")
@@ -124,10 +128,28 @@ extension RuleFile {
     }
 }
 
+/// A decoded value with the line it starts on in its rule file (a rule's line, for messages and provenance).
+/// Decoded by `RuleDecoder`, it reads the value as `Value` reads it and takes the line the decoder gives.
+struct Lined<Value: Decodable>: Decodable {
+    /// The decoded value.
+    var value: Value
+    /// 1-based line of the value's node.
+    var line: Int
+
+    init(from decoder: any Decoder) throws {
+        value = try Value(from: decoder)
+        line = decoder.userInfo[RuleDecoder.lineKey] as? Int ?? 1
+    }
+}
+
 /// A decoding error with its place, before it becomes a `PipelineError` (which also needs the file's path).
 private struct RuleDecodingFailure: Error {
     var line: Int?
     var summary: String
+    /// 1-based column of the key or value, when known.
+    var column: Int?
+    /// The id of the innermost rule the failure is in.
+    var rule: String?
     /// For a missing key: the path of the mapping it is missing from, and the key.
     var missing: (mapping: String, key: String)?
 }
@@ -166,7 +188,8 @@ private struct NodeDecoder: Decoder, SingleValueDecodingContainer {
     let codingPath: [any CodingKey]
     let log: KeyLog
 
-    var userInfo: [CodingUserInfoKey: Any] { [:] }
+    /// The line of this node (`RuleDecoder.lineKey`), for `Lined` values.
+    var userInfo: [CodingUserInfoKey: Any] { [RuleDecoder.lineKey: node.mark?.line ?? 1] }
 
     init(node: Node, codingPath: [any CodingKey], log: KeyLog = KeyLog(allowing: [])) {
         self.node = node
@@ -200,15 +223,29 @@ private struct NodeDecoder: Decoder, SingleValueDecodingContainer {
                let unknown = owner.unknownKeys().first {
                 failure = owner.unknownKeyFailure(unknown, missing: missing.key)
             }
-            throw failure
+            throw named(failure)
         } catch let error as DecodingError {
-            throw failure(from: error, decoding: T.self)
+            throw named(failure(from: error, decoding: T.self))
         } catch {
-            throw RuleDecodingFailure(line: node.mark?.line,
-                                      summary: "invalid value \(placeDescription): \(error)")
+            throw named(RuleDecodingFailure(line: node.mark?.line,
+                                            summary: "invalid value \(placeDescription): \(error)"))
         }
-        try decoder.checkKeys()
+        do {
+            try decoder.checkKeys()
+        } catch let failure as RuleDecodingFailure {
+            throw named(failure)
+        }
         return value
+    }
+
+    /// `failure`, naming the rule when this node is a rule (a mapping with an `id`) and no inner rule is named.
+    func named(_ failure: RuleDecodingFailure) -> RuleDecodingFailure {
+        guard failure.rule == nil, case .mapping(let mapping) = node, let id = mapping["id"]?.string else {
+            return failure
+        }
+        var named = failure
+        named.rule = id
+        return named
     }
 
     private func scalar<T>(_ scalarType: any ScalarConstructible.Type, as type: T.Type) throws -> T {
@@ -277,7 +314,8 @@ private struct NodeDecoder: Decoder, SingleValueDecodingContainer {
         } else if !log.known.isEmpty {
             summary += " (known: \(log.known.joined(separator: ", ")))"
         }
-        return RuleDecodingFailure(line: key.mark?.line ?? node.mark?.line, summary: summary)
+        return RuleDecodingFailure(line: key.mark?.line ?? node.mark?.line, summary: summary,
+                                   column: key.mark?.column ?? node.mark?.column)
     }
 
     /// The names of a `CaseIterable` key type's cases; nil for other key types (synthesized `CodingKeys`).
@@ -340,7 +378,8 @@ private struct NodeDecoder: Decoder, SingleValueDecodingContainer {
     }
 
     func mismatch(expected: String) -> RuleDecodingFailure {
-        RuleDecodingFailure(line: node.mark?.line, summary: "expected \(expected) \(placeDescription), found \(found)")
+        RuleDecodingFailure(line: node.mark?.line, summary: "expected \(expected) \(placeDescription), found \(found)",
+                            column: node.mark?.column)
     }
 
     func missingKey(_ key: String) -> RuleDecodingFailure {

@@ -14,41 +14,13 @@ public struct RuleFile: @unchecked Sendable { // Yams.Node is an immutable value
     /// Every pattern compiled from this file, for the engine's literal scan.
     let compiled = PatternCollector()
 
-    /// Decodes the value at `key` as `T`, turning any decoding failure into a `PipelineError` that names the file
-    /// and the line.
-    public func decode<T: Decodable>(_ type: T.Type, at key: String) throws(PipelineError) -> T? {
-        guard let value = node.mapping?[key] else { return nil }
-        do {
-            return try YAMLDecoder().decode(T.self, from: value)
-        } catch {
-            throw PipelineError(path: path, line: value.mark?.line,
-                                summary: "'\(key)' in rule file is malformed: \(Self.describe(error))")
-        }
-    }
-
-    /// The items of the sequence at `key`, each with its line, for per-rule error messages.
-    public func items(at key: String) -> [(node: Node, line: Int)] {
-        guard let sequence = node.mapping?[key]?.sequence else { return [] }
-        return sequence.map { ($0, $0.mark?.line ?? 1) }
-    }
-
-    /// Decodes one item, naming file, line and rule id on failure.
-    public func decodeItem<T: Decodable>(_ type: T.Type, _ item: Node) throws(PipelineError) -> T {
-        do {
-            return try YAMLDecoder().decode(T.self, from: item)
-        } catch {
-            let id = item.mapping?["id"]?.string.map { " '\($0)'" } ?? ""
-            throw PipelineError(path: path, line: item.mark?.line,
-                                summary: "rule\(id) is malformed: \(Self.describe(error))")
-        }
-    }
-
     /// Compiles a pattern of this file; a pattern that does not compile is a `PipelineError` naming the file,
     /// the line and the rule.
     public func pattern(_ source: String, rule: String?, line: Int?, caseInsensitive: Bool = false,
                         what: String = "pattern") throws(PipelineError) -> Pattern {
         do {
-            return try compiled.pattern(source, caseInsensitive: caseInsensitive)
+            let origin = "\(path):\(line ?? 1)" + (rule.map { " rule '\($0)'" } ?? "")
+            return try compiled.pattern(source, caseInsensitive: caseInsensitive, origin: origin)
         } catch {
             throw self.error(line: line, rule: rule, "\(what) does not compile: \(error.localizedDescription)")
         }
@@ -57,18 +29,6 @@ public struct RuleFile: @unchecked Sendable { // Yams.Node is an immutable value
     /// A `PipelineError` about the rule at `line`.
     public func error(line: Int?, rule: String?, _ summary: String) -> PipelineError {
         PipelineError(path: path, line: line, summary: (rule.map { "rule '\($0)': " } ?? "") + summary)
-    }
-
-    static func describe(_ error: Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, _): return "missing key '\(key.stringValue)'"
-        case DecodingError.typeMismatch(let type, let context):
-            return "expected \(type) at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
-        case DecodingError.valueNotFound(let type, let context):
-            return "missing \(type) at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
-        case DecodingError.dataCorrupted(let context): return context.debugDescription
-        default: return "\(error)"
-        }
     }
 }
 
@@ -144,12 +104,12 @@ final class PatternCollector: @unchecked Sendable { // guarded by `lock`
     private var bySource: [String: Pattern] = [:]
 
     /// The pattern for `source`, compiled on first use.
-    func pattern(_ source: String, caseInsensitive: Bool) throws -> Pattern {
+    func pattern(_ source: String, caseInsensitive: Bool, origin: String) throws -> Pattern {
         let key = (caseInsensitive ? "i:" : "s:") + source
         lock.lock()
         defer { lock.unlock() }
         if let known = bySource[key] { return known }
-        let pattern = try Pattern(source, caseInsensitive: caseInsensitive)
+        let pattern = try Pattern(source, caseInsensitive: caseInsensitive, origin: origin)
         bySource[key] = pattern
         list.append(pattern)
         return pattern

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Finds scope statements with the cue rules of the `kind: scopes` rule files: what a document includes ("the main
 /// scope is", "The present document specifies") and excludes ("does not include", "is outside the scope of"),
@@ -22,10 +21,13 @@ public struct ScopeExtractor: Extractor {
     }
 
     /// One expected item of an example: polarity, subject (`this` = the document itself), aspect.
-    struct ExpectedItem: Decodable, Sendable, Equatable {
+    struct ExpectedItem: Decodable, Sendable, Equatable, CustomStringConvertible {
         var polarity: String
         var subject: String?
         var aspect: String?
+
+        /// `polarity, subject, aspect`, as messages show it.
+        var description: String { "\(polarity), \(subject ?? "this"), \(aspect ?? "null")" }
 
         init(polarity: String, subject: String?, aspect: String?) {
             self.polarity = polarity
@@ -46,11 +48,13 @@ public struct ScopeExtractor: Extractor {
     }
 
     /// One example of a scope rule.
-    struct Example: Decodable, Sendable {
+    struct Example: ExampleSpec {
         var text: String
         var `class`: DocumentClass?
-        var items: [ExpectedItem]?
-        var none: Bool?
+        var items: [ExpectedItem]
+
+        var documentClass: DocumentClass? { `class` }
+        var expected: [String: [String]] { ["items": items.map(\.description)] }
     }
 
     struct RuleSpec: Decodable {
@@ -61,22 +65,42 @@ public struct ScopeExtractor: Extractor {
         var subject: [SubjectWay]
         var aspect: AspectSide?
         var split: Bool?
-        var examples: [Example]?
+        var examples: [Lined<Example>]?
+        var counter_examples: [Lined<CounterExample>]?
+    }
+
+    /// A `kind: scopes` rule file as written.
+    struct FileSpec: Decodable {
+        var adjacent_gap: Lined<PatternRuleSpec>?
+        var split: SplitSpec?
+        var clause: ClauseBoundsSpec?
+        var scope_clause: Lined<ClauseSpec>?
+        var rules: [Lined<RuleSpec>]?
     }
 
     struct SplitSpec: Decodable {
-        var separators: String
         var min_words: Int
-        var qualifiers: String
-        var end: String
-        var lead: String
-        var dangling: String
+        var separators: Lined<PatternRuleSpec>
+        var dangling: Lined<PatternRuleSpec>
+        var qualifiers: Lined<PatternRuleSpec>
+        var end: Lined<PatternRuleSpec>
+        var lead: Lined<PatternRuleSpec>
+    }
+
+    /// Where the clause before a cue starts.
+    struct ClauseBoundsSpec: Decodable {
+        var hard_break: Lined<PatternRuleSpec>
+        var subordinator: Lined<PatternRuleSpec>
+        var intro: Lined<PatternRuleSpec>
+        var extraposed: Lined<PatternRuleSpec>
     }
 
     struct ClauseSpec: Decodable {
         var id: String
+        var summary: String?
         var skip: String?
-        var examples: [Example]?
+        var examples: [Lined<Example>]?
+        var counter_examples: [Lined<CounterExample>]?
     }
 
     /// A compiled cue rule.
@@ -88,16 +112,17 @@ public struct ScopeExtractor: Extractor {
         let subject: [SubjectWay]
         let aspect: AspectSide
         let split: Bool
-        let examples: [Example]
+        let examples: [RuleExample]
         let file: String
         let line: Int
     }
 
     /// Cue rules in order.
     let rules: [Rule]
-    /// Rule id of Scope-clause sentences, and its examples.
+    /// Rule id of Scope-clause sentences.
     let clauseRule: String?
-    let clauseExamples: [Example]
+    /// The Scope-clause rule's examples and place.
+    let clauseInfo: RuleInfo?
     let clauseSkip: Pattern?
     let adjacentGap: Pattern?
     let separators: Pattern?
@@ -106,42 +131,69 @@ public struct ScopeExtractor: Extractor {
     let aspectEnd: Pattern?
     let aspectLead: Pattern?
     let dangling: Pattern?
+    let hardSeparator: Pattern?
+    let subordinator: Pattern?
+    let introClause: Pattern?
+    let extraposed: Pattern?
+    /// The patterns above as rules (their examples).
+    let patternRules: [PatternRule]
     /// The shared vocabulary; nil when the pipeline has no rule file of this extractor's kind (it then finds nothing).
     let vocabulary: StatementVocabulary?
+
+    /// The rule-file kinds it reads.
+    public static let ruleKinds = ["scopes", "statements"]
 
     public init(rules library: RuleLibrary) throws(PipelineError) {
         vocabulary = library.files(ofKind: "scopes").isEmpty ? nil : try StatementVocabulary(rules: library)
         var rules: [Rule] = []
         var seen: [String: String] = [:]
-        var clauseRule: String?
-        var clauseExamples: [Example] = []
+        var clauseInfo: RuleInfo?
         var clauseSkip: Pattern?
-        var adjacentGap: Pattern?
-        var split: (Pattern, Int, Pattern, Pattern, Pattern, Pattern)?
+        var minWords = 2
+        var named: [String: PatternRule] = [:]
+        var patternRules: [PatternRule] = []
         for file in library.files(ofKind: "scopes") {
-            let mapping = file.node.mapping
+            let decoded = try file.decodeStrictly(FileSpec.self)
             func compile(_ source: String, _ rule: String?, _ line: Int?) throws(PipelineError) -> Pattern {
                 try file.pattern(source, rule: rule, line: line)
             }
-            if let gap = try file.decode(String.self, at: "adjacent_gap") {
-                adjacentGap = try compile(gap, "adjacent_gap", mapping?["adjacent_gap"]?.mark?.line)
+            func add(_ item: Lined<PatternRuleSpec>?, _ id: String) throws(PipelineError) {
+                guard let item else { return }
+                let rule = try PatternRule(item.value, id: id, file: file, line: item.line)
+                named[id] = rule
+                patternRules.removeAll { $0.id == rule.id }
+                patternRules.append(rule)
             }
-            if let spec = try file.decode(SplitSpec.self, at: "split") {
-                let line = mapping?["split"]?.mark?.line
-                split = (try compile(spec.separators, "split.separators", line), spec.min_words,
-                         try compile(spec.qualifiers, "split.qualifiers", line),
-                         try compile(spec.end, "split.end", line), try compile(spec.lead, "split.lead", line),
-                         try compile(spec.dangling, "split.dangling", line))
+            try add(decoded.adjacent_gap, "scope.adjacent-gap")
+            if let split = decoded.split {
+                minWords = split.min_words
+                try add(split.separators, "scope.split.separators")
+                try add(split.dangling, "scope.split.dangling")
+                try add(split.qualifiers, "scope.split.qualifiers")
+                try add(split.end, "scope.split.end")
+                try add(split.lead, "scope.split.lead")
             }
-            if let spec = try file.decode(ClauseSpec.self, at: "scope_clause") {
-                clauseRule = spec.id
-                clauseExamples += spec.examples ?? []
-                clauseSkip = try spec.skip.map { source throws(PipelineError) in
-                    try compile(source, spec.id, mapping?["scope_clause"]?.mark?.line)
+            if let clause = decoded.clause {
+                try add(clause.hard_break, "scope.clause.hard-break")
+                try add(clause.subordinator, "scope.clause.subordinator")
+                try add(clause.intro, "scope.clause.intro")
+                try add(clause.extraposed, "scope.clause.extraposed")
+                if named["scope.clause.extraposed"]?.pattern.groupNames.contains("matter") == false {
+                    throw file.error(line: clause.extraposed.line, rule: "scope.clause.extraposed",
+                                     "pattern needs a group named 'matter'")
                 }
             }
-            for (node, line) in file.items(at: "rules") {
-                let spec = try file.decodeItem(RuleSpec.self, node)
+            if let item = decoded.scope_clause {
+                let spec = item.value
+                clauseInfo = RuleInfo(id: spec.id, summary: spec.summary,
+                                      examples: RuleExample.list(spec.examples, spec.counter_examples),
+                                      file: file.path, line: item.line)
+                clauseSkip = try spec.skip.map { source throws(PipelineError) in
+                    try compile(source, spec.id, item.line)
+                }
+            }
+            for item in decoded.rules ?? [] {
+                let (spec, line) = (item.value, item.line)
                 if let other = seen[spec.id] {
                     throw file.error(line: line, rule: spec.id, "duplicate rule id (also in \(other))")
                 }
@@ -153,26 +205,28 @@ public struct ScopeExtractor: Extractor {
                 if spec.subject.contains(.of), !pattern.groupNames.contains("of") {
                     throw file.error(line: line, rule: spec.id, "'subject: of' needs a group named 'of'")
                 }
-                guard let examples = spec.examples, !examples.isEmpty else {
-                    throw file.error(line: line, rule: spec.id, "needs at least one example (examples are its tests)")
-                }
                 rules.append(Rule(id: spec.id, summary: spec.summary, polarity: spec.polarity, pattern: pattern,
                                   subject: spec.subject, aspect: spec.aspect ?? .none, split: spec.split ?? false,
-                                  examples: examples,
+                                  examples: RuleExample.list(spec.examples, spec.counter_examples),
                                   file: file.path, line: line))
             }
         }
         self.rules = rules
-        self.clauseRule = clauseRule
-        self.clauseExamples = clauseExamples
+        clauseRule = clauseInfo?.id
+        self.clauseInfo = clauseInfo
         self.clauseSkip = clauseSkip
-        self.adjacentGap = adjacentGap
-        separators = split?.0
-        minWords = split?.1 ?? 2
-        qualifiers = split?.2
-        aspectEnd = split?.3
-        aspectLead = split?.4
-        dangling = split?.5
+        self.minWords = minWords
+        self.patternRules = patternRules
+        adjacentGap = named["scope.adjacent-gap"]?.pattern
+        separators = named["scope.split.separators"]?.pattern
+        qualifiers = named["scope.split.qualifiers"]?.pattern
+        aspectEnd = named["scope.split.end"]?.pattern
+        aspectLead = named["scope.split.lead"]?.pattern
+        dangling = named["scope.split.dangling"]?.pattern
+        hardSeparator = named["scope.clause.hard-break"]?.pattern
+        subordinator = named["scope.clause.subordinator"]?.pattern
+        introClause = named["scope.clause.intro"]?.pattern
+        extraposed = named["scope.clause.extraposed"]?.pattern
     }
 
     public func extract(from context: ExtractionContext, into record: inout DocumentRecord,
@@ -309,13 +363,13 @@ public struct ScopeExtractor: Extractor {
             let clause = NSRange(location: statement.range.location,
                                  length: match.range.location - statement.range.location)
             var start = clause.location
-            if let hard = Self.hardSeparator.matches(in: scan.context, range: clause).last {
+            if let hard = hardSeparator?.matches(in: scan.context, range: clause).last {
                 start = NSMaxRange(hard.range)
             }
             let rest = NSRange(location: start, length: NSMaxRange(clause) - start)
-            if let soft = Self.subordinator.matches(in: scan.context, range: rest).last {
+            if let soft = subordinator?.matches(in: scan.context, range: rest).last {
                 start = NSMaxRange(soft.range)
-            } else if let intro = Self.introClause.matches(in: scan.context, range: rest).first {
+            } else if let intro = introClause?.matches(in: scan.context, range: rest).first {
                 start = NSMaxRange(intro.range)
             }
             var aspect = scan.text(NSRange(location: start, length: match.range.location - start))
@@ -327,7 +381,7 @@ public struct ScopeExtractor: Extractor {
             if aspect == "It" || aspect == "it" {
                 let after = NSRange(location: NSMaxRange(match.range),
                                     length: NSMaxRange(statement.range) - NSMaxRange(match.range))
-                guard let infinitive = Self.extraposed.matches(in: scan.context, range: after).first,
+                guard let infinitive = extraposed?.matches(in: scan.context, range: after).first,
                       var group = infinitive.groups["matter"] else { return [] }
                 if let end = aspectEnd?.matches(in: scan.context, range: group).first {
                     group.length = end.range.location - group.location
@@ -339,22 +393,14 @@ public struct ScopeExtractor: Extractor {
         }
     }
 
-    static let hardSeparator = try! Pattern(#"[;:]\s*"#)
-    static let subordinator = try! Pattern(#",\s+(?i:since|as|because|while|whereas|although|which|so|and|but)\s+"#)
-    static let introClause = try! Pattern(
-        #"^(?i:if|when|while|although|though|since|as|because|however|in addition|additionally|moreover|"#
-            + #"furthermore|for example|for instance|in particular|in general|generally|usually|typically|"#
-            + #"therefore|thus|hence|also)\b[^,]{0,120},\s*"#)
-    static let extraposed = try! Pattern(#"^\s*to\s+(?<matter>[^.;]+)"#)
-
     /// Without trailing punctuation and conjunctions ("...; and").
     func clean(_ text: String) -> String {
-        var result = text.trimmingCharacters(in: .whitespaces)
+        var result = text.trimmingSpaces()
         var changed = true
         while changed {
             changed = false
             for suffix in [".", ";", ",", ":", " and", " or"] where result.hasSuffix(suffix) {
-                result = String(result.dropLast(suffix.count)).trimmingCharacters(in: .whitespaces)
+                result = String(result.dropLast(suffix.count)).trimmingSpaces()
                 changed = true
             }
         }
@@ -383,7 +429,7 @@ public struct ScopeExtractor: Extractor {
         parts.append((ns.substring(from: start), separator))
         var merged: [String] = []
         for part in parts {
-            let trimmed = part.text.trimmingCharacters(in: .whitespaces)
+            let trimmed = part.text.trimmingSpaces()
             if let previous = merged.last, let qualifiers, !qualifiers.matches(in: trimmed).isEmpty {
                 merged[merged.count - 1] = previous + part.separator + trimmed
             } else {

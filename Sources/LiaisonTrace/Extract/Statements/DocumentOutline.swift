@@ -155,27 +155,19 @@ public struct DocumentOutline: Sendable {
 
     // MARK: - Headings
 
-    /// Clause numbers: "2", "2.1", "2.1.", "A.1", "I.3", "IV.5".
-    static let numbered = try! Pattern(
-        #"^(?<number>\d{1,2}(?:\.\d{1,3}){0,6}\.?|[A-Z](?:\.\d{1,3}){1,6}\.?|[IVX]{1,4}(?:\.\d{1,3}){1,6}\.?)"#
-            + #"\s+(?<title>[A-Z].*)$"#)
-    static let annex = try! Pattern(
-        #"^(?<number>(?:Annex|Appendix)\s+[A-Z0-9IVXLC]{1,4})\b[\s:.-]*(?:\([a-z]+\)[\s:.-]*)?(?<title>.*)$"#)
-    static let tocEntry = try! Pattern(#"(?:\.{3,}|\s|\t)\d{1,4}\s*$"#)
-    static let markup = try! Pattern(#"^(?:=+|#+)\s+"#)
-
     static func headings(in context: ExtractionContext) -> [Heading] {
+        let rules = context.outlineRules
         var result: [Heading] = []
         var blockHeadingLines = Set<Int>()
         for (block, range) in context.blocks where block.kind == .heading || block.kind == .title {
             let trimmed = context.trim(range)
             guard trimmed.length > 0 else { continue }
             var title = collapsed(context, trimmed)
-            if let match = markup.matches(in: title).first {
+            if let match = rules.markup?.matches(in: title).first {
                 title = (title as NSString).substring(from: match.range.length)
             }
             var number: String?
-            if let parsed = parseNumbered(title) {
+            if let parsed = parseNumbered(title, rules) {
                 number = parsed.number
                 title = parsed.title
             }
@@ -216,11 +208,12 @@ public struct DocumentOutline: Sendable {
             }
             let text = collapsed(context, trimmed)
             var heading: Heading?
-            if let parsed = parseNumbered(text), !previousWraps(context, lines, index),
+            if let parsed = parseNumbered(text, rules), !previousWraps(context, lines, index),
                let last = parsed.title.unicodeScalars.last {
                 let title = parsed.title
                 let okEnd = !".;,".unicodeScalars.contains(last) && (last != ":" || title.count <= 60)
-                if okEnd, title.count <= 100, tocEntry.matches(in: title).isEmpty, !title.contains("....") {
+                if okEnd, title.count <= 100, rules.tocEntry?.matches(in: title).isEmpty ?? true,
+                   !title.contains("....") {
                     heading = Heading(range: trimmed, title: stripColon(title), number: parsed.number,
                                       level: depth(parsed.number))
                 }
@@ -244,10 +237,9 @@ public struct DocumentOutline: Sendable {
         return number.split(separator: ".").count
     }
 
-    static let informativeMarker = try! Pattern(#"(?i)\(informative\)|^\[appendix\b[^\]]*obligation=informative"#)
-
     static func marksInformative(_ heading: Heading, _ context: ExtractionContext) -> Bool {
         if heading.number?.hasPrefix("Appendix") == true { return true }
+        guard let informativeMarker = context.outlineRules.informativeMarker else { return false }
         if !informativeMarker.matches(in: context.string(heading.range)).isEmpty { return true }
         // The line before the heading (AsciiDoc block attributes).
         var end = heading.range.location
@@ -287,15 +279,15 @@ public struct DocumentOutline: Sendable {
         if [0x2C, 0x2D, 0x28, 0x2F, 0x26].contains(unit) { return true }
         let start = max(previous.location, last - 6)
         let units = context.scan.units(NSRange(location: start, length: last + 1 - start))
-        return SentenceSegmenter.endsWithFunctionWord(units, 0, units.count - 1)
+        return SentenceSegmenter.endsWithFunctionWord(units, 0, units.count - 1, context.outlineRules)
     }
 
-    static func parseNumbered(_ text: String) -> (number: String, title: String)? {
+    static func parseNumbered(_ text: String, _ rules: OutlineRules) -> (number: String, title: String)? {
         let ns = text as NSString
-        for pattern in [numbered, annex] {
+        for pattern in [rules.numbered, rules.annex].compactMap({ $0 }) {
             if let match = pattern.matches(in: text).first, let number = match.groups["number"],
                let title = match.groups["title"] {
-                let titleText = ns.substring(with: title).trimmingCharacters(in: .whitespaces)
+                let titleText = ns.substring(with: title).trimmingSpaces()
                 var numberText = ns.substring(with: number)
                 if numberText.hasSuffix(".") { numberText.removeLast() }
                 return (numberText, titleText)
@@ -305,7 +297,7 @@ public struct DocumentOutline: Sendable {
     }
 
     static func stripColon(_ title: String) -> String {
-        title.hasSuffix(":") ? String(title.dropLast()).trimmingCharacters(in: .whitespaces) : title
+        title.hasSuffix(":") ? String(title.dropLast()).trimmingSpaces() : title
     }
 
     /// A short line that stands alone: capitalized, at most eight words, no final punctuation, no layout columns,
@@ -316,7 +308,7 @@ public struct DocumentOutline: Sendable {
               let last = text.unicodeScalars.last, !".,;:!?".unicodeScalars.contains(last),
               text.split(separator: " ").count <= 8, !text.contains("|"), !text.contains(": ") else { return false }
         let raw = context.string(context.trim(lines[index]))
-        if raw.contains("   ") || !tocEntry.matches(in: text).isEmpty { return false }
+        if raw.contains("   ") || !(context.outlineRules.tocEntry?.matches(in: text).isEmpty ?? true) { return false }
         let previousOK: Bool = {
             if index == 0 || previousWasHeading { return true }
             let previous = context.trim(lines[index - 1])

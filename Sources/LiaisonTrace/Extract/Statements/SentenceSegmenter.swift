@@ -35,9 +35,10 @@ enum SentenceSegmenter {
             spans.sort { $0.location < $1.location }
         }
         var units = Array(text.units)
+        let rules = context.outlineRules
         if !context.blocks.isEmpty { spans = joinListContinuations(spans, context: context, units: units) }
-        for span in spans { unwrap(&units, span) }
-        let boundaries = splitMissedBreaks(mergeAfterAbbreviations(breaks(units), units), units)
+        for span in spans { unwrap(&units, span, rules) }
+        let boundaries = splitMissedBreaks(mergeAfterAbbreviations(breaks(units), units, rules), units, rules)
 
         var result: [NSRange] = []
         var spanIndex = 0
@@ -74,17 +75,12 @@ enum SentenceSegmenter {
         }
     }
 
-    /// Abbreviations after which ICU may break although the sentence goes on ("(e.g." is not in ICU's list).
-    static let abbreviations: Set<String> = [
-        "e.g.", "i.e.", "cf.", "vs.", "viz.", "fig.", "figs.", "no.", "nos.", "rec.", "ref.", "refs.", "sec.",
-        "sect.", "vol.", "pp.", "eq.", "approx.", "al.", "incl.", "resp.", "art.", "para.", "rev.", "mr.", "mrs.",
-        "ms.", "dr.", "prof.", "st.", "jr.", "ed.", "eds.", "op.", "ch.", "tel.", "ext.", "min.", "max.",
-    ]
-
     /// Adds the boundaries ICU's abbreviation filter misses ("relative to IMSIs. Faced with" stays one sentence
     /// in ICU): after ". " followed by a capital, when the word before the period has three characters or more, or
-    /// two with a lower-case one, has no inner period ("U.S.") and is not in `abbreviations`.
-    static func splitMissedBreaks(_ boundaries: [Int], _ units: [UInt16]) -> [Int] {
+    /// two with a lower-case one, has no inner period ("U.S.") and is not one of the rules' abbreviations (after
+    /// which ICU may break although the sentence goes on: "(e.g." is not in ICU's list).
+    static func splitMissedBreaks(_ boundaries: [Int], _ units: [UInt16], _ rules: OutlineRules) -> [Int] {
+        let abbreviations = rules.abbreviations
         var result: [Int] = []
         result.reserveCapacity(boundaries.count)
         var start = 0
@@ -117,9 +113,10 @@ enum SentenceSegmenter {
         return result
     }
 
-    /// Drops the boundaries that follow one of `abbreviations`.
-    static func mergeAfterAbbreviations(_ boundaries: [Int], _ units: [UInt16]) -> [Int] {
-        boundaries.filter { boundary in
+    /// Drops the boundaries that follow one of the rules' abbreviations.
+    static func mergeAfterAbbreviations(_ boundaries: [Int], _ units: [UInt16], _ rules: OutlineRules) -> [Int] {
+        let abbreviations = rules.abbreviations
+        return boundaries.filter { boundary in
             var end = boundary
             while end > 0, units[end - 1] == 0x20 { end -= 1 }
             guard end > 1, units[end - 1] == 0x2E, boundary < units.count, units[boundary - 1] != 0x0A else {
@@ -142,7 +139,7 @@ enum SentenceSegmenter {
         var result: [NSRange] = []
         for span in spans {
             if let last = result.last, listItems.contains(last.location) || last.length > 0,
-               continues(last, with: span, units: units, listItems: listItems) {
+               continues(last, with: span, units: units, listItems: listItems, rules: context.outlineRules) {
                 result[result.count - 1] = NSRange(location: last.location, length: NSMaxRange(span) - last.location)
             } else {
                 result.append(span)
@@ -151,7 +148,8 @@ enum SentenceSegmenter {
         return result
     }
 
-    static func continues(_ item: NSRange, with next: NSRange, units: [UInt16], listItems: Set<Int>) -> Bool {
+    static func continues(_ item: NSRange, with next: NSRange, units: [UInt16], listItems: Set<Int>,
+                          rules: OutlineRules) -> Bool {
         guard listItems.contains(item.location), !listItems.contains(next.location) else { return false }
         // Exactly one line feed (and spaces) between them.
         var index = NSMaxRange(item)
@@ -172,13 +170,13 @@ enum SentenceSegmenter {
         while nextLineEnd < NSMaxRange(next), units[nextLineEnd] != 0x0A { nextLineEnd += 1 }
         let longest = max(NSMaxRange(item) - itemLineStart, nextLineEnd - nextLineStart)
         return isWrap(units, previous: item.location..<NSMaxRange(item), next: next.location..<nextLineEnd,
-                      longest: longest)
+                      longest: longest, rules)
     }
 
     // MARK: - Line breaks inside a block
 
     /// Replaces the line feeds of `span` that only wrap a sentence by spaces.
-    static func unwrap(_ units: inout [UInt16], _ span: NSRange) {
+    static func unwrap(_ units: inout [UInt16], _ span: NSRange, _ rules: OutlineRules) {
         let end = NSMaxRange(span)
         var lineFeeds: [Int] = []
         var longest = 0
@@ -195,12 +193,13 @@ enum SentenceSegmenter {
             let nextEnd = number + 1 < lineFeeds.count ? lineFeeds[number + 1] : end
             let previous = previousStart..<feed
             let next = (feed + 1)..<nextEnd
-            if isWrap(units, previous: previous, next: next, longest: longest) { units[feed] = 0x20 }
+            if isWrap(units, previous: previous, next: next, longest: longest, rules) { units[feed] = 0x20 }
             previousStart = feed + 1
         }
     }
 
-    static func isWrap(_ units: [UInt16], previous: Range<Int>, next: Range<Int>, longest: Int) -> Bool {
+    static func isWrap(_ units: [UInt16], previous: Range<Int>, next: Range<Int>, longest: Int,
+                       _ rules: OutlineRules) -> Bool {
         guard let last = lastNonSpace(units, previous), let first = firstNonSpace(units, next) else { return false }
         if isPageMarker(units, previous) || isPageMarker(units, next) { return false }
         // Table rows ("| cell | cell |" in Markdown and text renderings) are no wrapped prose.
@@ -211,7 +210,7 @@ enum SentenceSegmenter {
         if startsField(units, from: first, end: next.upperBound) { return false }
         // ',', '-', '(', '/', '&' or a function word at the end: the sentence goes on.
         if [0x2C, 0x2D, 0x28, 0x2F, 0x26].contains(lastUnit) { return true }
-        if endsWithFunctionWord(units, previous.lowerBound, last) { return true }
+        if endsWithFunctionWord(units, previous.lowerBound, last, rules) { return true }
         // '.', '!', '?', ';': ICU decides (it knows abbreviations).
         if [0x2E, 0x21, 0x3F, 0x3B].contains(lastUnit) { return true }
         // A short line without final punctuation ends there (a heading, a label, the end of a ragged paragraph).
@@ -296,16 +295,12 @@ enum SentenceSegmenter {
         return false
     }
 
-    static let functionWords: Set<String> = [
-        "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "its", "of", "on", "or", "than",
-        "that", "the", "their", "to", "which", "with",
-    ]
-
-    static func endsWithFunctionWord(_ units: [UInt16], _ lineStart: Int, _ last: Int) -> Bool {
+    /// Whether the line ending at `last` ends with one of the rules' function words.
+    static func endsWithFunctionWord(_ units: [UInt16], _ lineStart: Int, _ last: Int, _ rules: OutlineRules) -> Bool {
         var start = last
         while start > lineStart, isLetterOrDigit(units[start - 1]) { start -= 1 }
         guard last - start < 5, isLower(units[start]) else { return false }
         let word = String(decoding: units[start...last], as: UTF16.self)
-        return functionWords.contains(word)
+        return rules.functionWords.contains(word)
     }
 }

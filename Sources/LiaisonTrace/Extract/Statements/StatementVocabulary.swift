@@ -21,41 +21,59 @@ enum SectionRole: String, Sendable {
 }
 
 /// The shared vocabulary of the sentence-level extractors, from the `kind: statements` rule file: document
-/// classes, self-mentions and section roles. Each extractor compiles its own copy at start-up.
+/// classes, self-mentions, section roles and dates. Each extractor compiles its own copy at start-up.
 struct StatementVocabulary: Sendable {
+    /// The `kind: statements` rule file as written.
+    struct FileSpec: Decodable {
+        var classes: Lined<ClassesSpec>?
+        var self_mention: Lined<SelfMentionSpec>?
+        var sections: SectionSpec?
+        /// Read by `OutlineRules`.
+        var sentences: OutlineRules.SentencesSpec?
+        /// Read by `OutlineRules`.
+        var outline: OutlineRules.OutlineSpec?
+        var dates: Lined<ActionDeadline.Spec>?
+    }
+
+    /// The two classes decided by patterns (`deliverable` is the rest).
+    struct ClassesSpec: Decodable {
+        var ietf: Lined<ClassSpec>
+        var liaison: Lined<ClassSpec>
+    }
+
     struct ClassSpec: Decodable {
         var sdo: [String]?
         var kinds: [String]?
         var patterns: [String]
-        var examples: [ClassExample]?
-    }
-
-    struct ClassExample: Decodable {
-        var text: String
-        var `class`: DocumentClass
+        var examples: [Lined<TextExample>]?
+        var counter_examples: [Lined<CounterExample>]?
     }
 
     struct SelfMentionSpec: Decodable {
         var pattern: String
         var liaison_nouns: String
-        var examples: [SelfMentionExample]?
+        var examples: [Lined<SelfMentionExample>]?
+        var counter_examples: [Lined<CounterExample>]?
     }
 
-    struct SelfMentionExample: Decodable {
+    struct SelfMentionExample: ExampleSpec {
         var text: String
-        var noun: String?
+        var noun: String
+
+        var expected: [String: [String]] { ["noun": [noun]] }
     }
 
     struct SectionSpec: Decodable {
-        var excluded: [String]
-        var scope: String
-        var actions: String
-        var examples: [SectionExample]?
+        var excluded: Lined<ExcludedSpec>
+        var scope: Lined<PatternRuleSpec>
+        var actions: Lined<PatternRuleSpec>
     }
 
-    struct SectionExample: Decodable {
-        var title: String
-        var role: String?
+    /// Section titles, each a pattern, with examples.
+    struct ExcludedSpec: Decodable {
+        var patterns: [String]
+        var examples: [Lined<TextExample>]?
+        var counter_examples: [Lined<CounterExample>]?
     }
 
     /// Compiled class rules.
@@ -63,6 +81,8 @@ struct StatementVocabulary: Sendable {
         var sdo: Set<String>
         var kinds: Set<String>
         var patterns: [Pattern]
+        var examples: [RuleExample]
+        var line: Int
     }
 
     let ietf: ClassRule
@@ -72,12 +92,13 @@ struct StatementVocabulary: Sendable {
     let excludedSections: [Pattern]
     let scopeSection: Pattern
     let actionsSection: Pattern
-    /// Examples: text and the class it must get.
-    let classExamples: [(text: String, expected: DocumentClass)]
-    /// Examples: text and the self-mention noun it must yield (nil: none).
-    let selfMentionExamples: [(text: String, noun: String?)]
-    /// Examples: heading title and its role (nil: an ordinary section).
-    let sectionExamples: [(title: String, role: SectionRole?)]
+    /// How dates are read (nil: the file gives no `dates`).
+    let dates: ActionDeadline?
+    /// The rule file and the rules' lines and examples, for their descriptions.
+    let file: String
+    let selfMentionRule: (examples: [RuleExample], line: Int)
+    let sectionRules: [(role: SectionRole, examples: [RuleExample], line: Int)]
+    let dateRule: (examples: [RuleExample], line: Int)?
 
     /// Compiles the `kind: statements` rule file of `library` (there must be exactly one).
     public init(rules library: RuleLibrary) throws(PipelineError) {
@@ -87,50 +108,63 @@ struct StatementVocabulary: Sendable {
                                 summary: "no 'kind: statements' rule file; the sentence-level extractors need one "
                                     + "(did you mean to list rules/statements.yaml?)")
         }
+        self.file = file.path
         func compile(_ source: String, _ what: String, line: Int?) throws(PipelineError) -> Pattern {
             try file.pattern(source, rule: what, line: line)
         }
-        let classNode = file.node.mapping?["classes"]
-        guard let classes = try file.decode([String: ClassSpec].self, at: "classes"),
-              let ietfSpec = classes["ietf"], let liaisonSpec = classes["liaison"] else {
-            throw file.error(line: classNode?.mark?.line ?? 1, rule: nil, "'classes' needs 'ietf' and 'liaison'")
+        let decoded = try file.decodeStrictly(FileSpec.self)
+        guard let classes = decoded.classes else {
+            throw file.error(line: 1, rule: nil, "missing 'classes' (with 'ietf' and 'liaison')")
         }
-        func classRule(_ spec: ClassSpec, _ name: String) throws(PipelineError) -> ClassRule {
+        func classRule(_ item: Lined<ClassSpec>, _ name: String) throws(PipelineError) -> ClassRule {
+            let spec = item.value
             var patterns: [Pattern] = []
             for source in spec.patterns {
-                patterns.append(try compile(source, "classes.\(name)", line: classNode?.mark?.line))
+                patterns.append(try compile(source, "statement.class.\(name)", line: item.line))
             }
-            return ClassRule(sdo: Set(spec.sdo ?? []), kinds: Set(spec.kinds ?? []), patterns: patterns)
+            return ClassRule(sdo: Set(spec.sdo ?? []), kinds: Set(spec.kinds ?? []), patterns: patterns,
+                             examples: RuleExample.list(spec.examples, spec.counter_examples), line: item.line)
         }
-        ietf = try classRule(ietfSpec, "ietf")
-        liaison = try classRule(liaisonSpec, "liaison")
-        classExamples = (ietfSpec.examples ?? []).map { ($0.text, $0.class) }
-            + (liaisonSpec.examples ?? []).map { ($0.text, $0.class) }
+        ietf = try classRule(classes.value.ietf, "ietf")
+        liaison = try classRule(classes.value.liaison, "liaison")
 
-        let selfLine = file.node.mapping?["self_mention"]?.mark?.line
-        guard let selfSpec = try file.decode(SelfMentionSpec.self, at: "self_mention") else {
+        guard let selfItem = decoded.self_mention else {
             throw file.error(line: 1, rule: nil, "missing 'self_mention'")
         }
-        selfMention = try compile(selfSpec.pattern, "self_mention", line: selfLine)
+        let (selfSpec, selfLine) = (selfItem.value, selfItem.line)
+        selfMention = try compile(selfSpec.pattern, "statement.self-mention", line: selfLine)
         guard selfMention.groupNames.contains("noun") else {
-            throw file.error(line: selfLine, rule: "self_mention", "pattern needs a group named 'noun'")
+            throw file.error(line: selfLine, rule: "statement.self-mention", "pattern needs a group named 'noun'")
         }
-        liaisonNouns = try compile(selfSpec.liaison_nouns, "self_mention.liaison_nouns", line: selfLine)
-        selfMentionExamples = (selfSpec.examples ?? []).map { ($0.text, $0.noun) }
+        liaisonNouns = try compile(selfSpec.liaison_nouns, "statement.self-mention", line: selfLine)
+        selfMentionRule = (RuleExample.list(selfSpec.examples, selfSpec.counter_examples), selfLine)
 
-        let sectionLine = file.node.mapping?["sections"]?.mark?.line
-        guard let sections = try file.decode(SectionSpec.self, at: "sections") else {
+        guard let sections = decoded.sections else {
             throw file.error(line: 1, rule: nil, "missing 'sections'")
         }
         func whole(_ source: String) -> String { "^(?i:\(source))$" }
-        var excluded: [Pattern] = []
-        for source in sections.excluded {
-            excluded.append(try compile(whole(source), "sections.excluded", line: sectionLine))
+        let excluded = sections.excluded
+        var excludedPatterns: [Pattern] = []
+        for source in excluded.value.patterns {
+            excludedPatterns.append(try compile(whole(source), "statement.section.excluded", line: excluded.line))
         }
-        excludedSections = excluded
-        scopeSection = try compile(whole(sections.scope), "sections.scope", line: sectionLine)
-        actionsSection = try compile(whole(sections.actions), "sections.actions", line: sectionLine)
-        sectionExamples = (sections.examples ?? []).map { ($0.title, $0.role.flatMap(SectionRole.init(rawValue:))) }
+        excludedSections = excludedPatterns
+        scopeSection = try compile(whole(sections.scope.value.pattern), "statement.section.scope",
+                                   line: sections.scope.line)
+        actionsSection = try compile(whole(sections.actions.value.pattern), "statement.section.actions",
+                                     line: sections.actions.line)
+        sectionRules = [
+            (.excluded, RuleExample.list(excluded.value.examples, excluded.value.counter_examples), excluded.line),
+            (.scope, sections.scope.value.ruleExamples, sections.scope.line),
+            (.actions, sections.actions.value.ruleExamples, sections.actions.line),
+        ]
+        if let item = decoded.dates {
+            dates = try ActionDeadline(item.value, file: file, line: item.line, rule: "statement.dates")
+            dateRule = (RuleExample.list(item.value.examples, item.value.counter_examples), item.line)
+        } else {
+            dates = nil
+            dateRule = nil
+        }
     }
 
     // MARK: - Document class
@@ -220,5 +254,44 @@ struct StatementVocabulary: Sendable {
             let noun = ns.substring(with: nounRange)
             return SelfMention(range: match.range, noun: noun, isLiaisonNoun: !liaisonNouns.matches(in: noun).isEmpty)
         }
+    }
+}
+
+extension StatementVocabulary {
+    /// The class rules (the class a text alone gets), the self-mention rule, the section roles and the dates.
+    var ruleDescriptions: [RuleDescription] {
+        var result: [RuleDescription] = []
+        for (name, rule) in [(DocumentClass.ietf, ietf), (.liaison, liaison)] {
+            result.append(RuleDescription(id: "statement.class.\(name.rawValue)", kind: "statements",
+                                          summary: nil, file: file, line: rule.line, patterns: rule.patterns,
+                                          examples: rule.examples) { _, input in
+                let matched = documentClass(ofText: input.example) == name
+                return RuleOutcome(spans: matched ? [input.span(input.range)] : [])
+            })
+        }
+        result.append(RuleDescription(id: "statement.self-mention", kind: "statements", summary: nil, file: file,
+                                      line: selfMentionRule.line, patterns: [selfMention, liaisonNouns],
+                                      examples: selfMentionRule.examples) { _, input in
+            let found = selfMentions(in: input.text, range: input.range)
+            return RuleOutcome(values: ["noun": found.prefix(1).map(\.noun)], spans: found.map { input.span($0.range) })
+        })
+        let patterns: [SectionRole: [Pattern]] = [.excluded: excludedSections, .scope: [scopeSection],
+                                                  .actions: [actionsSection]]
+        for (role, examples, line) in sectionRules {
+            result.append(RuleDescription(id: "statement.section.\(role.rawValue)", kind: "statements", summary: nil,
+                                          file: file, line: line, patterns: patterns[role] ?? [],
+                                          examples: examples) { _, input in
+                RuleOutcome(spans: self.role(ofSection: input.example) == role ? [input.span(input.range)] : [])
+            })
+        }
+        if let dates, let dateRule {
+            result.append(RuleDescription(id: "statement.dates", kind: "statements", summary: nil, file: file,
+                                          line: dateRule.line, patterns: dates.patterns,
+                                          examples: dateRule.examples) { _, input in
+                let found = dates.dates(in: input.text, range: input.range)
+                return RuleOutcome(values: ["dates": found.map(\.iso)], spans: found.map { input.span($0.range) })
+            })
+        }
+        return result
     }
 }

@@ -1,0 +1,74 @@
+import Foundation
+
+/// Where the rule patterns spend their time, for `lstrace-bench --patterns` (on when the environment variable
+/// `LSTRACE_PATTERN_PROFILE` is set; off, it costs one branch per call). A measuring instrument, not part of a run.
+public enum PatternProfile {
+    /// Whether patterns report to the profile.
+    public static let isEnabled = ProcessInfo.processInfo.environment["LSTRACE_PATTERN_PROFILE"] != nil
+
+    private struct Entry {
+        var calls = 0
+        var nanoseconds: UInt64 = 0
+        var tries = 0
+        var hits = 0
+        var fullScans = 0
+        var scannedUnits = 0
+    }
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var entries: [String: Entry] = [:] // guarded by `lock`
+
+    private static func update(_ source: String, _ change: (inout Entry) -> Void) {
+        lock.lock()
+        change(&entries[source, default: Entry()])
+        lock.unlock()
+    }
+
+    /// One call of a pattern, and how long it took.
+    static func time(_ source: String, nanoseconds: UInt64) {
+        update(source) {
+            $0.calls += 1
+            $0.nanoseconds += nanoseconds
+        }
+    }
+
+    /// One anchored try at a cue, and whether it matched.
+    static func attempt(_ source: String, hit: Bool) {
+        update(source) {
+            $0.tries += 1
+            if hit { $0.hits += 1 }
+        }
+    }
+
+    /// A search of a document range without cues.
+    static func fullScan(_ source: String, units: Int) {
+        update(source) {
+            $0.fullScans += 1
+            $0.scannedUnits += units
+        }
+    }
+
+    /// The patterns that took longest, those scanned without cues, and those tried most often at cues.
+    public static func report(limit: Int = 25) -> String {
+        lock.lock()
+        let all = entries
+        lock.unlock()
+        func line(_ text: String, _ source: String) -> String { text + "  " + String(source.prefix(100)) }
+        var lines = ["--- time in patterns"]
+        for (source, entry) in all.sorted(by: { $0.value.nanoseconds > $1.value.nanoseconds }).prefix(limit) {
+            lines.append(line(String(format: "%9.1f ms %8d calls", Double(entry.nanoseconds) / 1e6, entry.calls),
+                              source))
+        }
+        lines.append("--- searched without cues (calls, UTF-16 units)")
+        for (source, entry) in all.filter({ $0.value.fullScans > 0 })
+            .sorted(by: { $0.value.scannedUnits > $1.value.scannedUnits }).prefix(limit) {
+            lines.append(line(String(format: "%8d calls %10d units", entry.fullScans, entry.scannedUnits), source))
+        }
+        lines.append("--- tried at cues (tries, matches)")
+        for (source, entry) in all.filter({ $0.value.tries > 0 })
+            .sorted(by: { $0.value.tries > $1.value.tries }).prefix(limit) {
+            lines.append(line(String(format: "%8d tries %8d hits", entry.tries, entry.hits), source))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
