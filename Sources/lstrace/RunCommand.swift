@@ -67,8 +67,9 @@ struct RunCommand: AsyncParsableCommand {
         if timings {
             for timing in result.timings {
                 Terminal.printError(timing.step.padding(toLength: 24, withPad: " ", startingAt: 0)
-                    + String(format: "%8.3f s wall %8.3f s CPU %8.1f MB resident", timing.seconds, timing.cpuSeconds,
-                             Double(timing.residentBytes) / 1e6))
+                    + String(format: "%8.3f s wall %8.3f s CPU %8.1f MB resident %8.1f MB peak", timing.seconds,
+                             timing.cpuSeconds, Double(timing.residentBytes) / 1e6,
+                             Double(timing.peakResidentBytes) / 1e6))
             }
         }
         try engine.finish()

@@ -201,8 +201,10 @@ struct GraphStorage: Sendable {
         return sorted
     }
 
-    /// Groups places by owner, sorted and each once, for `owners` owners.
-    func grouped(_ pending: [(owner: Int32, place: Place)], owners: Int) -> (starts: [Int32], places: [Place]) {
+    /// Groups places by owner, sorted and each once, for `owners` owners. `pending` is emptied as soon as its places
+    /// are in owner order, and the result is compacted in that same array (at a hundred thousand documents there are
+    /// tens of millions of places: one array of them less at the peak is hundreds of MB).
+    func grouped(_ pending: inout [(owner: Int32, place: Place)], owners: Int) -> (starts: [Int32], places: [Place]) {
         var counts = [Int32](repeating: 0, count: owners + 1)
         for (owner, _) in pending { counts[Int(owner) + 1] += 1 }
         for index in 1..<counts.count { counts[index] += counts[index - 1] }
@@ -212,23 +214,30 @@ struct GraphStorage: Sendable {
             placed[Int(next[Int(owner)])] = place
             next[Int(owner)] += 1
         }
+        pending = []
         var starts: [Int32] = [0]
         starts.reserveCapacity(owners + 1)
-        var places: [Place] = []
-        places.reserveCapacity(placed.count)
+        // Places kept so far; never past the first place of the owner at hand, so the array is compacted in place.
+        var kept = 0
         for owner in 0..<owners {
-            let slice = placed[Int(counts[owner])..<Int(counts[owner + 1])]
-            if slice.count == 1 {
-                places.append(slice[slice.startIndex])
-            } else if slice.count > 1 {
+            let (start, end) = (Int(counts[owner]), Int(counts[owner + 1]))
+            if end - start == 1 {
+                placed[kept] = placed[start]
+                kept += 1
+            } else if end - start > 1 {
                 // Sorted as GraphProvenance sorts, through the strings (few places per owner).
+                let slice = Array(placed[start..<end])
                 let normalized = Self.normalized(slice.map(provenance))
                 let byValue = Dictionary(slice.map { (provenance($0), $0) }, uniquingKeysWith: { first, _ in first })
-                places += normalized.map { byValue[$0]! }
+                for value in normalized {
+                    placed[kept] = byValue[value]!
+                    kept += 1
+                }
             }
-            starts.append(Int32(places.count))
+            starts.append(Int32(kept))
         }
-        return (starts, places)
+        placed.removeLast(placed.count - kept)
+        return (starts, placed)
     }
 
     /// Back to places by owner in the order they came (to add again after `finish`).
@@ -279,6 +288,9 @@ struct GraphStorage: Sendable {
 
     /// Puts the edges in their stable order (source, relation, target, id), groups places, indexes edges.
     mutating func finish() {
+        // The index of edges by key is not needed once finished (rebuilt if edges are added again): let it go before
+        // the places are grouped, the peak of a run.
+        edgeIndex = nil
         var names = Set<Int32>(nodeID)
         for index in edgeSource.indices {
             names.insert(edgeSource[index])
@@ -307,11 +319,13 @@ struct GraphStorage: Sendable {
         for index in pendingEdgePlaces.indices {
             pendingEdgePlaces[index].owner = position[Int(pendingEdgePlaces[index].owner)]
         }
-        (nodePlaceStarts, nodePlaces) = grouped(pendingNodePlaces, owners: nodeID.count)
-        (edgePlaceStarts, edgePlaces) = grouped(pendingEdgePlaces, owners: edgeSource.count)
+        // Moved out first, so that grouping holds the only reference and can let go of them.
+        var pendingNodes = pendingNodePlaces
         pendingNodePlaces = []
+        (nodePlaceStarts, nodePlaces) = grouped(&pendingNodes, owners: nodeID.count)
+        var pendingEdges = pendingEdgePlaces
         pendingEdgePlaces = []
-        edgeIndex = nil
+        (edgePlaceStarts, edgePlaces) = grouped(&pendingEdges, owners: edgeSource.count)
         let edges = Array(Int32(0)..<Int32(edgeSource.count))
         bySource = edges.sorted { (edgeSource[Int($0)], $0) < (edgeSource[Int($1)], $1) }
         byTarget = edges.sorted { (edgeTarget[Int($0)], $0) < (edgeTarget[Int($1)], $1) }

@@ -81,13 +81,16 @@ public struct StepTiming: Sendable, Equatable {
     public var cpuSeconds: Double
     /// The process's resident set size when the step ended, in bytes (0 where the system does not say).
     public var residentBytes: Int
+    /// The process's peak resident set size so far, in bytes (0 where the system does not say).
+    public var peakResidentBytes: Int
 
     /// Creates a timing.
-    public init(step: String, seconds: Double, cpuSeconds: Double, residentBytes: Int = 0) {
+    public init(step: String, seconds: Double, cpuSeconds: Double, residentBytes: Int = 0, peakResidentBytes: Int = 0) {
         self.step = step
         self.seconds = seconds
         self.cpuSeconds = cpuSeconds
         self.residentBytes = residentBytes
+        self.peakResidentBytes = peakResidentBytes
     }
 }
 
@@ -103,7 +106,7 @@ struct StepClock {
         let now = DispatchTime.now().uptimeNanoseconds
         let cpu = Self.processCPU()
         timings.append(StepTiming(step: name, seconds: Double(now - last) / 1e9, cpuSeconds: cpu - lastCPU,
-                                  residentBytes: Self.residentBytes()))
+                                  residentBytes: Self.residentBytes(), peakResidentBytes: Self.peakResidentBytes()))
         last = now
         lastCPU = cpu
     }
@@ -114,6 +117,14 @@ struct StepClock {
         let fields = text.split(separator: " ")
         guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    /// The peak resident set size of the process (VmHWM in /proc/self/status), or 0.
+    static func peakResidentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .ascii),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kilobytes * 1024
     }
 
     /// CPU seconds used by the process so far.
