@@ -137,9 +137,25 @@ public struct DiagnosticsEmitter: Emitter {
 
     public func open(in directory: URL, context: EmitContext) throws -> any EmitterOutput {
         FinishOnlyOutput { output in
-            let report = DiagnosticsReport(quarantined: output.quarantined.compactMap(\.path),
-                                           diagnostics: output.diagnostics)
-            try AtomicFile.write(JSONOutput.bytes(report), to: directory.appendingPathComponent("diagnostics.json").path)
+            // Written to its file in pieces of about a megabyte, as `DiagnosticsReport.writeJSON` writes it whole (a
+            // run of a hundred thousand documents has 200 MB of diagnostics: held at once, they were its peak).
+            let stream = try AtomicFile.Stream(path: directory.appendingPathComponent("diagnostics.json").path)
+            var writer = JSONWriter(capacity: 1 << 20)
+            writer.beginObject()
+            writer.key("diagnostics")
+            writer.beginArray()
+            for diagnostic in output.diagnostics {
+                writer.element()
+                diagnostic.writeJSON(to: &writer)
+                if writer.bytes.count >= 1 << 20 { try stream.write(writer.takeBytes()) }
+            }
+            writer.endArray()
+            writer.field("quarantined", output.quarantined.compactMap(\.path))
+            writer.endObject()
+            var tail = writer.takeBytes()
+            tail.append(0x0A)
+            try stream.write(tail)
+            try stream.commit()
         }
     }
 }
