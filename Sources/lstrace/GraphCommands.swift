@@ -95,7 +95,8 @@ struct GraphCommand: AsyncParsableCommand {
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Traceability findings: dangling references, overdue liaisons, unanswered actions, cycles, duplicates.")
+        abstract: "Traceability findings: overdue liaisons, missing incoming liaisons, unanswered actions, cycles, "
+            + "dangling references, duplicates.")
 
     enum Format: String, ExpressibleByArgument { case text, json }
 
@@ -104,22 +105,94 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(name: .customLong("as-of"), help: "Judge deadlines against this day (YYYY-MM-DD; default today).")
     var asOf: String?
 
-    @Option(name: .long, help: "text or json.")
+    @Option(name: .long, help: "text or json (every finding, most urgent first).")
     var format: Format = .text
+
+    @Flag(name: .long, help: "Also list each document or specification cited but absent from the batch.")
+    var all = false
 
     func run() async throws {
         var engine = runOutput.diagnosticOptions.engine()
         let graph = try runOutput.loadGraph(reportingTo: &engine)
-        let findings = TraceChecker(asOf: asOf ?? TraceChecker.today()).check(graph,
-                                                                                runDiagnostics: runOutput.loadDiagnostics())
+        let day = asOf ?? TraceChecker.today()
+        let findings = TraceChecker(asOf: day).check(graph, runDiagnostics: runOutput.loadDiagnostics())
+        let (attention, other, folded) = TraceChecker.arranged(findings)
         // The findings are the command's output: on standard output, every severity (or one JSON array).
-        var output = runOutput.diagnosticOptions.engine(printing: format == .text ? .note : nil) { print($0) }
-        output.report(contentsOf: findings)
+        var output = runOutput.diagnosticOptions.engine(printing: nil) { print($0) }
         switch format {
-        case .json: print(String(decoding: try JSONOutput.data(findings), as: UTF8.self), terminator: "")
-        case .text: print("\(findings.count) finding(s): \(output.countSummary)")
+        case .json:
+            output.report(contentsOf: attention + other + folded)
+            print(String(decoding: try JSONOutput.data(attention + other + folded), as: UTF8.self), terminator: "")
+        case .text:
+            for line in Self.summary(attention: attention, other: other, folded: folded, all: all, asOf: day) {
+                print(line)
+            }
+            var printing = runOutput.diagnosticOptions.engine(printing: .note) { print($0) }
+            for (title, section) in [("Needs a person:", attention), ("Other findings:", other),
+                                     ("Cited but not in the batch:", all ? folded : [])] where !section.isEmpty {
+                print("")
+                print(title)
+                printing.report(contentsOf: section)
+            }
+            output.report(contentsOf: attention + other + folded)
+            print("")
+            print("\(findings.count) finding(s): \(output.countSummary)"
+                + (all || folded.isEmpty ? "" : "; \(folded.count) note(s) about documents cited but not in the batch "
+                    + "folded (--all lists them)"))
         }
         try output.finish()
+    }
+
+    /// The counts by kind, the most urgent first.
+    static func summary(attention: [Diagnostic], other: [Diagnostic], folded: [Diagnostic], all: Bool,
+                        asOf: String) -> [String] {
+        let total = attention.count + other.count + folded.count
+        var lines = ["lstrace check: \(total) finding(s), deadlines as of \(asOf)"]
+        func counts(_ findings: [Diagnostic], _ meaning: (Diagnostic) -> String) -> [String] {
+            var order: [String] = []
+            var count: [String: Int] = [:]
+            var meanings: [String: String] = [:]
+            for finding in findings {
+                let key = "\(finding.id)/\(finding.severity.rawValue)"
+                if count[key] == nil { order.append(key) }
+                count[key, default: 0] += 1
+                meanings[key] = meaning(finding)
+            }
+            return order.map { key in
+                let id = String(key.split(separator: "/")[0])
+                return String(format: "  %5d  ", count[key]!) + id.padding(toLength: 26, withPad: " ", startingAt: 0)
+                    + meanings[key]!
+            }
+        }
+        if !attention.isEmpty {
+            lines.append("needs a person:")
+            lines += counts(attention) { finding in
+                switch finding.id {
+                case DiagnosticKind.liaisonDeadlinePassed.id: return "liaisons past their reply deadline, no reply"
+                case DiagnosticKind.referenceNotInCorpus.id: return "liaisons answered in the batch but missing from it"
+                case DiagnosticKind.repliesCycle.id: return "replies that form a cycle"
+                default: return "actions no liaison of the batch answers"
+                }
+            }
+        } else {
+            lines.append("nothing needs a person: no liaison overdue or missing, no unanswered action, no cycle")
+        }
+        if !other.isEmpty {
+            lines.append("other:")
+            lines += counts(other) { finding in
+                switch finding.id {
+                case DiagnosticKind.referenceMalformed.id: return "placeholders where a designation should be"
+                case DiagnosticKind.referenceAmbiguous.id: return "designations cited with a title several documents carry"
+                case DiagnosticKind.idDuplicate.id: return "one designation, documents whose headers disagree"
+                default: return finding.severity.rawValue + "s"
+                }
+            }
+        }
+        if !folded.isEmpty {
+            lines.append("cited but not in the batch" + (all ? ":" : " (--all lists them):"))
+            lines += counts(folded) { _ in "documents and specifications referenced, absent from the batch" }
+        }
+        return lines
     }
 }
 

@@ -111,12 +111,30 @@ final class GraphTests: XCTestCase {
         XCTAssertTrue(cyclic.contains { $0.id == "responds-to.cycle" && $0.severity == .error })
     }
 
-    func testDuplicateDesignationsAreReported() {
+    func testSameDesignationIsOneNodeWithAWarningOnlyWhenHeadersDisagree() {
         var records = Self.sampleRecords()
-        var copy = records[1]
-        copy.source.path = "in/cp-172153-v2.doc"
-        records.append(copy)
-        let findings = TraceChecker(asOf: "2026-11-26").check(Linker().link(records))
+        var rendering = records[1]
+        rendering.source.path = "renderings/cp-172153.txt"
+        var diagnostics: [Diagnostic] = []
+        var graph = Linker().link(records + [rendering], diagnostics: &diagnostics)
+        XCTAssertEqual(graph.nodes["CP-172153"]?.attributes["sources"], .strings(["in/cp-172153.doc",
+                                                                                   "renderings/cp-172153.txt"]))
+        XCTAssertEqual(diagnostics.map(\.id), [], "a document and its rendering that agree are one node, silently")
+        XCTAssertFalse(TraceChecker(asOf: "2026-11-26").check(graph, runDiagnostics: diagnostics)
+            .contains { $0.id == "id.duplicate" })
+        // A field one of them lacks is no disagreement; a different title is.
+        rendering.document.from = []
+        records[1].document.title = "LS on IMSI"
+        rendering.document.title = "LS on  imsi"
+        graph = Linker().link(records + [rendering], diagnostics: &diagnostics)
+        XCTAssertEqual(diagnostics.map(\.id), [])
+        rendering.document.title = "LS on the E.212 numbering plan"
+        graph = Linker().link(records + [rendering], diagnostics: &diagnostics)
+        XCTAssertEqual(diagnostics.map(\.id), ["id.duplicate"])
+        XCTAssertEqual(diagnostics.first?.path, "renderings/cp-172153.txt")
+        XCTAssertTrue(diagnostics.first?.summary.contains("title 'ls on the e.212 numbering plan' here, 'ls on imsi' "
+                                                          + "there") ?? false, diagnostics.first?.summary ?? "")
+        let findings = TraceChecker(asOf: "2026-11-26").check(graph, runDiagnostics: diagnostics)
         XCTAssertTrue(findings.contains { $0.id == "id.duplicate" && $0.subject == "CP-172153" })
     }
 
@@ -199,5 +217,37 @@ final class TitleMatcherTests: XCTestCase {
         let ambiguous = Linker().link([original, twin, later], diagnostics: &diagnostics)
         XCTAssertFalse(ambiguous.edges.contains { $0.source == "R2-133034" && $0.relation == .respondsTo })
         XCTAssertEqual(diagnostics.map(\.id), ["link.ambiguous-title"])
+        // One document in two files (the .doc and its rendering) is one candidate, not an ambiguity.
+        var rendering = original
+        rendering.source.path = "renderings/s2-132855.txt"
+        diagnostics = []
+        let one = Linker().link([original, rendering, later], diagnostics: &diagnostics)
+        XCTAssertEqual(one.edges.first { $0.source == "R2-133034" && $0.relation == .respondsTo }?.target, "S2-132855")
+        XCTAssertEqual(diagnostics.map(\.id), [])
+    }
+
+    func testATitleMatchNeverJoinsACitationToTheCitingDocument() {
+        // A liaison that repeats the title of the one it answers, in two files (the .doc and its rendering).
+        var answered = DocumentRecord(source: SourceInfo(path: "s5.doc", format: .doc, sha256: "a"))
+        answered.document.title = "LS on network slice data analytics"
+        var reply = DocumentRecord(source: SourceInfo(path: "s2-1812758.doc", format: .doc, sha256: "b"))
+        reply.document.ids = ["S2-1812758"]
+        reply.document.title = "LS on network slice data analytics"
+        reply.document.respondsTo = ["S5-186491"]
+        reply.references = [Reference(id: "S5-186491", kind: "tdoc", text: "S5-186491",
+                                       at: Provenance(line: 5, column: 14, range: SourceRange(80, 89),
+                                                      rule: "reference.3gpp.tdoc"),
+                                       qualifiers: ["title": "LS on network slice data analytics"])]
+        var rendering = reply
+        rendering.source.path = "renderings/s2-1812758.txt"
+        var diagnostics: [Diagnostic] = []
+        let graph = Linker().link([reply, rendering], diagnostics: &diagnostics)
+        XCTAssertNotEqual(graph.resolve("S5-186491"), "S2-1812758", "the cited number is not the citing document")
+        XCTAssertEqual(graph.nodes["S5-186491"]?.inCorpus, false)
+        let findings = TraceChecker(asOf: "2026-11-26").check(graph, runDiagnostics: diagnostics)
+        XCTAssertFalse(findings.contains { $0.id == "responds-to.cycle" }, findings.map(\.formatted).joined())
+        // With the answered liaison in the batch (without a designation of its own), the number is its alias.
+        let joined = Linker().link([answered, reply, rendering], diagnostics: &diagnostics)
+        XCTAssertEqual(joined.resolve("S5-186491"), "s5.doc")
     }
 }

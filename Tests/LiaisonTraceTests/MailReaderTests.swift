@@ -102,7 +102,23 @@ final class MailReaderTests: XCTestCase {
         }
     }
 
-    func testMboxFromLineIsSkippedAndFurtherMessagesAreReported() throws {
+    func testMboxOfOneMessageIsThatMessage() throws {
+        let document = try ingest("""
+            From someone@example.org Tue Jun  4 19:16:23 2019
+            From: someone@example.org
+            Subject: only
+            Date: Tue, 04 Jun 2019 19:16:23 +0000
+
+            Hello
+            >From the archive.
+            """, name: "one.mbox")
+        XCTAssertEqual(document.field("Subject"), "only")
+        XCTAssertTrue(document.text.contains("Hello\nFrom the archive."), document.text)
+        XCTAssertEqual(document.children.count, 0)
+        XCTAssertEqual(document.diagnostics.map(\.id), [])
+    }
+
+    func testMboxOfSeveralMessagesIsOneDocumentPerMessageWithItsAttachments() throws {
         let document = try ingest("""
             From someone@example.org Tue Jun  4 19:16:23 2019
             From: someone@example.org
@@ -115,14 +131,61 @@ final class MailReaderTests: XCTestCase {
             From other@example.org Wed Jun  5 10:00:00 2019
             From: other@example.org
             Subject: second
+            MIME-Version: 1.0
+            Content-Type: multipart/mixed; boundary="b"
 
-            Second body
+            --b
+            Content-Type: text/plain
+
+            Second body, see the attachment.
+            --b
+            Content-Type: text/plain
+            Content-Disposition: attachment; filename="SP-190531.txt"
+
+            Reply LS on the roadmap. See TS 23.501.
+            --b--
+
+            From third@example.org Thu Jun  6 10:00:00 2019
+            Not a header line at all
+
             """, name: "list.mbox")
-        XCTAssertEqual(document.field("Subject"), "first")
-        XCTAssertTrue(document.text.contains("Hello\nFrom the archive.\n"), document.text)
-        XCTAssertFalse(document.text.contains("Second body"))
-        XCTAssertEqual(document.diagnostics.map(\.id), ["ingest.email.mbox-messages"])
+        XCTAssertEqual(document.children.map(\.source.path), ["list.mbox!message-1.eml", "list.mbox!message-2.eml"])
+        XCTAssertEqual(document.children[0].field("Subject"), "first")
+        XCTAssertTrue(document.children[0].text.contains("Hello\nFrom the archive."), document.children[0].text)
+        XCTAssertFalse(document.children[0].text.contains("Second body"))
+        XCTAssertEqual(document.children[1].field("Subject"), "second")
+        XCTAssertEqual(document.children[1].children.map(\.source.path), ["list.mbox!message-2.eml!SP-190531.txt"])
+        XCTAssertEqual(document.attachments.map(\.name), ["message-1.eml", "message-2.eml", "message-3.eml"])
+        XCTAssertEqual(document.attachments.map(\.ingested), [true, true, false])
+        XCTAssertTrue(document.text.contains("message-2.eml"), document.text)
+        XCTAssertTrue(document.text.contains("Subject: second"), document.text)
+        // The third message has no header fields: a warning on the mailbox, pointing at its line.
+        XCTAssertEqual(document.diagnostics.map(\.id), ["ingest.email.message-failed"])
         XCTAssertEqual(document.diagnostics.first?.path, "list.mbox")
+        XCTAssertEqual(document.diagnostics.first?.line, 3)
+        XCTAssertEqual(document.diagnostics.first?.summary, "mbox message 3 was not ingested: message has no header fields")
+        XCTAssertTrue(document.diagnostics.first?.explanation?.contains("ingest.email.no-headers") ?? false)
+    }
+
+    func testMboxMessagesBecomeRecordsInARun() async throws {
+        let text = """
+            From a@example.org Tue Jun  4 19:16:23 2019
+            From: a@example.org
+            Subject: LS on IMSI format
+
+            ITU-T SG2 asks 3GPP about TS 23.003.
+
+            From b@example.org Wed Jun  5 10:00:00 2019
+            From: b@example.org
+            Subject: Reply LS on IMSI format
+
+            3GPP CT replies; see RFC 9110.
+            """
+        let result = try await TestSupport.pipeline().run([.document(name: "list.mbox", data: Data(text.utf8))])
+        XCTAssertEqual(result.records.map(\.source.path), ["list.mbox", "list.mbox!message-1.eml",
+                                                           "list.mbox!message-2.eml"])
+        XCTAssertEqual(result.records[2].attachedTo, "list.mbox")
+        XCTAssertTrue(result.records[2].references.contains { $0.id == "RFC 9110" })
     }
 
     // MARK: - Bodies

@@ -89,7 +89,7 @@ final class PipelineTests: XCTestCase {
         // Without link, the default emitters are those that need no graph.
         let records = try PipelineConfiguration.parse("version: 1\nstages: [ingest, normalize, extract, emit]\n",
                                                       path: "p.yaml")
-        XCTAssertEqual(records.emit, ["records", "search-feed", "diagnostics"])
+        XCTAssertEqual(records.emit, ["records", "search-feed", "delta", "diagnostics"])
         let none = try PipelineConfiguration.parse("version: 1\nstages: [ingest, normalize, extract]\n", path: "p.yaml")
         XCTAssertEqual(none.emit, [])
     }
@@ -101,7 +101,7 @@ final class PipelineTests: XCTestCase {
         XCTAssertThrowsError(try PipelineConfiguration.parse("version: 1\nemit: [records, graph-jsn]\n", path: "p.yaml")) {
             XCTAssertEqual(($0 as? PipelineError)?.diagnostic.formatted, "p.yaml:2:17: error: unknown emitter "
                 + "'graph-jsn'; did you mean 'graph-json'? the emitters are records, graph-json, graph-dot, search-feed, "
-                + "store, diagnostics [pipeline.unknown-emitter]")
+                + "store, delta, diagnostics [pipeline.unknown-emitter]")
         }
         XCTAssertThrowsError(try PipelineConfiguration.parse(
             "version: 1\nstages: [ingest, normalize, extract, emit]\nemit: [store]\n", path: "p.yaml")) {
@@ -123,30 +123,47 @@ final class PipelineTests: XCTestCase {
             [.path(folder.appendingPathComponent("in.txt").path)], options: RunOptions(outputDirectory: out),
             progress: seen.append)
         XCTAssertEqual(result.records.count, 1)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted(), ["documents", "graph.json"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted(),
+                       [".lstrace-cache", "documents", "graph.json"], "the chosen outputs, and the run cache")
         XCTAssertEqual(seen.all, [.document(done: 1, total: 1, path: folder.appendingPathComponent("in.txt").path),
                               .stage(.link), .stage(.emit)])
     }
 
-    func testCancelledRunWritesNothing() async throws {
+    func testCancelledRunLeavesOnlyWholeFilesAndTheNextRunCompletes() async throws {
         let folder = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
+        let documents = folder.appendingPathComponent("in")
+        try FileManager.default.createDirectory(at: documents, withIntermediateDirectories: true)
         for index in 0..<20 {
-            try Data("Document \(index) cites RFC 9110.\n".utf8).write(to: folder.appendingPathComponent("\(index).txt"))
+            try Data("Document \(index) cites RFC 9110.\n".utf8).write(to: documents.appendingPathComponent("\(index).txt"))
         }
         let out = folder.appendingPathComponent("out")
         let pipeline = try Pipeline(configuration: PipelineConfiguration())
+        // Cancelled after its third document: whatever is in place is whole, and the batch-wide outputs are not.
         let task = Task {
-            try await pipeline.run([.path(folder.path)], options: RunOptions(jobs: 1, outputDirectory: out))
+            try await pipeline.run([.path(documents.path)], options: RunOptions(jobs: 1, outputDirectory: out)) { progress in
+                if case .document(let done, _, _) = progress, done == 3 { withUnsafeCurrentTask { $0?.cancel() } }
+            }
         }
-        task.cancel()
         do {
             _ = try await task.value
             XCTFail("a cancelled run must throw")
         } catch {
             XCTAssertTrue(error is CancellationError, "\(error)")
         }
-        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+        for name in ["graph.json", "index.sqlite", "search.ndjson", "diagnostics.json"] {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), name)
+        }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("documents").path)) ?? []
+        where !name.hasPrefix(".") {
+            let data = try Data(contentsOf: out.appendingPathComponent("documents/\(name)"))
+            XCTAssertNoThrow(try JSONDecoder().decode(DocumentRecord.self, from: data), name)
+        }
+        // The next run completes the job: the same outputs as a run that was never interrupted.
+        _ = try await pipeline.run([.path(documents.path)], options: RunOptions(jobs: 1, outputDirectory: out))
+        let clean = folder.appendingPathComponent("clean")
+        _ = try await pipeline.run([.path(documents.path)], options: RunOptions(jobs: 1, outputDirectory: clean))
+        XCTAssertEqual(try TestSupport.outputDifferences(out, clean), [])
     }
 
     func testBuiltInPipelineIsTheRepositorysPipelinesFolder() throws {

@@ -85,3 +85,37 @@ final class RealCorpusGraphTests: XCTestCase {
         return false
     }
 }
+
+/// The real corpus as people keep it: originals under `liaisons/` and `deliverables/`, their text renderings under
+/// `renderings/`, and a `MANIFEST.tsv` beside them, all in one run.
+final class RealCorpusAsKeptTests: XCTestCase {
+    func testRenderingsJoinTheirOriginalsAndTheChainsConnect() async throws {
+        let corpus = try TestSupport.requireRealCorpus()
+        let result = try await TestSupport.pipeline().run([.path(corpus.path)], options: RunOptions(jobs: 2))
+        let graph = try XCTUnwrap(result.graph)
+        // MANIFEST.tsv is a table of file names, not a document: skipped, with a note.
+        XCTAssertFalse(result.records.contains { $0.source.path.hasSuffix("MANIFEST.tsv") })
+        XCTAssertTrue(result.diagnostics.contains { $0.id == "input.skipped" && $0.path?.hasSuffix("MANIFEST.tsv") == true })
+        // SP-170780 -> SP-170768 = JCA-IMT2020-LS1 and CP-172153 -> CP-172071 = SG2-LS27, through their aliases.
+        for (reply, cited, answered) in [("SP-170780", "SP-170768", "JCA-IMT2020-LS1"),
+                                         ("CP-172153", "CP-172071", "SG2-LS27")] {
+            XCTAssertEqual(graph.resolve(cited), answered)
+            XCTAssertTrue(graph.edges.contains { $0.source == graph.resolve(reply) && $0.relation == .respondsTo
+                && $0.target == answered }, "\(reply) does not answer \(answered)")
+        }
+        // A title carried by one document in two files is not ambiguous.
+        for diagnostic in result.diagnostics where diagnostic.id == "link.ambiguous-title" {
+            let ids = diagnostic.summary.components(separatedBy: ": ").last?.components(separatedBy: ", ") ?? []
+            XCTAssertEqual(Set(ids).count, ids.count, diagnostic.formatted)
+        }
+        // No false cycle (a liaison repeating the title of the one it answers), and the findings that need a person
+        // come first.
+        let findings = TraceChecker(asOf: "2026-11-26").check(graph, runDiagnostics: result.diagnostics)
+        XCTAssertFalse(findings.contains { $0.id == "responds-to.cycle" }, findings.map(\.formatted).joined(separator: "\n"))
+        let (attention, _, folded) = TraceChecker.arranged(findings)
+        XCTAssertEqual(attention.first?.id, "liaison.deadline-passed")
+        XCTAssertTrue(attention.contains { $0.id == "reference.not-in-corpus" && $0.subject == "R2-133034" })
+        XCTAssertTrue(folded.allSatisfy { $0.id == "reference.not-in-corpus" && $0.severity == .note })
+        XCTAssertGreaterThan(folded.count, attention.count, "notes about documents cited but absent are folded")
+    }
+}

@@ -14,7 +14,7 @@ final class SearchIndexTests: XCTestCase {
         let lines = try SearchFeed().ndjson(documents()).split(separator: "\n")
         XCTAssertEqual(lines.count, 6)
         let action = try JSONDecoder().decode(JSONValue.self, from: Data(lines[0].utf8))
-        XCTAssertEqual(action["index"]?["_id"]?.string, "in/sg2-ls27.pdf")
+        XCTAssertEqual(action["index"]?["_id"]?.string, "SG2-LS27", "the primary designation, never a path")
         let document = try JSONDecoder().decode(JSONValue.self, from: Data(lines[1].utf8))
         XCTAssertEqual(document["id"]?.string, "SG2-LS27")
         XCTAssertEqual(document["title"]?.string, "LS on Evolution of IMSI format")

@@ -49,6 +49,26 @@ enum TestSupport {
         try ingest(Data(text.utf8), name: name)
     }
 
+    /// The files that differ between two output folders of `lstrace run` (by relative path), leaving out the run
+    /// cache and `delta.json`, which say what changed since the previous run into each folder.
+    static func outputDifferences(_ a: URL, _ b: URL) throws -> [String] {
+        func files(_ root: URL) throws -> [String: Data] {
+            var found: [String: Data] = [:]
+            guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isDirectoryKey])
+            else { return found }
+            for case let url as URL in walker {
+                let relative = String(url.standardizedFileURL.path.dropFirst(root.standardizedFileURL.path.count + 1))
+                if relative.hasPrefix(".lstrace-cache") || relative == "delta.json" { continue }
+                if (try url.resourceValues(forKeys: [.isDirectoryKey])).isDirectory == true { continue }
+                found[relative] = try Data(contentsOf: url)
+            }
+            return found
+        }
+        let left = try files(a)
+        let right = try files(b)
+        return Set(left.keys).union(right.keys).filter { left[$0] != right[$0] }.sorted()
+    }
+
     /// The multi-byte prefix used to check that ranges shift correctly (2 + 3 + 4 + 1 bytes).
     static let multiBytePrefix = "é日😀\n"
 }

@@ -33,6 +33,15 @@ extension DiagnosticKind {
     // Kinds that code outside the readers and extractors names directly.
     public static let inputMissing = DiagnosticKind(
         "input.missing", .error, "A path given to `lstrace run` does not exist; the other inputs are processed.")
+    public static let inputSkipped = DiagnosticKind(
+        "input.skipped", .note,
+        "A file found in a folder given to `lstrace run` is not a document (a data file such as .tsv, .csv, .json or "
+            + ".yaml, a hidden file or folder, an editor leftover) and was skipped; name it on the command line to "
+            + "read it.")
+    public static let runCache = DiagnosticKind(
+        "run.cache", .warning,
+        "The run cache in the output folder (.lstrace-cache/) cannot be read or written; documents are processed "
+            + "again and the outputs are still written, but the next run may not be incremental.")
     public static let pipelineMissing = DiagnosticKind(
         "pipeline.missing", .error, exitStatus: 2,
         "The pipeline file named by --pipeline or LSTRACE_PIPELINE, or a rule file it names, cannot be read. "
@@ -98,7 +107,10 @@ extension DiagnosticKind {
     public static let repliesCycle = DiagnosticKind(
         "responds-to.cycle", .error, "Replies form a cycle: a document answers, through others, itself.")
     public static let idDuplicate = DiagnosticKind(
-        "id.duplicate", .warning, "Several documents of the batch carry the same designation.")
+        "id.duplicate", .warning,
+        "Several documents of the batch carry the same primary designation (a .doc and its text rendering, a .docx and "
+            + "its PDF) and their headers disagree (title, date, deadline, sender, addressees, replies); they are one "
+            + "node all the same.")
 }
 
 /// Every diagnostic LiaisonTrace reports, in one list (the README's table of diagnostics is checked against it).
@@ -186,8 +198,8 @@ public enum DiagnosticCatalog {
                        "The message has only an HTML body that the HTML reader could not read; tags were removed."),
         DiagnosticKind("ingest.email.malformed-header", .warning,
                        "The header section has no blank line after it; the rest was read as the body."),
-        DiagnosticKind("ingest.email.mbox-messages", .warning,
-                       "An mbox file holds several messages; only the first was read."),
+        DiagnosticKind("ingest.email.message-failed", .warning,
+                       "A message of an mbox could not be ingested; the other messages are."),
         DiagnosticKind("ingest.email.missing-boundary", .warning,
                        "A multipart part has no boundary; its body was read as text."),
         DiagnosticKind("ingest.email.nesting-too-deep", .warning,
@@ -215,6 +227,7 @@ public enum DiagnosticCatalog {
         DiagnosticKind("ingest.zip.too-deep", .warning,
                        "Archives nest deeper than limits.max_attachment_depth; the deeper members were not read."),
         .inputMissing,
+        .inputSkipped,
         .liaisonDeadlinePassed,
         .linkAmbiguousTitle,
         .pipelineInvalid,
@@ -226,6 +239,7 @@ public enum DiagnosticCatalog {
         .referenceMalformed,
         .referenceNotInCorpus,
         .repliesCycle,
+        .runCache,
         .searchMissing,
         .searchNoMatch,
         .searchQuery,

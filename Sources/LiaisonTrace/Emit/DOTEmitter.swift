@@ -19,59 +19,73 @@ public struct DOTEmitter: Emitter {
         self.focus = focus
     }
 
-    public func write(_ output: RunOutput, to directory: URL) throws {
-        try Data(dot(output.requireGraph(for: Self.id)).utf8).write(to: directory.appendingPathComponent("graph.dot"))
+    public func open(in directory: URL, context: EmitContext) throws -> any EmitterOutput {
+        FinishOnlyOutput { output in
+            try AtomicFile.write(Data(dot(output.requireGraph(for: Self.id)).utf8),
+                                 to: directory.appendingPathComponent("graph.dot"))
+        }
     }
 
     static let detailKinds: Set<NodeKind> = [.requirement, .action, .scope]
 
     /// The DOT text.
     public func dot(_ graph: TraceGraph, title: String = "LiaisonTrace") -> String {
-        var collapsed: [String: [NodeKind: Int]] = [:]
-        var hidden = Set<String>()
+        var graph = graph
+        if !graph.storage.finished { graph.finish() }
+        // Read from the graph's storage by number: a node is made (without provenance) only when it is drawn.
+        let storage = graph.storage
+        let edgeCount = storage.edgeSource.count
+        func kind(_ number: Int32) -> NodeKind? { storage.node(pooled: number).map { storage.nodeKind[Int($0)] } }
+        let inCorpusKey = storage.pool.find("in_corpus")
+        var collapsed: [Int32: [NodeKind: Int]] = [:]
+        var hidden = Set<Int32>()
         if !details {
-            for edge in graph.edges where edge.relation == .states {
-                if let node = graph.nodes[edge.target], Self.detailKinds.contains(node.kind) {
-                    collapsed[edge.source, default: [:]][node.kind, default: 0] += 1
-                    hidden.insert(node.id)
+            for edge in 0..<edgeCount where storage.edgeRelation[edge] == .states {
+                if let target = kind(storage.edgeTarget[edge]), Self.detailKinds.contains(target) {
+                    collapsed[storage.edgeSource[edge], default: [:]][target, default: 0] += 1
+                    hidden.insert(storage.edgeTarget[edge])
                 }
             }
         }
         // In whole-batch diagrams, documents outside the batch that are only cited become a count on the citing
         // document; those that are answered, revised, built on or aliased stay (they carry the chains).
-        var external: [String: Int] = [:]
+        var external: [Int32: Int] = [:]
         if !details, focus == nil {
-            for node in graph.nodes.values where node.kind == .document && !node.inCorpus {
-                let incoming = graph.incoming(node.id).filter {
-                    !hidden.contains($0.source) && $0.relation != .aliasOf
+            for node in 0..<storage.nodeID.count where storage.nodeKind[node] == .document {
+                let inCorpus = inCorpusKey.flatMap { storage.attribute($0, in: storage.nodeAttributes[node]) }
+                    .map { $0.tag != .false } ?? true
+                guard !inCorpus else { continue }
+                let id = storage.nodeID[node]
+                let incoming = storage.edges(to: id).filter {
+                    !hidden.contains(storage.edgeSource[Int($0)]) && storage.edgeRelation[Int($0)] != .aliasOf
                 }
-                let onlyCited = incoming.allSatisfy { $0.relation == .references }
-                    && graph.outgoing(node.id).allSatisfy { $0.relation == .aliasOf }
+                let onlyCited = incoming.allSatisfy { storage.edgeRelation[Int($0)] == .references }
+                    && storage.edges(from: id).allSatisfy { storage.edgeRelation[Int($0)] == .aliasOf }
                 guard onlyCited else { continue }
-                hidden.insert(node.id)
-                for edge in incoming { external[edge.source, default: 0] += 1 }
+                hidden.insert(id)
+                for edge in incoming { external[storage.edgeSource[Int(edge)], default: 0] += 1 }
             }
         }
         // In whole-batch diagrams groups are not drawn either: senders and addressees go into the document's label.
-        var parties: [String: (from: [String], to: [String])] = [:]
+        var parties: [Int32: (from: [String], to: [String])] = [:]
         if !details, focus == nil {
-            for edge in graph.edges where edge.relation == .sentBy || edge.relation == .addressedTo {
-                guard let group = graph.nodes[edge.target], group.kind == .group,
-                      graph.nodes[edge.source]?.kind == .document else { continue }
-                hidden.insert(group.id)
-                if edge.relation == .sentBy {
-                    parties[edge.source, default: ([], [])].from.append(group.id)
+            for edge in 0..<edgeCount where storage.edgeRelation[edge] == .sentBy || storage.edgeRelation[edge] == .addressedTo {
+                let (source, target) = (storage.edgeSource[edge], storage.edgeTarget[edge])
+                guard kind(target) == .group, kind(source) == .document else { continue }
+                hidden.insert(target)
+                if storage.edgeRelation[edge] == .sentBy {
+                    parties[source, default: ([], [])].from.append(storage.pool[target])
                 } else {
-                    parties[edge.source, default: ([], [])].to.append(group.id)
+                    parties[source, default: ([], [])].to.append(storage.pool[target])
                 }
             }
-            for edge in graph.edges where graph.nodes[edge.target]?.kind == .group { hidden.insert(edge.target) }
+            for edge in 0..<edgeCount where kind(storage.edgeTarget[edge]) == .group { hidden.insert(storage.edgeTarget[edge]) }
         }
         // Alias nodes are not drawn: their names go under the node they stand for.
-        var aliasNames: [String: [String]] = [:]
-        for edge in graph.edges where edge.relation == .aliasOf {
-            aliasNames[edge.target, default: []].append(edge.source)
-            hidden.insert(edge.source)
+        var aliasNames: [Int32: [String]] = [:]
+        for edge in 0..<edgeCount where storage.edgeRelation[edge] == .aliasOf {
+            aliasNames[storage.edgeTarget[edge], default: []].append(storage.pool[storage.edgeSource[edge]])
+            hidden.insert(storage.edgeSource[edge])
         }
         var lines = ["digraph \"\(escape(title))\" {",
                      "  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=11, nodesep=0.3, ranksep=0.6, "
@@ -79,8 +93,10 @@ public struct DOTEmitter: Emitter {
                          + "label=\"\(escape(title))\", labelloc=t];",
                      "  node [fontname=\"Helvetica\", fontsize=10];",
                      "  edge [fontname=\"Helvetica\", fontsize=8];"]
+        let nodes = graph.nodesWithoutProvenance
         var byBody: [String: [TraceNode]] = [:]
-        for node in graph.nodes.values where !hidden.contains(node.id) {
+        for number in 0..<storage.nodeID.count where !hidden.contains(storage.nodeID[number]) {
+            let node = nodes.node(number)
             byBody[body(of: node), default: []].append(node)
         }
         for (index, bodyName) in byBody.keys.sorted().enumerated() {
@@ -88,13 +104,19 @@ public struct DOTEmitter: Emitter {
             lines.append("  subgraph \"cluster_\(index)\" {")
             lines.append("    label=\"\(escape(bodyName))\"; style=rounded; color=\"#9e9e9e\"; fontcolor=\"#616161\";")
             for node in members {
-                lines.append("    " + nodeLine(node, counts: collapsed[node.id], aliases: aliasNames[node.id] ?? [],
-                                                  external: external[node.id] ?? 0, parties: parties[node.id]))
+                let number = storage.pool.find(node.id)!
+                lines.append("    " + nodeLine(node, counts: collapsed[number], aliases: aliasNames[number] ?? [],
+                                                  external: external[number] ?? 0, parties: parties[number]))
             }
             lines.append("  }")
         }
-        for edge in graph.edges where !hidden.contains(edge.source) && !hidden.contains(edge.target) {
-            lines.append("  " + edgeLine(edge))
+        for edge in 0..<edgeCount
+        where !hidden.contains(storage.edgeSource[edge]) && !hidden.contains(storage.edgeTarget[edge]) {
+            let purpose = storage.edgePurpose[edge]
+            lines.append("  " + edgeLine(TraceEdge(source: storage.pool[storage.edgeSource[edge]],
+                                                   target: storage.pool[storage.edgeTarget[edge]],
+                                                   relation: storage.edgeRelation[edge],
+                                                   attributes: purpose < 0 ? [:] : ["purpose": .string(storage.pool[purpose])])))
         }
         lines += legend()
         lines.append("}")

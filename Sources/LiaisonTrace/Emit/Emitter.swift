@@ -2,9 +2,10 @@ import Foundation
 
 /// One output of a run, chosen by id in the pipeline file's `emit:` list (like SwiftLint's reporters).
 ///
-/// An emitter works in two parts: `prepare` runs once per document in the parallel part of the batch, as soon as the
-/// document's record is ready (so encoding work per document stays parallel, and could be streamed), and `write`
-/// runs once, after linking, with everything prepared handed back in path order.
+/// An emitter opens its output for one run (`open`), is handed every document as soon as it is ready, in path
+/// order (`EmitterOutput.add`), and writes what needs the whole batch after linking (`EmitterOutput.finish`). So a
+/// run keeps no document's text or encoded record for emitting: each goes to its file, or to a temporary file that
+/// `finish` renames into place, as it comes.
 public protocol Emitter: Sendable {
     /// Id in `emit:`, such as `records` or `graph-json`.
     static var id: String { get }
@@ -12,10 +13,8 @@ public protocol Emitter: Sendable {
     static var summary: String { get }
     /// The last stage whose output it needs (`link` for the graph outputs).
     static var needs: StageName { get }
-    /// Per-document work, run in the parallel part of the batch. The default prepares nothing.
-    func prepare(_ document: ProcessedDocument) throws -> Data?
-    /// Writes the output into `directory`.
-    func write(_ output: RunOutput, to directory: URL) throws
+    /// Starts this run's output in `directory`.
+    func open(in directory: URL, context: EmitContext) throws -> any EmitterOutput
 }
 
 extension Emitter {
@@ -23,45 +22,113 @@ extension Emitter {
     public var id: String { Self.id }
     /// The last stage whose output it needs.
     public var needs: StageName { Self.needs }
-
-    public func prepare(_ document: ProcessedDocument) throws -> Data? { nil }
 }
 
-/// A document that went through the per-document stages: its record, its normalized text (for the search
-/// outputs), and what each emitter prepared for it.
-public struct ProcessedDocument: Sendable {
-    /// The extraction record.
-    public var record: DocumentRecord
-    /// The normalized text.
-    public var text: String
-    /// Prepared output by emitter id.
-    public var prepared: [String: Data] = [:]
+/// An emitter's output during one run.
+public protocol EmitterOutput: AnyObject {
+    /// Takes the next document, in path order. The default takes nothing.
+    func add(_ document: EmitDocument) throws
+    /// Writes what needs the whole batch and puts the output in place.
+    func finish(_ output: RunOutput) throws
+}
 
-    /// Creates a processed document.
-    public init(record: DocumentRecord, text: String) {
-        self.record = record
-        self.text = text
+extension EmitterOutput {
+    public func add(_ document: EmitDocument) throws {}
+}
+
+/// How an emitter that only writes at the end (graph, diagnostics, delta) opens: it has nothing to do until
+/// `finish`, which calls `write`.
+final class FinishOnlyOutput: EmitterOutput {
+    private let write: (RunOutput) throws -> Void
+
+    init(_ write: @escaping (RunOutput) throws -> Void) {
+        self.write = write
+    }
+
+    func finish(_ output: RunOutput) throws {
+        try write(output)
     }
 }
 
-/// What the emit stage hands every emitter.
+/// Whether a document is new since the previous run into the same folder.
+public enum DocumentChange: String, Sendable, Codable {
+    /// Its path was not in the previous run.
+    case added
+    /// Its path was, with other bytes.
+    case changed
+    /// Same path, same bytes.
+    case unchanged
+}
+
+/// A document on its way to the outputs.
+public struct EmitDocument: Sendable {
+    /// What linking, search and the delta read of the record (see `DocumentRecord.linkingPart`).
+    public var record: DocumentRecord
+    /// The normalized text.
+    public var text: String
+    /// The bytes of the record file, when this run made them; nil for a document from the cache, whose file
+    /// `RecordsEmitter` finds in place or reads back from the cache.
+    public var recordJSON: [UInt8]?
+    /// SHA-256 of the record file's bytes.
+    public var recordHash: String
+    /// New, changed or unchanged since the previous run.
+    public var change: DocumentChange
+}
+
+/// What the search feed writes: every document, or only what changed since the previous run.
+public enum FeedMode: String, Sendable, CaseIterable {
+    /// Index actions for every document.
+    case full
+    /// Index actions for added and changed documents, delete actions for removed ones.
+    case delta
+}
+
+/// What emitters share during one run: the previous run's summary, the options that shape outputs, and what
+/// they report back for the next run.
+public final class EmitContext: @unchecked Sendable {
+    /// The summary of the previous run into the same folder, if any.
+    public let previous: RunState?
+    /// The day deadlines are judged against, `YYYY-MM-DD`.
+    public let asOf: String
+    /// What the search feed holds.
+    public let feed: FeedMode
+    /// Reads a record file's bytes back from the cache (documents this run did not make).
+    let recordJSON: (String) -> Data?
+    /// The record file names the documents will most likely get (their final names need every path of the batch,
+    /// attachments included), by path; set before the first document arrives. Records made in this run are written
+    /// under these names at once, and moved at the end if the final name differs.
+    var plannedNames: [String: String] = [:]
+    /// The record files written, by name, with their hash (set by `RecordsEmitter`).
+    var recordFiles: [String: String]?
+    /// The search feed documents, by `_id`, with their hash (set by `SearchFeed`).
+    var feedDocuments: [String: String]?
+
+    init(previous: RunState?, asOf: String, feed: FeedMode, recordJSON: @escaping (String) -> Data?) {
+        self.previous = previous
+        self.asOf = asOf
+        self.feed = feed
+        self.recordJSON = recordJSON
+    }
+}
+
+/// What the emit stage hands every emitter when the batch is linked (the documents themselves went to each output
+/// as they came).
 public struct RunOutput: Sendable {
-    /// Every processed document (attachments after their parent), in path order.
-    public var documents: [ProcessedDocument]
     /// The graph, when the pipeline links.
     public var graph: TraceGraph?
     /// Files that could not be processed, with the reason.
     public var quarantined: [Diagnostic]
     /// Every diagnostic of the run so far.
     public var diagnostics: [Diagnostic]
+    /// What changed since the previous run into the same folder.
+    public var delta: RunDelta?
 
     /// Creates the output of a run.
-    public init(documents: [ProcessedDocument], graph: TraceGraph?, quarantined: [Diagnostic],
-                diagnostics: [Diagnostic]) {
-        self.documents = documents
+    public init(graph: TraceGraph?, quarantined: [Diagnostic], diagnostics: [Diagnostic], delta: RunDelta? = nil) {
         self.graph = graph
         self.quarantined = quarantined
         self.diagnostics = diagnostics
+        self.delta = delta
     }
 
     /// The graph, for emitters that need it (the pipeline file is checked so that they always get one).
@@ -76,7 +143,8 @@ public struct RunOutput: Sendable {
 public enum EmitterRegistry {
     /// One of each.
     public static let all: [any Emitter] = [
-        RecordsEmitter(), JSONGraphEmitter(), DOTEmitter(), SearchFeed(), SearchStoreEmitter(), DiagnosticsEmitter(),
+        RecordsEmitter(), JSONGraphEmitter(), DOTEmitter(), SearchFeed(), SearchStoreEmitter(), DeltaEmitter(),
+        DiagnosticsEmitter(),
     ]
 
     /// The emitter with `id`.
@@ -85,9 +153,9 @@ public enum EmitterRegistry {
     }
 }
 
-/// The emit stage: runs the chosen emitters into the output folder. An emitter that fails is an `emit.write`
+/// The emit stage: the chosen emitters' outputs in the output folder. An emitter that fails is an `emit.write`
 /// error naming it; the others still run.
-public struct EmitStage: Stage {
+public struct EmitStage: Sendable {
     public static var name: StageName { .emit }
 
     /// The emitters, in order.
@@ -98,37 +166,73 @@ public struct EmitStage: Stage {
         emitters = ids.compactMap(EmitterRegistry.emitter(id:))
     }
 
-    /// Per-document preparation of every emitter. An emitter whose preparation fails gets nothing and does the
-    /// work again in `write`, where the failure is reported.
-    func prepare(_ document: inout ProcessedDocument) {
-        for emitter in emitters {
-            if let data = try? emitter.prepare(document) { document.prepared[emitter.id] = data }
-        }
-    }
-
-    /// Writes every output into `input.directory`.
-    public func run(_ input: (output: RunOutput, directory: URL), diagnostics: inout [Diagnostic]) {
-        var output = input.output
+    /// Opens every emitter's output in `directory` for one run.
+    func open(in directory: URL, context: EmitContext) -> EmitSession {
+        var session = EmitSession(directory: directory)
         do {
-            try FileManager.default.createDirectory(at: input.directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            diagnostics.append(Self.failure(nil, error, path: input.directory.path))
-            return
+            session.diagnostics.append(Self.failure(nil, error, path: directory.path))
+            return session
         }
         for emitter in emitters {
             do {
-                try emitter.write(output, to: input.directory)
+                session.outputs.append((emitter.id, try emitter.open(in: directory, context: context)))
             } catch {
-                let failure = Self.failure(emitter, error, path: input.directory.path)
+                session.diagnostics.append(Self.failure(emitter.id, error, path: directory.path))
+            }
+        }
+        return session
+    }
+
+    static func failure(_ emitter: String?, _ error: any Error, path: String) -> Diagnostic {
+        Diagnostic(.emitWrite, "\(emitter.map { "\($0): " } ?? "")cannot write outputs: "
+                   + error.localizedDescription, at: DiagnosticLocation(path: path, line: 1, column: 1),
+                   notes: ["at the emit stage" + (emitter.map { ", emitter '\($0)'" } ?? "")])
+    }
+}
+
+/// The emitters' outputs during one run. An output that fails is dropped with an `emit.write` error; the others go
+/// on.
+struct EmitSession {
+    let directory: URL
+    var outputs: [(id: String, output: any EmitterOutput)] = []
+    /// Failures so far.
+    var diagnostics: [Diagnostic] = []
+
+    init(directory: URL) {
+        self.directory = directory
+    }
+
+    /// Hands `document` to every output.
+    mutating func add(_ document: EmitDocument) {
+        var failed: [Int] = []
+        for (index, (id, output)) in outputs.enumerated() {
+            do {
+                try output.add(document)
+            } catch {
+                diagnostics.append(EmitStage.failure(id, error, path: directory.path))
+                failed.append(index)
+            }
+        }
+        for index in failed.reversed() { outputs.remove(at: index) }
+    }
+
+    /// Finishes every output, timing each; returns the diagnostics of the emit stage.
+    mutating func finish(_ output: RunOutput, clock: inout StepClock) -> [Diagnostic] {
+        var output = output
+        output.diagnostics += diagnostics
+        for (id, emitterOutput) in outputs {
+            do {
+                try emitterOutput.finish(output)
+            } catch {
+                let failure = EmitStage.failure(id, error, path: directory.path)
                 diagnostics.append(failure)
                 output.diagnostics.append(failure)
             }
+            clock.lap("emit \(id)")
         }
-    }
-
-    static func failure(_ emitter: (any Emitter)?, _ error: any Error, path: String) -> Diagnostic {
-        Diagnostic(.emitWrite, "\(emitter.map { "\($0.id): " } ?? "")cannot write outputs: "
-                   + error.localizedDescription, at: DiagnosticLocation(path: path, line: 1, column: 1),
-                   notes: ["at the emit stage" + (emitter.map { ", emitter '\($0.id)'" } ?? "")])
+        outputs = []
+        return diagnostics
     }
 }

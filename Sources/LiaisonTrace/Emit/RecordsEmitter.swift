@@ -1,7 +1,9 @@
 import Foundation
 
-/// `documents/<name>.json`: one extraction record per document (`lstrace.document/1`). The folder is written
-/// anew on every run.
+/// `documents/<name>.json`: one extraction record per document (`lstrace.document/1`). Records made by this run
+/// are written as they come, under temporary names, and renamed when the batch is complete (their names depend
+/// on every path of the batch); records of documents that did not change stay as they are; records of documents
+/// no longer in the batch are removed.
 public struct RecordsEmitter: Emitter {
     public static let id = "records"
     public static let summary = "documents/<name>.json, one extraction record per document"
@@ -10,20 +12,84 @@ public struct RecordsEmitter: Emitter {
     /// Creates the emitter.
     public init() {}
 
-    /// The record's JSON, encoded in the parallel part of the batch.
-    public func prepare(_ document: ProcessedDocument) throws -> Data? {
-        try JSONOutput.data(document.record)
+    public func open(in directory: URL, context: EmitContext) throws -> any EmitterOutput {
+        try Output(folder: directory.appendingPathComponent("documents"), context: context)
     }
 
-    public func write(_ output: RunOutput, to directory: URL) throws {
-        let manager = FileManager.default
-        let documents = directory.appendingPathComponent("documents")
-        if manager.fileExists(atPath: documents.path) { try manager.removeItem(at: documents) }
-        try manager.createDirectory(at: documents, withIntermediateDirectories: true)
-        let names = Self.recordNames(output.documents.map(\.record.source.path))
-        for (document, name) in zip(output.documents, names) {
-            let data = try document.prepared[Self.id] ?? JSONOutput.data(document.record)
-            try data.write(to: documents.appendingPathComponent(name + ".json"))
+    final class Output: EmitterOutput {
+        let folder: URL
+        let context: EmitContext
+        /// Each document's path and record hash, and the file this run wrote its record to: its planned name
+        /// (`direct`), or a temporary name (`staged`) when it has no planned name or has copies.
+        private var entries: [(path: String, hash: String, direct: String?, staged: String?)] = []
+        /// Names written under during this run.
+        private var touched = Set<String>()
+
+        init(folder: URL, context: EmitContext) throws {
+            self.folder = folder
+            self.context = context
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            AtomicFile.removeLeftovers(in: folder.path)
+        }
+
+        private func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+        func add(_ document: EmitDocument) throws {
+            let source = document.record.source
+            guard let bytes = document.recordJSON else {
+                entries.append((source.path, document.recordHash, nil, nil))
+                return
+            }
+            if source.copies == nil, let name = context.plannedNames[source.path].map({ $0 + ".json" }) {
+                try AtomicFile.write(bytes, to: path(name))
+                touched.insert(name)
+                entries.append((source.path, document.recordHash, name, nil))
+            } else {
+                let staged = path(".\(entries.count)\(AtomicFile.suffix)")
+                try AtomicFile.writeFile(bytes, to: staged)
+                entries.append((source.path, document.recordHash, nil, staged))
+            }
+        }
+
+        func finish(_ output: RunOutput) throws {
+            let names = RecordsEmitter.recordNames(entries.map(\.path)).map { $0 + ".json" }
+            // Records written under a planned name that is not their final one move aside first.
+            for index in entries.indices {
+                guard let direct = entries[index].direct, direct != names[index] else { continue }
+                let staged = path(".\(index)\(AtomicFile.suffix)")
+                try AtomicFile.replace(staged, withFileAt: path(direct))
+                entries[index].direct = nil
+                entries[index].staged = staged
+            }
+            for (index, entry) in entries.enumerated() {
+                guard let staged = entry.staged else { continue }
+                try AtomicFile.replace(path(names[index]), withFileAt: staged)
+                touched.insert(names[index])
+            }
+            // Records of documents that did not change stay, unless this run wrote over their file.
+            let previous = context.previous?.records ?? [:]
+            for (index, entry) in entries.enumerated() where entry.direct == nil && entry.staged == nil {
+                let name = names[index]
+                if previous[name] == entry.hash, !touched.contains(name),
+                   FileManager.default.fileExists(atPath: path(name)) { continue }
+                guard let data = context.recordJSON(entry.path) else {
+                    throw CocoaError(.fileReadNoSuchFile, userInfo: [
+                        NSLocalizedDescriptionKey: "the record of \(entry.path) is neither in place nor in the cache",
+                    ])
+                }
+                try AtomicFile.write(data, to: path(name))
+            }
+            try RecordsEmitter.removeStale(in: folder.path, keeping: Set(names))
+            context.recordFiles = Dictionary(zip(names, entries.map(\.hash)), uniquingKeysWith: { first, _ in first })
+        }
+    }
+
+    /// Removes the records of documents that are no longer in the batch, and temporary files of a killed run.
+    static func removeStale(in folder: String, keeping names: Set<String>) throws {
+        AtomicFile.removeLeftovers(in: folder)
+        for entry in try FileManager.default.contentsOfDirectory(atPath: folder)
+        where entry.hasSuffix(".json") && !names.contains(entry) {
+            try FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(entry))
         }
     }
 
@@ -69,10 +135,28 @@ public struct DiagnosticsEmitter: Emitter {
     /// Creates the emitter.
     public init() {}
 
-    public func write(_ output: RunOutput, to directory: URL) throws {
-        let report = DiagnosticsReport(quarantined: output.quarantined.compactMap(\.path),
-                                       diagnostics: output.diagnostics)
-        try JSONOutput.data(report).write(to: directory.appendingPathComponent("diagnostics.json"))
+    public func open(in directory: URL, context: EmitContext) throws -> any EmitterOutput {
+        FinishOnlyOutput { output in
+            // Written to its file in pieces of about a megabyte, as `DiagnosticsReport.writeJSON` writes it whole (a
+            // run of a hundred thousand documents has 200 MB of diagnostics: held at once, they were its peak).
+            let stream = try AtomicFile.Stream(path: directory.appendingPathComponent("diagnostics.json").path)
+            var writer = JSONWriter(capacity: 1 << 20)
+            writer.beginObject()
+            writer.key("diagnostics")
+            writer.beginArray()
+            for diagnostic in output.diagnostics {
+                writer.element()
+                diagnostic.writeJSON(to: &writer)
+                if writer.bytes.count >= 1 << 20 { try stream.write(writer.takeBytes()) }
+            }
+            writer.endArray()
+            writer.field("quarantined", output.quarantined.compactMap(\.path))
+            writer.endObject()
+            var tail = writer.takeBytes()
+            tail.append(0x0A)
+            try stream.write(tail)
+            try stream.commit()
+        }
     }
 }
 

@@ -26,7 +26,7 @@ public struct SearchDocument: Codable, Sendable {
     /// The search document of a record and its normalized text.
     public init(record: DocumentRecord, text: String) {
         let header = record.document
-        id = Linker.primaryID(record)
+        id = Self.id(of: record)
         ids = header.ids
         path = record.source.path
         format = record.source.format.rawValue
@@ -42,12 +42,42 @@ public struct SearchDocument: Codable, Sendable {
         references = record.references.map(\.id).filter { seen.insert($0).inserted }
         self.text = text
     }
+
+    /// The document's id in search indexes: its primary designation, or its content hash when it has none; never
+    /// a path, so that the same document gets the same id on every machine and in every folder.
+    public static func id(of record: DocumentRecord) -> String {
+        record.document.ids.first ?? record.source.sha256
+    }
 }
 
-/// The Elasticsearch/OpenSearch bulk feed (`search.ndjson`): an action line, then the document line.
+extension SearchDocument: JSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.field(ifPresent: "date", date)
+        writer.field(ifPresent: "deadline", deadline)
+        writer.field("format", format)
+        writer.field("from", from)
+        writer.field("id", id)
+        writer.field("ids", ids)
+        writer.field("kind", kind)
+        writer.field("path", path)
+        writer.field("references", references)
+        writer.field("responds_to", respondsTo)
+        writer.field(ifPresent: "sdo", sdo)
+        writer.field("text", text)
+        writer.field(ifPresent: "title", title)
+        writer.field("to", to)
+        writer.endObject()
+    }
+}
+
+/// The Elasticsearch/OpenSearch bulk feed (`search.ndjson`: an action line, then the document line) and the index
+/// template that goes with it (`search-mapping.json`). A document known under one `_id` is indexed once (the first
+/// in path order). With `--feed delta` the feed holds only what changed since the previous run into the same folder:
+/// index actions for new and changed documents, delete actions for the `_id`s no longer in the batch.
 public struct SearchFeed: Emitter {
     public static let id = "search-feed"
-    public static let summary = "search.ndjson, an Elasticsearch/OpenSearch bulk feed"
+    public static let summary = "search.ndjson, an Elasticsearch/OpenSearch bulk feed, and search-mapping.json, its index template"
     public static let needs = StageName.normalize
 
     /// The index the feed's actions name.
@@ -58,28 +88,66 @@ public struct SearchFeed: Emitter {
         self.index = index
     }
 
-    /// The document's two lines, encoded in the parallel part of the batch.
-    public func prepare(_ document: ProcessedDocument) throws -> Data? {
-        Data(try lines(SearchDocument(record: document.record, text: document.text)).utf8)
+    public func open(in directory: URL, context: EmitContext) throws -> any EmitterOutput {
+        try Output(feed: self, directory: directory, context: context)
     }
 
-    public func write(_ output: RunOutput, to directory: URL) throws {
-        var data = Data()
-        for document in output.documents {
-            data += try document.prepared[Self.id]
-                ?? Data(lines(SearchDocument(record: document.record, text: document.text)).utf8)
+    final class Output: EmitterOutput {
+        let feed: SearchFeed
+        let directory: URL
+        let context: EmitContext
+        private let stream: AtomicFile.Stream
+        private var documents: [String: String] = [:]
+
+        init(feed: SearchFeed, directory: URL, context: EmitContext) throws {
+            self.feed = feed
+            self.directory = directory
+            self.context = context
+            stream = try AtomicFile.Stream(path: directory.appendingPathComponent("search.ndjson").path)
         }
-        try data.write(to: directory.appendingPathComponent("search.ndjson"))
+
+        func add(_ document: EmitDocument) throws {
+            let search = SearchDocument(record: document.record, text: document.text)
+            guard documents[search.id] == nil else { return }
+            let bytes = JSONOutput.bytes(search, pretty: false, capacity: document.text.utf8.count + 1024)
+            let hash = ContentHash.sha256(bytes)
+            documents[search.id] = hash
+            if context.feed == .full || context.previous?.feed[search.id] != hash {
+                try stream.write(feed.actionLine("index", id: search.id))
+                try stream.write(bytes)
+                try stream.write(CollectionOfOne(0x0A))
+            }
+        }
+
+        func finish(_ output: RunOutput) throws {
+            if context.feed == .delta, let previous = context.previous {
+                for id in previous.feed.keys.sorted() where documents[id] == nil {
+                    try stream.write(feed.actionLine("delete", id: id))
+                }
+            }
+            try stream.commit()
+            try AtomicFile.write(SearchMapping.template(index: feed.index),
+                                 to: directory.appendingPathComponent(SearchMapping.fileName).path)
+            context.feedDocuments = documents
+        }
     }
 
-    /// The feed text for `documents`.
+    /// The feed text for `documents`: an index action and the document for each.
     public func ndjson(_ documents: [SearchDocument]) throws -> String {
-        try documents.map(lines).joined()
+        documents.map { String(decoding: actionLine("index", id: $0.id), as: UTF8.self)
+            + String(decoding: JSONOutput.bytes($0, pretty: false), as: UTF8.self) + "\n" }.joined()
     }
 
-    /// The action line and the document line of one document.
-    func lines(_ document: SearchDocument) throws -> String {
-        let action: [String: [String: String]] = ["index": ["_index": index, "_id": document.path]]
-        return try JSONOutput.line(action) + "\n" + JSONOutput.line(document) + "\n"
+    /// An action line (`{"index":{"_id":...,"_index":...}}` and a newline).
+    func actionLine(_ action: String, id: String) -> [UInt8] {
+        var writer = JSONWriter(pretty: false, capacity: 96)
+        writer.beginObject()
+        writer.key(action)
+        writer.beginObject()
+        writer.field("_id", id)
+        writer.field("_index", index)
+        writer.endObject()
+        writer.endObject()
+        return writer.bytes + [0x0A]
     }
 }

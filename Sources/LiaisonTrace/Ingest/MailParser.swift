@@ -128,43 +128,48 @@ enum MailParser {
         return prefixes.contains { name.hasPrefix($0) }
     }
 
-    /// The first message of an mbox (without its `From ` line) and the number of messages.
-    static func splitMbox(_ bytes: ArraySlice<UInt8>) -> (first: ArraySlice<UInt8>, count: Int) {
-        let firstLineEnd = bytes.firstIndex(of: 0x0A).map { $0 + 1 } ?? bytes.endIndex
-        let separator = Array("\nFrom ".utf8)
-        var count = 1
-        var firstEnd: Int?
-        var index = firstLineEnd
+    /// The messages of an mbox, each without its `From ` separator line and with mboxrd quoting (`>From `) undone.
+    /// A separator is a `From ` line at the start of the file or after a blank line.
+    static func mboxMessages(_ bytes: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+        let separator = Array("From ".utf8)
+        var starts: [Int] = [bytes.startIndex]
+        var index = bytes.firstIndex(of: 0x0A).map { $0 + 1 } ?? bytes.endIndex
         var previousLineBlank = false
         while index < bytes.endIndex {
             let lineEnd = bytes[index...].firstIndex(of: 0x0A) ?? bytes.endIndex
             let line = bytes[index..<lineEnd]
-            if previousLineBlank, line.starts(with: separator.dropFirst()) {
-                count += 1
-                if firstEnd == nil { firstEnd = index }
-            }
+            if previousLineBlank, line.starts(with: separator) { starts.append(index) }
             previousLineBlank = line.isEmpty || line.elementsEqual([0x0D])
             index = lineEnd + 1
         }
-        var first = Array(bytes[firstLineEnd..<(firstEnd ?? bytes.endIndex)])
-        // mboxrd quoting: ">From " at the start of a body line stands for "From ".
-        let quoted = Array("\n>From ".utf8)
-        if first.count > quoted.count {
-            var unquoted: [UInt8] = []
-            unquoted.reserveCapacity(first.count)
-            var position = 0
-            while position < first.count {
-                if first[position] == 0x0A, first[position...].starts(with: quoted) {
-                    unquoted.append(0x0A)
-                    position += 2
-                    continue
-                }
-                unquoted.append(first[position])
-                position += 1
-            }
-            first = unquoted
+        return starts.indices.map { position in
+            let start = starts[position]
+            let end = position + 1 < starts.count ? starts[position + 1] : bytes.endIndex
+            let body = bytes[start..<end]
+            let afterSeparator = body.firstIndex(of: 0x0A).map { $0 + 1 } ?? body.endIndex
+            return unquoteFromLines(bytes[afterSeparator..<end])
         }
-        return (ArraySlice(first), count)
+    }
+
+    /// mboxrd quoting: `>From ` at the start of a body line stands for `From `.
+    private static func unquoteFromLines(_ message: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        let quoted = Array("\n>From ".utf8)
+        var first = Array(message)
+        guard first.count > quoted.count else { return ArraySlice(first) }
+        var unquoted: [UInt8] = []
+        unquoted.reserveCapacity(first.count)
+        var position = 0
+        while position < first.count {
+            if first[position] == 0x0A, first[position...].starts(with: quoted) {
+                unquoted.append(0x0A)
+                position += 2
+                continue
+            }
+            unquoted.append(first[position])
+            position += 1
+        }
+        first = unquoted
+        return ArraySlice(first)
     }
 
     /// The parts of a multipart body (between `--boundary` lines, up to `--boundary--`).

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Reads e-mail messages (RFC 5322 with MIME, `.eml`, the first message of an mbox, and header-plus-text
-/// extracts such as mailing-list logs).
+/// Reads e-mail messages (RFC 5322 with MIME, `.eml`, mbox archives, and header-plus-text extracts such as
+/// mailing-list logs). An mbox of several messages is a mailbox document whose messages are documents of their own
+/// (`archive.mbox!message-N.eml`), each with its attachments.
 ///
 /// The ingested text is the message's header fields, one `.field` block each ("Subject: ..."), a blank line,
 /// then the body as `.paragraph` blocks separated by blank lines. Header fields are unfolded, RFC 2047 encoded
@@ -32,14 +33,9 @@ public struct MailReader: DocumentReader {
         while let first = bytes.first, first == 0x0A || first == 0x0D { bytes = bytes.dropFirst() }
         var context = Context(input: input)
         if bytes.starts(with: Array("From ".utf8)) {
-            let split = MailParser.splitMbox(bytes)
-            bytes = split.first
-            if split.count > 1 {
-                context.diagnostics.append(Diagnostic(
-                    id: "ingest.email.mbox-messages", severity: .warning,
-                    summary: "mbox holds \(split.count) messages; only the first was read",
-                    explanation: "Split the mailbox into one file per message to ingest them all."))
-            }
+            let messages = MailParser.mboxMessages(bytes)
+            if messages.count > 1 { return try mailbox(messages, input: input) }
+            bytes = messages[0]
         }
         let parsed = MailParser.entity(bytes)
         guard !parsed.entity.headers.isEmpty else {
@@ -78,6 +74,57 @@ public struct MailReader: DocumentReader {
         return IngestedDocument(source: sourceInfo(input), text: builder.text, blocks: builder.blocks, fields: fields,
                                 attachments: attachments, children: context.children,
                                 diagnostics: context.diagnostics)
+    }
+
+    /// An mbox of several messages (a mailing-list archive): each message is a document of its own, named
+    /// `archive.mbox!message-N.eml`, with its attachments; the mailbox's own text lists the messages (sender,
+    /// date, subject), one field block each. A message that cannot be read is a warning on the mailbox, and the
+    /// others are still read.
+    private func mailbox(_ messages: [ArraySlice<UInt8>], input: ReaderInput) throws(IngestError) -> IngestedDocument {
+        var builder = TextBuilder()
+        var attachments: [Attachment] = []
+        var children: [IngestedDocument] = []
+        var diagnostics: [Diagnostic] = []
+        let depth = input.attachmentDepth + 1
+        for (index, message) in messages.enumerated() {
+            let name = "message-\(index + 1).eml"
+            let headers = MailParser.entity(message).entity
+            let summary = ["From", "Date", "Subject"].compactMap { field in
+                headers.header(field).map { "\(field): \(MailParser.collapse(MailParser.decodeEncodedWords($0)))" }
+            }
+            let range = builder.append("\(name) (\(message.count) bytes)"
+                                           + (summary.isEmpty ? "" : "; " + summary.joined(separator: "; ")),
+                                       kind: .field, name: "message")
+            var ingested = false
+            if depth > input.limits.maxAttachmentDepth {
+                if index == 0 {
+                    diagnostics.append(Diagnostic(
+                        id: "ingest.email.attachment-too-deep", severity: .warning,
+                        summary: "mbox messages not ingested: attachments nest deeper than "
+                            + "\(input.limits.maxAttachmentDepth) levels",
+                        explanation: "Raise limits.max_attachment_depth in the pipeline file to read them."))
+                }
+            } else {
+                do {
+                    children.append(try read(ReaderInput(path: "\(input.path)!\(name)", data: Data(message),
+                                                         limits: input.limits, converters: input.converters,
+                                                         attachmentDepth: depth)))
+                    ingested = true
+                } catch {
+                    let position = range.map { LineIndex(builder.text).position(of: $0.start) }
+                    diagnostics.append(Diagnostic(
+                        id: "ingest.email.message-failed", severity: .warning,
+                        summary: "mbox message \(index + 1) was not ingested: \(error.summary)",
+                        explanation: "Cause: \(error.id)." + (error.explanation.map { " " + $0 } ?? ""),
+                        line: position?.line, column: position?.column, range: range))
+                }
+            }
+            attachments.append(Attachment(name: name, mediaType: "message/rfc822", size: message.count,
+                                          ingested: ingested))
+        }
+        return IngestedDocument(source: sourceInfo(input), text: builder.text, blocks: builder.blocks,
+                                fields: [Field(name: "Messages", value: "\(messages.count)")],
+                                attachments: attachments, children: children, diagnostics: diagnostics)
     }
 
     /// Appends a text body as paragraphs: runs of non-blank lines, a new paragraph where quoting (`>`) starts or

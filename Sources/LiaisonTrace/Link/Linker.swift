@@ -1,5 +1,18 @@
 import Foundation
 
+/// The records of a batch, in order, read as many times as linking needs: an array, or a file they were written to
+/// as they came (`RecordSpill`).
+public protocol RecordStream {
+    /// Calls `body` with every record, in order.
+    func forEachRecord(_ body: (DocumentRecord) -> Void)
+}
+
+extension Array: RecordStream where Element == DocumentRecord {
+    public func forEachRecord(_ body: (DocumentRecord) -> Void) {
+        for record in self { body(record) }
+    }
+}
+
 /// The linking stage: joins the records of a batch into one traceability graph. Documents known under several
 /// designations become one node (the others are alias nodes with `alias-of` edges); references resolve to
 /// documents in the batch or to nodes marked not in corpus; every node and edge keeps its provenance.
@@ -15,14 +28,34 @@ public struct Linker: Sendable {
 
     /// The graph of `records`; ambiguous title matches become diagnostics (`link.ambiguous-title`).
     public func link(_ records: [DocumentRecord], diagnostics: inout [Diagnostic]) -> TraceGraph {
+        link(records: records, diagnostics: &diagnostics)
+    }
+
+    /// The graph of the records `records` gives, read in four passes (so that they need not all be in memory).
+    func link(records: some RecordStream, diagnostics: inout [Diagnostic]) -> TraceGraph {
         let (aliases, inferred) = aliasTable(records, diagnostics: &diagnostics)
-        let (canonical, members) = aliases.resolved()
-        func id(_ name: String) -> String { canonical[name] ?? name }
+        let resolution = aliases.resolution()
+        func id(_ name: String) -> String { resolution.id(name) }
         var graph = TraceGraph()
         var recordNode: [String: String] = [:]
+        var sourcesOf: [String: [String]] = [:]
 
-        // Documents in the batch.
-        for record in records {
+        // Documents in the batch, and the standards body each cited designation belongs to.
+        var firstWithID: [String: DocumentRecord] = [:]
+        var sdoOfCited: [String: String] = [:]
+        records.forEachRecord { record in
+            for reference in record.references {
+                if let sdo = reference.sdo, sdoOfCited[id(reference.id)] == nil { sdoOfCited[id(reference.id)] = sdo }
+            }
+            if let primary = record.document.ids.first {
+                if let first = firstWithID[primary] {
+                    diagnostics += Self.disagreement(of: record, with: first)
+                } else {
+                    var header = DocumentRecord(source: record.source, document: record.document)
+                    header.source.copies = nil
+                    firstWithID[primary] = header
+                }
+            }
             let node = id(Self.primaryID(record))
             recordNode[record.source.path] = node
             let header = record.document
@@ -31,16 +64,19 @@ public struct Linker: Sendable {
                 "title": .optional(header.title), "date": .optional(header.date), "deadline": .optional(header.deadline),
                 "format": .string(record.source.format.rawValue),
             ]
-            let sources = ((graph.nodes[node]?.attributes["sources"]?.array ?? []) + [.string(record.source.path)])
+            sourcesOf[node, default: []] += [record.source.path] + (record.source.copies ?? [])
             let name = header.ids.isEmpty ? (record.source.path as NSString).lastPathComponent : node
             graph.add(TraceNode(id: node, label: Self.label(name, title: header.title), kind: .document,
                                 attributes: attributes,
                                 provenance: [GraphProvenance(document: record.source.path, line: 1, rule: "document")]),
                       overwrite: Self.primaryID(record) == node)
-            graph.set("sources", .array(Array(Set(sources)).sorted { ($0.string ?? "") < ($1.string ?? "") }), of: node)
+        }
+        // Every file of each document: the files read and their copies.
+        for (node, sources) in sourcesOf {
+            graph.set("sources", .strings(Array(Set(sources)).sorted()), of: node)
         }
         // Alias nodes.
-        for (chosen, names) in members.sorted(by: { $0.key < $1.key }) where names.count > 1 {
+        for (chosen, names) in resolution.sets {
             for name in names where name != chosen {
                 graph.add(TraceNode(id: name, label: name, kind: .alias, attributes: ["alias_of": .string(chosen)]))
                 graph.add(TraceEdge(source: name, target: chosen, relation: .aliasOf,
@@ -48,10 +84,6 @@ public struct Linker: Sendable {
             }
         }
         // Replies known only by the title a later reply cites ("Reply LS on T" answers "LS on T").
-        var sdoOfCited: [String: String] = [:]
-        for reference in records.flatMap(\.references) {
-            if let sdo = reference.sdo, sdoOfCited[id(reference.id)] == nil { sdoOfCited[id(reference.id)] = sdo }
-        }
         for (source, target, provenance) in inferred.answers {
             let from = id(source)
             let to = id(target)
@@ -61,7 +93,7 @@ public struct Linker: Sendable {
                                 attributes: ["reason": "cited title \"Reply LS on …\" answers this liaison's title"],
                                 provenance: [provenance]))
         }
-        for record in records {
+        records.forEachRecord { record in
             let source = recordNode[record.source.path]!
             let path = record.source.path
             let header = record.document
@@ -170,22 +202,43 @@ public struct Linker: Sendable {
     }
 
     /// Every `references` and `responds-to` edge says how its target resolved: `resolved` (a document of the
-    /// batch), `not-in-corpus`; with the reason.
+    /// batch, named by its first `reasonSources` files; the node's `sources` lists them all), `not-in-corpus`; with
+    /// the reason.
     static func markResolution(_ graph: inout TraceGraph) {
-        let nodes = graph.nodes
-        graph.updateEdges { edge in
-            guard edge.relation == .references || edge.relation == .respondsTo,
-                  let target = nodes[edge.target] else { return }
-            if target.inCorpus {
-                let sources = target.attributes["sources"]?.array?.compactMap(\.string) ?? []
-                edge.attributes["status"] = "resolved"
-                edge.attributes["reason"] = .string("in the batch as " + sources.joined(separator: ", "))
-            } else {
-                edge.attributes["status"] = "not-in-corpus"
-                edge.attributes["reason"] = "no document of the batch carries this designation or an alias of it"
-            }
-        }
+        graph.markResolution(reasonSources: reasonSources)
     }
+
+    /// Documents that carry the same primary designation (a .doc and its text rendering, a .docx and its PDF) are one
+    /// node; when their headers say different things, an `id.duplicate` warning names the fields. A field one of
+    /// them lacks is no disagreement; text is compared without case and runs of white space.
+    static func disagreement(of record: DocumentRecord, with first: DocumentRecord) -> [Diagnostic] {
+        func normalized(_ text: String?) -> String? {
+            guard let text else { return nil }
+            let flat = text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            return flat.isEmpty ? nil : flat
+        }
+        func list(_ values: [String]) -> String? { normalized(values.joined(separator: ", ")) }
+        let (a, b) = (record.document, first.document)
+        let fields: [(String, String?, String?)] = [
+            ("kind", a.kind == .other ? nil : a.kind.rawValue, b.kind == .other ? nil : b.kind.rawValue),
+            ("title", normalized(a.title), normalized(b.title)), ("date", a.date, b.date),
+            ("deadline", a.deadline, b.deadline), ("from", list(a.from), list(b.from)),
+            ("to", list(a.to.map { "\($0.group) (\($0.purpose))" }), list(b.to.map { "\($0.group) (\($0.purpose))" })),
+            ("responds to", list(a.respondsTo), list(b.respondsTo)),
+        ]
+        let differing = fields.compactMap { name, here, there -> String? in
+            guard let here, let there, here != there else { return nil }
+            return "\(name) '\(here)' here, '\(there)' there"
+        }
+        guard !differing.isEmpty, let id = a.ids.first else { return [] }
+        return [Diagnostic(.idDuplicate, "\(id) is also the designation of \(first.source.path), whose header differs: "
+                               + differing.joined(separator: "; "),
+                           at: DiagnosticLocation(path: record.source.path, line: 1, column: 1), subject: id)]
+    }
+
+    /// How many of a document's files a `resolved` reason names (a document arriving many times would otherwise make
+    /// every edge to it as long as the list of its files).
+    static let reasonSources = 3
 
     /// The document's node id before alias resolution: its primary designation, or its path when it has none.
     public static func primaryID(_ record: DocumentRecord) -> String {
@@ -198,32 +251,38 @@ public struct Linker: Sendable {
         var answers: [(String, String, GraphProvenance)] = []
     }
 
-    func aliasTable(_ records: [DocumentRecord], diagnostics: inout [Diagnostic]) -> (AliasTable, Inferred) {
+    func aliasTable(_ records: some RecordStream, diagnostics: inout [Diagnostic]) -> (AliasTable, Inferred) {
         var table = AliasTable()
         var inferred = Inferred()
-        for (index, record) in records.enumerated() {
+        var titles = TitleMatcher()
+        var index = 0
+        records.forEachRecord { record in
             let primary = Self.primaryID(record)
             // When several batch documents turn out to be one (an LS and its registration at another group),
             // the one that says most about itself names the node.
             table.prefer(primary, rank: (8 - Self.completeness(record)) * 1_000_000 + index)
+            index += 1
             for other in record.document.ids.dropFirst() { table.union(primary, other) }
             for set in record.document.aliases ?? [] {
                 for other in set.dropFirst() { table.union(set[0], other) }
             }
-        }
-        for record in records {
             for reference in record.references {
-                if let alias = reference.qualifiers?["alias"] { table.union(reference.id, alias) }
+                if let alias = reference.qualifiers?["alias"] {
+                    table.union(reference.id, alias)
+                    // Prefer the non-transposed name of a specification known under two numbering schemes.
+                    table.prefer(alias, rank: Int.max - 1)
+                }
             }
+            titles.add(record)
         }
         // Numbers cited with a title (and sender) that a batch document carries.
-        let titles = TitleMatcher(records)
-        for record in records {
+        records.forEachRecord { record in
             for reference in record.references {
                 guard let title = reference.qualifiers?["title"] else { continue }
                 let provenance = GraphProvenance(document: record.source.path, line: reference.line,
                                                  column: reference.column, text: title, rule: "link.title-match")
-                switch titles.match(title: title, from: reference.qualifiers?["from"], excluding: record.source.path) {
+                switch titles.match(title: title, from: reference.qualifiers?["from"], citing: Self.primaryID(record),
+                                    excluding: record.source.path, node: { table.set(of: $0) }) {
                 case .same(let id)?:
                     table.union(id, reference.id)
                     inferred.aliasProvenance[reference.id, default: []].append(provenance)
@@ -238,12 +297,6 @@ public struct Linker: Sendable {
                 case nil:
                     break
                 }
-            }
-        }
-        // Prefer the non-transposed name of a specification known under two numbering schemes.
-        for record in records {
-            for reference in record.references {
-                if let alias = reference.qualifiers?["alias"] { table.prefer(alias, rank: Int.max - 1) }
             }
         }
         return (table, inferred)
@@ -261,7 +314,7 @@ public struct Linker: Sendable {
     }
 
     private func addGroup(_ group: String, to graph: inout TraceGraph) {
-        if graph.nodes[group] == nil {
+        if !graph.contains(group) {
             graph.add(TraceNode(id: group, label: group, kind: .group,
                                 attributes: ["body": .string(Self.body(of: group))]))
         }
@@ -278,7 +331,7 @@ public struct Linker: Sendable {
 
     private func addMissingDocument(_ id: String, kind: String, sdo: String?, provenance: GraphProvenance,
                                     to graph: inout TraceGraph) {
-        if let existing = graph.nodes[id], existing.kind != .alias { return }
+        if let kind = graph.kind(of: id), kind != .alias { return }
         graph.add(TraceNode(id: id, label: id, kind: .document,
                             attributes: ["in_corpus": false, "doc_kind": .string(kind), "sdo": .optional(sdo)],
                             provenance: [provenance]))
@@ -302,8 +355,14 @@ public struct Linker: Sendable {
         return "\(id)\n\(short(title, limit: 48))"
     }
 
+    /// `text` on one line (line feeds as spaces), cut to `limit` characters with an ellipsis.
     static func short(_ text: String, limit: Int = 60) -> String {
-        let flat = text.replacingOccurrences(of: "\n", with: " ")
-        return flat.count <= limit ? flat : String(flat.prefix(limit - 1)) + "…"
+        var flat = text
+        if text.utf8.contains(0x0A) {
+            flat = String(String.UnicodeScalarView(text.unicodeScalars.lazy.map { $0 == "\n" ? " " : $0 }))
+        }
+        guard let end = flat.index(flat.startIndex, offsetBy: limit, limitedBy: flat.endIndex), end != flat.endIndex
+        else { return flat }
+        return String(flat[..<flat.index(before: end)]) + "…"
     }
 }

@@ -18,12 +18,17 @@ struct TitleMatcher {
 
     private var byKey: [Key: [Candidate]] = [:]
 
+    init() {}
+
     init(_ records: [DocumentRecord]) {
-        for record in records {
-            guard let title = record.document.title, let key = Self.key(title) else { continue }
-            byKey[key, default: []].append(Candidate(id: Linker.primaryID(record), path: record.source.path,
-                                                     from: Set(record.document.from)))
-        }
+        for record in records { add(record) }
+    }
+
+    /// Adds a batch document's title.
+    mutating func add(_ record: DocumentRecord) {
+        guard let title = record.document.title, let key = Self.key(title) else { return }
+        byKey[key, default: []].append(Candidate(id: Linker.primaryID(record), path: record.source.path,
+                                                 from: Set(record.document.from)))
     }
 
     enum Match {
@@ -32,21 +37,36 @@ struct TitleMatcher {
         case ambiguous([String])
     }
 
-    /// What a cited title (with its sender, when the citing document says) identifies in the batch.
-    func match(title: String, from: String?, excluding path: String) -> Match? {
+    /// What a cited title (with its sender, when the citing document says) identifies in the batch. `node` names
+    /// the node a designation belongs to so far (its alias set): a title never identifies the citing document's
+    /// own node (the document at `path`, whose primary designation is `citing`, or another file of it), and
+    /// candidates that are all one node (a document and its rendering) are one match, not an ambiguity.
+    func match(title: String, from: String?, citing: String, excluding path: String,
+               node: (String) -> String) -> Match? {
         guard let key = Self.key(title) else { return nil }
-        let lookup = Key(subject: key.subject, isReply: key.isReply)
-        var same = (byKey[lookup] ?? []).filter { $0.path != path }
+        let citingNode = node(citing)
+        func distinct(_ candidates: [Candidate]) -> [Candidate] {
+            var seen = Set<String>()
+            return candidates.filter { candidate in
+                let candidateNode = node(candidate.id)
+                return candidate.path != path && candidateNode != citingNode && seen.insert(candidateNode).inserted
+            }
+        }
+        var same = byKey[key] ?? []
         if let from { same = same.filter { $0.from.isEmpty || $0.from.contains(from) } }
+        same = distinct(same)
         if same.count == 1 { return .same(same[0].id) }
         if same.count > 1 { return .ambiguous(same.map(\.id).sorted()) }
         if key.isReply {
-            let answered = (byKey[Key(subject: key.subject, isReply: false)] ?? []).filter { $0.path != path }
+            let answered = distinct(byKey[Key(subject: key.subject, isReply: false)] ?? [])
             if answered.count == 1 { return .answers(answered[0].id) }
             if answered.count > 1 { return .ambiguous(answered.map(\.id).sorted()) }
         }
         return nil
     }
+
+    /// What is trimmed off both ends of a title between prefixes.
+    private static let edges = CharacterSet.whitespaces.union(CharacterSet(charactersIn: ":;,.-\"'"))
 
     static func key(_ title: String) -> Key? {
         var text = title.lowercased()
@@ -60,7 +80,7 @@ struct TitleMatcher {
         var isReply = false
         while changed {
             changed = false
-            text = text.trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: ":;,.-\"'")))
+            text = text.trimmingCharacters(in: Self.edges)
             for prefix in ["[draft]", "(draft)", "draft", "reply ls on", "reply ls to", "reply to ls on", "reply ls", "ls on",
                            "ls to", "liaison statement on"] where text.hasPrefix(prefix + " ") || text == prefix {
                 if prefix.hasPrefix("reply") { isReply = true }

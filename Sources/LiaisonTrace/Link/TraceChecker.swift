@@ -37,10 +37,9 @@ public struct TraceChecker: Sendable {
                                        subject: diagnostic.path ?? ""))
         }
         // Deadlines.
-        for node in graph.nodes.values.sorted(by: { $0.id < $1.id }) where node.kind == .document && node.inCorpus {
-            guard let deadline = node.attributes["deadline"]?.string, deadline < asOf, !replied.contains(node.id) else {
-                continue
-            }
+        for id in Self.overdue(in: graph, asOf: asOf, replied: replied) {
+            let node = graph.nodes[id]!
+            let deadline = node.attributes["deadline"]?.string ?? ""
             let origin = node.provenance.first
             findings.append(Diagnostic(.liaisonDeadlinePassed,
                                        "\(node.id) had a reply deadline of \(deadline) and no reply is in the batch",
@@ -60,18 +59,54 @@ public struct TraceChecker: Sendable {
         }
         // Cycles of replies.
         findings += cycles(graph)
-        // Ids claimed by several documents.
-        for node in graph.nodes.values.sorted(by: { $0.id < $1.id }) where node.kind == .document {
-            let sources = node.attributes["sources"]?.array?.compactMap(\.string) ?? []
-            if sources.count > 1 {
-                findings.append(Diagnostic(.idDuplicate,
-                                           "\(node.id) is the designation of \(sources.count) documents: "
-                                               + sources.joined(separator: ", "),
-                                           at: DiagnosticLocation(path: sources.first, line: 1, column: 1),
-                                           subject: node.id))
-            }
+        // Documents that carry the same designation and say different things about themselves (found when linking).
+        for diagnostic in runDiagnostics where diagnostic.id == DiagnosticKind.idDuplicate.id {
+            findings.append(diagnostic)
         }
         return findings
+    }
+
+    /// Findings in the order a person reads them: first what needs someone (liaisons past their deadline, liaisons
+    /// answered in the batch but missing from it, reply cycles, actions nobody answered), then the other warnings and
+    /// errors, then the notes about documents and specifications cited but absent from the batch (`folded`: there are
+    /// usually many, and they need no one).
+    public static func arranged(_ findings: [Diagnostic])
+        -> (attention: [Diagnostic], other: [Diagnostic], folded: [Diagnostic]) {
+        let order = [DiagnosticKind.liaisonDeadlinePassed.id, DiagnosticKind.referenceNotInCorpus.id,
+                     DiagnosticKind.repliesCycle.id, DiagnosticKind.actionUnanswered.id]
+        var attention: [[Diagnostic]] = Array(repeating: [], count: order.count)
+        var other: [Diagnostic] = []
+        var folded: [Diagnostic] = []
+        for finding in findings {
+            if finding.id == DiagnosticKind.referenceNotInCorpus.id, finding.severity == .note {
+                folded.append(finding)
+            } else if let index = order.firstIndex(of: finding.id) {
+                attention[index].append(finding)
+            } else {
+                other.append(finding)
+            }
+        }
+        return (attention.flatMap { $0 }, other, folded)
+    }
+
+    /// The documents of the batch whose reply deadline is before `asOf` and that no document answers, sorted.
+    static func overdue(in graph: TraceGraph, asOf: String, replied: Set<String>? = nil) -> [String] {
+        let storage = graph.storage
+        var answered = Set<Int32>()
+        if let replied {
+            for id in replied { if let number = storage.pool.find(id) { answered.insert(number) } }
+        } else {
+            for edge in storage.edgeSource.indices where storage.edgeRelation[edge] == .respondsTo {
+                answered.insert(storage.edgeTarget[edge])
+            }
+        }
+        var overdue: [String] = []
+        for node in storage.nodeID.indices where storage.nodeKind[node] == .document && !graph.isMissingDocument(node) {
+            guard !answered.contains(storage.nodeID[node]), let deadline = graph.attribute("deadline", ofNode: node)?.string,
+                  deadline < asOf else { continue }
+            overdue.append(storage.pool[storage.nodeID[node]])
+        }
+        return overdue.sorted()
     }
 
     private func cycles(_ graph: TraceGraph) -> [Diagnostic] {
@@ -105,6 +140,13 @@ public struct TraceChecker: Sendable {
         }
         for node in adjacency.keys.sorted() where state[node] == nil { visit(node) }
         return findings
+    }
+
+    /// Whether `text` is a day, `YYYY-MM-DD`.
+    public static func isDay(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        return parts.count == 3 && parts.map(\.count) == [4, 2, 2] && parts.allSatisfy { $0.allSatisfy(\.isASCII) }
+            && parts.allSatisfy { $0.allSatisfy(\.isNumber) }
     }
 
     /// Today as `YYYY-MM-DD` (UTC).

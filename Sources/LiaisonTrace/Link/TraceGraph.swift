@@ -27,7 +27,7 @@ public enum TraceRelation: String, Codable, Sendable, CaseIterable, Comparable {
 }
 
 /// Where a node or edge came from: the document, the place in it, the matched text and the rule.
-public struct GraphProvenance: Codable, Hashable, Sendable, Comparable {
+public struct GraphProvenance: Codable, Hashable, Sendable, Comparable, JSONWritable {
     public var document: String
     public var line: Int?
     public var column: Int?
@@ -51,6 +51,17 @@ public struct GraphProvenance: Codable, Hashable, Sendable, Comparable {
     /// The place of an extracted item of the record at `document`.
     init(_ document: String, _ item: some Located, text: String? = nil) {
         self.init(document: document, line: item.line, column: item.column, text: text, rule: item.rule)
+    }
+
+    /// Writes the provenance object (keys sorted).
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.beginObject()
+        if let column { writer.field("column", column) }
+        writer.field("document", document)
+        if let line { writer.field("line", line) }
+        writer.field("rule", rule)
+        if let text { writer.field("text", text) }
+        writer.endObject()
     }
 
     var json: JSONValue {
@@ -125,78 +136,158 @@ public struct TraceEdge: Sendable, Hashable {
     }
 }
 
-/// The traceability graph: nodes by id, edges in a stable order, and the reverse index.
+/// The traceability graph: nodes by id, edges in a stable order, and indexes of the edges by source and target.
+///
+/// Adding is cheap: provenance is appended as it comes, and `finish` sorts edges, removes duplicate provenance and
+/// sorts it, once, and builds the indexes. Call `finish` when done adding, before reading provenance or edges.
+/// The graph keeps its contents compactly (see `GraphStorage`); `nodes` and `edges` make `TraceNode` and
+/// `TraceEdge` values as they are read.
 public struct TraceGraph: Sendable {
-    /// Nodes by id.
-    public private(set) var nodes: [String: TraceNode] = [:]
-    /// Edges, sorted by source, relation, target.
-    public private(set) var edges: [TraceEdge] = []
-    private var edgeIndex: [String: Int] = [:]
+    var storage = GraphStorage()
 
     /// An empty graph.
     public init() {}
 
-    /// Adds a node, or merges attributes (existing values win unless `overwrite`) and provenance into it (provenance
-    /// is put in order by `finish()`).
+    /// Nodes by id.
+    public var nodes: Nodes { Nodes(storage: storage, withProvenance: true) }
+
+    /// Edges, sorted by source, relation, target (after `finish`).
+    public var edges: Edges { Edges(storage: storage, withProvenance: true) }
+
+    /// Nodes and edges without their provenance (cheaper to make, for outputs that draw the graph).
+    var nodesWithoutProvenance: Nodes { Nodes(storage: storage, withProvenance: false) }
+    var edgesWithoutProvenance: Edges { Edges(storage: storage, withProvenance: false) }
+
+    /// Edges leaving and arriving at `id`, without their provenance.
+    func edgesWithoutProvenance(from id: String) -> [TraceEdge] {
+        guard storage.finished, let number = storage.pool.find(id) else {
+            return edgesWithoutProvenance.filter { $0.source == id }
+        }
+        return storage.edges(from: number).map { edgesWithoutProvenance[Int($0)] }
+    }
+
+    func edgesWithoutProvenance(to id: String) -> [TraceEdge] {
+        guard storage.finished, let number = storage.pool.find(id) else {
+            return edgesWithoutProvenance.filter { $0.target == id }
+        }
+        return storage.edges(to: number).map { edgesWithoutProvenance[Int($0)] }
+    }
+
+    /// Adds a node, or merges attributes (existing values win unless `overwrite`) and provenance into it.
     public mutating func add(_ node: TraceNode, overwrite: Bool = false) {
-        if var existing = nodes[node.id] {
+        storage.unfinish()
+        let id = storage.intern(node.id)
+        if Int(id) >= storage.nodeOf.count {
+            storage.nodeOf += [Int32](repeating: -1, count: max(Int(id) + 1 - storage.nodeOf.count, storage.nodeOf.count))
+        }
+        let number: Int32
+        if storage.nodeOf[Int(id)] >= 0 {
+            number = storage.nodeOf[Int(id)]
+            var items = Array(storage.attributeSlice(storage.nodeAttributes[Int(number)]))
             for (key, value) in node.attributes {
-                let current = existing.attributes[key]
-                if current == nil || current == .null || (overwrite && value != .null) {
-                    existing.attributes[key] = value
-                }
+                let keyNumber = storage.intern(key)
+                let current = items.firstIndex { $0.key == keyNumber }
+                if let current, items[current].tag != .null, !(overwrite && value != .null) { continue }
+                let (tag, payload) = storage.encode(value)
+                let attribute = GraphStorage.Attribute(key: keyNumber, tag: tag, payload: payload)
+                if let current { items[current] = attribute } else { items.append(attribute) }
             }
-            if overwrite || existing.kind == .alias { existing.kind = node.kind; existing.label = node.label }
-            existing.provenance += node.provenance
-            nodes[node.id] = existing
+            storage.nodeAttributes[Int(number)] = storage.store(items)
+            if overwrite || storage.nodeKind[Int(number)] == .alias {
+                storage.nodeKind[Int(number)] = node.kind
+                storage.nodeLabel[Int(number)] = storage.intern(node.label)
+            }
         } else {
-            nodes[node.id] = node
+            number = Int32(storage.nodeID.count)
+            storage.nodeOf[Int(id)] = number
+            storage.nodeID.append(id)
+            storage.nodeKind.append(node.kind)
+            storage.nodeLabel.append(storage.intern(node.label))
+            storage.nodeAttributes.append(storage.store(storage.encode(node.attributes)))
+        }
+        for provenance in node.provenance {
+            storage.pendingNodePlaces.append((number, storage.place(provenance)))
         }
     }
 
     /// Adds an edge, or merges its provenance into the same edge (same id).
     public mutating func add(_ edge: TraceEdge) {
-        if let index = edgeIndex[edge.id] {
-            edges[index].provenance += edge.provenance
-            for (key, value) in edge.attributes where edges[index].attributes[key] == nil {
-                edges[index].attributes[key] = value
+        storage.unfinish()
+        if storage.edgeIndex == nil { storage.indexEdges() }
+        let source = storage.intern(edge.source)
+        let target = storage.intern(edge.target)
+        let purpose = edge.attributes[GraphStorage.purposeKey]?.string.map { storage.intern($0) } ?? -1
+        let key = GraphStorage.EdgeKey(source: source, target: target, purpose: purpose, relation: edge.relation.order)
+        let number: Int32
+        if let existing = storage.edgeIndex![key] {
+            number = existing
+            if !edge.attributes.isEmpty {
+                var items = Array(storage.attributeSlice(storage.edgeAttributes[Int(number)]))
+                for (name, value) in edge.attributes {
+                    let keyNumber = storage.intern(name)
+                    guard !items.contains(where: { $0.key == keyNumber }) else { continue }
+                    let (tag, payload) = storage.encode(value)
+                    items.append(GraphStorage.Attribute(key: keyNumber, tag: tag, payload: payload))
+                }
+                storage.edgeAttributes[Int(number)] = storage.store(items)
             }
         } else {
-            edgeIndex[edge.id] = edges.count
-            edges.append(edge)
+            number = Int32(storage.edgeSource.count)
+            storage.edgeIndex![key] = number
+            storage.edgeSource.append(source)
+            storage.edgeTarget.append(target)
+            storage.edgeRelation.append(edge.relation)
+            storage.edgePurpose.append(purpose)
+            storage.edgeAttributes.append(storage.store(storage.encode(edge.attributes)))
+        }
+        for provenance in edge.provenance {
+            storage.pendingEdgePlaces.append((number, storage.place(provenance)))
         }
     }
 
     /// Sets one attribute of an existing node.
     public mutating func set(_ key: String, _ value: JSONValue, of id: String) {
-        nodes[id]?.attributes[key] = value
+        guard let number = storage.node(id) else { return }
+        let keyNumber = storage.intern(key)
+        var items = Array(storage.attributeSlice(storage.nodeAttributes[Int(number)])).filter { $0.key != keyNumber }
+        let (tag, payload) = storage.encode(value)
+        items.append(GraphStorage.Attribute(key: keyNumber, tag: tag, payload: payload))
+        storage.nodeAttributes[Int(number)] = storage.store(items)
     }
 
     /// Changes edge attributes in place (ids must stay the same).
     public mutating func updateEdges(_ change: (inout TraceEdge) -> Void) {
-        for index in edges.indices {
-            change(&edges[index])
+        for index in storage.edgeSource.indices {
+            var edge = Edges(storage: storage, withProvenance: true)[index]
+            let before = edge.attributes
+            change(&edge)
+            if edge.attributes != before {
+                storage.edgeAttributes[index] = storage.store(storage.encode(edge.attributes))
+            }
         }
     }
 
-    /// Sorts edges into their stable order, and every provenance list into its own without repeats (call once when
-    /// done adding: merging sorts once, not at every addition, so a node cited a million times stays linear).
+    /// Sorts edges into their stable order, sorts provenance (each place once), and indexes edges by source and
+    /// target. Call once when done adding.
     public mutating func finish() {
-        for (id, node) in nodes {
-            nodes[id]?.provenance = Array(Set(node.provenance)).sorted()
-        }
-        for index in edges.indices {
-            edges[index].provenance = Array(Set(edges[index].provenance)).sorted()
-        }
-        edges.sort { ($0.source, $0.relation, $0.target, $0.id) < ($1.source, $1.relation, $1.target, $1.id) }
-        edgeIndex = Dictionary(uniqueKeysWithValues: edges.enumerated().map { ($1.id, $0) })
+        storage.finish()
     }
 
     /// Edges leaving `id`.
-    public func outgoing(_ id: String) -> [TraceEdge] { edges.filter { $0.source == id } }
+    public func outgoing(_ id: String) -> [TraceEdge] {
+        guard storage.finished else { return edges.filter { $0.source == id } }
+        guard let number = storage.pool.find(id) else { return [] }
+        let all = edges
+        return storage.edges(from: number).map { all[Int($0)] }
+    }
 
     /// Edges arriving at `id`.
-    public func incoming(_ id: String) -> [TraceEdge] { edges.filter { $0.target == id } }
+    public func incoming(_ id: String) -> [TraceEdge] {
+        guard storage.finished else { return edges.filter { $0.target == id } }
+        guard let number = storage.pool.find(id) else { return [] }
+        let all = edges
+        return storage.edges(to: number).map { all[Int($0)] }
+    }
 
     /// The node id that `name` designates: the id itself, or the node it is an alias of.
     public func resolve(_ name: String) -> String? {
@@ -229,5 +320,123 @@ public struct TraceGraph: Sendable {
         for edge in edges where keep.contains(edge.source) && keep.contains(edge.target) { graph.add(edge) }
         graph.finish()
         return graph
+    }
+
+    /// Whether node number `node` (in the order nodes were added) is a document outside the batch.
+    func isMissingDocument(_ node: Int) -> Bool {
+        guard storage.nodeKind[node] == .document, let key = storage.pool.find("in_corpus"),
+              let attribute = storage.attribute(key, in: storage.nodeAttributes[node]) else { return false }
+        return attribute.tag == .false
+    }
+
+    /// Attribute `key` of node number `node`.
+    func attribute(_ key: String, ofNode node: Int) -> JSONValue? {
+        guard let number = storage.pool.find(key),
+              let attribute = storage.attribute(number, in: storage.nodeAttributes[node]) else { return nil }
+        return storage.decode(attribute)
+    }
+
+    /// Whether there is a node `id`.
+    func contains(_ id: String) -> Bool {
+        storage.node(id) != nil
+    }
+
+    /// The kind of node `id`.
+    func kind(of id: String) -> NodeKind? {
+        storage.node(id).map { storage.nodeKind[Int($0)] }
+    }
+
+    /// Every `references` and `responds-to` edge says how its target resolved: `resolved` (a document of the
+    /// batch, named by its first `reasonSources` files; the node's `sources` lists them all), `not-in-corpus`; with
+    /// the reason.
+    mutating func markResolution(reasonSources: Int) {
+        let status = storage.intern("status")
+        let reasonKey = storage.intern("reason")
+        let inCorpusKey = storage.intern("in_corpus")
+        let sourcesKey = storage.intern("sources")
+        let resolved = storage.intern("resolved")
+        let notInCorpus = storage.intern("not-in-corpus")
+        let missingReason = storage.intern("no document of the batch carries this designation or an alias of it")
+        var reasons: [Int32: Int32] = [:]
+        for edge in storage.edgeSource.indices
+        where storage.edgeRelation[edge] == .references || storage.edgeRelation[edge] == .respondsTo {
+            guard let node = storage.node(pooled: storage.edgeTarget[edge]) else { continue }
+            let attributes = storage.nodeAttributes[Int(node)]
+            let inCorpus = storage.attribute(inCorpusKey, in: attributes).map { $0.tag != .false } ?? true
+            var items = Array(storage.attributeSlice(storage.edgeAttributes[edge]))
+                .filter { $0.key != status && $0.key != reasonKey }
+            if inCorpus {
+                let reason: Int32
+                if let known = reasons[node] {
+                    reason = known
+                } else {
+                    let sources = storage.attribute(sourcesKey, in: attributes).map { storage.decode($0) }?
+                        .array?.compactMap(\.string) ?? []
+                    var text = "in the batch as " + sources.prefix(reasonSources).joined(separator: ", ")
+                    if sources.count > reasonSources { text += " and \(sources.count - reasonSources) more" }
+                    reason = storage.intern(text)
+                    reasons[node] = reason
+                }
+                items.append(.init(key: status, tag: .string, payload: resolved))
+                items.append(.init(key: reasonKey, tag: .string, payload: reason))
+            } else {
+                items.append(.init(key: status, tag: .string, payload: notInCorpus))
+                items.append(.init(key: reasonKey, tag: .string, payload: missingReason))
+            }
+            storage.edgeAttributes[edge] = storage.store(items)
+        }
+    }
+
+    /// The nodes of a graph, by id, made as they are read.
+    public struct Nodes: Sendable, Sequence {
+        let storage: GraphStorage
+        let withProvenance: Bool
+
+        /// The node with `id`.
+        public subscript(id: String) -> TraceNode? {
+            storage.node(id).map { node(Int($0)) }
+        }
+
+        /// How many nodes there are.
+        public var count: Int { storage.nodeID.count }
+
+        /// The ids, in the order the nodes were added.
+        public var keys: [String] { storage.nodeID.map { storage.pool[$0] } }
+
+        /// The nodes, in the order they were added, made one at a time.
+        public var values: LazyMapSequence<Range<Int>, TraceNode> {
+            (0..<storage.nodeID.count).lazy.map { node($0) }
+        }
+
+        func node(_ number: Int) -> TraceNode {
+            TraceNode(id: storage.pool[storage.nodeID[number]], label: storage.pool[storage.nodeLabel[number]],
+                      kind: storage.nodeKind[number], attributes: storage.dictionary(storage.nodeAttributes[number]),
+                      provenance: withProvenance ? storage.places(ofNode: Int32(number)) : [])
+        }
+
+        public func makeIterator() -> AnyIterator<(key: String, value: TraceNode)> {
+            var index = 0
+            return AnyIterator {
+                guard index < storage.nodeID.count else { return nil }
+                defer { index += 1 }
+                return (storage.pool[storage.nodeID[index]], node(index))
+            }
+        }
+    }
+
+    /// The edges of a graph, in their stable order once finished, made as they are read.
+    public struct Edges: Sendable, RandomAccessCollection {
+        let storage: GraphStorage
+        let withProvenance: Bool
+
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { storage.edgeSource.count }
+
+        public subscript(index: Int) -> TraceEdge {
+            TraceEdge(source: storage.pool[storage.edgeSource[index]], target: storage.pool[storage.edgeTarget[index]],
+                      relation: storage.edgeRelation[index],
+                      attributes: storage.dictionary(storage.edgeAttributes[index]),
+                      provenance: withProvenance ? storage.places(ofEdge: Int32(index)) : [])
+        }
     }
 }

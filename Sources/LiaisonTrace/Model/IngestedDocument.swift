@@ -8,6 +8,9 @@ public struct SourceInfo: Codable, Hashable, Sendable {
     public var format: DocumentFormat
     /// SHA-256 of the file's bytes, lowercase hex.
     public var sha256: String
+    /// Other paths of the batch with the same bytes (the document arrived several times); nil when none. The
+    /// document is read once, under `path`, the first of them in path order.
+    public var copies: [String]?
 
     /// Creates source information.
     public init(path: String, format: DocumentFormat, sha256: String) {

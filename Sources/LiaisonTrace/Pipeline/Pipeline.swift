@@ -8,17 +8,36 @@ public enum PipelineInput: Sendable, Hashable {
     case document(name: String, data: Data)
 }
 
-/// How a run goes: parallelism and where its outputs go.
+/// How a run goes: parallelism, where its outputs go, and what it compares them with.
 public struct RunOptions: Sendable {
     /// How many documents are processed at once.
     public var jobs: Int
-    /// The output folder; nil writes nothing (the emit stage is skipped).
+    /// The output folder; nil writes nothing (the emit stage is skipped). The folder also keeps the run cache
+    /// (`.lstrace-cache/`): a later run into it redoes only the documents that changed.
     public var outputDirectory: URL?
+    /// Process every document again, ignoring what the cache holds (`lstrace run --full`).
+    public var full: Bool
+    /// The day deadlines are judged against for the delta, `YYYY-MM-DD` (default: today, UTC).
+    public var asOf: String?
+    /// What the search feed holds: every document, or the changes since the previous run.
+    public var feed: FeedMode
+    /// Whether `RunResult.documents` holds every document (records and texts). The command-line tool does not keep
+    /// them: documents go to the outputs as they come, so memory does not grow with the batch.
+    public var retainsDocuments: Bool
+    /// Which files of the folders given are read (see `InputWalker.Options`).
+    public var walk: InputWalker.Options
 
     /// Creates options.
-    public init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, outputDirectory: URL? = nil) {
+    public init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, outputDirectory: URL? = nil,
+                full: Bool = false, asOf: String? = nil, feed: FeedMode = .full, retainsDocuments: Bool = true,
+                walk: InputWalker.Options = InputWalker.Options()) {
         self.jobs = max(1, jobs)
         self.outputDirectory = outputDirectory
+        self.full = full
+        self.asOf = asOf
+        self.feed = feed
+        self.retainsDocuments = retainsDocuments
+        self.walk = walk
     }
 }
 
@@ -30,6 +49,20 @@ public enum RunProgress: Sendable, Equatable {
     case stage(StageName)
 }
 
+/// A document that went through the per-document stages: its record and its normalized text.
+public struct ProcessedDocument: Sendable {
+    /// The extraction record.
+    public var record: DocumentRecord
+    /// The normalized text.
+    public var text: String
+
+    /// Creates a processed document.
+    public init(record: DocumentRecord, text: String) {
+        self.record = record
+        self.text = text
+    }
+}
+
 /// What came of one input file.
 public enum DocumentOutcome: Sendable {
     /// The document and its ingested attachments, parent first.
@@ -38,16 +71,89 @@ public enum DocumentOutcome: Sendable {
     case failed(Diagnostic)
 }
 
+/// How long one step of a run took.
+public struct StepTiming: Sendable, Equatable {
+    /// The step: `walk`, `documents`, `link`, `emit records`...
+    public var step: String
+    /// Wall-clock seconds.
+    public var seconds: Double
+    /// CPU seconds of the whole process (all threads) during the step.
+    public var cpuSeconds: Double
+    /// The process's resident set size when the step ended, in bytes (0 where the system does not say).
+    public var residentBytes: Int
+    /// The process's peak resident set size so far, in bytes (0 where the system does not say).
+    public var peakResidentBytes: Int
+
+    /// Creates a timing.
+    public init(step: String, seconds: Double, cpuSeconds: Double, residentBytes: Int = 0, peakResidentBytes: Int = 0) {
+        self.step = step
+        self.seconds = seconds
+        self.cpuSeconds = cpuSeconds
+        self.residentBytes = residentBytes
+        self.peakResidentBytes = peakResidentBytes
+    }
+}
+
+/// Measures wall-clock and process CPU time between steps.
+struct StepClock {
+    private var last = DispatchTime.now().uptimeNanoseconds
+    private var lastCPU = StepClock.processCPU()
+    /// The steps measured so far.
+    var timings: [StepTiming] = []
+
+    /// Ends step `name`: the time since the previous step ended (or the clock started).
+    mutating func lap(_ name: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let cpu = Self.processCPU()
+        timings.append(StepTiming(step: name, seconds: Double(now - last) / 1e9, cpuSeconds: cpu - lastCPU,
+                                  residentBytes: Self.residentBytes(), peakResidentBytes: Self.peakResidentBytes()))
+        last = now
+        lastCPU = cpu
+    }
+
+    /// The resident set size of the process (from /proc/self/statm), or 0.
+    static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .ascii) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    /// The peak resident set size of the process (VmHWM in /proc/self/status), or 0.
+    static func peakResidentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .ascii),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kilobytes * 1024
+    }
+
+    /// CPU seconds used by the process so far.
+    static func processCPU() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}
+
 /// What a run produced.
 public struct RunResult: Sendable {
-    /// Every processed document (attachments after their parent), in path order.
+    /// Every processed document (attachments after their parent), in path order, when the options retain them.
     public var documents: [ProcessedDocument]
+    /// How many documents were processed (or taken from the cache).
+    public var documentCount: Int
+    /// How many input files came from the run cache (not read again).
+    public var reusedFiles = 0
     /// The graph, when the pipeline links.
     public var graph: TraceGraph?
     /// Files that could not be read, with the reason.
     public var quarantined: [Diagnostic]
     /// Every diagnostic of the run, in order: inputs, documents (in path order), link, emit.
     public var diagnostics: [Diagnostic]
+    /// What changed since the previous run into the same output folder (nil without an output folder).
+    public var delta: RunDelta?
+    /// How long each step took (wall-clock seconds), in the order they ran: `walk`, `hash`, `documents`, `link`,
+    /// then `emit <id>` for every emitter (`lstrace run --timings` prints them).
+    public var timings: [StepTiming] = []
 
     /// The records of the processed documents.
     public var records: [DocumentRecord] { documents.map(\.record) }
@@ -167,7 +273,7 @@ public struct Pipeline: Sendable {
     func documents(of ingested: IngestedDocument,
                    parent: String?) throws(ExtractionBudget.Exceeded) -> [ProcessedDocument] {
         var diagnostics = ingested.diagnostics
-        var document: ProcessedDocument
+        let document: ProcessedDocument
         if stages.contains(.normalize) {
             let analyzed = normalize.run(ingested, diagnostics: &diagnostics)
             var record: DocumentRecord
@@ -187,83 +293,11 @@ public struct Pipeline: Sendable {
             record.diagnostics = diagnostics.map { $0.at(path: ingested.source.path) }
             document = ProcessedDocument(record: record, text: ingested.text)
         }
-        emit.prepare(&document)
         var result = [document]
         for child in ingested.children { result += try documents(of: child, parent: ingested.source.path) }
         return result
     }
 
-    // MARK: - A batch
-
-    /// Runs the pipeline over `inputs`: files and folders are expanded (a missing path is an `input.missing`
-    /// error), documents go through the per-document stages `options.jobs` at a time and are merged in path order,
-    /// then the batch is linked and written to `options.outputDirectory`. `progress` is called as documents finish
-    /// and as the batch-wide stages start. Cancelling the task stops the run before its next document and before
-    /// writing anything.
-    public func run(_ inputs: [PipelineInput], options: RunOptions = RunOptions(),
-                    progress: (@Sendable (RunProgress) -> Void)? = nil) async throws(CancellationError) -> RunResult {
-        let paths = inputs.compactMap { input -> String? in
-            if case .path(let path) = input { return path }
-            return nil
-        }
-        let (files, inputDiagnostics) = InputWalker.files(in: paths)
-        let documents = files.map(PipelineInput.path) + inputs.filter { if case .document = $0 { true } else { false } }
-        let outcomes = try await processAll(documents, jobs: options.jobs, progress: progress)
-
-        var result = RunResult(documents: [], graph: nil, quarantined: [], diagnostics: inputDiagnostics)
-        for outcome in outcomes {
-            switch outcome {
-            case .processed(let processed):
-                result.documents += processed
-                result.diagnostics += processed.flatMap(\.record.diagnostics)
-            case .failed(let diagnostic):
-                result.quarantined.append(diagnostic)
-                result.diagnostics.append(diagnostic)
-            }
-        }
-        if stages.contains(.link) {
-            progress?(.stage(.link))
-            var diagnostics: [Diagnostic] = []
-            result.graph = link.run(result.records, diagnostics: &diagnostics)
-            result.diagnostics += diagnostics
-        }
-        if Task.isCancelled { throw CancellationError() }
-        if stages.contains(.emit), let directory = options.outputDirectory {
-            progress?(.stage(.emit))
-            var diagnostics: [Diagnostic] = []
-            let output = RunOutput(documents: result.documents, graph: result.graph, quarantined: result.quarantined,
-                                   diagnostics: result.diagnostics)
-            emit.run((output, directory), diagnostics: &diagnostics)
-            result.diagnostics += diagnostics
-        }
-        return result
-    }
-
-    /// The per-document stages over `inputs`, `jobs` at a time in one task group; outcomes in input order.
-    private func processAll(_ inputs: [PipelineInput], jobs: Int,
-                            progress: (@Sendable (RunProgress) -> Void)?) async throws(CancellationError)
-        -> [DocumentOutcome] {
-        var outcomes = [DocumentOutcome?](repeating: nil, count: inputs.count)
-        let pipeline = self
-        await withTaskGroup(of: (Int, DocumentOutcome).self) { group in
-            var next = 0
-            var done = 0
-            func addTask() {
-                let index = next
-                group.addTask { (index, pipeline.process(inputs[index])) }
-                next += 1
-            }
-            while next < min(jobs, inputs.count) { addTask() }
-            for await (index, outcome) in group {
-                outcomes[index] = outcome
-                done += 1
-                progress?(.document(done: done, total: inputs.count, path: inputs[index].path))
-                if next < inputs.count, !Task.isCancelled { addTask() }
-            }
-        }
-        if Task.isCancelled { throw CancellationError() }
-        return outcomes.compactMap { $0 }
-    }
 }
 
 extension PipelineInput {

@@ -1,0 +1,366 @@
+/// How `TraceGraph` keeps its nodes and edges: every string once in a pool, nodes and edges as rows of small
+/// integers, attributes and provenance in flat arrays. A batch of a hundred thousand documents makes a graph of
+/// millions of nodes, edges and places; kept as `TraceNode` and `TraceEdge` values (a dictionary and an array each)
+/// it would not fit in memory. `TraceNode` and `TraceEdge` values are made when asked for.
+struct GraphStorage: Sendable {
+    /// One attribute of a node or edge.
+    struct Attribute: Sendable, Equatable {
+        enum Tag: UInt8, Sendable { case null, `false`, `true`, string, strings, number, other }
+        var key: Int32
+        var tag: Tag
+        /// A pool string, a list, a number or another value, by tag.
+        var payload: Int32
+    }
+
+    /// One place a node or edge came from.
+    struct Place: Sendable, Equatable {
+        static let none: Int32 = .min
+        var document: Int32
+        var line: Int32
+        var column: Int32
+        var text: Int32
+        var rule: Int32
+    }
+
+    var pool = StringPool()
+    /// Node number by pool number (-1: no node), for the pool numbers seen so far.
+    var nodeOf: [Int32] = []
+
+    var nodeID: [Int32] = []
+    var nodeKind: [NodeKind] = []
+    var nodeLabel: [Int32] = []
+    var nodeAttributes: [(start: Int32, count: Int32)] = []
+
+    var edgeSource: [Int32] = []
+    var edgeTarget: [Int32] = []
+    var edgeRelation: [TraceRelation] = []
+    var edgePurpose: [Int32] = []
+    var edgeAttributes: [(start: Int32, count: Int32)] = []
+    /// Edge number by what makes an edge the same edge (kept while adding; rebuilt when needed again).
+    var edgeIndex: [EdgeKey: Int32]? = [:]
+
+    var attributes: [Attribute] = []
+    var lists: [(start: Int32, count: Int32)] = []
+    var listItems: [Int32] = []
+    var numbers: [Double] = []
+    var others: [JSONValue] = []
+
+    /// Places while adding: owner and place, in the order they came.
+    var pendingNodePlaces: [(owner: Int32, place: Place)] = []
+    var pendingEdgePlaces: [(owner: Int32, place: Place)] = []
+    /// Places once finished: for owner k, `placeStarts[k]..<placeStarts[k + 1]` of `places`, sorted, each once.
+    var nodePlaceStarts: [Int32] = [0]
+    var nodePlaces: [Place] = []
+    var edgePlaceStarts: [Int32] = [0]
+    var edgePlaces: [Place] = []
+    var finished = false
+
+    /// Edge numbers ordered by source pool number and by target pool number (once finished).
+    var bySource: [Int32] = []
+    var byTarget: [Int32] = []
+    /// Node numbers in the order of their ids: as Swift compares strings, and by UTF-8 bytes (once finished).
+    var nodesByString: [Int32] = []
+    var nodesByUTF8: [Int32] = []
+
+    struct EdgeKey: Hashable, Sendable {
+        var source: Int32
+        var target: Int32
+        var purpose: Int32
+        var relation: UInt8
+    }
+
+    static let purposeKey = "purpose"
+
+    // MARK: Strings
+
+    mutating func intern(_ string: String) -> Int32 {
+        pool.intern(string)
+    }
+
+    func node(_ id: String) -> Int32? {
+        guard let number = pool.find(id), Int(number) < nodeOf.count, nodeOf[Int(number)] >= 0 else { return nil }
+        return nodeOf[Int(number)]
+    }
+
+    func node(pooled number: Int32) -> Int32? {
+        guard Int(number) < nodeOf.count, nodeOf[Int(number)] >= 0 else { return nil }
+        return nodeOf[Int(number)]
+    }
+
+    // MARK: Attributes
+
+    mutating func encode(_ value: JSONValue) -> (Attribute.Tag, Int32) {
+        switch value {
+        case .null: return (.null, 0)
+        case .bool(let flag): return (flag ? .true : .false, 0)
+        case .string(let text): return (.string, intern(text))
+        case .number(let number):
+            numbers.append(number)
+            return (.number, Int32(numbers.count - 1))
+        case .array(let items) where items.allSatisfy({ $0.string != nil }):
+            let start = Int32(listItems.count)
+            for item in items { listItems.append(intern(item.string!)) }
+            lists.append((start, Int32(items.count)))
+            return (.strings, Int32(lists.count - 1))
+        default:
+            others.append(value)
+            return (.other, Int32(others.count - 1))
+        }
+    }
+
+    func decode(_ attribute: Attribute) -> JSONValue {
+        switch attribute.tag {
+        case .null: return .null
+        case .false: return .bool(false)
+        case .true: return .bool(true)
+        case .string: return .string(pool[attribute.payload])
+        case .number: return .number(numbers[Int(attribute.payload)])
+        case .strings:
+            let (start, count) = lists[Int(attribute.payload)]
+            return .array((start..<(start + count)).map { .string(pool[listItems[Int($0)]]) })
+        case .other: return others[Int(attribute.payload)]
+        }
+    }
+
+    func attributeSlice(_ range: (start: Int32, count: Int32)) -> ArraySlice<Attribute> {
+        attributes[Int(range.start)..<Int(range.start + range.count)]
+    }
+
+    func dictionary(_ range: (start: Int32, count: Int32)) -> [String: JSONValue] {
+        var result: [String: JSONValue] = [:]
+        result.reserveCapacity(Int(range.count))
+        for attribute in attributeSlice(range) { result[pool[attribute.key]] = decode(attribute) }
+        return result
+    }
+
+    /// Stores `items` (sorted by the UTF-8 bytes of their keys) and returns their range.
+    mutating func store(_ items: [Attribute]) -> (start: Int32, count: Int32) {
+        let start = Int32(attributes.count)
+        attributes += items.sorted { pool.utf8Precedes($0.key, $1.key) }
+        return (start, Int32(items.count))
+    }
+
+    mutating func encode(_ dictionary: [String: JSONValue]) -> [Attribute] {
+        dictionary.map { key, value in
+            let (tag, payload) = encode(value)
+            return Attribute(key: intern(key), tag: tag, payload: payload)
+        }
+    }
+
+    func attribute(_ key: Int32, in range: (start: Int32, count: Int32)) -> Attribute? {
+        attributeSlice(range).first { $0.key == key }
+    }
+
+    // MARK: Places
+
+    mutating func place(_ provenance: GraphProvenance) -> Place {
+        Place(document: intern(provenance.document), line: provenance.line.map(Int32.init) ?? Place.none,
+              column: provenance.column.map(Int32.init) ?? Place.none,
+              text: provenance.text.map { intern($0) } ?? -1, rule: intern(provenance.rule))
+    }
+
+    func provenance(_ place: Place) -> GraphProvenance {
+        GraphProvenance(document: pool[place.document], line: place.line == Place.none ? nil : Int(place.line),
+                        column: place.column == Place.none ? nil : Int(place.column),
+                        text: place.text < 0 ? nil : pool[place.text], rule: pool[place.rule])
+    }
+
+    /// Places of node (or edge) `owner`, sorted, each once.
+    func places(ofNode owner: Int32) -> [GraphProvenance] {
+        if finished {
+            return nodePlaces[Int(nodePlaceStarts[Int(owner)])..<Int(nodePlaceStarts[Int(owner) + 1])].map(provenance)
+        }
+        return Self.normalized(pendingNodePlaces.filter { $0.owner == owner }.map { provenance($0.place) })
+    }
+
+    func places(ofEdge owner: Int32) -> [GraphProvenance] {
+        if finished {
+            return edgePlaces[Int(edgePlaceStarts[Int(owner)])..<Int(edgePlaceStarts[Int(owner) + 1])].map(provenance)
+        }
+        return Self.normalized(pendingEdgePlaces.filter { $0.owner == owner }.map { provenance($0.place) })
+    }
+
+    /// Provenance sorted, each place once. (Places that `<` does not tell apart, such as a missing line and line 0,
+    /// are ordered by which fields they lack, so that equal places end up next to each other.)
+    static func normalized(_ provenance: [GraphProvenance]) -> [GraphProvenance] {
+        guard provenance.count > 1 else { return provenance }
+        var sorted = provenance.sorted { lhs, rhs in
+            if lhs < rhs { return true }
+            if rhs < lhs { return false }
+            func absent(_ place: GraphProvenance) -> Int {
+                (place.line == nil ? 4 : 0) + (place.column == nil ? 2 : 0) + (place.text == nil ? 1 : 0)
+            }
+            return absent(lhs) < absent(rhs)
+        }
+        var kept = 1
+        for index in 1..<sorted.count where sorted[index] != sorted[kept - 1] {
+            sorted[kept] = sorted[index]
+            kept += 1
+        }
+        sorted.removeLast(sorted.count - kept)
+        return sorted
+    }
+
+    /// Groups places by owner, sorted and each once, for `owners` owners. `pending` is emptied as soon as its places
+    /// are in owner order, and the result is compacted in that same array (at a hundred thousand documents there are
+    /// tens of millions of places: one array of them less at the peak is hundreds of MB).
+    func grouped(_ pending: inout [(owner: Int32, place: Place)], owners: Int) -> (starts: [Int32], places: [Place]) {
+        var counts = [Int32](repeating: 0, count: owners + 1)
+        for (owner, _) in pending { counts[Int(owner) + 1] += 1 }
+        for index in 1..<counts.count { counts[index] += counts[index - 1] }
+        var placed = [Place](repeating: Place(document: 0, line: 0, column: 0, text: 0, rule: 0), count: pending.count)
+        var next = counts
+        for (owner, place) in pending {
+            placed[Int(next[Int(owner)])] = place
+            next[Int(owner)] += 1
+        }
+        pending = []
+        var starts: [Int32] = [0]
+        starts.reserveCapacity(owners + 1)
+        // Places kept so far; never past the first place of the owner at hand, so the array is compacted in place.
+        var kept = 0
+        for owner in 0..<owners {
+            let (start, end) = (Int(counts[owner]), Int(counts[owner + 1]))
+            if end - start == 1 {
+                placed[kept] = placed[start]
+                kept += 1
+            } else if end - start > 1 {
+                // Sorted as GraphProvenance sorts, through the strings (few places per owner).
+                let slice = Array(placed[start..<end])
+                let normalized = Self.normalized(slice.map(provenance))
+                let byValue = Dictionary(slice.map { (provenance($0), $0) }, uniquingKeysWith: { first, _ in first })
+                for value in normalized {
+                    placed[kept] = byValue[value]!
+                    kept += 1
+                }
+            }
+            starts.append(Int32(kept))
+        }
+        placed.removeLast(placed.count - kept)
+        return (starts, placed)
+    }
+
+    /// Back to places by owner in the order they came (to add again after `finish`).
+    mutating func unfinish() {
+        guard finished else { return }
+        pendingNodePlaces = []
+        for owner in 0..<nodeID.count {
+            for index in Int(nodePlaceStarts[owner])..<Int(nodePlaceStarts[owner + 1]) {
+                pendingNodePlaces.append((Int32(owner), nodePlaces[index]))
+            }
+        }
+        pendingEdgePlaces = []
+        for owner in 0..<edgeSource.count {
+            for index in Int(edgePlaceStarts[owner])..<Int(edgePlaceStarts[owner + 1]) {
+                pendingEdgePlaces.append((Int32(owner), edgePlaces[index]))
+            }
+        }
+        nodePlaceStarts = [0]
+        nodePlaces = []
+        edgePlaceStarts = [0]
+        edgePlaces = []
+        bySource = []
+        byTarget = []
+        nodesByString = []
+        nodesByUTF8 = []
+        finished = false
+    }
+
+    // MARK: Order
+
+    /// Pool numbers sorted as Swift's `String` comparison sorts the strings (byte order when both are ASCII).
+    func stringOrder(_ numbers: [Int32]) -> [Int32] {
+        var ascii: [Int32: Bool] = [:]
+        ascii.reserveCapacity(numbers.count)
+        for number in numbers { ascii[number] = pool.withUTF8(number) { $0.allSatisfy { $0 < 0x80 } } }
+        return numbers.sorted { a, b in
+            if a == b { return false }
+            return ascii[a]! && ascii[b]! ? pool.utf8Precedes(a, b) : pool[a] < pool[b]
+        }
+    }
+
+    /// The edge's id, `source -relation-> target`, plus ` (purpose)`.
+    func edgeID(_ edge: Int) -> String {
+        var id = "\(pool[edgeSource[edge]]) -\(edgeRelation[edge].rawValue)-> \(pool[edgeTarget[edge]])"
+        if edgePurpose[edge] >= 0 { id += " (\(pool[edgePurpose[edge]]))" }
+        return id
+    }
+
+    /// Puts the edges in their stable order (source, relation, target, id), groups places, indexes edges.
+    mutating func finish() {
+        // The index of edges by key is not needed once finished (rebuilt if edges are added again): let it go before
+        // the places are grouped, the peak of a run.
+        edgeIndex = nil
+        var names = Set<Int32>(nodeID)
+        for index in edgeSource.indices {
+            names.insert(edgeSource[index])
+            names.insert(edgeTarget[index])
+        }
+        let ordered = stringOrder(Array(names))
+        var rank = [Int32](repeating: -1, count: pool.count)
+        for (position, number) in ordered.enumerated() { rank[Int(number)] = Int32(position) }
+        nodesByString = nodeID.indices.map(Int32.init).sorted { rank[Int(nodeID[Int($0)])] < rank[Int(nodeID[Int($1)])] }
+        nodesByUTF8 = nodeID.indices.map(Int32.init).sorted { pool.utf8Precedes(nodeID[Int($0)], nodeID[Int($1)]) }
+        let order = edgeSource.indices.sorted { lhs, rhs in
+            let (a, b) = (rank[Int(edgeSource[lhs])], rank[Int(edgeSource[rhs])])
+            if a != b { return a < b }
+            if edgeRelation[lhs] != edgeRelation[rhs] { return edgeRelation[lhs] < edgeRelation[rhs] }
+            let (c, d) = (rank[Int(edgeTarget[lhs])], rank[Int(edgeTarget[rhs])])
+            if c != d { return c < d }
+            return edgeID(lhs) < edgeID(rhs)
+        }
+        var position = [Int32](repeating: 0, count: order.count)
+        for (new, old) in order.enumerated() { position[old] = Int32(new) }
+        edgeSource = order.map { edgeSource[$0] }
+        edgeTarget = order.map { edgeTarget[$0] }
+        edgeRelation = order.map { edgeRelation[$0] }
+        edgePurpose = order.map { edgePurpose[$0] }
+        edgeAttributes = order.map { edgeAttributes[$0] }
+        for index in pendingEdgePlaces.indices {
+            pendingEdgePlaces[index].owner = position[Int(pendingEdgePlaces[index].owner)]
+        }
+        // Moved out first, so that grouping holds the only reference and can let go of them.
+        var pendingNodes = pendingNodePlaces
+        pendingNodePlaces = []
+        (nodePlaceStarts, nodePlaces) = grouped(&pendingNodes, owners: nodeID.count)
+        var pendingEdges = pendingEdgePlaces
+        pendingEdgePlaces = []
+        (edgePlaceStarts, edgePlaces) = grouped(&pendingEdges, owners: edgeSource.count)
+        let edges = Array(Int32(0)..<Int32(edgeSource.count))
+        bySource = edges.sorted { (edgeSource[Int($0)], $0) < (edgeSource[Int($1)], $1) }
+        byTarget = edges.sorted { (edgeTarget[Int($0)], $0) < (edgeTarget[Int($1)], $1) }
+        finished = true
+    }
+
+    /// Edge numbers leaving (or arriving at) pool string `number`, in edge order.
+    func edges(from number: Int32) -> [Int32] { Self.range(of: number, in: bySource, key: edgeSource) }
+    func edges(to number: Int32) -> [Int32] { Self.range(of: number, in: byTarget, key: edgeTarget) }
+
+    private static func range(of number: Int32, in index: [Int32], key: [Int32]) -> [Int32] {
+        var low = 0
+        var high = index.count
+        while low < high {
+            let middle = (low + high) / 2
+            if key[Int(index[middle])] < number { low = middle + 1 } else { high = middle }
+        }
+        var end = low
+        while end < index.count, key[Int(index[end])] == number { end += 1 }
+        return Array(index[low..<end])
+    }
+
+    /// Rebuilds the index of edges by key (for adding after `finish`).
+    mutating func indexEdges() {
+        var index: [EdgeKey: Int32] = [:]
+        index.reserveCapacity(edgeSource.count)
+        for edge in edgeSource.indices {
+            index[EdgeKey(source: edgeSource[edge], target: edgeTarget[edge], purpose: edgePurpose[edge],
+                          relation: edgeRelation[edge].order)] = Int32(edge)
+        }
+        edgeIndex = index
+    }
+}
+
+extension TraceRelation {
+    /// A small number for the relation (its position among all relations).
+    var order: UInt8 { UInt8(Self.allCases.firstIndex(of: self)!) }
+}

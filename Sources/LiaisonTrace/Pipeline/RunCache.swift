@@ -1,0 +1,328 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// What a run keeps in its output folder (`.lstrace-cache/cache.sqlite`, SQLite in WAL mode) so that the next run
+/// into the same folder redoes only what changed:
+///
+/// - `files`: each input's size, modification time and inode with its SHA-256, so that an unchanged file is not
+///   read again to be hashed;
+/// - `entries` and `units`: what the per-document stages made of each input file (its document and attachments:
+///   the record file's bytes, the part of the record linking needs, the normalized text), keyed by path, content
+///   hash and pipeline fingerprint (the build, the pipeline file and the rule files), or why the file failed;
+///   written in one transaction per file, as soon as it is done;
+/// - `meta`: the summary of the last finished run (`RunState`), which the next run's delta is computed against.
+///
+/// A cache that cannot be opened or read is set aside and rebuilt: it only ever saves work.
+final class RunCache: @unchecked Sendable {
+    /// The folder, inside the output folder.
+    static let folderName = ".lstrace-cache"
+    /// Bumped whenever the tables or blobs change shape.
+    static let schemaVersion = 1
+
+    let queue: DatabaseQueue
+    let path: String
+
+    /// The cache's folder in `outputDirectory`.
+    static func folder(in outputDirectory: URL) -> URL {
+        outputDirectory.appendingPathComponent(folderName)
+    }
+
+    /// Opens (or creates) the cache of `outputDirectory`.
+    init(outputDirectory: URL) throws {
+        let folder = Self.folder(in: outputDirectory)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        path = folder.appendingPathComponent("cache.sqlite").path
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+        }
+        do {
+            queue = try Self.open(path, configuration: configuration)
+        } catch {
+            // A damaged cache is only lost work: start a new one.
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            queue = try Self.open(path, configuration: configuration)
+        }
+    }
+
+    private static func open(_ path: String, configuration: Configuration) throws -> DatabaseQueue {
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        try queue.write { db in
+            let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+            if version != schemaVersion {
+                for table in ["meta", "files", "entries", "units"] { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
+                try db.execute(sql: """
+                    CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+                    CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
+                                        inode INTEGER NOT NULL, sha256 TEXT NOT NULL, checked INTEGER NOT NULL);
+                    CREATE TABLE entries (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, fingerprint TEXT NOT NULL,
+                                          failure BLOB);
+                    CREATE TABLE units (unit_path TEXT PRIMARY KEY, path TEXT NOT NULL, ordinal INTEGER NOT NULL,
+                                        record BLOB NOT NULL, record_hash TEXT NOT NULL, link BLOB NOT NULL,
+                                        text TEXT NOT NULL);
+                    CREATE INDEX units_path ON units(path, ordinal);
+                    PRAGMA user_version = \(schemaVersion);
+                    """)
+            }
+        }
+        return queue
+    }
+
+    /// Forgets every document (`lstrace run --full`); the last run's summary stays, for the delta.
+    func clearDocuments() throws {
+        try queue.write { db in
+            try db.execute(sql: "DELETE FROM entries; DELETE FROM units; DELETE FROM files")
+        }
+    }
+
+    // MARK: Files and their hashes
+
+    /// What the file system says of a file, to tell whether it changed.
+    struct FileStamp: Equatable {
+        var size: Int64
+        var modified: Int64
+        var inode: Int64
+
+        /// The stamp of `path`, or nil when it cannot be read.
+        init?(path: String) {
+            var info = stat()
+            guard stat(path, &info) == 0 else { return nil }
+            size = Int64(info.st_size)
+            modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+            inode = Int64(info.st_ino)
+        }
+
+        init(size: Int64, modified: Int64, inode: Int64) {
+            self.size = size
+            self.modified = modified
+            self.inode = inode
+        }
+    }
+
+    /// The known hashes of files whose stamp has not changed. A file modified less than two seconds before its hash
+    /// was recorded is hashed again (its content may have changed within the clock's resolution).
+    func knownHashes(_ stamps: [String: FileStamp]) throws -> [String: String] {
+        try queue.read { db in
+            var hashes: [String: String] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT path, size, mtime, inode, sha256, checked FROM files")
+            while let row = try rows.next() {
+                let path: String = row["path"]
+                guard let stamp = stamps[path],
+                      stamp == FileStamp(size: row["size"], modified: row["mtime"], inode: row["inode"]),
+                      stamp.modified + 2_000_000_000 < (row["checked"] as Int64) else { continue }
+                hashes[path] = row["sha256"]
+            }
+            return hashes
+        }
+    }
+
+    /// Records the hashes of files just hashed.
+    func recordHashes(_ hashes: [(path: String, stamp: FileStamp, sha256: String)]) throws {
+        guard !hashes.isEmpty else { return }
+        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        try queue.write { db in
+            let statement = try db.makeStatement(sql: """
+                INSERT OR REPLACE INTO files (path, size, mtime, inode, sha256, checked) VALUES (?, ?, ?, ?, ?, ?)
+                """)
+            for (path, stamp, sha256) in hashes {
+                try statement.execute(arguments: [path, stamp.size, stamp.modified, stamp.inode, sha256, now])
+            }
+        }
+    }
+
+    // MARK: Documents
+
+    /// One document of an input file as the cache keeps it.
+    struct Unit {
+        /// The part of the record linking needs.
+        var record: DocumentRecord
+        /// The normalized text.
+        var text: String
+        /// SHA-256 of the record file's bytes.
+        var recordHash: String
+    }
+
+    /// What the cache holds for a file: its documents (parent first), or why it failed.
+    enum Entry {
+        case units([Unit])
+        case failed(Diagnostic)
+    }
+
+    /// The paths of the documents the entry of `path` holds (empty for a file that failed), when it was made from
+    /// the same bytes by the same pipeline; nil when the cache has no such entry. Reads no document.
+    func unitPaths(path: String, sha256: String, fingerprint: String) throws -> [String]? {
+        try queue.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT sha256, fingerprint, failure IS NULL AS ok FROM entries WHERE path = ?",
+                                             arguments: [path]),
+                  row["sha256"] == sha256, row["fingerprint"] == fingerprint else { return nil }
+            guard row["ok"] as Bool else { return [] }
+            let paths = try String.fetchAll(db, sql: "SELECT unit_path FROM units WHERE path = ? ORDER BY ordinal",
+                                            arguments: [path])
+            return paths.isEmpty ? nil : paths
+        }
+    }
+
+    /// The entry of `path` when it was made from the same bytes by the same pipeline.
+    func entry(path: String, sha256: String, fingerprint: String) throws -> Entry? {
+        try queue.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT sha256, fingerprint, failure FROM entries WHERE path = ?",
+                                             arguments: [path]),
+                  row["sha256"] == sha256, row["fingerprint"] == fingerprint else { return nil }
+            if let failure = row["failure"] as Data? {
+                return .failed(try JSONDecoder().decode(Diagnostic.self, from: failure))
+            }
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT link, text, record_hash FROM units WHERE path = ? ORDER BY ordinal
+                """, arguments: [path])
+            var units: [Unit] = []
+            while let row = try rows.next() {
+                let link: Data = row["link"]
+                units.append(Unit(record: try DocumentRecord(linkingBytes: [UInt8](link)), text: row["text"],
+                                  recordHash: row["record_hash"]))
+            }
+            return units.isEmpty ? nil : .units(units)
+        }
+    }
+
+    /// The entry of a file with the same bytes made by the same pipeline under another path (a file renamed, or a copy
+    /// that now comes first), with its paths changed to `path` and stored under it; nil when there is none.
+    func movedEntry(to path: String, sha256: String, fingerprint: String) throws -> Entry? {
+        let old = try queue.read { db in
+            try String.fetchOne(db, sql: """
+                SELECT path FROM entries WHERE sha256 = ? AND fingerprint = ? AND path <> ? ORDER BY path LIMIT 1
+                """, arguments: [sha256, fingerprint, path])
+        }
+        guard let old else { return nil }
+        let (failure, units) = try queue.read { db -> (Data?, [(Data, String)]) in
+            let failure = try Data.fetchOne(db, sql: "SELECT failure FROM entries WHERE path = ?", arguments: [old])
+            let rows = try Row.fetchAll(db, sql: "SELECT record, text FROM units WHERE path = ? ORDER BY ordinal",
+                                        arguments: [old])
+            return (failure, rows.map { ($0["record"], $0["text"]) })
+        }
+        let outcome: PreparedOutcome
+        if let failure {
+            var diagnostic = try JSONDecoder().decode(Diagnostic.self, from: failure)
+            diagnostic.path = diagnostic.path.map { Self.moved($0, from: old, to: path) }
+            outcome = .failed(diagnostic)
+        } else {
+            guard !units.isEmpty else { return nil }
+            outcome = .processed(try units.map { json, text in
+                var record = try JSONDecoder().decode(DocumentRecord.self, from: json)
+                record.source.path = Self.moved(record.source.path, from: old, to: path)
+                record.attachedTo = record.attachedTo.map { Self.moved($0, from: old, to: path) }
+                for index in record.diagnostics.indices {
+                    record.diagnostics[index].path = record.diagnostics[index].path.map { Self.moved($0, from: old, to: path) }
+                }
+                return PreparedUnit(ProcessedDocument(record: record, text: text))
+            })
+        }
+        try store(path: path, sha256: sha256, fingerprint: fingerprint, outcome: outcome)
+        return try entry(path: path, sha256: sha256, fingerprint: fingerprint)
+    }
+
+    /// `value` with the path `old` (or an attachment path below it, `old!name`) changed to `new`.
+    static func moved(_ value: String, from old: String, to new: String) -> String {
+        if value == old { return new }
+        if value.hasPrefix(old + "!") { return new + value.dropFirst(old.count) }
+        return value
+    }
+
+    /// Stores what the per-document stages made of `path`, in one transaction.
+    func store(path: String, sha256: String, fingerprint: String, outcome: PreparedOutcome) throws {
+        try queue.write { db in
+            try db.execute(sql: "DELETE FROM units WHERE path = ?", arguments: [path])
+            switch outcome {
+            case .failed(let diagnostic):
+                try db.execute(sql: "INSERT OR REPLACE INTO entries (path, sha256, fingerprint, failure) VALUES (?, ?, ?, ?)",
+                               arguments: [path, sha256, fingerprint, Data(JSONOutput.bytes(diagnostic, pretty: false))])
+            case .processed(let units):
+                try db.execute(sql: "INSERT OR REPLACE INTO entries (path, sha256, fingerprint, failure) VALUES (?, ?, ?, NULL)",
+                               arguments: [path, sha256, fingerprint])
+                let statement = try db.cachedStatement(sql: """
+                    INSERT OR REPLACE INTO units (unit_path, path, ordinal, record, record_hash, link, text)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+                for (ordinal, unit) in units.enumerated() {
+                    try statement.execute(arguments: [unit.record.source.path, path, ordinal, Data(unit.recordJSON),
+                                                      unit.recordHash, Data(unit.linkingBytes), unit.text])
+                }
+            }
+        }
+    }
+
+    /// The record file's bytes of the document at `unitPath`.
+    func recordJSON(unitPath: String) throws -> Data? {
+        try queue.read { db in
+            try Data.fetchOne(db, sql: "SELECT record FROM units WHERE unit_path = ?", arguments: [unitPath])
+        }
+    }
+
+    /// Forgets the files that are no longer inputs.
+    func forget(pathsOtherThan paths: Set<String>) throws {
+        try queue.write { db in
+            let stale = try String.fetchAll(db, sql: "SELECT path FROM entries").filter { !paths.contains($0) }
+            for path in stale {
+                try db.execute(sql: "DELETE FROM entries WHERE path = ?", arguments: [path])
+                try db.execute(sql: "DELETE FROM units WHERE path = ?", arguments: [path])
+                try db.execute(sql: "DELETE FROM files WHERE path = ?", arguments: [path])
+            }
+        }
+    }
+
+    // MARK: The last run
+
+    /// The summary of the last finished run, if any.
+    func state() throws -> RunState? {
+        try queue.read { db in
+            guard let data = try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'state'") else { return nil }
+            return try? RunState(bytes: [UInt8](data))
+        }
+    }
+
+    /// Replaces the summary of the last finished run.
+    func saveState(_ state: RunState?) throws {
+        try queue.write { db in
+            if let state {
+                try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('state', ?)",
+                               arguments: [Data(state.bytes())])
+            } else {
+                try db.execute(sql: "DELETE FROM meta WHERE key = 'state'")
+            }
+        }
+    }
+
+    /// Closes the database (checkpointing the WAL).
+    func close() {
+        try? queue.close()
+    }
+
+    // MARK: Fingerprint
+
+    /// What decides the per-document results besides the input's bytes: the build of LiaisonTrace (its
+    /// executable's size and modification time), the pipeline file, its limits and converters, and every rule
+    /// file's text.
+    static func fingerprint(of configuration: PipelineConfiguration) -> String {
+        var hasher = SHA256()
+        func add(_ text: String) {
+            hasher.update(data: Data(text.utf8))
+            hasher.update(data: Data([0]))
+        }
+        add("lstrace-cache/\(schemaVersion)")
+        let executable = Bundle.main.executablePath ?? CommandLine.arguments.first ?? ""
+        if let stamp = FileStamp(path: executable) { add("\(executable) \(stamp.size) \(stamp.modified)") }
+        add(configuration.stages.map(\.rawValue).joined(separator: ","))
+        add((try? String(decoding: JSONOutput.encoderData(configuration.limits, pretty: false), as: UTF8.self)) ?? "")
+        add((try? String(decoding: JSONOutput.encoderData(configuration.converters, pretty: false), as: UTF8.self)) ?? "")
+        for name in configuration.rules {
+            add(name)
+            if let source = configuration.source, let (path, text) = try? source.ruleText(name) {
+                add(path)
+                add(text)
+            } else if let text = try? String(contentsOfFile: name, encoding: .utf8) {
+                add(text)
+            }
+        }
+        return ContentHash.hex(hasher.finalize())
+    }
+}

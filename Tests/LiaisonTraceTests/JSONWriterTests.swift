@@ -1,0 +1,89 @@
+import XCTest
+@testable import LiaisonTrace
+
+/// The hand-written JSON of records, search documents, diagnostics and the graph must be byte for byte what
+/// Foundation's JSONEncoder gives (the outputs of earlier versions), pretty and compact.
+final class JSONWriterTests: XCTestCase {
+    private func assertSameAsEncoder<T: JSONWritable>(_ value: T, _ message: @autoclosure () -> String = "",
+                                                      file: StaticString = #filePath, line: UInt = #line) throws {
+        for pretty in [true, false] {
+            let expected = try JSONOutput.encoderData(value, pretty: pretty)
+            let actual = Data(JSONOutput.bytes(value, pretty: pretty))
+            if expected != actual {
+                let prefix = zip(expected, actual).prefix { $0 == $1 }.count
+                let context = String(decoding: expected.dropFirst(max(0, prefix - 80)).prefix(160), as: UTF8.self)
+                XCTFail("\(message()) pretty=\(pretty): differs at byte \(prefix) of \(expected.count): \(context)",
+                        file: file, line: line)
+            }
+        }
+    }
+
+    func testStringsEscapeAsJSONEncoderDoes() throws {
+        let everyASCII = String((0..<0x80).map { Character(Unicode.Scalar(UInt8($0))) })
+        let samples = [everyASCII, "é日😀\u{2028}\u{2029}\u{7F}", "", "a/b\\c\"d", "e\u{301}", "\u{FEFF}x\u{0}"]
+        try assertSameAsEncoder(samples.map(JSONValue.string))
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [Unicode.Scalar] = (0..<0x30).map { Unicode.Scalar(UInt8($0)) } + ["é", "日", "😀", "\u{301}", "z", "Z"]
+        for _ in 0..<200 {
+            let text = String(String.UnicodeScalarView((0..<Int.random(in: 0..<12, using: &generator)).map { _ in
+                alphabet.randomElement(using: &generator)!
+            }))
+            try assertSameAsEncoder([JSONValue.string(text)], "string \(text.debugDescription)")
+        }
+    }
+
+    func testObjectKeysSortAsJSONEncoderSortsThem() throws {
+        let keys = ["a10", "a9", "B", "a", "_x", "Z", "a-b", "a/b", "ab", "é", "e", "E", "Ä", "z", "a b", "a\u{1}",
+                    "\u{FF01}", "😀", "e\u{301}x", "éa", "\u{E000}", "provenance", "kind", ""]
+        var object: [String: JSONValue] = [:]
+        for (index, key) in keys.enumerated() { object[key] = .number(Double(index)) }
+        try assertSameAsEncoder(JSONValue.object(object))
+        try assertSameAsEncoder(JSONValue.object(["empty": .array([]), "nested": .object(["o": .object([:])]),
+                                                  "numbers": .array([0, -3, 1_000_000, .number(1.5), .number(1e20),
+                                                                     .number(-0.0), .number(0.1)]),
+                                                  "flags": .array([true, false, .null])]))
+    }
+
+    func testRecordsWithEveryOptionalPartMatchTheEncoder() throws {
+        var record = GraphTests.sampleRecords()[1]
+        record.document.aliases = [["R2-1801767", "S4-180219"]]
+        record.references[0].qualifiers = ["title": "LS on \"x\"", "alias": "ETSI TS 124 116", "from": "3GPP SA2"]
+        record.references[0].sdo = nil
+        record.requirements = [Requirement(id: "R-1", modality: "mandatory", keyword: "shall", text: "The UE shall.",
+                                           at: Provenance(line: 3, column: 4, range: SourceRange(5, 9), rule: "r"))]
+        record.requirements[0].label = "Multiple CPUs"
+        var scope = Scope(polarity: "excludes", subject: nil, text: "t", at: Provenance(line: 1, column: 1,
+                                                                                         range: SourceRange(0, 1),
+                                                                                         rule: "s"))
+        scope.aspect = "network aspects"
+        record.scopes = [scope]
+        record.relations = [Relation(type: "approved-at", subject: nil, object: "ITU-T FG-MV#3", meetingDate: "2023-05",
+                                     text: "approved", at: Provenance(line: 2, column: 2, range: SourceRange(1, 2),
+                                                                      rule: "rel"))]
+        record.attachments = [Attachment(name: "a.docx", mediaType: nil, size: 3, ingested: false),
+                              Attachment(name: "b.pdf", mediaType: "application/pdf", size: 4, ingested: true)]
+        record.attachedTo = "parent.eml"
+        record.diagnostics = [Diagnostic(id: "x.y", severity: .note, summary: "s"),
+                              Diagnostic(id: "x.z", severity: .error, summary: "s", explanation: "e", path: "p",
+                                         line: 1, column: 2, range: SourceRange(0, 1), notes: ["n"], subject: "S")]
+        try assertSameAsEncoder(record)
+        try assertSameAsEncoder(DiagnosticsReport(quarantined: ["q"], diagnostics: record.diagnostics))
+        try assertSameAsEncoder(SearchDocument(record: record, text: "text\twith\u{1}controls"))
+    }
+
+    func testCorpusRecordsAndGraphMatchTheEncoder() async throws {
+        let corpus = TestSupport.packageRoot.appendingPathComponent("Corpus").path
+        var inputs = [PipelineInput.path(corpus)]
+        if let real = TestSupport.realCorpus { inputs.append(.path(real.path)) }
+        let result = try await TestSupport.pipeline().run(inputs, options: RunOptions(jobs: 2))
+        XCTAssertGreaterThan(result.documents.count, 4)
+        for document in result.documents {
+            try assertSameAsEncoder(document.record, document.record.source.path)
+            try assertSameAsEncoder(SearchDocument(record: document.record, text: document.text),
+                                    document.record.source.path)
+        }
+        try assertSameAsEncoder(DiagnosticsReport(quarantined: [], diagnostics: result.diagnostics))
+        let graph = try XCTUnwrap(result.graph)
+        XCTAssertEqual(try JSONGraphEmitter.data(graph), try JSONOutput.encoderData(JSONGraphEmitter.document(graph)))
+    }
+}
