@@ -234,7 +234,7 @@ final class TitleMatcherTests: XCTestCase {
         reply.document.ids = ["S2-1812758"]
         reply.document.title = "LS on network slice data analytics"
         reply.document.respondsTo = ["S5-186491"]
-        reply.references = [Reference(id: "S5-186491", kind: "tdoc", text: "S5-186491",
+        reply.references = [Reference(id: "S5-186491", kind: .tdoc, text: "S5-186491",
                                        at: Provenance(line: 5, column: 14, range: SourceRange(80, 89),
                                                       rule: "reference.3gpp.tdoc"),
                                        qualifiers: ["title": "LS on network slice data analytics"])]

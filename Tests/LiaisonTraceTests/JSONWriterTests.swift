@@ -47,17 +47,19 @@ final class JSONWriterTests: XCTestCase {
     func testRecordsWithEveryOptionalPartMatchTheEncoder() throws {
         var record = GraphTests.sampleRecords()[1]
         record.document.aliases = [["R2-1801767", "S4-180219"]]
+        record.document.to = [Addressee(group: "ITU-T SG2", purpose: .action),
+                              Addressee(group: "ETSI TC ITS", purpose: .information, label: "Cc")]
         record.references[0].qualifiers = ["title": "LS on \"x\"", "alias": "ETSI TS 124 116", "from": "3GPP SA2"]
         record.references[0].sdo = nil
-        record.requirements = [Requirement(id: "R-1", modality: "mandatory", keyword: "shall", text: "The UE shall.",
+        record.requirements = [Requirement(id: "R-1", modality: .mandatory, keyword: "shall", text: "The UE shall.",
                                            at: Provenance(line: 3, column: 4, range: SourceRange(5, 9), rule: "r"))]
         record.requirements[0].label = "Multiple CPUs"
-        var scope = Scope(polarity: "excludes", subject: nil, text: "t", at: Provenance(line: 1, column: 1,
+        var scope = Scope(polarity: .excludes, subject: nil, text: "t", at: Provenance(line: 1, column: 1,
                                                                                          range: SourceRange(0, 1),
                                                                                          rule: "s"))
         scope.aspect = "network aspects"
         record.scopes = [scope]
-        record.relations = [Relation(type: "approved-at", subject: nil, object: "ITU-T FG-MV#3", meetingDate: "2023-05",
+        record.relations = [Relation(kind: .approvedAt, subject: nil, object: "ITU-T FG-MV#3", meetingDate: "2023-05",
                                      text: "approved", at: Provenance(line: 2, column: 2, range: SourceRange(1, 2),
                                                                       rule: "rel"))]
         record.attachments = [Attachment(name: "a.docx", mediaType: nil, size: 3, ingested: false),

@@ -58,7 +58,8 @@ extension Addressee: JSONWritable {
     public func writeJSON(to writer: inout JSONWriter) {
         writer.beginObject()
         writer.field("group", group)
-        writer.field("purpose", purpose)
+        writer.field(ifPresent: "label", label)
+        writer.field("purpose", purpose.rawValue)
         writer.endObject()
     }
 }
@@ -79,7 +80,7 @@ extension Reference: JSONWritable {
         writer.beginObject()
         writer.field("column", column)
         writer.field("id", id)
-        writer.field("kind", kind)
+        writer.field("kind", kind.rawValue)
         writer.field("line", line)
         if let qualifiers {
             writer.key("qualifiers")
@@ -115,7 +116,7 @@ extension Requirement: JSONWritable {
         writer.field("keyword", keyword)
         writer.field(ifPresent: "label", label)
         writer.field("line", line)
-        writer.field("modality", modality)
+        writer.field("modality", modality.rawValue)
         writer.field("range", range)
         writer.field("rule", rule)
         writer.field("text", text)
@@ -129,7 +130,7 @@ extension Scope: JSONWritable {
         writer.field(ifPresent: "aspect", aspect)
         writer.field("column", column)
         writer.field("line", line)
-        writer.field("polarity", polarity)
+        writer.field("polarity", polarity.rawValue)
         writer.field("range", range)
         writer.field("rule", rule)
         writer.field("subject", subject)
@@ -149,7 +150,7 @@ extension Relation: JSONWritable {
         writer.field("rule", rule)
         writer.field("subject", subject)
         writer.field("text", text)
-        writer.field("type", type)
+        writer.field("type", kind.rawValue)
         writer.endObject()
     }
 }
@@ -211,7 +212,7 @@ extension HeaderFieldReference: JSONWritable {
         writer.field("field", field)
         writer.field("label", label)
         writer.field("line", line)
-        writer.field("purpose", purpose)
+        writer.field("purpose", purpose?.rawValue)
         writer.field("range", range)
         writer.field("rule", rule)
         writer.field("value", value)

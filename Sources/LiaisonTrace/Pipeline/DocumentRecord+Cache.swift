@@ -24,13 +24,13 @@ extension DocumentRecord {
         writer.string(document.title)
         writer.string(document.date)
         writer.strings(document.from)
-        writer.array(document.to) { $0.string($1.group); $0.string($1.purpose) }
+        writer.array(document.to) { $0.string($1.group); $0.string($1.purpose.rawValue) }
         writer.strings(document.respondsTo)
         writer.string(document.deadline)
         writer.array(document.aliases ?? []) { $0.strings($1) }
         writer.array(references) { writer, reference in
             writer.string(reference.id)
-            writer.string(reference.kind)
+            writer.string(reference.kind.rawValue)
             writer.string(reference.text)
             writer.location(reference)
             writer.bool(reference.qualifiers != nil)
@@ -48,20 +48,20 @@ extension DocumentRecord {
         writer.array(requirements) { writer, requirement in
             writer.string(requirement.id)
             writer.string(requirement.label)
-            writer.string(requirement.modality)
+            writer.string(requirement.modality.rawValue)
             writer.string(requirement.keyword)
             writer.string(requirement.text)
             writer.location(requirement)
         }
         writer.array(scopes) { writer, scope in
-            writer.string(scope.polarity)
+            writer.string(scope.polarity.rawValue)
             writer.string(scope.subject)
             writer.string(scope.aspect)
             writer.string(scope.text)
             writer.location(scope)
         }
         writer.array(relations) { writer, relation in
-            writer.string(relation.type)
+            writer.string(relation.kind.rawValue)
             writer.string(relation.subject)
             writer.string(relation.object)
             writer.string(relation.meetingDate)
@@ -112,14 +112,14 @@ extension DocumentRecord {
         document.title = try reader.optionalString()
         document.date = try reader.optionalString()
         document.from = try reader.strings()
-        document.to = try reader.array { Addressee(group: try $0.string(), purpose: try $0.string()) }
+        document.to = try reader.array { Addressee(group: try $0.string(), purpose: try $0.value()) }
         document.respondsTo = try reader.strings()
         document.deadline = try reader.optionalString()
         let aliases = try reader.array { try $0.strings() }
         document.aliases = aliases.isEmpty ? nil : aliases
         references = try reader.array { reader in
             let id = try reader.string()
-            let kind = try reader.string()
+            let kind: Reference.Kind = try reader.value()
             let text = try reader.string()
             let location = try reader.location()
             var qualifiers: [String: String]?
@@ -137,13 +137,13 @@ extension DocumentRecord {
         requirements = try reader.array { reader in
             let id = try reader.optionalString()
             let label = try reader.optionalString()
-            var requirement = Requirement(id: id, modality: try reader.string(), keyword: try reader.string(),
+            var requirement = Requirement(id: id, modality: try reader.value(), keyword: try reader.string(),
                                           text: try reader.string(), at: try reader.location())
             requirement.label = label
             return requirement
         }
         scopes = try reader.array { reader in
-            let polarity = try reader.string()
+            let polarity: Scope.Polarity = try reader.value()
             let subject = try reader.optionalString()
             let aspect = try reader.optionalString()
             var scope = Scope(polarity: polarity, subject: subject, text: try reader.string(), at: try reader.location())
@@ -151,7 +151,7 @@ extension DocumentRecord {
             return scope
         }
         relations = try reader.array { reader in
-            Relation(type: try reader.string(), subject: try reader.optionalString(), object: try reader.string(),
+            Relation(kind: try reader.value(), subject: try reader.optionalString(), object: try reader.string(),
                      meetingDate: try reader.optionalString(), text: try reader.string(), at: try reader.location())
         }
         meetings = try reader.array { reader in

@@ -195,8 +195,10 @@ public struct RunDelta: Sendable {
         let storage = graph.storage
         func outgoing(_ id: String) -> [TraceEdge] { graph.edgesWithoutProvenance(from: id) }
         func addressees(_ id: String) -> [Addressee] {
-            outgoing(id).filter { $0.relation == .addressedTo }.map {
-                Addressee(group: $0.target, purpose: $0.attributes["purpose"]?.string ?? "")
+            outgoing(id).filter { $0.relation == .addressedTo }.compactMap { edge in
+                // Every addressed-to edge carries the purpose of its addressee.
+                edge.attributes["purpose"]?.string.flatMap(Addressee.Purpose.init(rawValue:))
+                    .map { Addressee(group: edge.target, purpose: $0) }
             }
         }
         func attribute(_ key: String, of id: String) -> JSONValue? {

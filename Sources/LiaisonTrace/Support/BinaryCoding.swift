@@ -64,6 +64,12 @@ struct BinaryReader {
 
     var isAtEnd: Bool { offset == bytes.count }
 
+    /// A value of a closed vocabulary, written as its raw string.
+    mutating func value<Value: RawRepresentable>() throws -> Value where Value.RawValue == String {
+        guard let value = Value(rawValue: try string()) else { throw Corrupt() }
+        return value
+    }
+
     mutating func int() throws -> Int {
         var result: UInt64 = 0
         var shift: UInt64 = 0
