@@ -63,6 +63,36 @@ final class ActionExtractorTests: XCTestCase {
         XCTAssertEqual(try StatementTestSupport.run(extractor, text, class: .ietf).actions.count, 0)
     }
 
+    func testActionRequestFieldIsAnActionAndNoRequirement() throws {
+        // An ETSI liaison form: the value of "Decision/action requested:" is a request to the addressees (a "Please"
+        // imperative behind a label), so the "should" in it makes no requirement.
+        let text = """
+        ETSI TC SmartM2M Meeting #93                                SmartM2M(25)093012r1
+        Sophia Antipolis, 10-12 June 2025
+
+                                    LIAISON STATEMENT
+        Title*:                 LS on semantic interoperability of IoT platforms
+        from Source*:           ETSI TC SmartM2M
+        To*:                    oneM2M TP, 3GPP SA1
+        Copy:                   ETSI TC CYBER
+        Deadline:               15 September 2025
+        Decision/action requested:  Please review the attached draft and tell SmartM2M which release the
+                                profile should follow.
+
+        1 Introduction
+
+        SmartM2M has drafted a profile of the ontology.
+        """
+        let extraction = try Extraction(rules: StatementTestSupport.rules)
+        var diagnostics: [Diagnostic] = []
+        let document = AnalyzedDocument(try TestSupport.ingest(Data(text.utf8), name: "etsi-form.txt"))
+        let record = extraction.run(document, diagnostics: &diagnostics)
+        XCTAssertEqual(record.actions.map(\.rule), ["action.request-field"])
+        XCTAssertEqual(record.actions.map(\.to), [["oneM2M TP", "3GPP SA1"]])
+        XCTAssertEqual(record.actions.map(\.deadline), ["2025-09-15"])
+        XCTAssertEqual(record.requirements.map(\.text), [])
+    }
+
     // MARK: - Real documents
 
     func testSA2LiaisonToCT1AndCT4() throws {

@@ -12,6 +12,9 @@ public struct ScopeExtractor: Extractor {
     /// How a rule finds the subject document.
     enum SubjectWay: String, Decodable, Sendable {
         case of, adjacent, before, section, this, group, unnamed
+        /// The subject of the item an earlier cue of the same sentence made ("X is limited to A; it does not
+        /// cover B"); none when no earlier cue made one.
+        case previous
         case thisDeliverable = "this-deliverable"
         /// No named subject, in a liaison only (elsewhere the statement is about someone else: "Google is
         /// developing diagnostic applications" in a guideline).
@@ -286,14 +289,17 @@ public struct ScopeExtractor: Extractor {
             let range = scan.range(from: index, to: last)
             let text = found.isEmpty ? "" : scan.text(range)
             var made = false
+            var previous: StatementScan.Subject?
             let informative = statement.section.map { scan.outline.headings[$0].isInformative } ?? false
             for (rule, match) in found {
                 guard let subject = subject(rule, match, statement: statement, index: index, scan: scan,
-                                            inScopeClause: inScopeClause, groups: groups, senders: senders)
+                                            inScopeClause: inScopeClause, groups: groups, senders: senders,
+                                            previous: previous)
                 else { continue }
                 // An informative annex describes other things ("a switch device which is responsible for ..."):
                 // neither the document's own scope nor one it can pin to a named subject.
                 if informative, subject == .this || subject == .unnamed { continue }
+                previous = subject
                 let aspects = aspects(rule, match, statement: statement, index: index, last: last, scan: scan)
                 for aspect in aspects.isEmpty ? [nil] : aspects.map(Optional.some) {
                     var scope = Scope(polarity: rule.polarity, subject: scan.output(subject), text: text,
@@ -324,9 +330,11 @@ public struct ScopeExtractor: Extractor {
 
     func subject(_ rule: Rule, _ match: PatternMatch, statement: DocumentOutline.Statement, index: Int,
                  scan: StatementScan, inScopeClause: Bool, groups: [(id: String, range: NSRange)] = [],
-                 senders: [String] = []) -> StatementScan.Subject? {
+                 senders: [String] = [], previous: StatementScan.Subject? = nil) -> StatementScan.Subject? {
         for way in rule.subject {
             switch way {
+            case .previous:
+                if let previous { return previous }
             case .group:
                 // The group named last before the cue in the sentence, else the first one after it; "we" after the
                 // last one names the sender ("SG12 wishes to inform 3GPP that we have endorsed").
