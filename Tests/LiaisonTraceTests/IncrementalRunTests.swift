@@ -167,6 +167,24 @@ final class IncrementalRunTests: XCTestCase {
             .sorted(), ["in__report.txt.json", "mail.eml__report.txt.json", "mail.json"])
     }
 
+    /// Files with the same bytes as a file that cannot be read (empty files, say) are each quarantined and named,
+    /// in the first run and when they come from the cache.
+    func testCopiesOfAQuarantinedFileAreEachQuarantined() async throws {
+        let root = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let input = root.appendingPathComponent("in")
+        try write("Report: see RFC 9110.\n", "report.txt", in: input)
+        for name in ["a.txt", "b.txt", "c.txt"] { try write("", name, in: input) }
+        let pipeline = try TestSupport.pipeline()
+        let out = root.appendingPathComponent("out")
+        for _ in 0..<2 {
+            let result = try await pipeline.run([.path(input.path)], options: RunOptions(outputDirectory: out))
+            XCTAssertEqual(result.quarantined.compactMap(\.path).map { URL(fileURLWithPath: $0).lastPathComponent }
+                .sorted(), ["a.txt", "b.txt", "c.txt"])
+            XCTAssertEqual(Set(result.quarantined.map(\.id)), ["ingest.empty"])
+        }
+    }
+
     /// Checks `body` against the OpenSearch bulk format: newline-terminated lines, each action line an object with
     /// one key (`index`, `create`, `update` or `delete`) whose value names `_index` and `_id`, followed (except for
     /// `delete`) by the document line, an object.

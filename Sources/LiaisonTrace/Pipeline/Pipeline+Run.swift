@@ -362,7 +362,7 @@ struct Batch {
         }
         switch outcome {
         case .failed(let diagnostic):
-            fail(diagnostic)
+            fail(diagnostic, copies: item.copies)
         case .processed(let units):
             for (position, unit) in units.enumerated() {
                 var record = unit.record
@@ -385,7 +385,7 @@ struct Batch {
         reusedFiles += 1
         switch entry {
         case .failed(let diagnostic):
-            fail(diagnostic)
+            fail(diagnostic, copies: item.copies)
         case .units(let units):
             for (position, unit) in units.enumerated() {
                 var record = unit.record
@@ -409,9 +409,16 @@ struct Batch {
         }
     }
 
-    private mutating func fail(_ diagnostic: Diagnostic) {
-        quarantined.append(diagnostic)
-        diagnostics.append(diagnostic)
+    /// Quarantines a file, and every file with the same bytes (each named, so none is dropped silently).
+    private mutating func fail(_ diagnostic: Diagnostic, copies: [String]) {
+        for failed in [diagnostic] + copies.map({ path in
+            var copy = diagnostic
+            copy.path = path
+            return copy
+        }) {
+            quarantined.append(failed)
+            diagnostics.append(failed)
+        }
     }
 
     private mutating func hand(_ record: DocumentRecord, text: String, recordJSON: [UInt8]?, recordHash: String) {
