@@ -86,7 +86,16 @@ final class IncrementalRunTests: XCTestCase {
         try FileManager.default.copyItem(at: input.appendingPathComponent("sg20-ls32.txt"),
                                          to: input.appendingPathComponent("copies/sg20-ls32.txt"))
         let options = RunOptions(jobs: 2, outputDirectory: out, asOf: "2017-12-01", retainsDocuments: false)
+        let storePath = out.appendingPathComponent("index.sqlite").path
+        let storeBefore = try XCTUnwrap(RunCache.FileStamp(path: storePath))
         let second = try await pipeline.run([.path(input.path)], options: options)
+        // The store was brought up to date in place (same file), and searches find what came and not what went.
+        XCTAssertEqual(RunCache.FileStamp(path: storePath)?.inode, storeBefore.inode)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: storePath + "-journal"))
+        let store = SearchStore(path: storePath)
+        XCTAssertEqual(try store.search("C4-2107705").map(\.id), ["C4-2107705"])
+        XCTAssertEqual(try store.search("RFC 9111").map(\.path), [input.appendingPathComponent("notes.md").path])
+        XCTAssertEqual(try store.search("caching").map(\.id), [], "the withdrawn SG20-LS33 is gone")
         let delta = try XCTUnwrap(second.delta)
         XCTAssertEqual(second.reusedFiles, 2, "the two liaisons that did not change come from the cache")
         XCTAssertEqual(delta.previousAsOf, "2017-07-01")

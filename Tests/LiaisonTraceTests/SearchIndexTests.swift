@@ -35,4 +35,24 @@ final class SearchIndexTests: XCTestCase {
         XCTAssertEqual(SearchStore.ftsQuery("SG11-LS159 reply"), "\"SG11-LS159\" \"reply\"")
         XCTAssertEqual(SearchStore.ftsQuery("IMSI OR E.212"), "IMSI OR E.212")
     }
+
+    /// The content digest that the incremental tests compare stores by: equal for the same rows written apart, and
+    /// different as soon as one document's text differs.
+    func testContentDigestTellsStoresApartByWhatTheyHold() throws {
+        let folder = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let graph = Linker().link(GraphTests.sampleRecords())
+        func store(_ name: String, _ documents: [SearchDocument]) throws -> SearchStore {
+            let store = SearchStore(path: folder.appendingPathComponent(name).path)
+            try store.write(documents: documents, graph: graph)
+            return store
+        }
+        let first = try store("a.sqlite", documents())
+        let again = try store("b.sqlite", documents())
+        var edited = documents()
+        edited[1].text += " TS 23.122 as well."
+        let other = try store("c.sqlite", edited)
+        XCTAssertEqual(try first.contentDigest(), try again.contentDigest())
+        XCTAssertNotEqual(try first.contentDigest(), try other.contentDigest())
+    }
 }

@@ -223,8 +223,20 @@ public struct DOTEmitter: Emitter {
         return lines
     }
 
+    /// `text` with backslashes, quotes and line ends escaped (one pass over the bytes; most labels need nothing).
     private func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n")
+        let utf8 = text.utf8
+        guard utf8.contains(where: { $0 == 0x5C || $0 == 0x22 || $0 == 0x0A }) else { return text }
+        var escaped: [UInt8] = []
+        escaped.reserveCapacity(utf8.count + 8)
+        for byte in utf8 {
+            switch byte {
+            case 0x5C: escaped += [0x5C, 0x5C]
+            case 0x22: escaped += [0x5C, 0x22]
+            case 0x0A: escaped += [0x5C, 0x6E]
+            default: escaped.append(byte)
+            }
+        }
+        return String(decoding: escaped, as: UTF8.self)
     }
 }

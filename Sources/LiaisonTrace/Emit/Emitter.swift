@@ -60,12 +60,56 @@ public enum DocumentChange: String, Sendable, Codable {
     case unchanged
 }
 
+/// A document's search document (see `SearchDocument`) on its way to the outputs: the compact JSON that the search
+/// feed and the store write, and its hash. For a document from the run cache the bytes are read from the cache, and
+/// the text decoded from them, only when an output asks: an output that has the document already (same hash) reads
+/// neither.
+public final class EmitSearch: @unchecked Sendable {
+    /// SHA-256 of `json`.
+    public let hash: String
+    private var load: (() -> [UInt8])?
+    private var bytes: [UInt8]?
+    private var decodedText: String?
+
+    /// The search document of a document made in this run.
+    init(json: [UInt8], hash: String, text: String) {
+        self.hash = hash
+        bytes = json
+        decodedText = text
+    }
+
+    /// The search document of a document from the cache, read by `load` when needed.
+    init(hash: String, load: @escaping () -> [UInt8]) {
+        self.hash = hash
+        self.load = load
+    }
+
+    /// The compact JSON of the search document.
+    public var json: [UInt8] {
+        if let bytes { return bytes }
+        let loaded = load?() ?? []
+        bytes = loaded
+        load = nil
+        return loaded
+    }
+
+    /// The document's normalized text.
+    public var text: String {
+        if let decodedText { return decodedText }
+        let text = SearchDocument.text(ofJSON: json)
+        decodedText = text
+        return text
+    }
+}
+
 /// A document on its way to the outputs.
 public struct EmitDocument: Sendable {
     /// What linking, search and the delta read of the record (see `DocumentRecord.linkingPart`).
     public var record: DocumentRecord
+    /// Its search document.
+    public var search: EmitSearch
     /// The normalized text.
-    public var text: String
+    public var text: String { search.text }
     /// The bytes of the record file, when this run made them; nil for a document from the cache, whose file
     /// `RecordsEmitter` finds in place or reads back from the cache.
     public var recordJSON: [UInt8]?
@@ -92,6 +136,8 @@ public final class EmitContext: @unchecked Sendable {
     public let asOf: String
     /// What the search feed holds.
     public let feed: FeedMode
+    /// Whether the outputs are written anew, whatever the previous run left (`--full`).
+    public let full: Bool
     /// Reads a record file's bytes back from the cache (documents this run did not make).
     let recordJSON: (String) -> Data?
     /// The record file names the documents will most likely get (their final names need every path of the batch,
@@ -102,11 +148,15 @@ public final class EmitContext: @unchecked Sendable {
     var recordFiles: [String: String]?
     /// The search feed documents, by `_id`, with their hash (set by `SearchFeed`).
     var feedDocuments: [String: String]?
+    /// The store as this run left it (set by `SearchStoreEmitter`).
+    var store: SearchStore.StoreState?
 
-    init(previous: RunState?, asOf: String, feed: FeedMode, recordJSON: @escaping (String) -> Data?) {
+    init(previous: RunState?, asOf: String, feed: FeedMode, full: Bool = false,
+         recordJSON: @escaping (String) -> Data?) {
         self.previous = previous
         self.asOf = asOf
         self.feed = feed
+        self.full = full
         self.recordJSON = recordJSON
     }
 }
@@ -218,11 +268,34 @@ struct EmitSession {
         for index in failed.reversed() { outputs.remove(at: index) }
     }
 
-    /// Finishes every output, timing each; returns the diagnostics of the emit stage.
-    mutating func finish(_ output: RunOutput, clock: inout StepClock) -> [Diagnostic] {
+    /// Finishes every output, timing each; returns the diagnostics of the emit stage. With `jobs` above 1 the
+    /// outputs run `jobs` at a time, the longest first (they only read the graph and write their own files); the
+    /// diagnostics output runs last, alone, so that it lists the others' failures.
+    mutating func finish(_ output: RunOutput, clock: inout StepClock, jobs: Int = 1) -> [Diagnostic] {
         var output = output
         output.diagnostics += diagnostics
-        for (id, emitterOutput) in outputs {
+        var last: [(id: String, output: any EmitterOutput)] = []
+        var together = outputs
+        if let index = together.firstIndex(where: { $0.id == DiagnosticsEmitter.id }) {
+            last.append(together.remove(at: index))
+        }
+        if jobs > 1, together.count > 1 {
+            let longestFirst = [JSONGraphEmitter.id, SearchStoreEmitter.id, DOTEmitter.id]
+            together.sort { (longestFirst.firstIndex(of: $0.id) ?? 99) < (longestFirst.firstIndex(of: $1.id) ?? 99) }
+            let results = Self.concurrently(together, jobs: jobs, output)
+            for (index, (id, _)) in together.enumerated() {
+                let result = results[index]!
+                if let error = result.error {
+                    let failure = EmitStage.failure(id, error, path: directory.path)
+                    diagnostics.append(failure)
+                    output.diagnostics.append(failure)
+                }
+                clock.record("emit \(id)", seconds: result.seconds, cpuSeconds: result.cpuSeconds)
+            }
+        } else {
+            last = together + last
+        }
+        for (id, emitterOutput) in last {
             do {
                 try emitterOutput.finish(output)
             } catch {
@@ -234,5 +307,53 @@ struct EmitSession {
         }
         outputs = []
         return diagnostics
+    }
+
+    private struct Finished {
+        var error: (any Error)?
+        var seconds: Double
+        var cpuSeconds: Double
+    }
+
+    /// Finishes `outputs` on `jobs` threads, each taking the next output in order.
+    private static func concurrently(_ outputs: [(id: String, output: any EmitterOutput)], jobs: Int,
+                                     _ output: RunOutput) -> UnsafeSendableBuffer<Finished> {
+        let results = UnsafeSendableBuffer<Finished>(count: outputs.count)
+        let next = NextIndex()
+        let work = UnsafeSendableBox(outputs)
+        DispatchQueue.concurrentPerform(iterations: min(jobs, outputs.count)) { _ in
+            while let index = next.take(below: work.value.count) {
+                let start = DispatchTime.now().uptimeNanoseconds
+                let cpu = StepClock.threadCPU()
+                var failure: (any Error)?
+                do { try work.value[index].output.finish(output) } catch { failure = error }
+                results[index] = Finished(error: failure, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9,
+                                          cpuSeconds: StepClock.threadCPU() - cpu)
+            }
+        }
+        return results
+    }
+}
+
+/// A shared counter handing out indices, once each.
+private final class NextIndex: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+
+    func take(below count: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < count else { return nil }
+        next += 1
+        return next - 1
+    }
+}
+
+/// A value handed to concurrent workers that only read it, or touch disjoint parts of it.
+private final class UnsafeSendableBox<Value>: @unchecked Sendable {
+    let value: Value
+
+    init(_ value: Value) {
+        self.value = value
     }
 }

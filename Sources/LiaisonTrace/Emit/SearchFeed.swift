@@ -43,6 +43,11 @@ public struct SearchDocument: Codable, Sendable {
         self.text = text
     }
 
+    /// The text of a search document's compact JSON; empty when the bytes are not one.
+    static func text(ofJSON json: [UInt8]) -> String {
+        (try? JSONDecoder().decode(SearchDocument.self, from: Data(json)))?.text ?? ""
+    }
+
     /// The document's id in search indexes: its primary designation, or its content hash when it has none; never
     /// a path, so that the same document gets the same id on every machine and in every folder.
     public static func id(of record: DocumentRecord) -> String {
@@ -107,14 +112,13 @@ public struct SearchFeed: Emitter {
         }
 
         func add(_ document: EmitDocument) throws {
-            let search = SearchDocument(record: document.record, text: document.text)
-            guard documents[search.id] == nil else { return }
-            let bytes = JSONOutput.bytes(search, pretty: false, capacity: document.text.utf8.count + 1024)
-            let hash = ContentHash.sha256(bytes)
-            documents[search.id] = hash
-            if context.feed == .full || context.previous?.feed[search.id] != hash {
-                try stream.write(feed.actionLine("index", id: search.id))
-                try stream.write(bytes)
+            let id = SearchDocument.id(of: document.record)
+            guard documents[id] == nil else { return }
+            let hash = document.search.hash
+            documents[id] = hash
+            if context.feed == .full || context.previous?.feed[id] != hash {
+                try stream.write(feed.actionLine("index", id: id))
+                try stream.write(document.search.json)
                 try stream.write(CollectionOfOne(0x0A))
             }
         }

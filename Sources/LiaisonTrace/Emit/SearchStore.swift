@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 
@@ -24,117 +25,200 @@ public struct SearchStore: Sendable {
 
     /// Writes the store anew from `documents` and `graph`.
     public func write(documents: [SearchDocument], graph: TraceGraph) throws {
-        let builder = try Builder(path: path)
-        for document in documents { try builder.add(document, json: JSONOutput.bytes(document, pretty: false)) }
-        try builder.finish(graph: graph)
+        let builder = try Builder(path: path, previous: nil)
+        for document in documents {
+            let json = JSONOutput.bytes(document, pretty: false)
+            try builder.add(path: document.path, hash: ContentHash.sha256(json), json: json) { document }
+        }
+        _ = try builder.finish(graph: graph)
     }
 
-    /// Builds a store under a temporary name: documents as they come, then the graph; the finished file is renamed
-    /// to `path`, so that no half-written store is ever left there. One transaction, prepared statements.
+    /// Builds the store of a run. A new store is written under a temporary name and renamed to `path` when finished,
+    /// so that no half-written store is ever left there. When the previous run into the same folder left a store that
+    /// has not been touched since (`StoreState`), the store is updated in place instead, in one transaction (SQLite's
+    /// rollback journal makes it all or nothing, `kill -9` included): only the documents whose search document
+    /// changed are written again, and only the nodes and edges that differ. The two hold the same rows; the files
+    /// are not the same bytes (SQLite's pages and the FTS5 segments keep the history of the updates).
     final class Builder {
         let path: String
-        private let temporary: String
+        /// Nil when the store is updated in place.
+        private let temporary: String?
+        private let previous: StoreState?
         private var queue: DatabaseQueue?
         private var insertDocument: Statement?
         private var insertText: Statement?
+        private var findDocument: Statement?
+        /// The search document's hash of every document added, by path.
+        private(set) var rows: [String: String] = [:]
 
-        init(path: String) throws {
+        /// A builder for the store at `path`; `previous` is what the previous run into the folder left.
+        init(path: String, previous: StoreState?) throws {
             self.path = path
-            temporary = AtomicFile.temporaryPath(for: path)
-            try? FileManager.default.removeItem(atPath: temporary)
             var configuration = Configuration()
             // One transaction spans every document added, from `init` to `finish`.
             configuration.allowsUnsafeTransactions = true
+            if let previous, previous.stamp == StoreState.Stamp(path: path),
+               let queue = try? Self.openForUpdate(path, configuration: configuration) {
+                temporary = nil
+                self.previous = previous
+                self.queue = queue
+            } else {
+                let temporary = AtomicFile.temporaryPath(for: path)
+                self.temporary = temporary
+                self.previous = nil
+                try? FileManager.default.removeItem(atPath: temporary)
+                configuration.prepareDatabase { db in
+                    try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
+                }
+                let queue = try DatabaseQueue(path: temporary, configuration: configuration)
+                self.queue = queue
+                try queue.inDatabase { db in
+                    try db.execute(sql: """
+                        BEGIN;
+                        CREATE TABLE documents (path TEXT PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL, sdo TEXT,
+                                                title TEXT, date TEXT, deadline TEXT, record TEXT NOT NULL);
+                        CREATE TABLE nodes (id TEXT PRIMARY KEY, kind TEXT NOT NULL, label TEXT NOT NULL, metadata TEXT NOT NULL);
+                        CREATE TABLE edges (id TEXT PRIMARY KEY, source TEXT NOT NULL, target TEXT NOT NULL,
+                                            relation TEXT NOT NULL, metadata TEXT NOT NULL);
+                        CREATE INDEX edges_source ON edges(source);
+                        CREATE INDEX edges_target ON edges(target);
+                        CREATE VIRTUAL TABLE documents_fts USING fts5(path UNINDEXED, ids, title, refs, body,
+                                                                      tokenize = 'unicode61 remove_diacritics 2');
+                        """)
+                }
+            }
+            (insertDocument, insertText, findDocument) = try queue!.inDatabase { db in
+                (try db.makeStatement(sql: """
+                    INSERT INTO documents (path, id, kind, sdo, title, date, deadline, record)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """),
+                 try db.makeStatement(sql: """
+                    INSERT INTO documents_fts (rowid, path, ids, title, refs, body) VALUES (?, ?, ?, ?, ?, ?)
+                    """),
+                 try db.makeStatement(sql: "SELECT rowid FROM documents WHERE path = ?"))
+            }
+        }
+
+        /// The store at `path`, opened for an update in place, in a transaction begun; nil when it is not a store.
+        private static func openForUpdate(_ path: String, configuration: Configuration) throws -> DatabaseQueue {
+            var configuration = configuration
             configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
+                try db.execute(sql: "PRAGMA journal_mode = DELETE; PRAGMA synchronous = NORMAL")
             }
-            let queue = try DatabaseQueue(path: temporary, configuration: configuration)
-            self.queue = queue
-            (insertDocument, insertText) = try queue.inDatabase { db in
-                try db.execute(sql: """
-                    BEGIN;
-                    CREATE TABLE documents (path TEXT PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL, sdo TEXT,
-                                            title TEXT, date TEXT, deadline TEXT, record TEXT NOT NULL);
-                    CREATE TABLE nodes (id TEXT PRIMARY KEY, kind TEXT NOT NULL, label TEXT NOT NULL, metadata TEXT NOT NULL);
-                    CREATE TABLE edges (id TEXT PRIMARY KEY, source TEXT NOT NULL, target TEXT NOT NULL,
-                                        relation TEXT NOT NULL, metadata TEXT NOT NULL);
-                    CREATE INDEX edges_source ON edges(source);
-                    CREATE INDEX edges_target ON edges(target);
-                    CREATE VIRTUAL TABLE documents_fts USING fts5(path UNINDEXED, ids, title, refs, body,
-                                                                  tokenize = 'unicode61 remove_diacritics 2');
-                    """)
-                return (try db.makeStatement(sql: """
-                            INSERT INTO documents (path, id, kind, sdo, title, date, deadline, record)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                            """),
-                        try db.makeStatement(
-                            sql: "INSERT INTO documents_fts (path, ids, title, refs, body) VALUES (?, ?, ?, ?, ?)"))
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            try queue.inDatabase { db in
+                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_schema WHERE type = 'table'")
+                guard Set(["documents", "nodes", "edges", "documents_fts"]).isSubset(of: tables) else {
+                    throw DatabaseError(resultCode: .SQLITE_NOTADB, message: "not a LiaisonTrace store")
+                }
+                try db.execute(sql: "BEGIN IMMEDIATE")
             }
+            return queue
         }
 
         deinit {
-            if queue != nil {
-                insertDocument = nil
-                insertText = nil
-                try? queue?.close()
-                try? FileManager.default.removeItem(atPath: temporary)
-            }
+            guard let queue else { return }
+            insertDocument = nil
+            insertText = nil
+            findDocument = nil
+            // Unfinished: an update is rolled back, a new store removed.
+            try? queue.inDatabase { db in if !db.isInsideTransaction { return }; try db.execute(sql: "ROLLBACK") }
+            try? queue.close()
+            if let temporary { try? FileManager.default.removeItem(atPath: temporary) }
         }
 
-        /// Adds a document and its JSON (the search document, compact).
-        func add(_ document: SearchDocument, json: [UInt8]) throws {
-            try queue!.inDatabase { _ in
+        /// Adds the document at `path` whose search document has `json` (compact) and `hash`; `document` makes the
+        /// search document when the row has to be written (not for a document the store being updated has already).
+        func add(path: String, hash: String, json: @autoclosure () -> [UInt8],
+                 document: () -> SearchDocument) throws {
+            rows[path] = hash
+            if previous?.rows[path] == hash { return }
+            try queue!.inDatabase { db in
+                if previous != nil, let rowid = try Int64.fetchOne(findDocument!, arguments: [path]) {
+                    try db.execute(sql: "DELETE FROM documents_fts WHERE rowid = ?", arguments: [rowid])
+                    try db.execute(sql: "DELETE FROM documents WHERE rowid = ?", arguments: [rowid])
+                }
+                let document = document()
                 try insertDocument!.execute(arguments: [document.path, document.id, document.kind, document.sdo,
                                                        document.title, document.date, document.deadline,
-                                                       String(decoding: json, as: UTF8.self)])
-                try insertText!.execute(arguments: [document.path, document.ids.joined(separator: " "),
-                                                   document.title ?? "", document.references.joined(separator: " "),
-                                                   document.text])
+                                                       String(decoding: json(), as: UTF8.self)])
+                try insertText!.execute(arguments: [db.lastInsertedRowID, document.path,
+                                                   document.ids.joined(separator: " "), document.title ?? "",
+                                                   document.references.joined(separator: " "), document.text])
             }
         }
 
-        /// Adds the graph's nodes and edges, commits, and renames the file into place.
-        func finish(graph: TraceGraph) throws {
-            guard let queue else { return }
+        /// Adds (or, in an update, brings up to date) the graph's nodes and edges, removes the documents no longer
+        /// in the batch, commits, and puts the file in place; returns what the next run needs to update it.
+        func finish(graph: TraceGraph) throws -> StoreState {
+            guard let queue else { throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "store already finished") }
             var graph = graph
             if !graph.storage.finished { graph.finish() }
             let storage = graph.storage
+            let updating = previous != nil
             try queue.inDatabase { db in
-                let insertNode = try db.makeStatement(
-                    sql: "INSERT INTO nodes (id, kind, label, metadata) VALUES (?, ?, ?, ?)")
-                for node in storage.nodesByString.map(Int.init) {
-                    var metadata = JSONWriter(pretty: false, capacity: 256)
-                    JSONGraphEmitter.writeMetadata(storage, storage.nodeAttributes[node], kind: storage.nodeKind[node],
-                                                   places: storage.nodePlaces[Int(storage.nodePlaceStarts[node])
-                                                       ..< Int(storage.nodePlaceStarts[node + 1])],
-                                                   to: &metadata)
-                    try insertNode.execute(arguments: [storage.pool[storage.nodeID[node]], storage.nodeKind[node].rawValue,
-                                                       storage.pool[storage.nodeLabel[node]],
-                                                       String(decoding: metadata.bytes, as: UTF8.self)])
-                }
-                let insertEdge = try db.makeStatement(
-                    sql: "INSERT INTO edges (id, source, target, relation, metadata) VALUES (?, ?, ?, ?, ?)")
-                for edge in 0..<storage.edgeSource.count {
-                    var attributes = JSONWriter(pretty: false, capacity: 128)
-                    attributes.beginObject()
-                    for attribute in storage.attributeSlice(storage.edgeAttributes[edge]) {
-                        storage.pool.withUTF8(attribute.key) { attributes.key(utf8: $0) }
-                        JSONGraphEmitter.writeValue(storage, attribute, to: &attributes)
-                    }
-                    attributes.endObject()
-                    try insertEdge.execute(arguments: [storage.edgeID(edge), storage.pool[storage.edgeSource[edge]],
-                                                       storage.pool[storage.edgeTarget[edge]],
-                                                       storage.edgeRelation[edge].rawValue,
-                                                       String(decoding: attributes.bytes, as: UTF8.self)])
-                }
-            try db.execute(sql: "COMMIT")
+                if updating { try removeDocuments(notIn: rows, db) }
+                try GraphRows(storage).write(to: db, updating: updating)
+                try db.execute(sql: "COMMIT")
             }
             insertDocument = nil
             insertText = nil
+            findDocument = nil
             try queue.close()
             self.queue = nil
-            try AtomicFile.replace(path, withFileAt: temporary)
+            if let temporary {
+                // A rollback journal left by a run killed while updating the old store belongs to that store: laid
+                // over the new one it would damage it.
+                try? FileManager.default.removeItem(atPath: path + "-journal")
+                try AtomicFile.replace(path, withFileAt: temporary)
+            }
+            return StoreState(stamp: StoreState.Stamp(path: path), rows: rows)
         }
+
+        private func removeDocuments(notIn kept: [String: String], _ db: Database) throws {
+            let stale = try Row.fetchAll(db, sql: "SELECT rowid, path FROM documents").filter { kept[$0["path"]] == nil }
+            for row in stale {
+                let rowid: Int64 = row["rowid"]
+                try db.execute(sql: "DELETE FROM documents_fts WHERE rowid = ?", arguments: [rowid])
+                try db.execute(sql: "DELETE FROM documents WHERE rowid = ?", arguments: [rowid])
+            }
+        }
+    }
+
+    /// What a run leaves for the next one to update the store in place: the file as it left it, and the search
+    /// document's hash of each row of `documents`, by path.
+    public struct StoreState: Sendable, Equatable {
+        /// What tells that the file is the one the run left: its size, modification time, inode, and SQLite's file
+        /// change counter (header bytes 24-27, bumped by every commit).
+        public struct Stamp: Sendable, Equatable {
+            var size: Int64
+            var modified: Int64
+            var inode: Int64
+            var changes: Int64
+
+            init(size: Int64, modified: Int64, inode: Int64, changes: Int64) {
+                self.size = size
+                self.modified = modified
+                self.inode = inode
+                self.changes = changes
+            }
+
+            /// The stamp of the file at `path`; nil when there is none or it is not an SQLite file.
+            init?(path: String) {
+                guard let file = RunCache.FileStamp(path: path), let handle = FileHandle(forReadingAtPath: path)
+                else { return nil }
+                defer { try? handle.close() }
+                guard let header = try? handle.read(upToCount: 100), header.count == 100,
+                      header.starts(with: Array("SQLite format 3\u{0}".utf8)) else { return nil }
+                size = file.size
+                modified = file.modified
+                inode = file.inode
+                changes = header[24 ..< 28].reduce(0) { $0 << 8 | Int64($1) }
+            }
+        }
+
+        var stamp: Stamp?
+        var rows: [String: String]
     }
 
     /// Documents matching `query`, best first. Plain words are searched as quoted terms (so `SG11-LS159` and
@@ -170,6 +254,39 @@ public struct SearchStore: Sendable {
         return try queue.read { try String.fetchAll($0, sql: "PRAGMA integrity_check").joined(separator: "; ") }
     }
 
+    /// A digest of what the store holds: every row of `documents`, `nodes` and `edges` and every document's
+    /// indexed text, in key order, after FTS5 has checked its index against that text. Two stores with the same
+    /// digest answer every query alike, whatever their pages look like (a store updated in place is not the same
+    /// bytes as one written anew).
+    public func contentDigest() throws -> String {
+        // FTS5's integrity check is a command written as an INSERT: the connection must be writable (it writes
+        // nothing).
+        let queue = try DatabaseQueue(path: path)
+        defer { try? queue.close() }
+        return try queue.inDatabase { db in
+            try db.execute(sql: "INSERT INTO documents_fts(documents_fts, rank) VALUES ('integrity-check', 1)")
+            var hasher = SHA256()
+            for query in ["SELECT path, id, kind, sdo, title, date, deadline, record FROM documents ORDER BY path",
+                          "SELECT id, kind, label, metadata FROM nodes ORDER BY id",
+                          "SELECT id, source, target, relation, metadata FROM edges ORDER BY id",
+                          """
+                          SELECT d.path, f.ids, f.title, f.refs, f.body FROM documents d
+                          LEFT JOIN documents_fts f ON f.rowid = d.rowid ORDER BY d.path
+                          """,
+                          "SELECT count(*) FROM documents_fts"] {
+                let rows = try Row.fetchCursor(db, sql: query)
+                while let row = try rows.next() {
+                    for index in 0 ..< row.count {
+                        let value: String? = row[index]
+                        hasher.update(data: Data((value.map { "s" + $0 } ?? "n").utf8))
+                        hasher.update(data: Data([0]))
+                    }
+                }
+            }
+            return ContentHash.hex(hasher.finalize())
+        }
+    }
+
     /// The FTS5 expression for a user query.
     static func ftsQuery(_ query: String) -> String {
         let operators = ["AND", "OR", "NOT", "NEAR"]
@@ -190,24 +307,27 @@ public struct SearchStoreEmitter: Emitter {
     public init() {}
 
     public func open(in directory: URL, context: EmitContext) throws -> any EmitterOutput {
-        Output(try SearchStore.Builder(path: directory.appendingPathComponent("index.sqlite").path))
+        Output(try SearchStore.Builder(path: directory.appendingPathComponent("index.sqlite").path,
+                                       previous: context.full ? nil : context.previous?.store), context: context)
     }
 
     final class Output: EmitterOutput {
         let builder: SearchStore.Builder
+        let context: EmitContext
 
-        init(_ builder: SearchStore.Builder) {
+        init(_ builder: SearchStore.Builder, context: EmitContext) {
             self.builder = builder
+            self.context = context
         }
 
         func add(_ document: EmitDocument) throws {
-            let search = SearchDocument(record: document.record, text: document.text)
-            try builder.add(search, json: JSONOutput.bytes(search, pretty: false,
-                                                           capacity: document.text.utf8.count + 1024))
+            try builder.add(path: document.record.source.path, hash: document.search.hash, json: document.search.json) {
+                SearchDocument(record: document.record, text: document.text)
+            }
         }
 
         func finish(_ output: RunOutput) throws {
-            try builder.finish(graph: output.requireGraph(for: SearchStoreEmitter.id))
+            context.store = try builder.finish(graph: output.requireGraph(for: SearchStoreEmitter.id))
         }
     }
 }

@@ -5,6 +5,15 @@ import Foundation
 public protocol RecordStream {
     /// Calls `body` with every record, in order.
     func forEachRecord(_ body: (DocumentRecord) -> Void)
+    /// Calls `body` with every record's source, header and references (the rest may be left empty), in order: what
+    /// the passes that resolve names read.
+    func forEachHeader(_ body: (DocumentRecord) -> Void)
+}
+
+extension RecordStream {
+    public func forEachHeader(_ body: (DocumentRecord) -> Void) {
+        forEachRecord(body)
+    }
 }
 
 extension Array: RecordStream where Element == DocumentRecord {
@@ -43,7 +52,7 @@ public struct Linker: Sendable {
         // Documents in the batch, and the standards body each cited designation belongs to.
         var firstWithID: [String: DocumentRecord] = [:]
         var sdoOfCited: [String: String] = [:]
-        records.forEachRecord { record in
+        records.forEachHeader { record in
             for reference in record.references {
                 if let sdo = reference.sdo, sdoOfCited[id(reference.id)] == nil { sdoOfCited[id(reference.id)] = sdo }
             }
@@ -256,7 +265,7 @@ public struct Linker: Sendable {
         var inferred = Inferred()
         var titles = TitleMatcher()
         var index = 0
-        records.forEachRecord { record in
+        records.forEachHeader { record in
             let primary = Self.primaryID(record)
             // When several batch documents turn out to be one (an LS and its registration at another group),
             // the one that says most about itself names the node.
@@ -276,7 +285,7 @@ public struct Linker: Sendable {
             titles.add(record)
         }
         // Numbers cited with a title (and sender) that a batch document carries.
-        records.forEachRecord { record in
+        records.forEachHeader { record in
             for reference in record.references {
                 guard let title = reference.qualifiers?["title"] else { continue }
                 let provenance = GraphProvenance(document: record.source.path, line: reference.line,

@@ -97,8 +97,9 @@ extension DocumentRecord {
         return writer.bytes
     }
 
-    /// Reads what `linkingBytes` wrote.
-    init(linkingBytes bytes: [UInt8]) throws {
+    /// Reads what `linkingBytes` wrote; with `headerOnly`, only the source, the header and the references (the
+    /// rest stays empty).
+    init(linkingBytes bytes: [UInt8], headerOnly: Bool = false) throws {
         var reader = BinaryReader(bytes)
         let path = try reader.string()
         guard let format = DocumentFormat(rawValue: try reader.string()) else { throw BinaryReader.Corrupt() }
@@ -130,6 +131,7 @@ extension DocumentRecord {
             return Reference(id: id, kind: kind, text: text, at: location, qualifiers: qualifiers,
                              sdo: try reader.optionalString())
         }
+        if headerOnly { return }
         actions = try reader.array { reader in
             ActionItem(to: try reader.strings(), text: try reader.string(), deadline: try reader.optionalString(),
                        at: try reader.location())

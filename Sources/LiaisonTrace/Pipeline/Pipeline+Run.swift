@@ -1,12 +1,16 @@
 import Foundation
 
 /// A document made by the per-document stages, ready for the cache and the outputs: its record, its text, the
-/// bytes of its record file, and the part linking needs in the cache's binary form. Made in the parallel part.
+/// bytes of its record file, its search document (see `SearchDocument`), and the part linking needs in the cache's
+/// binary form. Made in the parallel part, so that the one thread that hands documents to the outputs only copies
+/// bytes.
 struct PreparedUnit: Sendable {
     var record: DocumentRecord
     var text: String
     var recordJSON: [UInt8]
     var recordHash: String
+    var searchJSON: [UInt8]
+    var searchHash: String
     var linkingBytes: [UInt8]
 
     init(_ document: ProcessedDocument) {
@@ -14,6 +18,9 @@ struct PreparedUnit: Sendable {
         text = document.text
         recordJSON = JSONOutput.bytes(document.record, capacity: 16 * 1024)
         recordHash = ContentHash.sha256(recordJSON)
+        searchJSON = JSONOutput.bytes(SearchDocument(record: document.record, text: document.text), pretty: false,
+                                      capacity: document.text.utf8.count + 1024)
+        searchHash = ContentHash.sha256(searchJSON)
         linkingBytes = document.record.linkingBytes()
     }
 }
@@ -74,7 +81,7 @@ extension Pipeline {
         let asOf = options.asOf ?? TraceChecker.today()
         let previous = (try? cache?.state()) ?? nil
         let cacheBox = CacheBox(cache)
-        let context = EmitContext(previous: previous, asOf: asOf, feed: options.feed) { path in
+        let context = EmitContext(previous: previous, asOf: asOf, feed: options.feed, full: options.full) { path in
             try? cacheBox.cache?.recordJSON(unitPath: path)
         }
         var batch = Batch(pipeline: self, options: options, cache: cacheBox,
@@ -117,14 +124,16 @@ extension Pipeline {
         // The records the previous run wrote are about to be replaced: until this run finishes, trust none of them.
         if var stale = previous {
             stale.records = [:]
+            stale.store = nil
             try? cache?.saveState(stale)
         }
         clock.lap("delta")
         let output = RunOutput(graph: result.graph, quarantined: result.quarantined, diagnostics: result.diagnostics,
                                delta: delta)
-        result.diagnostics += session.finish(output, clock: &clock)
+        result.diagnostics += session.finish(output, clock: &clock, jobs: options.jobs)
         state.feed = context.feedDocuments ?? [:]
         state.records = context.recordFiles ?? [:]
+        state.store = context.store
         do {
             try cache?.recordHashes(newHashes)
             try cache?.forget(pathsOtherThan: Set(items.map(\.input.path)))
@@ -374,7 +383,8 @@ struct Batch {
                     recordHash = ContentHash.sha256(recordJSON)
                 }
                 if options.retainsDocuments { retained.append(ProcessedDocument(record: record, text: unit.text)) }
-                hand(record.linkingPart, text: unit.text, recordJSON: recordJSON, recordHash: recordHash)
+                hand(record.linkingPart, search: EmitSearch(json: unit.searchJSON, hash: unit.searchHash, text: unit.text),
+                     recordJSON: recordJSON, recordHash: recordHash)
             }
         }
     }
@@ -403,8 +413,16 @@ struct Batch {
                     recordJSON = JSONOutput.bytes(copy)
                     recordHash = ContentHash.sha256(recordJSON!)
                 }
-                if options.retainsDocuments { retained.append(ProcessedDocument(record: full ?? record, text: unit.text)) }
-                hand(record, text: unit.text, recordJSON: recordJSON, recordHash: recordHash)
+                let cacheBox = cacheBox
+                let unitPath = record.source.path
+                let search = EmitSearch(hash: unit.searchHash) {
+                    (try? cacheBox.cache?.searchJSON(unitPath: unitPath)).flatMap { $0 } ?? []
+                }
+                if options.retainsDocuments {
+                    retained.append(ProcessedDocument(record: full ?? record, text: search.text))
+                }
+                hand(record, linkingBytes: record.source.copies == unit.record.source.copies ? unit.linkingBytes : nil, search: search,
+                     recordJSON: recordJSON, recordHash: recordHash)
             }
         }
     }
@@ -421,9 +439,12 @@ struct Batch {
         }
     }
 
-    private mutating func hand(_ record: DocumentRecord, text: String, recordJSON: [UInt8]?, recordHash: String) {
+    /// Hands a document to the outputs and keeps what linking and the delta need; `linkingBytes`, when given, is
+    /// the binary form of `record` (as the cache keeps it).
+    private mutating func hand(_ record: DocumentRecord, linkingBytes: [UInt8]? = nil, search: EmitSearch,
+                               recordJSON: [UInt8]?, recordHash: String) {
         diagnostics += record.diagnostics
-        spill.append(record)
+        if let linkingBytes { spill.append(record, linkingBytes: linkingBytes) } else { spill.append(record) }
         summaries.append(DocumentSummary(record))
         guard session != nil else { return }
         let change: DocumentChange
@@ -432,7 +453,7 @@ struct Batch {
         case let known? where known.sha256 != record.source.sha256: change = .changed
         default: change = .unchanged
         }
-        session!.add(EmitDocument(record: record, text: text, recordJSON: recordJSON, recordHash: recordHash,
+        session!.add(EmitDocument(record: record, search: search, recordJSON: recordJSON, recordHash: recordHash,
                                   change: change))
     }
 }

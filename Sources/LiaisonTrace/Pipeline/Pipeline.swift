@@ -111,6 +111,22 @@ struct StepClock {
         lastCPU = cpu
     }
 
+    /// Records step `name`, measured apart (a step that ran beside others): `seconds` of wall time, `cpuSeconds` of
+    /// its own thread. The next lap starts now.
+    mutating func record(_ name: String, seconds: Double, cpuSeconds: Double) {
+        timings.append(StepTiming(step: name, seconds: seconds, cpuSeconds: cpuSeconds,
+                                  residentBytes: Self.residentBytes(), peakResidentBytes: Self.peakResidentBytes()))
+        last = DispatchTime.now().uptimeNanoseconds
+        lastCPU = Self.processCPU()
+    }
+
+    /// CPU seconds used by the calling thread so far.
+    static func threadCPU() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
     /// The resident set size of the process (from /proc/self/statm), or 0.
     static func residentBytes() -> Int {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .ascii) else { return 0 }

@@ -31,7 +31,16 @@ final class RecordSpill: RecordStream, @unchecked Sendable {
             count += 1
             return
         }
-        let bytes = record.linkingBytes()
+        append(record, linkingBytes: record.linkingBytes())
+    }
+
+    /// Appends a record whose linking part's binary form is at hand (`linkingBytes()` of `record`).
+    func append(_ record: DocumentRecord, linkingBytes bytes: [UInt8]) {
+        guard descriptor >= 0 else {
+            memory.append(record.linkingPart)
+            count += 1
+            return
+        }
         var length = UInt32(bytes.count).littleEndian
         withUnsafeBytes(of: &length) { buffer.append(contentsOf: $0) }
         buffer += bytes
@@ -55,6 +64,14 @@ final class RecordSpill: RecordStream, @unchecked Sendable {
     }
 
     func forEachRecord(_ body: (DocumentRecord) -> Void) {
+        forEach(headerOnly: false, body)
+    }
+
+    func forEachHeader(_ body: (DocumentRecord) -> Void) {
+        forEach(headerOnly: true, body)
+    }
+
+    private func forEach(headerOnly: Bool, _ body: (DocumentRecord) -> Void) {
         guard descriptor >= 0 else {
             memory.forEach(body)
             return
@@ -73,7 +90,8 @@ final class RecordSpill: RecordStream, @unchecked Sendable {
                 let length = pending[start..<(start + 4)].withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }
                 guard pending.count - start - 4 >= length else { break }
                 // The spill is written and read by this process only: a record that does not decode is a bug.
-                let record = try! DocumentRecord(linkingBytes: Array(pending[(start + 4)..<(start + 4 + length)]))
+                let record = try! DocumentRecord(linkingBytes: Array(pending[(start + 4)..<(start + 4 + length)]),
+                                                  headerOnly: headerOnly)
                 body(record)
                 start += 4 + length
             }

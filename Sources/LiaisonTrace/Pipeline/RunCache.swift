@@ -8,7 +8,8 @@ import GRDB
 /// - `files`: each input's size, modification time and inode with its SHA-256, so that an unchanged file is not
 ///   read again to be hashed;
 /// - `entries` and `units`: what the per-document stages made of each input file (its document and attachments:
-///   the record file's bytes, the part of the record linking needs, the normalized text), keyed by path, content
+///   the record file's bytes, the part of the record linking needs, the search document with the normalized text,
+///   and the hashes of both files), keyed by path, content
 ///   hash and pipeline fingerprint (the build, the pipeline file and the rule files), or why the file failed;
 ///   written in one transaction per file, as soon as it is done;
 /// - `meta`: the summary of the last finished run (`RunState`), which the next run's delta is computed against.
@@ -18,7 +19,7 @@ final class RunCache: @unchecked Sendable {
     /// The folder, inside the output folder.
     static let folderName = ".lstrace-cache"
     /// Bumped whenever the tables or blobs change shape.
-    static let schemaVersion = 1
+    static let schemaVersion = 2
 
     let queue: DatabaseQueue
     let path: String
@@ -35,7 +36,9 @@ final class RunCache: @unchecked Sendable {
         path = folder.appendingPathComponent("cache.sqlite").path
         var configuration = Configuration()
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+            // One run at a time uses a folder's cache: exclusive locking takes the file lock once, not per statement,
+            // and lets WAL work without shared memory.
+            try db.execute(sql: "PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
         }
         do {
             queue = try Self.open(path, configuration: configuration)
@@ -60,7 +63,7 @@ final class RunCache: @unchecked Sendable {
                                           failure BLOB);
                     CREATE TABLE units (unit_path TEXT PRIMARY KEY, path TEXT NOT NULL, ordinal INTEGER NOT NULL,
                                         record BLOB NOT NULL, record_hash TEXT NOT NULL, link BLOB NOT NULL,
-                                        text TEXT NOT NULL);
+                                        search BLOB NOT NULL, search_hash TEXT NOT NULL);
                     CREATE INDEX units_path ON units(path, ordinal);
                     PRAGMA user_version = \(schemaVersion);
                     """)
@@ -135,12 +138,13 @@ final class RunCache: @unchecked Sendable {
 
     /// One document of an input file as the cache keeps it.
     struct Unit {
-        /// The part of the record linking needs.
+        /// The part of the record linking needs, and its binary form.
         var record: DocumentRecord
-        /// The normalized text.
-        var text: String
+        var linkingBytes: [UInt8]
         /// SHA-256 of the record file's bytes.
         var recordHash: String
+        /// SHA-256 of the search document's compact JSON (read with `searchJSON(unitPath:)`).
+        var searchHash: String
     }
 
     /// What the cache holds for a file: its documents (parent first), or why it failed.
@@ -149,37 +153,43 @@ final class RunCache: @unchecked Sendable {
         case failed(Diagnostic)
     }
 
+    // The per-document reads below run outside a transaction (`inDatabase`): each is one or two statements, and the
+    // cache is the run's alone (exclusive locking); a transaction per document cost more than the reads.
+
     /// The paths of the documents the entry of `path` holds (empty for a file that failed), when it was made from
     /// the same bytes by the same pipeline; nil when the cache has no such entry. Reads no document.
     func unitPaths(path: String, sha256: String, fingerprint: String) throws -> [String]? {
-        try queue.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT sha256, fingerprint, failure IS NULL AS ok FROM entries WHERE path = ?",
-                                             arguments: [path]),
+        try queue.inDatabase { db in
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+                      SELECT sha256, fingerprint, failure IS NULL AS ok FROM entries WHERE path = ?
+                      """), arguments: [path]),
                   row["sha256"] == sha256, row["fingerprint"] == fingerprint else { return nil }
             guard row["ok"] as Bool else { return [] }
-            let paths = try String.fetchAll(db, sql: "SELECT unit_path FROM units WHERE path = ? ORDER BY ordinal",
-                                            arguments: [path])
+            let paths = try String.fetchAll(db.cachedStatement(sql: """
+                SELECT unit_path FROM units WHERE path = ? ORDER BY ordinal
+                """), arguments: [path])
             return paths.isEmpty ? nil : paths
         }
     }
 
     /// The entry of `path` when it was made from the same bytes by the same pipeline.
     func entry(path: String, sha256: String, fingerprint: String) throws -> Entry? {
-        try queue.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT sha256, fingerprint, failure FROM entries WHERE path = ?",
-                                             arguments: [path]),
+        try queue.inDatabase { db in
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+                      SELECT sha256, fingerprint, failure FROM entries WHERE path = ?
+                      """), arguments: [path]),
                   row["sha256"] == sha256, row["fingerprint"] == fingerprint else { return nil }
             if let failure = row["failure"] as Data? {
                 return .failed(try JSONDecoder().decode(Diagnostic.self, from: failure))
             }
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT link, text, record_hash FROM units WHERE path = ? ORDER BY ordinal
-                """, arguments: [path])
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT link, record_hash, search_hash FROM units WHERE path = ? ORDER BY ordinal
+                """), arguments: [path])
             var units: [Unit] = []
             while let row = try rows.next() {
-                let link: Data = row["link"]
-                units.append(Unit(record: try DocumentRecord(linkingBytes: [UInt8](link)), text: row["text"],
-                                  recordHash: row["record_hash"]))
+                let link = [UInt8](row["link"] as Data)
+                units.append(Unit(record: try DocumentRecord(linkingBytes: link), linkingBytes: link,
+                                  recordHash: row["record_hash"], searchHash: row["search_hash"]))
             }
             return units.isEmpty ? nil : .units(units)
         }
@@ -196,9 +206,9 @@ final class RunCache: @unchecked Sendable {
         guard let old else { return nil }
         let (failure, units) = try queue.read { db -> (Data?, [(Data, String)]) in
             let failure = try Data.fetchOne(db, sql: "SELECT failure FROM entries WHERE path = ?", arguments: [old])
-            let rows = try Row.fetchAll(db, sql: "SELECT record, text FROM units WHERE path = ? ORDER BY ordinal",
+            let rows = try Row.fetchAll(db, sql: "SELECT record, search FROM units WHERE path = ? ORDER BY ordinal",
                                         arguments: [old])
-            return (failure, rows.map { ($0["record"], $0["text"]) })
+            return (failure, rows.map { ($0["record"], SearchDocument.text(ofJSON: [UInt8]($0["search"] as Data))) })
         }
         let outcome: PreparedOutcome
         if let failure {
@@ -231,7 +241,7 @@ final class RunCache: @unchecked Sendable {
     /// Stores what the per-document stages made of `path`, in one transaction.
     func store(path: String, sha256: String, fingerprint: String, outcome: PreparedOutcome) throws {
         try queue.write { db in
-            try db.execute(sql: "DELETE FROM units WHERE path = ?", arguments: [path])
+            try db.cachedStatement(sql: "DELETE FROM units WHERE path = ?").execute(arguments: [path])
             switch outcome {
             case .failed(let diagnostic):
                 try db.execute(sql: "INSERT OR REPLACE INTO entries (path, sha256, fingerprint, failure) VALUES (?, ?, ?, ?)",
@@ -240,12 +250,13 @@ final class RunCache: @unchecked Sendable {
                 try db.execute(sql: "INSERT OR REPLACE INTO entries (path, sha256, fingerprint, failure) VALUES (?, ?, ?, NULL)",
                                arguments: [path, sha256, fingerprint])
                 let statement = try db.cachedStatement(sql: """
-                    INSERT OR REPLACE INTO units (unit_path, path, ordinal, record, record_hash, link, text)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT OR REPLACE INTO units (unit_path, path, ordinal, record, record_hash, link, search, search_hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 for (ordinal, unit) in units.enumerated() {
                     try statement.execute(arguments: [unit.record.source.path, path, ordinal, Data(unit.recordJSON),
-                                                      unit.recordHash, Data(unit.linkingBytes), unit.text])
+                                                      unit.recordHash, Data(unit.linkingBytes), Data(unit.searchJSON),
+                                                      unit.searchHash])
                 }
             }
         }
@@ -253,8 +264,16 @@ final class RunCache: @unchecked Sendable {
 
     /// The record file's bytes of the document at `unitPath`.
     func recordJSON(unitPath: String) throws -> Data? {
-        try queue.read { db in
+        try queue.inDatabase { db in
             try Data.fetchOne(db, sql: "SELECT record FROM units WHERE unit_path = ?", arguments: [unitPath])
+        }
+    }
+
+    /// The search document's compact JSON of the document at `unitPath`.
+    func searchJSON(unitPath: String) throws -> [UInt8]? {
+        try queue.inDatabase { db in
+            try Data.fetchOne(db.cachedStatement(sql: "SELECT search FROM units WHERE unit_path = ?"),
+                              arguments: [unitPath]).map { [UInt8]($0) }
         }
     }
 

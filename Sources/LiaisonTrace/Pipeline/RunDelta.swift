@@ -44,6 +44,8 @@ public struct RunState: Sendable, Equatable {
     public var feed: [String: String] = [:]
     /// The record files by name, with the hash of their bytes.
     public var records: [String: String] = [:]
+    /// The store the run left, for the next run to update in place.
+    public var store: SearchStore.StoreState?
 
     /// The state of a run.
     public init(asOf: String) {
@@ -87,6 +89,14 @@ public struct RunState: Sendable, Equatable {
         for map in [feed, records] {
             writer.array(map.keys.sorted()) { $0.string($1); $0.string(map[$1]!) }
         }
+        writer.bool(store != nil)
+        if let store {
+            writer.bool(store.stamp != nil)
+            if let stamp = store.stamp {
+                for value in [stamp.size, stamp.modified, stamp.inode, stamp.changes] { writer.int(Int(value)) }
+            }
+            writer.array(store.rows.keys.sorted()) { $0.string($1); $0.string(store.rows[$1]!) }
+        }
         return writer.bytes
     }
 
@@ -103,6 +113,16 @@ public struct RunState: Sendable, Equatable {
         overdue = Set(try reader.strings())
         for (key, value) in try reader.array({ (try $0.string(), try $0.string()) }) { feed[key] = value }
         for (key, value) in try reader.array({ (try $0.string(), try $0.string()) }) { records[key] = value }
+        if try reader.bool() {
+            var stamp: SearchStore.StoreState.Stamp?
+            if try reader.bool() {
+                stamp = .init(size: Int64(try reader.int()), modified: Int64(try reader.int()),
+                              inode: Int64(try reader.int()), changes: Int64(try reader.int()))
+            }
+            var rows: [String: String] = [:]
+            for (key, value) in try reader.array({ (try $0.string(), try $0.string()) }) { rows[key] = value }
+            store = SearchStore.StoreState(stamp: stamp, rows: rows)
+        }
         guard reader.isAtEnd else { throw BinaryReader.Corrupt() }
     }
 }

@@ -95,7 +95,9 @@ struct BinaryReader {
         let count = try int()
         guard count >= 0, offset + count <= bytes.count else { throw Corrupt() }
         defer { offset += count }
-        return String(decoding: bytes[offset..<(offset + count)], as: UTF8.self)
+        return bytes.withUnsafeBufferPointer {
+            String(decoding: UnsafeBufferPointer(rebasing: $0[offset..<(offset + count)]), as: UTF8.self)
+        }
     }
 
     mutating func optionalString() throws -> String? {
