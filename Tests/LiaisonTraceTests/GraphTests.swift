@@ -217,6 +217,20 @@ final class TitleMatcherTests: XCTestCase {
         let ambiguous = Linker().link([original, twin, later], diagnostics: &diagnostics)
         XCTAssertFalse(ambiguous.edges.contains { $0.source == "R2-133034" && $0.relation == .respondsTo })
         XCTAssertEqual(diagnostics.map(\.id), ["link.ambiguous-title"])
+        XCTAssertEqual(diagnostics.first?.summary,
+                       "R2-133034 is cited with a title that 2 documents carry: S2-132855, S2-132999")
+        // A title many documents carry: the warning names the first ten and counts the others.
+        var many = [original, later]
+        for number in 0..<12 {
+            var copy = original
+            copy.source.path = "copy-\(number).doc"
+            copy.document.ids = ["S2-1330\(10 + number)"]
+            many.append(copy)
+        }
+        diagnostics = []
+        _ = Linker().link(many, diagnostics: &diagnostics)
+        XCTAssertEqual(diagnostics.first?.summary, "R2-133034 is cited with a title that 13 documents carry: "
+                       + (["S2-132855"] + (10..<19).map { "S2-1330\($0)" }).joined(separator: ", ") + " and 3 more")
         // One document in two files (the .doc and its rendering) is one candidate, not an ambiguity.
         var rendering = original
         rendering.source.path = "renderings/s2-132855.txt"

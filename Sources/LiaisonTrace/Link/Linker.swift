@@ -42,6 +42,16 @@ public struct Linker: Sendable {
 
     /// The graph of the records `records` gives, read in four passes (so that they need not all be in memory).
     func link(records: some RecordStream, diagnostics: inout [Diagnostic]) -> TraceGraph {
+        var graph = unfinishedGraph(records: records, diagnostics: &diagnostics)
+        // The linker's tables (names, titles, the header of every document) are gone by now: their memory goes back
+        // to the system before the graph's places are grouped, the peak of a run.
+        Memory.giveBackFreedPages()
+        graph.finish()
+        return graph
+    }
+
+    /// The graph of `records`, before `finish`.
+    private func unfinishedGraph(records: some RecordStream, diagnostics: inout [Diagnostic]) -> TraceGraph {
         let (aliases, inferred) = aliasTable(records, diagnostics: &diagnostics)
         let resolution = aliases.resolution()
         func id(_ name: String) -> String { resolution.id(name) }
@@ -206,7 +216,6 @@ public struct Linker: Sendable {
             }
         }
         Self.markResolution(&graph)
-        graph.finish()
         return graph
     }
 
@@ -244,6 +253,16 @@ public struct Linker: Sendable {
                                + differing.joined(separator: "; "),
                            at: DiagnosticLocation(path: record.source.path, line: 1, column: 1), subject: id)]
     }
+
+    /// `ids` joined with commas, the first `listedIDs` of them and how many more (a title a thousand documents carry
+    /// would otherwise make a warning of a thousand ids, for every citation of it).
+    static func listed(_ ids: [String]) -> String {
+        guard ids.count > listedIDs else { return ids.joined(separator: ", ") }
+        return ids.prefix(listedIDs).joined(separator: ", ") + " and \(ids.count - listedIDs) more"
+    }
+
+    /// How many ids a warning lists.
+    static let listedIDs = 10
 
     /// How many of a document's files a `resolved` reason names (a document arriving many times would otherwise make
     /// every edge to it as long as the list of its files).
@@ -301,7 +320,7 @@ public struct Linker: Sendable {
                     diagnostics.append(Diagnostic(
                         id: "link.ambiguous-title", severity: .warning,
                         summary: "\(reference.id) is cited with a title that \(ids.count) documents carry: "
-                            + ids.joined(separator: ", "),
+                            + Self.listed(ids),
                         path: record.source.path, line: reference.line, column: reference.column, range: reference.range))
                 case nil:
                     break

@@ -270,12 +270,13 @@ struct GraphStorage: Sendable {
 
     /// Pool numbers sorted as Swift's `String` comparison sorts the strings (byte order when both are ASCII).
     func stringOrder(_ numbers: [Int32]) -> [Int32] {
-        var ascii: [Int32: Bool] = [:]
-        ascii.reserveCapacity(numbers.count)
-        for number in numbers { ascii[number] = pool.withUTF8(number) { $0.allSatisfy { $0 < 0x80 } } }
+        // One flag per pool string (a byte each), not a dictionary: at a hundred thousand documents there are
+        // millions of names.
+        var ascii = [Bool](repeating: false, count: pool.count)
+        for number in numbers { ascii[Int(number)] = pool.withUTF8(number) { $0.allSatisfy { $0 < 0x80 } } }
         return numbers.sorted { a, b in
             if a == b { return false }
-            return ascii[a]! && ascii[b]! ? pool.utf8Precedes(a, b) : pool[a] < pool[b]
+            return ascii[Int(a)] && ascii[Int(b)] ? pool.utf8Precedes(a, b) : pool[a] < pool[b]
         }
     }
 

@@ -100,6 +100,8 @@ extension Pipeline {
         try await batch.process(items, progress: progress)
         if !batch.outputsOpen, batch.openOutputs != nil { batch.openOutputsNow() }
         cache = cacheBox.cache
+        // What the workers made and let go of (texts, records, the extraction's buffers) goes back to the system.
+        Memory.giveBackFreedPages()
         clock.lap("documents")
 
         var result = RunResult(documents: batch.retained, documentCount: batch.spill.count, graph: nil,
