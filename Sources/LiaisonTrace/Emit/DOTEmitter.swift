@@ -21,8 +21,9 @@ public struct DOTEmitter: Emitter {
 
     public func open(in directory: URL, context: EmitContext) throws -> any EmitterOutput {
         FinishOnlyOutput { output in
-            try AtomicFile.write(Data(dot(output.requireGraph(for: Self.id)).utf8),
-                                 to: directory.appendingPathComponent("graph.dot"))
+            let stream = try AtomicFile.Stream(path: directory.appendingPathComponent("graph.dot").path)
+            try write(output.requireGraph(for: Self.id)) { line in try stream.write(line.utf8) }
+            try stream.commit()
         }
     }
 
@@ -30,6 +31,14 @@ public struct DOTEmitter: Emitter {
 
     /// The DOT text.
     public func dot(_ graph: TraceGraph, title: String = "LiaisonTrace") -> String {
+        var text = ""
+        write(graph, title: title) { text += $0 }
+        return text
+    }
+
+    /// Writes the DOT text a line at a time (each with its line feed), so that a whole-batch diagram is never held
+    /// as one string.
+    func write(_ graph: TraceGraph, title: String = "LiaisonTrace", to output: (String) throws -> Void) rethrows {
         var graph = graph
         if !graph.storage.finished { graph.finish() }
         // Read from the graph's storage by number: a node is made (without provenance) only when it is drawn.
@@ -87,47 +96,57 @@ public struct DOTEmitter: Emitter {
             aliasNames[storage.edgeTarget[edge], default: []].append(storage.pool[storage.edgeSource[edge]])
             hidden.insert(storage.edgeSource[edge])
         }
-        var lines = ["digraph \"\(escape(title))\" {",
+        for line in ["digraph \"\(escape(title))\" {",
                      "  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=11, nodesep=0.3, ranksep=0.6, "
                          + "concentrate=true, "
                          + "label=\"\(escape(title))\", labelloc=t];",
                      "  node [fontname=\"Helvetica\", fontsize=10];",
-                     "  edge [fontname=\"Helvetica\", fontsize=8];"]
+                     "  edge [fontname=\"Helvetica\", fontsize=8];"] {
+            try output(line + "\n")
+        }
+        // Node numbers by body; each node is made (without provenance) when its line is written.
         let nodes = graph.nodesWithoutProvenance
-        var byBody: [String: [TraceNode]] = [:]
+        var byBody: [String: [Int]] = [:]
         for number in 0..<storage.nodeID.count where !hidden.contains(storage.nodeID[number]) {
-            let node = nodes.node(number)
-            byBody[body(of: node), default: []].append(node)
+            byBody[body(of: storage, number), default: []].append(number)
         }
         for (index, bodyName) in byBody.keys.sorted().enumerated() {
-            let members = byBody[bodyName]!.sorted { $0.id < $1.id }
-            lines.append("  subgraph \"cluster_\(index)\" {")
-            lines.append("    label=\"\(escape(bodyName))\"; style=rounded; color=\"#9e9e9e\"; fontcolor=\"#616161\";")
-            for node in members {
-                let number = storage.pool.find(node.id)!
-                lines.append("    " + nodeLine(node, counts: collapsed[number], aliases: aliasNames[number] ?? [],
-                                                  external: external[number] ?? 0, parties: parties[number]))
+            let members = byBody.removeValue(forKey: bodyName)!
+                .map { (id: storage.pool[storage.nodeID[$0]], number: $0) }.sorted { $0.id < $1.id }
+            try output("  subgraph \"cluster_\(index)\" {\n")
+            try output("    label=\"\(escape(bodyName))\"; style=rounded; color=\"#9e9e9e\"; fontcolor=\"#616161\";\n")
+            for member in members {
+                let number = storage.nodeID[member.number]
+                try output("    " + nodeLine(nodes.node(member.number), counts: collapsed[number],
+                                                aliases: aliasNames[number] ?? [], external: external[number] ?? 0,
+                                                parties: parties[number]) + "\n")
             }
-            lines.append("  }")
+            try output("  }\n")
         }
         for edge in 0..<edgeCount
         where !hidden.contains(storage.edgeSource[edge]) && !hidden.contains(storage.edgeTarget[edge]) {
             let purpose = storage.edgePurpose[edge]
-            lines.append("  " + edgeLine(TraceEdge(source: storage.pool[storage.edgeSource[edge]],
-                                                   target: storage.pool[storage.edgeTarget[edge]],
-                                                   relation: storage.edgeRelation[edge],
-                                                   attributes: purpose < 0 ? [:] : ["purpose": .string(storage.pool[purpose])])))
+            try output("  " + edgeLine(TraceEdge(source: storage.pool[storage.edgeSource[edge]],
+                                                 target: storage.pool[storage.edgeTarget[edge]],
+                                                 relation: storage.edgeRelation[edge],
+                                                 attributes: purpose < 0 ? [:] : ["purpose": .string(storage.pool[purpose])]))
+                       + "\n")
         }
-        lines += legend()
-        lines.append("}")
-        return lines.joined(separator: "\n") + "\n"
+        for line in legend() { try output(line + "\n") }
+        try output("}\n")
     }
 
-    private func body(of node: TraceNode) -> String {
-        switch node.kind {
-        case .group: return node.attributes["body"]?.string ?? "other"
-        case .meeting: return node.attributes["body"]?.string ?? "meetings"
-        default: return node.attributes["sdo"]?.string ?? "unknown body"
+    /// The cluster node `number` is drawn in: its group's or meeting's body, or its document's standards body.
+    private func body(of storage: GraphStorage, _ number: Int) -> String {
+        func attribute(_ key: String) -> String? {
+            guard let key = storage.pool.find(key), let value = storage.attribute(key, in: storage.nodeAttributes[number]),
+                  value.tag == .string else { return nil }
+            return storage.pool[value.payload]
+        }
+        switch storage.nodeKind[number] {
+        case .group: return attribute("body") ?? "other"
+        case .meeting: return attribute("body") ?? "meetings"
+        default: return attribute("sdo") ?? "unknown body"
         }
     }
 
