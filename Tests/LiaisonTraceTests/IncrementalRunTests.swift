@@ -176,6 +176,25 @@ final class IncrementalRunTests: XCTestCase {
             .sorted(), ["in__report.txt.json", "mail.eml__report.txt.json", "mail.json"])
     }
 
+    /// A library caller that keeps the documents gets the same records and texts from the cache as from the
+    /// stages (the cache keeps the text inside the search document, and the record file's bytes).
+    func testDocumentsFromTheCacheCarryTheirTexts() async throws {
+        let root = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let input = root.appendingPathComponent("in")
+        try write(Self.ituLiaison(31, title: "LS on \"quoted\" IMSI formats — é", to: "3GPP TSG CT",
+                                  deadline: "30 June 2017"), "sg20-ls31.txt", in: input)
+        try write("Notes\twith a tab, a backslash \\ and RFC 9110.\n", "notes.md", in: input)
+        let pipeline = try TestSupport.pipeline()
+        let options = RunOptions(jobs: 1, outputDirectory: root.appendingPathComponent("out"), asOf: "2017-07-01")
+        let first = try await pipeline.run([.path(input.path)], options: options)
+        let second = try await pipeline.run([.path(input.path)], options: options)
+        XCTAssertEqual(second.reusedFiles, 2)
+        XCTAssertEqual(second.documents.map(\.text), first.documents.map(\.text))
+        XCTAssertEqual(second.documents.map { JSONOutput.bytes($0.record) }, first.documents.map { JSONOutput.bytes($0.record) })
+        XCTAssertTrue(second.documents.first?.text.contains("\\") ?? false)
+    }
+
     /// Files with the same bytes as a file that cannot be read (empty files, say) are each quarantined and named,
     /// in the first run and when they come from the cache.
     func testCopiesOfAQuarantinedFileAreEachQuarantined() async throws {

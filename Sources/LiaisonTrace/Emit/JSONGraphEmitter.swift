@@ -104,7 +104,7 @@ public struct JSONGraphEmitter: Emitter {
         writer.endObject()
         writer.key("nodes")
         writer.beginObject()
-        for node in storage.nodesByUTF8.map(Int.init) {
+        for node in storage.nodesByUTF8.lazy.map(Int.init) {
             storage.pool.withUTF8(storage.nodeID[node]) { writer.key(utf8: $0) }
             writer.beginObject()
             writer.key("label")

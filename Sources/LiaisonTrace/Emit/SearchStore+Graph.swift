@@ -12,8 +12,8 @@ struct GraphRows {
     }
 
     func write(to db: Database, updating: Bool) throws {
-        let nodes = storage.nodesByString.map(Int.init)
-        let edges = Array(0 ..< storage.edgeSource.count)
+        let nodes = storage.nodesByString.lazy.map(Int.init)
+        let edges = 0 ..< storage.edgeSource.count
         if updating {
             let (staleNodes, changedNodes) = try differences(db, table: "nodes", rows: storage.nodeID.count) { id in
                 storage.node(id).map(Int.init)
@@ -60,7 +60,7 @@ struct GraphRows {
         return (stale, changed)
     }
 
-    private func insertNodes(_ nodes: [Int], _ db: Database, replacing: Bool) throws {
+    private func insertNodes(_ nodes: some Sequence<Int>, _ db: Database, replacing: Bool) throws {
         let insert = try db.makeStatement(sql: """
             INSERT \(replacing ? "OR REPLACE " : "")INTO nodes (id, kind, label, metadata) VALUES (?, ?, ?, ?)
             """)
@@ -71,7 +71,7 @@ struct GraphRows {
         }
     }
 
-    private func insertEdges(_ edges: [Int], _ db: Database, replacing: Bool) throws {
+    private func insertEdges(_ edges: some Sequence<Int>, _ db: Database, replacing: Bool) throws {
         let insert = try db.makeStatement(sql: """
             INSERT \(replacing ? "OR REPLACE " : "")INTO edges (id, source, target, relation, metadata) VALUES (?, ?, ?, ?, ?)
             """)

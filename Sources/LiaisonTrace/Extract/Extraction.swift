@@ -24,9 +24,24 @@ public struct Extraction: Sendable {
     /// rule at a time).
     init(rules library: RuleLibrary, checkingExamples: Bool) throws(PipelineError) {
         try Self.checkKinds(library)
+        // The extractors compile their rules side by side (each mostly its own files; a file's patterns are
+        // compiled once, under its lock); the first failure in registry order is the one reported, as when they
+        // were built one after the other.
+        let types = ExtractorRegistry.all
+        let built = UnsafeSendableBuffer<Result<any Extractor, PipelineError>>(count: types.count)
+        DispatchQueue.concurrentPerform(iterations: types.count) { index in
+            do throws(PipelineError) {
+                built[index] = .success(try types[index].init(rules: library))
+            } catch {
+                built[index] = .failure(error)
+            }
+        }
         var extractors: [any Extractor] = []
-        for type in ExtractorRegistry.all {
-            extractors.append(try type.init(rules: library))
+        for index in types.indices {
+            switch built[index]! {
+            case .success(let extractor): extractors.append(extractor)
+            case .failure(let error): throw error
+            }
         }
         self.extractors = extractors
         outlineRules = try OutlineRules(rules: library)

@@ -61,10 +61,15 @@ public struct Linker: Sendable {
 
         // Documents in the batch, and the standards body each cited designation belongs to.
         var firstWithID: [String: DocumentRecord] = [:]
+        // The standards body of the designations that inferred replies make nodes of (only those: every cited
+        // designation of a large batch would be a large table).
+        let answering = Set(inferred.answers.map { id($0.0) })
         var sdoOfCited: [String: String] = [:]
         records.forEachHeader { record in
             for reference in record.references {
-                if let sdo = reference.sdo, sdoOfCited[id(reference.id)] == nil { sdoOfCited[id(reference.id)] = sdo }
+                guard let sdo = reference.sdo, !answering.isEmpty else { continue }
+                let cited = id(reference.id)
+                if answering.contains(cited), sdoOfCited[cited] == nil { sdoOfCited[cited] = sdo }
             }
             if let primary = record.document.ids.first {
                 if let first = firstWithID[primary] {
@@ -90,10 +95,12 @@ public struct Linker: Sendable {
                                 provenance: [GraphProvenance(document: record.source.path, line: 1, rule: "document")]),
                       overwrite: Self.primaryID(record) == node)
         }
+        firstWithID = [:]
         // Every file of each document: the files read and their copies.
         for (node, sources) in sourcesOf {
             graph.set("sources", .strings(Array(Set(sources)).sorted()), of: node)
         }
+        sourcesOf = [:]
         // Alias nodes.
         for (chosen, names) in resolution.sets {
             for name in names where name != chosen {
@@ -112,6 +119,9 @@ public struct Linker: Sendable {
                                 attributes: ["reason": "cited title \"Reply LS on …\" answers this liaison's title"],
                                 provenance: [provenance]))
         }
+        sdoOfCited = [:]
+        // The tables of the first pass are gone: their memory goes back before the pass that builds most of the graph.
+        Memory.giveBackFreedPages()
         records.forEachRecord { record in
             let source = recordNode[record.source.path]!
             let path = record.source.path

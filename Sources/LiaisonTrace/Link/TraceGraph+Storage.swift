@@ -36,8 +36,10 @@ struct GraphStorage: Sendable {
     var edgeRelation: [TraceRelation] = []
     var edgePurpose: [Int32] = []
     var edgeAttributes: [(start: Int32, count: Int32)] = []
-    /// Edge number by what makes an edge the same edge (kept while adding; rebuilt when needed again).
-    var edgeIndex: [EdgeKey: Int32]? = [:]
+    /// Edge numbers by what makes an edge the same edge (source, target, purpose, relation), kept while adding and
+    /// rebuilt when needed again: open addressing over the edge arrays, edge number + 1 per slot (0: empty), four
+    /// bytes a slot where a dictionary of keys takes about thirty.
+    var edgeSlots: [Int32]? = [Int32](repeating: 0, count: 1024)
 
     var attributes: [Attribute] = []
     var lists: [(start: Int32, count: Int32)] = []
@@ -46,8 +48,25 @@ struct GraphStorage: Sendable {
     var others: [JSONValue] = []
 
     /// Places while adding: owner and place, in the order they came.
-    var pendingNodePlaces: [(owner: Int32, place: Place)] = []
-    var pendingEdgePlaces: [(owner: Int32, place: Place)] = []
+    var pendingNodePlaces = PendingPlaces()
+    var pendingEdgePlaces = PendingPlaces()
+
+    /// Places as they come, with their owners in a separate array: grouping them sorts both in place and then lets the
+    /// owners go, so that the places are never held twice (at a hundred thousand documents there are millions).
+    struct PendingPlaces: Sendable {
+        var owners: [Int32] = []
+        var places: [Place] = []
+
+        mutating func append(_ owner: Int32, _ place: Place) {
+            owners.append(owner)
+            places.append(place)
+        }
+
+        /// The places of `owner`.
+        func places(of owner: Int32) -> [Place] {
+            owners.indices.filter { owners[$0] == owner }.map { places[$0] }
+        }
+    }
     /// Places once finished: for owner k, `placeStarts[k]..<placeStarts[k + 1]` of `places`, sorted, each once.
     var nodePlaceStarts: [Int32] = [0]
     var nodePlaces: [Place] = []
@@ -62,11 +81,55 @@ struct GraphStorage: Sendable {
     var nodesByString: [Int32] = []
     var nodesByUTF8: [Int32] = []
 
-    struct EdgeKey: Hashable, Sendable {
+    struct EdgeKey: Sendable {
         var source: Int32
         var target: Int32
         var purpose: Int32
-        var relation: UInt8
+        var relation: TraceRelation
+        var order: UInt8
+
+        init(source: Int32, target: Int32, purpose: Int32, relation: TraceRelation) {
+            self.source = source
+            self.target = target
+            self.purpose = purpose
+            self.relation = relation
+            order = relation.order
+        }
+
+        var hash: Int {
+            var hash = UInt64(UInt32(bitPattern: source)) | UInt64(UInt32(bitPattern: target)) << 32
+            hash ^= (UInt64(UInt32(bitPattern: purpose)) << 8 | UInt64(order)) &* 0x9E37_79B9_7F4A_7C15
+            hash ^= hash >> 31
+            hash &*= 0xBF58_476D_1CE4_E5B9
+            hash ^= hash >> 29
+            return Int(truncatingIfNeeded: hash & 0x7FFF_FFFF_FFFF_FFFF)
+        }
+    }
+
+    /// The number of the edge with `key`, if there is one (the index must be there: see `indexEdges`).
+    func edge(_ key: EdgeKey) -> Int32? {
+        let slots = edgeSlots!
+        var slot = key.hash & (slots.count - 1)
+        while slots[slot] != 0 {
+            let edge = Int(slots[slot] - 1)
+            if edgeSource[edge] == key.source, edgeTarget[edge] == key.target, edgePurpose[edge] == key.purpose,
+               edgeRelation[edge] == key.relation {
+                return Int32(edge)
+            }
+            slot = (slot + 1) & (slots.count - 1)
+        }
+        return nil
+    }
+
+    /// Enters edge `edge` (just appended, with `key`) in the index.
+    mutating func indexEdge(_ edge: Int32, key: EdgeKey) {
+        if (edge + 1) * 2 > edgeSlots!.count {
+            indexEdges(capacity: edgeSlots!.count * 2)
+            return
+        }
+        var slot = key.hash & (edgeSlots!.count - 1)
+        while edgeSlots![slot] != 0 { slot = (slot + 1) & (edgeSlots!.count - 1) }
+        edgeSlots![slot] = edge + 1
     }
 
     static let purposeKey = "purpose"
@@ -170,14 +233,14 @@ struct GraphStorage: Sendable {
         if finished {
             return nodePlaces[Int(nodePlaceStarts[Int(owner)])..<Int(nodePlaceStarts[Int(owner) + 1])].map(provenance)
         }
-        return Self.normalized(pendingNodePlaces.filter { $0.owner == owner }.map { provenance($0.place) })
+        return Self.normalized(pendingNodePlaces.places(of: owner).map(provenance))
     }
 
     func places(ofEdge owner: Int32) -> [GraphProvenance] {
         if finished {
             return edgePlaces[Int(edgePlaceStarts[Int(owner)])..<Int(edgePlaceStarts[Int(owner) + 1])].map(provenance)
         }
-        return Self.normalized(pendingEdgePlaces.filter { $0.owner == owner }.map { provenance($0.place) })
+        return Self.normalized(pendingEdgePlaces.places(of: owner).map(provenance))
     }
 
     /// Provenance sorted, each place once. (Places that `<` does not tell apart, such as a missing line and line 0,
@@ -201,20 +264,34 @@ struct GraphStorage: Sendable {
         return sorted
     }
 
-    /// Groups places by owner, sorted and each once, for `owners` owners. `pending` is emptied as soon as its places
-    /// are in owner order, and the result is compacted in that same array (at a hundred thousand documents there are
-    /// tens of millions of places: one array of them less at the peak is hundreds of MB).
-    func grouped(_ pending: inout [(owner: Int32, place: Place)], owners: Int) -> (starts: [Int32], places: [Place]) {
+    /// Groups places by owner, sorted and each once, for `owners` owners. The places are put in owner order in
+    /// their own array (a counting sort by swaps), the owners let go, and the result compacted in that same array.
+    func grouped(_ pending: inout PendingPlaces, owners: Int) -> (starts: [Int32], places: [Place]) {
+        var placed = pending.places
+        var owner = pending.owners
+        pending = PendingPlaces()
         var counts = [Int32](repeating: 0, count: owners + 1)
-        for (owner, _) in pending { counts[Int(owner) + 1] += 1 }
+        for number in owner { counts[Int(number) + 1] += 1 }
         for index in 1..<counts.count { counts[index] += counts[index - 1] }
-        var placed = [Place](repeating: Place(document: 0, line: 0, column: 0, text: 0, rule: 0), count: pending.count)
+        // Each place swapped straight to the next free slot of its owner's range.
         var next = counts
-        for (owner, place) in pending {
-            placed[Int(next[Int(owner)])] = place
-            next[Int(owner)] += 1
+        for bucket in 0..<owners {
+            let end = Int(counts[bucket + 1])
+            while Int(next[bucket]) < end {
+                let index = Int(next[bucket])
+                let target = Int(owner[index])
+                if target == bucket {
+                    next[bucket] += 1
+                } else {
+                    let slot = Int(next[target])
+                    placed.swapAt(index, slot)
+                    owner.swapAt(index, slot)
+                    next[target] += 1
+                }
+            }
         }
-        pending = []
+        owner = []
+        next = []
         var starts: [Int32] = [0]
         starts.reserveCapacity(owners + 1)
         // Places kept so far; never past the first place of the owner at hand, so the array is compacted in place.
@@ -243,16 +320,16 @@ struct GraphStorage: Sendable {
     /// Back to places by owner in the order they came (to add again after `finish`).
     mutating func unfinish() {
         guard finished else { return }
-        pendingNodePlaces = []
+        pendingNodePlaces = PendingPlaces()
         for owner in 0..<nodeID.count {
             for index in Int(nodePlaceStarts[owner])..<Int(nodePlaceStarts[owner + 1]) {
-                pendingNodePlaces.append((Int32(owner), nodePlaces[index]))
+                pendingNodePlaces.append(Int32(owner), nodePlaces[index])
             }
         }
-        pendingEdgePlaces = []
+        pendingEdgePlaces = PendingPlaces()
         for owner in 0..<edgeSource.count {
             for index in Int(edgePlaceStarts[owner])..<Int(edgePlaceStarts[owner + 1]) {
-                pendingEdgePlaces.append((Int32(owner), edgePlaces[index]))
+                pendingEdgePlaces.append(Int32(owner), edgePlaces[index])
             }
         }
         nodePlaceStarts = [0]
@@ -291,7 +368,7 @@ struct GraphStorage: Sendable {
     mutating func finish() {
         // The index of edges by key is not needed once finished (rebuilt if edges are added again): let it go before
         // the places are grouped, the peak of a run.
-        edgeIndex = nil
+        edgeSlots = nil
         var names = Set<Int32>(nodeID)
         for index in edgeSource.indices {
             names.insert(edgeSource[index])
@@ -302,7 +379,7 @@ struct GraphStorage: Sendable {
         for (position, number) in ordered.enumerated() { rank[Int(number)] = Int32(position) }
         nodesByString = nodeID.indices.map(Int32.init).sorted { rank[Int(nodeID[Int($0)])] < rank[Int(nodeID[Int($1)])] }
         nodesByUTF8 = nodeID.indices.map(Int32.init).sorted { pool.utf8Precedes(nodeID[Int($0)], nodeID[Int($1)]) }
-        let order = edgeSource.indices.sorted { lhs, rhs in
+        var order = edgeSource.indices.sorted { lhs, rhs in
             let (a, b) = (rank[Int(edgeSource[lhs])], rank[Int(edgeSource[rhs])])
             if a != b { return a < b }
             if edgeRelation[lhs] != edgeRelation[rhs] { return edgeRelation[lhs] < edgeRelation[rhs] }
@@ -317,15 +394,17 @@ struct GraphStorage: Sendable {
         edgeRelation = order.map { edgeRelation[$0] }
         edgePurpose = order.map { edgePurpose[$0] }
         edgeAttributes = order.map { edgeAttributes[$0] }
-        for index in pendingEdgePlaces.indices {
-            pendingEdgePlaces[index].owner = position[Int(pendingEdgePlaces[index].owner)]
+        order = []
+        for index in pendingEdgePlaces.owners.indices {
+            pendingEdgePlaces.owners[index] = position[Int(pendingEdgePlaces.owners[index])]
         }
+        position = []
         // Moved out first, so that grouping holds the only reference and can let go of them.
         var pendingNodes = pendingNodePlaces
-        pendingNodePlaces = []
+        pendingNodePlaces = PendingPlaces()
         (nodePlaceStarts, nodePlaces) = grouped(&pendingNodes, owners: nodeID.count)
         var pendingEdges = pendingEdgePlaces
-        pendingEdgePlaces = []
+        pendingEdgePlaces = PendingPlaces()
         (edgePlaceStarts, edgePlaces) = grouped(&pendingEdges, owners: edgeSource.count)
         let edges = Array(Int32(0)..<Int32(edgeSource.count))
         bySource = edges.sorted { (edgeSource[Int($0)], $0) < (edgeSource[Int($1)], $1) }
@@ -349,19 +428,27 @@ struct GraphStorage: Sendable {
         return Array(index[low..<end])
     }
 
-    /// Rebuilds the index of edges by key (for adding after `finish`).
-    mutating func indexEdges() {
-        var index: [EdgeKey: Int32] = [:]
-        index.reserveCapacity(edgeSource.count)
+    /// Rebuilds the index of edges by key (for adding after `finish`, and as it grows), with at least `capacity`
+    /// slots and under half of them full.
+    mutating func indexEdges(capacity: Int = 1024) {
+        var count = max(capacity, 1024)
+        while count < edgeSource.count * 2 + 2 { count *= 2 }
+        edgeSlots = nil
+        var slots = [Int32](repeating: 0, count: count)
         for edge in edgeSource.indices {
-            index[EdgeKey(source: edgeSource[edge], target: edgeTarget[edge], purpose: edgePurpose[edge],
-                          relation: edgeRelation[edge].order)] = Int32(edge)
+            let key = EdgeKey(source: edgeSource[edge], target: edgeTarget[edge], purpose: edgePurpose[edge],
+                              relation: edgeRelation[edge])
+            var slot = key.hash & (count - 1)
+            while slots[slot] != 0 { slot = (slot + 1) & (count - 1) }
+            slots[slot] = Int32(edge) + 1
         }
-        edgeIndex = index
+        edgeSlots = slots
     }
 }
 
 extension TraceRelation {
     /// A small number for the relation (its position among all relations).
-    var order: UInt8 { UInt8(Self.allCases.firstIndex(of: self)!) }
+    var order: UInt8 { Self.orders[self]! }
+
+    private static let orders = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, UInt8($0)) })
 }

@@ -206,20 +206,20 @@ public struct TraceGraph: Sendable {
             storage.nodeAttributes.append(storage.store(storage.encode(node.attributes)))
         }
         for provenance in node.provenance {
-            storage.pendingNodePlaces.append((number, storage.place(provenance)))
+            storage.pendingNodePlaces.append(number, storage.place(provenance))
         }
     }
 
     /// Adds an edge, or merges its provenance into the same edge (same id).
     public mutating func add(_ edge: TraceEdge) {
         storage.unfinish()
-        if storage.edgeIndex == nil { storage.indexEdges() }
+        if storage.edgeSlots == nil { storage.indexEdges() }
         let source = storage.intern(edge.source)
         let target = storage.intern(edge.target)
         let purpose = edge.attributes[GraphStorage.purposeKey]?.string.map { storage.intern($0) } ?? -1
-        let key = GraphStorage.EdgeKey(source: source, target: target, purpose: purpose, relation: edge.relation.order)
+        let key = GraphStorage.EdgeKey(source: source, target: target, purpose: purpose, relation: edge.relation)
         let number: Int32
-        if let existing = storage.edgeIndex![key] {
+        if let existing = storage.edge(key) {
             number = existing
             if !edge.attributes.isEmpty {
                 var items = Array(storage.attributeSlice(storage.edgeAttributes[Int(number)]))
@@ -233,15 +233,15 @@ public struct TraceGraph: Sendable {
             }
         } else {
             number = Int32(storage.edgeSource.count)
-            storage.edgeIndex![key] = number
             storage.edgeSource.append(source)
             storage.edgeTarget.append(target)
             storage.edgeRelation.append(edge.relation)
             storage.edgePurpose.append(purpose)
             storage.edgeAttributes.append(storage.store(storage.encode(edge.attributes)))
+            storage.indexEdge(number, key: key)
         }
         for provenance in edge.provenance {
-            storage.pendingEdgePlaces.append((number, storage.place(provenance)))
+            storage.pendingEdgePlaces.append(number, storage.place(provenance))
         }
     }
 

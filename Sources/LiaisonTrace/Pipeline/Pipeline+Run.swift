@@ -385,7 +385,8 @@ struct Batch {
                     recordHash = ContentHash.sha256(recordJSON)
                 }
                 if options.retainsDocuments { retained.append(ProcessedDocument(record: record, text: unit.text)) }
-                hand(record.linkingPart, search: EmitSearch(json: unit.searchJSON, hash: unit.searchHash, text: unit.text),
+                hand(record.linkingPart, linkingBytes: record.source.copies == nil ? unit.linkingBytes : nil,
+                     search: EmitSearch(json: unit.searchJSON, hash: unit.searchHash, text: unit.text),
                      recordJSON: recordJSON, recordHash: recordHash)
             }
         }

@@ -100,7 +100,6 @@ public struct RuleLibrary: Sendable {
 /// engine scans for its cues once.
 final class PatternCollector: @unchecked Sendable { // guarded by `lock`
     private let lock = NSLock()
-    private var list: [Pattern] = []
     private var bySource: [String: Pattern] = [:]
 
     /// The pattern for `source`, compiled on first use.
@@ -111,13 +110,14 @@ final class PatternCollector: @unchecked Sendable { // guarded by `lock`
         if let known = bySource[key] { return known }
         let pattern = try Pattern(source, caseInsensitive: caseInsensitive, origin: origin)
         bySource[key] = pattern
-        list.append(pattern)
         return pattern
     }
 
+    /// The patterns compiled so far, in the order of their sources (extractors compile side by side: the order they
+    /// asked in is not the same from one run to the next).
     var patterns: [Pattern] {
         lock.lock()
         defer { lock.unlock() }
-        return list
+        return bySource.keys.sorted().map { bySource[$0]! }
     }
 }
