@@ -268,20 +268,22 @@ struct EmitSession {
         for index in failed.reversed() { outputs.remove(at: index) }
     }
 
+    /// The outputs that take longest once the batch is linked (the graph file and the store): with `jobs` above 1
+    /// they are finished side by side. Only these two: each holds some memory of its own while it writes, and a
+    /// third beside them would add its share to the peak of a large batch for little time.
+    static let finishedTogether = [JSONGraphEmitter.id, SearchStoreEmitter.id]
+
     /// Finishes every output, timing each; returns the diagnostics of the emit stage. With `jobs` above 1 the
-    /// outputs run `jobs` at a time, the longest first (they only read the graph and write their own files); the
-    /// diagnostics output runs last, alone, so that it lists the others' failures.
+    /// graph file and the store are finished side by side first (they only read the graph and write their own
+    /// files), then the others one after the other; the diagnostics output runs last, so that it lists the others'
+    /// failures.
     mutating func finish(_ output: RunOutput, clock: inout StepClock, jobs: Int = 1) -> [Diagnostic] {
         var output = output
         output.diagnostics += diagnostics
-        var last: [(id: String, output: any EmitterOutput)] = []
-        var together = outputs
-        if let index = together.firstIndex(where: { $0.id == DiagnosticsEmitter.id }) {
-            last.append(together.remove(at: index))
-        }
+        var last = outputs.filter { !Self.finishedTogether.contains($0.id) && $0.id != DiagnosticsEmitter.id }
+            + outputs.filter { $0.id == DiagnosticsEmitter.id }
+        let together = outputs.filter { Self.finishedTogether.contains($0.id) }
         if jobs > 1, together.count > 1 {
-            let longestFirst = [JSONGraphEmitter.id, SearchStoreEmitter.id, DOTEmitter.id]
-            together.sort { (longestFirst.firstIndex(of: $0.id) ?? 99) < (longestFirst.firstIndex(of: $1.id) ?? 99) }
             let results = Self.concurrently(together, jobs: jobs, output)
             for (index, (id, _)) in together.enumerated() {
                 let result = results[index]!
@@ -293,7 +295,7 @@ struct EmitSession {
                 clock.record("emit \(id)", seconds: result.seconds, cpuSeconds: result.cpuSeconds)
             }
         } else {
-            last = together + last
+            last = outputs
         }
         for (id, emitterOutput) in last {
             do {

@@ -130,9 +130,17 @@ extension Pipeline {
             try? cache?.saveState(stale)
         }
         clock.lap("delta")
-        let output = RunOutput(graph: result.graph, quarantined: result.quarantined, diagnostics: result.diagnostics,
-                               delta: delta)
-        result.diagnostics += session.finish(output, clock: &clock, jobs: options.jobs)
+        do {
+            let output = RunOutput(graph: result.graph, quarantined: result.quarantined,
+                                   diagnostics: result.diagnostics, delta: delta)
+            result.diagnostics += session.finish(output, clock: &clock, jobs: options.jobs)
+        }
+        // A caller that keeps no documents keeps no graph either: it goes before the run's state is saved, so that the
+        // two are never in memory together.
+        if !options.retainsDocuments {
+            result.graph = nil
+            Memory.giveBackFreedPages()
+        }
         state.feed = context.feedDocuments ?? [:]
         state.records = context.recordFiles ?? [:]
         state.store = context.store

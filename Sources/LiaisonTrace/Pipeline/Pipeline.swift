@@ -21,8 +21,9 @@ public struct RunOptions: Sendable {
     public var asOf: String?
     /// What the search feed holds: every document, or the changes since the previous run.
     public var feed: FeedMode
-    /// Whether `RunResult.documents` holds every document (records and texts). The command-line tool does not keep
-    /// them: documents go to the outputs as they come, so memory does not grow with the batch.
+    /// Whether `RunResult.documents` holds every document (records and texts), and `RunResult.graph` the graph. The
+    /// command-line tool keeps neither: documents go to the outputs as they come, and the graph is let go once the
+    /// outputs are written, so memory does not grow with the batch.
     public var retainsDocuments: Bool
     /// Which files of the folders given are read (see `InputWalker.Options`).
     public var walk: InputWalker.Options
@@ -159,7 +160,7 @@ public struct RunResult: Sendable {
     public var documentCount: Int
     /// How many input files came from the run cache (not read again).
     public var reusedFiles = 0
-    /// The graph, when the pipeline links.
+    /// The graph, when the pipeline links (and the options retain documents: see `RunOptions.retainsDocuments`).
     public var graph: TraceGraph?
     /// Files that could not be read, with the reason.
     public var quarantined: [Diagnostic]
