@@ -290,11 +290,13 @@ public struct RunDelta: Sendable {
     /// The content of `delta.json` (schema `lstrace.delta/1`, keys sorted).
     public var json: [UInt8] {
         var writer = JSONWriter(capacity: 1 << 14)
-        writeJSON(to: &writer)
+        writeJSON(to: &writer) { _ in }
         return writer.bytes + [0x0A]
     }
 
-    func writeJSON(to writer: inout JSONWriter) {
+    /// Writes the content of `delta.json` (without its final line feed); `flush` is called after each listed item,
+    /// so that a writer can hand its bytes on as they come (a first run of a large batch adds every document).
+    func writeJSON(to writer: inout JSONWriter, flush: (inout JSONWriter) throws -> Void) rethrows {
         writer.beginObject()
         writer.field("as_of", asOf)
         writer.key("counts")
@@ -311,7 +313,9 @@ public struct RunDelta: Sendable {
         writer.beginObject()
         for (name, documents) in [("added", added), ("changed", changed), ("removed", removed)] {
             writer.key(name)
-            writer.array(documents) { writer, document in
+            writer.beginArray()
+            for document in documents {
+                writer.element()
                 writer.beginObject()
                 if let copyOf = document.copyOf { writer.field("copy_of", copyOf) }
                 writer.field("id", document.id)
@@ -319,11 +323,15 @@ public struct RunDelta: Sendable {
                 writer.field("path", document.path)
                 if document.kind != nil { writer.field("title", document.title) }
                 writer.endObject()
+                try flush(&writer)
             }
+            writer.endArray()
         }
         writer.endObject()
         writer.key("new_liaisons")
-        writer.array(newLiaisons) { writer, liaison in
+        writer.beginArray()
+        for liaison in newLiaisons {
+            writer.element()
             writer.beginObject()
             writer.field("deadline", liaison.deadline)
             writer.field("from", liaison.from)
@@ -332,31 +340,45 @@ public struct RunDelta: Sendable {
             writer.field("title", liaison.title)
             writer.field("to", liaison.to)
             writer.endObject()
+            try flush(&writer)
         }
+        writer.endArray()
         writer.key("overdue")
-        writer.array(overdue) { writer, item in
+        writer.beginArray()
+        for item in overdue {
+            writer.element()
             writer.beginObject()
             writer.field("deadline", item.deadline)
             writer.field("id", item.id)
             writer.field("title", item.title)
             writer.field("to", item.to)
             writer.endObject()
+            try flush(&writer)
         }
+        writer.endArray()
         writer.field("previous_as_of", previousAsOf)
         writer.key("replies")
-        writer.array(replies) { writer, reply in
+        writer.beginArray()
+        for reply in replies {
+            writer.element()
             writer.beginObject()
             writer.field("answers", reply.answers)
             writer.field("id", reply.id)
             writer.endObject()
+            try flush(&writer)
         }
+        writer.endArray()
         writer.key("resolved")
-        writer.array(resolved) { writer, item in
+        writer.beginArray()
+        for item in resolved {
+            writer.element()
             writer.beginObject()
             writer.field("cited_by", item.citedBy)
             writer.field("id", item.id)
             writer.endObject()
+            try flush(&writer)
         }
+        writer.endArray()
         writer.field("schema", "lstrace.delta/1")
         writer.endObject()
     }
