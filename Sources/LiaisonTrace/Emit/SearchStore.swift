@@ -188,18 +188,17 @@ public struct SearchStore: Sendable {
     /// What a run leaves for the next one to update the store in place: the file as it left it, and the search
     /// document's hash of each row of `documents`, by path.
     public struct StoreState: Sendable, Equatable {
-        /// What tells that the file is the one the run left: its size, modification time, inode, and SQLite's file
-        /// change counter (header bytes 24-27, bumped by every commit).
+        /// What tells that the file is the one the run left: its size, modification time and SQLite's file change
+        /// counter (header bytes 24-27, bumped by every commit). Not its inode: an output folder copied with its
+        /// times (`cp -a`, `rsync -a`) holds the same store.
         public struct Stamp: Sendable, Equatable {
             var size: Int64
             var modified: Int64
-            var inode: Int64
             var changes: Int64
 
-            init(size: Int64, modified: Int64, inode: Int64, changes: Int64) {
+            init(size: Int64, modified: Int64, changes: Int64) {
                 self.size = size
                 self.modified = modified
-                self.inode = inode
                 self.changes = changes
             }
 
@@ -212,7 +211,6 @@ public struct SearchStore: Sendable {
                       header.starts(with: Array("SQLite format 3\u{0}".utf8)) else { return nil }
                 size = file.size
                 modified = file.modified
-                inode = file.inode
                 changes = header[24 ..< 28].reduce(0) { $0 << 8 | Int64($1) }
             }
         }

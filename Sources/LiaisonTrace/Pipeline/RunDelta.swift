@@ -93,7 +93,7 @@ public struct RunState: Sendable, Equatable {
         if let store {
             writer.bool(store.stamp != nil)
             if let stamp = store.stamp {
-                for value in [stamp.size, stamp.modified, stamp.inode, stamp.changes] { writer.int(Int(value)) }
+                for value in [stamp.size, stamp.modified, stamp.changes] { writer.int(Int(value)) }
             }
             writer.array(store.rows.keys.sorted()) { $0.string($1); $0.string(store.rows[$1]!) }
         }
@@ -117,7 +117,7 @@ public struct RunState: Sendable, Equatable {
             var stamp: SearchStore.StoreState.Stamp?
             if try reader.bool() {
                 stamp = .init(size: Int64(try reader.int()), modified: Int64(try reader.int()),
-                              inode: Int64(try reader.int()), changes: Int64(try reader.int()))
+                              changes: Int64(try reader.int()))
             }
             var rows: [String: String] = [:]
             for (key, value) in try reader.array({ (try $0.string(), try $0.string()) }) { rows[key] = value }
