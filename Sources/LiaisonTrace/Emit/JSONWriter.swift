@@ -259,10 +259,18 @@ public struct JSONWriter {
 
     /// An array of values written by `write`.
     public mutating func array<T>(_ values: [T], _ write: (inout JSONWriter, T) -> Void) {
+        array(values, flush: { _ in }, write)
+    }
+
+    /// An array of values written by `write`, calling `flush` after each value (so that a long array can be handed
+    /// on as it is written).
+    public mutating func array<T>(_ values: [T], flush: (inout JSONWriter) throws -> Void,
+                                  _ write: (inout JSONWriter, T) -> Void) rethrows {
         beginArray()
         for value in values {
             element()
             write(&self, value)
+            try flush(&self)
         }
         endArray()
     }

@@ -23,7 +23,7 @@ struct GraphRows {
             }
             let edgeNumbers = edgesByID()
             let (staleEdges, changedEdges) = try differences(db, table: "edges", rows: edges.count) { id in
-                edgeNumbers[Self.hash(id)].flatMap { storage.edgeID($0) == id ? $0 : nil }
+                edgeNumbers[id.hashValue].flatMap { storage.edgeID($0) == id ? $0 : nil }
             } same: { edge, row in
                 try row[1] == storage.pool[storage.edgeSource[edge]] && row[2] == storage.pool[storage.edgeTarget[edge]]
                     && row[3] == storage.edgeRelation[edge].rawValue && Self.equal(row, 4, edgeMetadata(edge))
@@ -104,23 +104,13 @@ struct GraphRows {
         return attributes.bytes
     }
 
-    /// Edge numbers by a hash of their id (a clash leaves one of the two out: the other is then written again, which
-    /// is correct, only slower).
-    private func edgesByID() -> [UInt64: Int] {
-        var numbers: [UInt64: Int] = [:]
+    /// Edge numbers by the hash of their id (not the ids themselves: millions of strings at a large batch). A clash
+    /// leaves one of the two out: the other is then written again, which is correct, only slower.
+    private func edgesByID() -> [Int: Int] {
+        var numbers: [Int: Int] = [:]
         numbers.reserveCapacity(storage.edgeSource.count)
-        for edge in 0 ..< storage.edgeSource.count { numbers[Self.hash(storage.edgeID(edge))] = edge }
+        for edge in 0 ..< storage.edgeSource.count { numbers[storage.edgeID(edge).hashValue] = edge }
         return numbers
-    }
-
-    /// FNV-1a of the UTF-8 bytes: the same on every run (Swift's `Hasher` is seeded per process).
-    static func hash(_ string: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in string.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return hash
     }
 
     /// Whether column `index` of `row` holds exactly `bytes`.

@@ -313,9 +313,7 @@ public struct RunDelta: Sendable {
         writer.beginObject()
         for (name, documents) in [("added", added), ("changed", changed), ("removed", removed)] {
             writer.key(name)
-            writer.beginArray()
-            for document in documents {
-                writer.element()
+            try writer.array(documents, flush: flush) { writer, document in
                 writer.beginObject()
                 if let copyOf = document.copyOf { writer.field("copy_of", copyOf) }
                 writer.field("id", document.id)
@@ -323,15 +321,11 @@ public struct RunDelta: Sendable {
                 writer.field("path", document.path)
                 if document.kind != nil { writer.field("title", document.title) }
                 writer.endObject()
-                try flush(&writer)
             }
-            writer.endArray()
         }
         writer.endObject()
         writer.key("new_liaisons")
-        writer.beginArray()
-        for liaison in newLiaisons {
-            writer.element()
+        try writer.array(newLiaisons, flush: flush) { writer, liaison in
             writer.beginObject()
             writer.field("deadline", liaison.deadline)
             writer.field("from", liaison.from)
@@ -340,45 +334,31 @@ public struct RunDelta: Sendable {
             writer.field("title", liaison.title)
             writer.field("to", liaison.to)
             writer.endObject()
-            try flush(&writer)
         }
-        writer.endArray()
         writer.key("overdue")
-        writer.beginArray()
-        for item in overdue {
-            writer.element()
+        try writer.array(overdue, flush: flush) { writer, item in
             writer.beginObject()
             writer.field("deadline", item.deadline)
             writer.field("id", item.id)
             writer.field("title", item.title)
             writer.field("to", item.to)
             writer.endObject()
-            try flush(&writer)
         }
-        writer.endArray()
         writer.field("previous_as_of", previousAsOf)
         writer.key("replies")
-        writer.beginArray()
-        for reply in replies {
-            writer.element()
+        try writer.array(replies, flush: flush) { writer, reply in
             writer.beginObject()
             writer.field("answers", reply.answers)
             writer.field("id", reply.id)
             writer.endObject()
-            try flush(&writer)
         }
-        writer.endArray()
         writer.key("resolved")
-        writer.beginArray()
-        for item in resolved {
-            writer.element()
+        try writer.array(resolved, flush: flush) { writer, item in
             writer.beginObject()
             writer.field("cited_by", item.citedBy)
             writer.field("id", item.id)
             writer.endObject()
-            try flush(&writer)
         }
-        writer.endArray()
         writer.field("schema", "lstrace.delta/1")
         writer.endObject()
     }
