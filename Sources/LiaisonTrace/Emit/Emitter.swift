@@ -336,26 +336,3 @@ struct EmitSession {
         return results
     }
 }
-
-/// A shared counter handing out indices, once each.
-private final class NextIndex: @unchecked Sendable {
-    private let lock = NSLock()
-    private var next = 0
-
-    func take(below count: Int) -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard next < count else { return nil }
-        next += 1
-        return next - 1
-    }
-}
-
-/// A value handed to concurrent workers that only read it, or touch disjoint parts of it.
-private final class UnsafeSendableBox<Value>: @unchecked Sendable {
-    let value: Value
-
-    init(_ value: Value) {
-        self.value = value
-    }
-}

@@ -231,20 +231,6 @@ final class CacheBox: @unchecked Sendable {
     }
 }
 
-/// A fixed-size buffer written at distinct indices by concurrent iterations.
-final class UnsafeSendableBuffer<Element>: @unchecked Sendable {
-    private var storage: [Element?]
-
-    init(count: Int) {
-        storage = Array(repeating: nil, count: count)
-    }
-
-    subscript(index: Int) -> Element? {
-        get { storage[index] }
-        set { storage.withUnsafeMutableBufferPointer { $0[index] = newValue } }
-    }
-}
-
 /// The per-document part of a run: takes each input, in path order, from the cache or from the per-document stages
 /// (run in parallel, ahead of the one awaited), stores what was made in the cache (one transaction per file), and
 /// hands every document to the outputs at once; keeps only what linking needs.
