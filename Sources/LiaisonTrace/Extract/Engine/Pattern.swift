@@ -203,6 +203,12 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         return compiled.withMatcher(body)
     }
 
+    /// Runs `body` with a matcher of the fast form (for a text without boundary traps).
+    @inline(__always)
+    func withPlainMatcher<Result>(_ body: (OpaquePointer) -> Result) -> Result {
+        fast.withMatcher(body)
+    }
+
     /// `\b` becomes an ASCII word boundary (outside character classes; see `WordBoundary`).
     static func asciiBoundaries(_ pattern: String) -> String {
         WordBoundary.rewrite(pattern)
@@ -403,7 +409,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
 
     /// The current match of `matcher`, shifted by `offset`.
     @inline(__always)
-    private func current(_ matcher: OpaquePointer, offset: Int) -> PatternMatch {
+    func current(_ matcher: OpaquePointer, offset: Int) -> PatternMatch {
         let start = Int(lt_regex_start(matcher, 0))
         let end = Int(lt_regex_end(matcher, 0))
         var groups: [String: NSRange] = [:]

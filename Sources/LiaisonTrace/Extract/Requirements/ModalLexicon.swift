@@ -104,9 +104,11 @@ struct ModalLexicon: Sendable {
     let summary: String?
     /// Document classes it applies to, in the order written.
     let classes: [DocumentClass]
-    /// The keyword pattern of each document class: the alternatives of the keywords that apply to it, in the
-    /// order written (a keyword of another class must not take a match from one of this class).
-    let patterns: [DocumentClass: Pattern]
+    /// The keyword alternation of each document class: the keywords that apply to it, in the order written (a
+    /// keyword of another class must not take a match from one of this class).
+    let patterns: [DocumentClass: OrderedAlternation]
+    /// For each class, the keyword of each alternative.
+    let keywordIndexes: [DocumentClass: [Int]]
     let keywords: [(modality: Modality, classes: Set<DocumentClass>)]
     /// The lexicon's examples.
     let examples: [RuleExample]
@@ -124,20 +126,33 @@ struct ModalLexicon: Sendable {
             (modality: $0.modality, classes: Set($0.classes ?? spec.classes).intersection(lexiconClasses))
         }
         self.keywords = keywords
-        var patterns: [DocumentClass: Pattern] = [:]
-        var compiled: [String: Pattern] = [:]
+        var patterns: [DocumentClass: OrderedAlternation] = [:]
+        var keywordIndexes: [DocumentClass: [Int]] = [:]
+        var compiled: [[Int]: OrderedAlternation] = [:]
         for documentClass in spec.classes {
-            let alternatives = spec.keywords.enumerated().filter { keywords[$0.offset].classes.contains(documentClass) }
-                .map { "(?<k\($0.offset)>\($0.element.pattern))" }
-            guard !alternatives.isEmpty else { continue }
-            let body = alternatives.joined(separator: "|")
-            let source = spec.case_sensitive == true ? "\\b(?:\(body))\\b" : "\\b(?i:\(body))\\b"
-            if compiled[source] == nil {
-                compiled[source] = try file.pattern(source, rule: spec.id, line: line, what: "a keyword pattern")
+            let indexes = spec.keywords.indices.filter { keywords[$0].classes.contains(documentClass) }
+            guard !indexes.isEmpty else { continue }
+            if compiled[indexes] == nil {
+                var failure: PipelineError?
+                do {
+                    compiled[indexes] = try OrderedAlternation(
+                        indexes.map { spec.keywords[$0].pattern }, caseInsensitive: spec.case_sensitive != true) { source in
+                        do {
+                            return try file.pattern(source, rule: spec.id, line: line, what: "a keyword pattern")
+                        } catch {
+                            failure = error as? PipelineError
+                            throw error
+                        }
+                    }
+                } catch {
+                    throw failure ?? file.error(line: line, rule: spec.id, "a keyword pattern does not compile")
+                }
             }
-            patterns[documentClass] = compiled[source]
+            patterns[documentClass] = compiled[indexes]
+            keywordIndexes[documentClass] = indexes
         }
         self.patterns = patterns
+        self.keywordIndexes = keywordIndexes
         examples = RuleExample.list(spec.examples, spec.counter_examples)
         self.file = file.path
         self.line = line
@@ -148,32 +163,20 @@ struct ModalLexicon: Sendable {
         keywords.contains { $0.classes.contains(documentClass) }
     }
 
-    /// Keywords of this lexicon in `range` of `text` that apply to `documentClass` (a `none` keyword is kept: it
-    /// hides what it overlaps).
-    func hits(in text: String, range: NSRange?, documentClass: DocumentClass, index: Int) -> [Hit] {
-        guard let pattern = patterns[documentClass] else { return [] }
-        return hits(pattern.matches(in: text, range: range), index: index)
-    }
-
-    /// Keywords of this lexicon in `range` of a document that apply to `documentClass`.
+    /// Keywords of this lexicon in `range` of a document that apply to `documentClass` (a `none` keyword is kept:
+    /// it hides what it overlaps).
     func hits(in context: ExtractionContext, range: NSRange?, documentClass: DocumentClass, index: Int) -> [Hit] {
-        guard let pattern = patterns[documentClass] else { return [] }
-        return hits(pattern.matches(in: context, range: range), index: index)
+        guard let alternation = patterns[documentClass], let keywordIndexes = keywordIndexes[documentClass] else {
+            return []
+        }
+        return alternation.matches(in: context, range: range).map { match in
+            Hit(range: match.range, modality: keywords[keywordIndexes[match.alternative]].modality, lexicon: index)
+        }
     }
 
     /// The distinct compiled patterns, in the order of the lexicon's classes.
     var compiledPatterns: [Pattern] {
         var seen = Set<String>()
-        return classes.compactMap { patterns[$0] }.filter { seen.insert($0.source).inserted }
-    }
-
-    private func hits(_ matches: [PatternMatch], index: Int) -> [Hit] {
-        matches.compactMap { match in
-            for (number, keyword) in keywords.enumerated() {
-                guard let group = match.groups["k\(number)"] else { continue }
-                return Hit(range: group, modality: keyword.modality, lexicon: index)
-            }
-            return nil
-        }
+        return classes.compactMap { patterns[$0]?.whole }.filter { seen.insert($0.source).inserted }
     }
 }

@@ -1,0 +1,265 @@
+import CICU
+import Foundation
+
+/// Alternatives tried in order at each place, as in `\b(?i:A0|A1|...)\b` (a keyword lexicon: "may not" before
+/// "may"): the match at a place is the first alternative that matches there. `whole` is that one pattern; its cues
+/// give the places, and it is what runs when the engine cannot (no cues, characters that need ICU's own folding).
+///
+/// Why not just run `whole`: ICU tries a lookbehind by matching its body from every start position it allows, up
+/// to the body's longest match before the current position. A lexicon whose `none` phrases look back over a clause
+/// ("whether ... may", "if ... can", up to 200 characters) pays that at every keyword for every such phrase, most of
+/// the time for nothing. Here each alternative `HEAD(?<=BODY)TAIL`, with its lookbehind outside every group and a
+/// head of literal strings, is tried as ICU would try it, in three steps: the head strings (in ICU's order) compared
+/// in place; the body reversed (`RegexTree.reversed`) and run forward over the reversed text before the head's end,
+/// from that end, which gives the same yes or no as the lookbehind for one attempt; then the tail. Runs of other
+/// alternatives stay one ICU pattern each (their order kept by the alternation). The matches are those of `whole`:
+/// `OrderedAlternationTests` compares both on every document of the real corpus.
+final class OrderedAlternation: Sendable {
+    /// The pattern of all alternatives in one, each in a group named `k<index>`.
+    let whole: Pattern
+    /// How many alternatives there are.
+    let count: Int
+    private let steps: [Step]
+    private let caseInsensitive: Bool
+
+    /// A run of alternatives tried by one ICU pattern, or one alternative tried in steps.
+    private enum Step: Sendable {
+        /// `\b(?:(?<z0>B0)|(?<z1>B1)...)\b`: `alternatives[i]` is the alternative of the group `z<i>`.
+        case run(Pattern, alternatives: [Int])
+        case lookbehind(Lookbehind)
+    }
+
+    /// One alternative `HEAD(?<=BODY)TAIL`.
+    private struct Lookbehind: Sendable {
+        let alternative: Int
+        /// The head's strings in the order ICU tries them (lower-cased ASCII when case-insensitive).
+        let heads: [[UInt16]]
+        /// The body reversed, and the most UTF-16 units a match of the body spans.
+        let body: Pattern
+        let bodyMaxLength: Int
+        /// The tail with the closing `\b`; nil when the tail is empty (only the `\b` is left).
+        let tail: Pattern?
+    }
+
+    /// Compiles the alternatives (ICU sources) into `whole` (through `compile`, so that the engine scans its cues)
+    /// and into the steps.
+    init(_ alternatives: [String], caseInsensitive: Bool, compile: (String) throws -> Pattern) throws {
+        let open = caseInsensitive ? "(?i:" : "(?:"
+        let body = alternatives.enumerated().map { "(?<k\($0.offset)>\($0.element))" }.joined(separator: "|")
+        whole = try compile("\\b\(open)\(body))\\b")
+        count = alternatives.count
+        self.caseInsensitive = caseInsensitive
+        // Branches in order, with the alternative each belongs to; nil steps when one cannot be read.
+        var branches: [(alternative: Int, tree: RegexTree)] = []
+        var readable = true
+        for (index, source) in alternatives.enumerated() {
+            guard let tree = RegexTree(source), !tree.hasTopLevelFlags else { readable = false; break }
+            branches += tree.branches.map { (index, $0) }
+        }
+        var steps: [Step] = []
+        var pending: [(alternative: Int, tree: RegexTree)] = []
+        func flush() throws {
+            guard !pending.isEmpty else { return }
+            let body = pending.enumerated().map { "(?<z\($0.offset)>\($0.element.tree.source))" }.joined(separator: "|")
+            steps.append(.run(try Pattern("\\b\(open)\(body))\\b"), alternatives: pending.map(\.alternative)))
+            pending = []
+        }
+        do {
+            for branch in branches where readable {
+                if let step = try Self.lookbehind(branch.tree, alternative: branch.alternative, open: open,
+                                                  caseInsensitive: caseInsensitive) {
+                    try flush()
+                    steps.append(.lookbehind(step))
+                } else {
+                    pending.append(branch)
+                }
+            }
+            try flush()
+        } catch {
+            // A part that does not compile on its own (two branches naming the same group): `whole` does it all.
+            readable = false
+        }
+        self.steps = readable ? steps : []
+    }
+
+    /// The alternative in steps, when it has the shape `HEAD(?<=BODY)TAIL` this supports.
+    private static func lookbehind(_ branch: RegexTree, alternative: Int, open: String,
+                                   caseInsensitive: Bool) throws -> Lookbehind? {
+        let items = branch.items
+        guard let at = items.firstIndex(where: { if case .lookaround("<=", _) = $0 { return true } else { return false } }),
+              case .lookaround(_, let bodyTree) = items[at],
+              let heads = RegexTree.sequence(Array(items[..<at])).literalStrings(),
+              heads.allSatisfy({ $0.allSatisfy(\.isASCII) }),
+              // Non-ASCII letters may fold to several characters, which read backwards differently.
+              !caseInsensitive || bodyTree.source.unicodeScalars.allSatisfy(\.isASCII),
+              let reversed = bodyTree.reversed,
+              let bodyMaxLength = PatternLiterals(source: bodyTree.source, caseInsensitive: caseInsensitive).maxLength
+        else { return nil }
+        let tailSource = RegexTree.sequence(Array(items[(at + 1)...])).source
+        return Lookbehind(
+            alternative: alternative,
+            heads: heads.map { head in head.map { UInt16(caseInsensitive ? Pattern.lower(UInt8($0.value)) : UInt8($0.value)) } },
+            body: try Pattern("\(open)\(reversed.source))"), bodyMaxLength: bodyMaxLength,
+            tail: tailSource.isEmpty ? nil : try Pattern("\(open)\(tailSource))\\b"))
+    }
+
+    /// One match: the alternative and its range (UTF-16).
+    struct Match: Equatable {
+        var alternative: Int
+        var range: NSRange
+    }
+
+    /// Every match within `range` of the document (the whole text when nil), as `whole` finds them.
+    func matches(in context: ExtractionContext, range: NSRange? = nil) -> [Match] {
+        let text = context.scan
+        guard !steps.isEmpty, !text.hasBoundaryTraps, let cues = whole.cues,
+              let engine = context.engine, let slot = engine.slot(of: whole),
+              let candidates = context.candidates, !candidates.hasFoldTraps,
+              case .start(let maxLength) = candidates.hasShortRuns ? cues.placementInShortRuns : cues.placement,
+              context.withinBudget(whole) else {
+            return wholeMatches(in: context, range: range)
+        }
+        let range = Pattern.clamp(range, to: text)
+        let positions = candidates.positions(of: slot)
+        let low = range.location
+        let high = range.location + range.length
+        var first = positions.partitionPoint { Int($0) < low }
+        let last = positions[first...].partitionPoint { Int($0) < high }
+        let reach = min(maxLength ?? PatternCues.windowCap, PatternCues.windowCap)
+        var found: [Match] = []
+        var covered = low
+        while first < last {
+            let start = Int(positions[first])
+            first += 1
+            if start < covered || !whole.mayStart(in: text, at: start) { continue }
+            let end = min(high, start + reach)
+            let hit = match(in: text, low: low, high: high, at: start, end: end)
+            if PatternProfile.isEnabled { PatternProfile.attempt(whole.source, hit: hit != nil) }
+            guard let hit else { continue }
+            covered = max(start + 1, NSMaxRange(hit.range))
+            found.append(hit)
+        }
+        return found
+    }
+
+    /// The matches of `whole` itself (what the steps must give).
+    func wholeMatches(in context: ExtractionContext, range: NSRange? = nil) -> [Match] {
+        whole.matches(in: context, range: range).compactMap { match in
+            (0..<count).lazy.compactMap { index in
+                match.groups["k\(index)"].map { Match(alternative: index, range: $0) }
+            }.first
+        }
+    }
+
+    /// Whether the alternatives are tried in steps (false: `whole` does it all).
+    var hasSteps: Bool { !steps.isEmpty }
+
+    /// How many steps try an alternative with a lookbehind.
+    var lookbehindSteps: Int {
+        steps.count { if case .lookbehind = $0 { return true } else { return false } }
+    }
+
+    /// The first alternative matching at `start` within `start..<end` (lookarounds see `low..<high`).
+    private func match(in text: ScanText, low: Int, high: Int, at start: Int, end: Int) -> Match? {
+        // `\b` before the alternatives.
+        let before = start > low && Pattern.isWordUnit(text[start - 1])
+        let after = start < high && Pattern.isWordUnit(text[start])
+        guard before != after else { return nil }
+        for step in steps {
+            switch step {
+            case .run(let pattern, let alternatives):
+                guard pattern.mayStart(in: text, at: start), pattern.startsWithPrefix(text, at: start),
+                      let found = pattern.lookingAt(text, low: low, high: high, start: start, end: end)
+                else { continue }
+                for (index, alternative) in alternatives.enumerated() where found.groups["z\(index)"] != nil {
+                    return Match(alternative: alternative, range: found.range)
+                }
+            case .lookbehind(let step):
+                if let stop = lookbehind(step, in: text, low: low, high: high, at: start, end: end) {
+                    return Match(alternative: step.alternative, range: NSRange(location: start, length: stop - start))
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Where the alternative's match at `start` ends, trying its heads in ICU's order.
+    private func lookbehind(_ step: Lookbehind, in text: ScanText, low: Int, high: Int, at start: Int,
+                            end: Int) -> Int? {
+        heads: for head in step.heads {
+            let headEnd = start + head.count
+            guard headEnd <= end else { continue }
+            for (offset, unit) in head.enumerated() {
+                var value = text[start + offset]
+                if caseInsensitive, value < 0x80 { value = UInt16(Pattern.lower(UInt8(value))) }
+                if value != unit { continue heads }
+            }
+            guard bodyMatches(step, in: text, low: low, high: high, endingAt: headEnd) else { continue }
+            if let tail = step.tail {
+                if let found = tail.lookingAt(text, low: low, high: high, start: headEnd, end: end) {
+                    return NSMaxRange(found.range)
+                }
+            } else {
+                // Only the closing `\b`.
+                let before = headEnd > low && Pattern.isWordUnit(text[headEnd - 1])
+                let after = headEnd < high && Pattern.isWordUnit(text[headEnd])
+                if before != after { return headEnd }
+            }
+        }
+        return nil
+    }
+
+    /// Whether the lookbehind's body matches a text ending at `position`: its reverse, run over the reversed text
+    /// from there. The reversed window holds a few characters beyond the body's longest match on each side, for its
+    /// boundaries to look at; `^` (reversed `\z`) can only match where the window ends at `low`.
+    private func bodyMatches(_ step: Lookbehind, in text: ScanText, low: Int, high: Int, endingAt position: Int)
+        -> Bool {
+        let from = max(low, position - step.bodyMaxLength - 4)
+        let to = min(high, position + 4)
+        var window = [UInt16](repeating: 0, count: to - from)
+        var index = 0
+        var source = to - 1
+        while source >= from {
+            let unit = text[source]
+            // A surrogate pair keeps its order.
+            if unit & 0xFC00 == 0xDC00, source - 1 >= from, text[source - 1] & 0xFC00 == 0xD800 {
+                window[index] = text[source - 1]
+                window[index + 1] = unit
+                index += 2
+                source -= 2
+            } else {
+                window[index] = unit
+                index += 1
+                source -= 1
+            }
+        }
+        let reversedStart = to - position
+        return window.withUnsafeBufferPointer { buffer in
+            step.body.lookingAt(units: buffer, start: reversedStart, end: buffer.count) != nil
+        }
+    }
+}
+
+extension Pattern {
+    /// The match starting at `start` within `start..<end` of `text`, whose lookarounds see `low..<high`.
+    func lookingAt(_ text: ScanText, low: Int, high: Int, start: Int, end: Int) -> PatternMatch? {
+        withMatcher(for: text) { matcher in
+            guard lt_regex_set_text(matcher, text.units.baseAddress! + low, Int32(high - low)) == 0 else { return nil }
+            lt_regex_set_region(matcher, Int32(start - low), Int32(end - low), 1)
+            guard lt_regex_looking_at(matcher) == 1 else { return nil }
+            return current(matcher, offset: low)
+        }
+    }
+
+    /// The match starting at `start` within `start..<end` of `units` (a text of its own, without boundary traps).
+    func lookingAt(units: UnsafeBufferPointer<UInt16>, start: Int, end: Int) -> PatternMatch? {
+        withPlainMatcher { matcher in
+            guard let base = units.baseAddress, lt_regex_set_text(matcher, base, Int32(units.count)) == 0 else {
+                return nil
+            }
+            lt_regex_set_region(matcher, Int32(start), Int32(end), 1)
+            guard lt_regex_looking_at(matcher) == 1 else { return nil }
+            return current(matcher, offset: 0)
+        }
+    }
+}
