@@ -118,7 +118,8 @@ func main() async throws {
     if options.frequentCues {
         print("--- cue literals found most often (hits, patterns served)")
         for cue in extraction.frequentCues(in: analyzed, top: 25) {
-            print(String(format: "%10d %4d  ", cue.hits, cue.patterns) + cue.literal.debugDescription)
+            print(String(format: "%10d %4d  ", cue.hits, cue.patterns.count) + cue.literal.debugDescription)
+            for source in cue.patterns { print("                 " + String(source.prefix(140))) }
         }
     }
     var records: [DocumentRecord] = []

@@ -62,7 +62,7 @@ public struct Extraction: Sendable {
     public var engineSummary: String? { engine?.summary }
 
     /// The cue literals found most often in `documents` (see `RuleEngine.frequentCues`), for benchmarks.
-    public func frequentCues(in documents: [AnalyzedDocument], top: Int) -> [(literal: String, hits: Int, patterns: Int)] {
+    public func frequentCues(in documents: [AnalyzedDocument], top: Int) -> [(literal: String, hits: Int, patterns: [String])] {
         engine?.frequentCues(in: documents.map { ScanText($0.normalized.text) }, top: top) ?? []
     }
 

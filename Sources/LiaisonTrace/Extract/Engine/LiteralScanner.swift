@@ -7,6 +7,8 @@ struct LiteralScanner: Sendable {
     /// Byte → class (ASCII upper-case letters share the class of their lower-case form).
     private let classOf: [UInt8]
     private let classCount: Int
+    /// log2 of `classCount` (a row's width).
+    private let rowShift: Int
     /// DFA transitions: `row + class` → the next state's row, where a state's row is `state * classCount`; the
     /// sign bit is set when the next state has outputs (so the hot loop needs no second lookup per byte).
     private let transitions: [Int32]
@@ -21,7 +23,7 @@ struct LiteralScanner: Sendable {
     /// The number of DFA states.
     var stateCount: Int { outputStart.count - 1 }
     /// The number of byte classes (one per byte a literal uses, and one for all other bytes).
-    var byteClassCount: Int { classCount }
+    let byteClassCount: Int
     /// The size of the transition table in bytes.
     var tableBytes: Int { transitions.count * MemoryLayout<Int32>.size }
 
@@ -43,7 +45,10 @@ struct LiteralScanner: Sendable {
             let folded = fold(UInt8(byte))
             classOf[byte] = classes[folded] ?? 0
         }
-        let classCount = Int(next)
+        // Rows are a power of two wide, so that a row gives its state by a shift.
+        var rowShift = 0
+        while 1 << rowShift < Int(next) { rowShift += 1 }
+        let classCount = 1 << rowShift
         // Trie.
         var goto: [[Int32]] = [[Int32](repeating: -1, count: classCount)]
         var own: [[Int32]] = [[]]
@@ -107,6 +112,8 @@ struct LiteralScanner: Sendable {
         }
         self.classOf = classOf
         self.classCount = classCount
+        self.rowShift = rowShift
+        byteClassCount = Int(next)
         self.transitions = flagged
         self.outputStart = outputStart
         self.outputs = outputs
@@ -123,15 +130,22 @@ struct LiteralScanner: Sendable {
                     outputs.withUnsafeBufferPointer { outs in
                         lengths.withUnsafeBufferPointer { lengths in
                             var row = 0
-                            let width = classCount
-                            for index in 0..<bytes.count {
-                                let next = table[row &+ Int(classes[Int(base[index])])]
-                                row = Int(next & Int32.max)
-                                guard next < 0 else { continue }
-                                let state = row / width
+                            var index = 0
+                            let count = bytes.count
+                            let shift = rowShift
+                            while index < count {
+                                // The hot loop: one table lookup per byte, nothing else until a state has outputs.
+                                var next: Int32
+                                repeat {
+                                    next = table[row &+ Int(classes[Int(base[index])])]
+                                    row = Int(next & Int32.max)
+                                    index &+= 1
+                                } while next >= 0 && index < count
+                                guard next < 0 else { break }
+                                let state = row &>> shift
                                 for output in Int(starts[state])..<Int(starts[state &+ 1]) {
                                     let literal = outs[output]
-                                    found(literal, index &+ 1 &- Int(lengths[Int(literal)]))
+                                    found(literal, index &- Int(lengths[Int(literal)]))
                                 }
                             }
                         }

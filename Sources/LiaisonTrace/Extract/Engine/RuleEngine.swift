@@ -21,6 +21,8 @@ public final class RuleEngine: Sendable {
 
     /// The scanner's literals (for reports).
     private let literalTexts: [String]
+    /// The source of each slot's pattern (for reports).
+    private let slotSources: [String]
 
     /// Compiles the cues of `patterns` (duplicates and patterns without cues are left out).
     public init(patterns: [Pattern]) {
@@ -45,10 +47,13 @@ public final class RuleEngine: Sendable {
             }
             return slot
         }
+        var sources: [String] = []
         for pattern in patterns {
             guard let cues = pattern.cues, slots[ObjectIdentifier(pattern)] == nil else { continue }
             slots[ObjectIdentifier(pattern)] = addSlot(cues.literals, wordStartOnly: cues.wordStart)
+            sources.append(pattern.source)
         }
+        slotSources = sources
         slotCount = wordStart.count
         self.slots = slots
         wordStartSlots = wordStart
@@ -72,7 +77,7 @@ public final class RuleEngine: Sendable {
 
     /// The cue literals found most often in `texts`, with how often and how many patterns each one serves: the
     /// cues that make the scan hand out many candidates.
-    public func frequentCues(in texts: [ScanText], top: Int) -> [(literal: String, hits: Int, patterns: Int)] {
+    public func frequentCues(in texts: [ScanText], top: Int) -> [(literal: String, hits: Int, patterns: [String])] {
         var counts = [Int](repeating: 0, count: literalTexts.count)
         for text in texts {
             text.utf8.withUnsafeBufferPointer { bytes in
@@ -80,7 +85,8 @@ public final class RuleEngine: Sendable {
             }
         }
         return counts.indices.sorted { counts[$0] > counts[$1] }.prefix(top).map {
-            (literalTexts[$0], counts[$0], Int(literalSlotStart[$0 + 1] - literalSlotStart[$0]))
+            (literalTexts[$0], counts[$0],
+             literalSlots[Int(literalSlotStart[$0])..<Int(literalSlotStart[$0 + 1])].map { slotSources[Int($0)] })
         }
     }
 
