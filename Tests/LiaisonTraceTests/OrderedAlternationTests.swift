@@ -126,7 +126,7 @@ final class OrderedAlternationTests: XCTestCase {
         XCTAssertEqual(try reversedMatch("\\bab(?<n>c|de)?", "xx abde"), "abde")
         XCTAssertEqual(try reversedMatch("😀é+", "a😀éé"), "😀éé")
         // Constructs that read differently backwards have no reverse.
-        for source in ["a(?=b)", "a$", "(?>ab|a)b", "a++", "(?m)^a", "(?i)a"] {
+        for source in ["a(?=b)", "a$", "(?>ab|a)b", "a++", "(?m)^a", "(?i)a", "a\\X", "\\R"] {
             XCTAssertNil(RegexTree(source)?.reversed, source)
         }
         XCTAssertEqual(RegexTree("(?:whether|how)\\s(?i:x)*?")?.literalStrings(), nil)

@@ -55,8 +55,11 @@ indirect enum RegexTree: Equatable {
     /// which ones depends on the direction), multi-line mode.
     var reversed: RegexTree? {
         switch self {
-        case .literal, .characterSet:
+        case .literal:
             return self
+        case .characterSet(let text):
+            // A grapheme cluster and a line break (`\r\n` is one) are read differently backwards.
+            return text == "\\X" || text == "\\R" ? nil : self
         case .anchor(let text):
             switch text {
             case "^", "\\A": return .anchor("\\z")
