@@ -54,7 +54,10 @@ public enum PatternProfile {
         let all = entries
         lock.unlock()
         func line(_ text: String, _ source: String) -> String { text + "  " + String(source.prefix(100)) }
-        var lines = ["--- time in patterns"]
+        let totalCalls = all.values.reduce(0) { $0 + $1.calls }
+        let totalNanoseconds = all.values.reduce(0) { $0 + $1.nanoseconds }
+        var lines = [String(format: "--- time in patterns (all: %.1f ms, %d calls of %d patterns)",
+                            Double(totalNanoseconds) / 1e6, totalCalls, all.count)]
         for (source, entry) in all.sorted(by: { $0.value.nanoseconds > $1.value.nanoseconds }).prefix(limit) {
             lines.append(line(String(format: "%9.1f ms %8d calls", Double(entry.nanoseconds) / 1e6, entry.calls),
                               source))

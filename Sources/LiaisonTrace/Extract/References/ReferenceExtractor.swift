@@ -71,9 +71,9 @@ public struct ReferenceExtractor: Extractor {
             var ruleIndex: Int
         }
         var candidates: [Candidate] = []
-        for (index, rule) in rules.enumerated() {
-            for match in text.matches(rule.pattern, range: range) where match.range.length > 0 {
-                if let notAfter = rule.notAfter {
+        for index in rules.indices {  // by index: no copy of each rule per call
+            for match in text.matches(rules[index].pattern, range: range) where match.range.length > 0 {
+                if let notAfter = rules[index].notAfter {
                     let start = max(0, match.range.location - 24)
                     let before = NSRange(location: start, length: match.range.location - start)
                     let preceding = nsText.substring(with: before)

@@ -234,9 +234,10 @@ public struct RelationExtractor: Extractor {
             if scan.isSkipped(statement) { continue }
             var taken: [NSRange] = []
             var seen = Set<String>()
-            for (ruleIndex, rule) in rules.enumerated() {
+            for ruleIndex in rules.indices {  // by index: a rule is copied only where its cue is
                 for match in cues.matches(ruleIndex, in: statement.range, context: context)
                 where !taken.contains(where: { NSIntersectionRange($0, match.range).length > 0 }) {
+                    let rule = rules[ruleIndex]
                     let objects = objects(rule, match, statement: statement, scan: scan, senders: senders)
                     guard !objects.isEmpty else { continue }
                     let subjects = subjects(rule, match, statement: statement, index: index, scan: scan)

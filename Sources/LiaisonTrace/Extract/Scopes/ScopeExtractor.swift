@@ -276,12 +276,13 @@ public struct ScopeExtractor: Extractor {
             let inScopeClause = scan.role(of: statement) == .scope
             // Cue matches, earlier rules winning overlaps.
             var taken: [NSRange] = []
-            var found: [(Rule, PatternMatch)] = []
-            for (ruleIndex, rule) in rules.enumerated() where rule.classes?.contains(scan.documentClass) ?? true {
+            // By index: a rule is copied (with every reference it holds) only when one of its cues is there.
+            var found: [(rule: Int, match: PatternMatch)] = []
+            for ruleIndex in rules.indices where rules[ruleIndex].classes?.contains(scan.documentClass) ?? true {
                 for match in cues.matches(ruleIndex, in: statement.range, context: context)
                 where !taken.contains(where: { NSIntersectionRange($0, match.range).length > 0 }) {
                     taken.append(match.range)
-                    found.append((rule, match))
+                    found.append((ruleIndex, match))
                 }
             }
             found.sort { $0.1.range.location < $1.1.range.location }
@@ -291,7 +292,8 @@ public struct ScopeExtractor: Extractor {
             var made = false
             var previous: StatementScan.Subject?
             let informative = statement.section.map { scan.outline.headings[$0].isInformative } ?? false
-            for (rule, match) in found {
+            for (ruleIndex, match) in found {
+                let rule = rules[ruleIndex]
                 guard let subject = subject(rule, match, statement: statement, index: index, scan: scan,
                                             inScopeClause: inScopeClause, groups: groups, senders: senders,
                                             previous: previous)
