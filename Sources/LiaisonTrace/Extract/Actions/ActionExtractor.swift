@@ -232,8 +232,9 @@ public struct ActionExtractor: Extractor {
 
     /// The first rule (in order) whose cue is in `range`.
     func firstCue(_ rules: [Rule], in range: NSRange, _ context: ExtractionContext) -> (Rule, PatternMatch)? {
-        for rule in rules {
-            if let match = rule.pattern.matches(in: context, range: range).first { return (rule, match) }
+        // By index: a rule is copied (with every reference it holds) only when its cue is there.
+        for index in rules.indices {
+            if let match = rules[index].pattern.matches(in: context, range: range).first { return (rules[index], match) }
         }
         return nil
     }
