@@ -23,7 +23,8 @@ final class OrderedAlternationTests: XCTestCase {
     func testTheLexiconsWithLookbehindsAreTriedInSteps() throws {
         let found = try alternations(TestSupport.pipeline())
         XCTAssertGreaterThan(found.count, 5)
-        XCTAssertTrue(found.allSatisfy(\.alternation.hasSteps), found.filter { !$0.alternation.hasSteps }.map(\.name).description)
+        XCTAssertTrue(found.allSatisfy(\.alternation.hasSteps),
+                      found.filter { !$0.alternation.hasSteps }.map(\.name).description)
         // The modal verbs' `none` phrases ("whether ... may", "if ... can") are the lookbehinds the steps are for.
         XCTAssertGreaterThanOrEqual(found.map(\.alternation.lookbehindSteps).max() ?? 0, 5)
     }
@@ -77,7 +78,8 @@ final class OrderedAlternationTests: XCTestCase {
         let words = ["whether", "how", "what", "if", "in case", "unless", "so that", "which", "that", "there", "it",
                      "we", "you", "I", "one", "also", "may", "might", "can", "could", "shall", "must", "should",
                      "not", "only", "be", "found", "need to", "requires", "required", "until", "when", "12", "May",
-                     "2024", "the", "UE", "é", "😀", ",", ".", ";", "?", "\n", "  ", "-", "'", "ß", "MUST", "SHALL NOT",
+                     "2024", "the", "UE", "é", "😀", ",", ".", ";", "?", "\n", "  ", "-", "'", "ß", "MUST",
+                     "SHALL NOT",
                      "is recommended", "optionally", "lead", "result", "if any,", "of", "xmay", "cann"]
         var generator = SplitMix(seed: 7)
         var texts: [(String, String)] = []
@@ -119,7 +121,8 @@ final class OrderedAlternationTests: XCTestCase {
             }.map { String(String(text.reversed()).utf16.prefix($0.range.length))! }.map { String($0.reversed()) }
         }
         XCTAssertEqual(try reversedMatch("(?:^|[^A-Za-z0-9_])(?:if|in\\s{1,4}case)\\s[^.]{0,20}may",
-                                         "The UE, in  case the cell is barred, may"), " in  case the cell is barred, may")
+                                         "The UE, in  case the cell is barred, may"),
+                       " in  case the cell is barred, may")
         XCTAssertEqual(try reversedMatch("(?:^|[^A-Za-z0-9_])(?:if|in\\s{1,4}case)\\s[^.]{0,20}may", "if it may"),
                        "if it may")
         XCTAssertNil(try reversedMatch("(?:^|[^A-Za-z0-9_])(?:if|in\\s{1,4}case)\\s[^.]{0,20}may", "If. it may"))

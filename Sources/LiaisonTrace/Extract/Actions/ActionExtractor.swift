@@ -234,7 +234,9 @@ public struct ActionExtractor: Extractor {
     func firstCue(_ rules: [Rule], in range: NSRange, _ context: ExtractionContext) -> (Rule, PatternMatch)? {
         // By index: a rule is copied (with every reference it holds) only when its cue is there.
         for index in rules.indices {
-            if let match = rules[index].pattern.matches(in: context, range: range).first { return (rules[index], match) }
+            if let match = rules[index].pattern.matches(in: context, range: range).first {
+                return (rules[index], match)
+            }
         }
         return nil
     }

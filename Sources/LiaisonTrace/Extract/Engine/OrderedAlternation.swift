@@ -86,7 +86,7 @@ final class OrderedAlternation: Sendable {
     private static func lookbehind(_ branch: RegexTree, alternative: Int, open: String,
                                    caseInsensitive: Bool) throws -> Lookbehind? {
         let items = branch.items
-        guard let at = items.firstIndex(where: { if case .lookaround("<=", _) = $0 { return true } else { return false } }),
+        guard let at = items.firstIndex(where: \.isLookbehind),
               case .lookaround(_, let bodyTree) = items[at],
               let heads = RegexTree.sequence(Array(items[..<at])).literalStrings(),
               heads.allSatisfy({ $0.allSatisfy(\.isASCII) }),
@@ -98,7 +98,9 @@ final class OrderedAlternation: Sendable {
         let tailSource = RegexTree.sequence(Array(items[(at + 1)...])).source
         return Lookbehind(
             alternative: alternative,
-            heads: heads.map { head in head.map { UInt16(caseInsensitive ? Pattern.lower(UInt8($0.value)) : UInt8($0.value)) } },
+            heads: heads.map { head in
+                head.map { UInt16(caseInsensitive ? Pattern.lower(UInt8($0.value)) : UInt8($0.value)) }
+            },
             body: try Pattern("\(open)\(reversed.source))"), bodyMaxLength: bodyMaxLength,
             tail: tailSource.isEmpty ? nil : try Pattern("\(open)\(tailSource))\\b"))
     }

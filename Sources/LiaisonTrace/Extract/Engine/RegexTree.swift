@@ -144,6 +144,12 @@ indirect enum RegexTree: Equatable {
         }
     }
 
+    /// Whether this is a positive lookbehind.
+    var isLookbehind: Bool {
+        if case .lookaround("<=", _) = self { return true }
+        return false
+    }
+
     /// Whether an inline flag setting such as `(?i)` appears outside every group (it would reach across a split).
     var hasTopLevelFlags: Bool {
         items.contains { if case .flags = $0 { return true } else { return false } }

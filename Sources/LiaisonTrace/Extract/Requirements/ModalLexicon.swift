@@ -135,8 +135,9 @@ struct ModalLexicon: Sendable {
             if compiled[indexes] == nil {
                 var failure: PipelineError?
                 do {
-                    compiled[indexes] = try OrderedAlternation(
-                        indexes.map { spec.keywords[$0].pattern }, caseInsensitive: spec.case_sensitive != true) { source in
+                    let sources = indexes.map { spec.keywords[$0].pattern }
+                    compiled[indexes] = try OrderedAlternation(sources, caseInsensitive: spec.case_sensitive != true) {
+                        source in
                         do {
                             return try file.pattern(source, rule: spec.id, line: line, what: "a keyword pattern")
                         } catch {
