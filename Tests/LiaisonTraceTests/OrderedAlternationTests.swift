@@ -3,8 +3,9 @@ import XCTest
 @testable import LiaisonTrace
 
 /// Keyword lexicons tried alternative by alternative, with lookbehinds read backwards (`OrderedAlternation`), give
-/// what their one ICU pattern gives, on real documents and on texts built to hit the lookbehinds' edges; and
-/// `RegexTree` reads every rule pattern back to its source.
+/// what their one ICU pattern gives, on real documents and on texts built to hit the lookbehinds' edges; classification
+/// cues searched branch by branch match where their whole pattern does; and `RegexTree` reads every rule pattern back
+/// to its source.
 final class OrderedAlternationTests: XCTestCase {
     /// The lexicon alternations of the default pipeline, by lexicon id and class.
     func alternations(_ pipeline: Pipeline) throws -> [(name: String, alternation: OrderedAlternation)] {
@@ -94,6 +95,42 @@ final class OrderedAlternationTests: XCTestCase {
             texts.append(("built-\(index).txt", pieces.joined(separator: generator.next() % 3 == 0 ? "" : " ")))
         }
         XCTAssertGreaterThan(try assertSameMatches(texts), 500)
+    }
+
+    // MARK: - Classification cues by branch
+
+    /// A classification cue written as alternatives matches a text exactly when one of its branches does, over the
+    /// whole text and over its first lines, with the engine's cues (each branch has its own).
+    func testCueBranchesMatchWhereTheWholePatternMatches() throws {
+        let corpus = try TestSupport.requireRealCorpus()
+        let pipeline = try TestSupport.pipeline()
+        let classifier = try XCTUnwrap(pipeline.extract.extractors.lazy.compactMap { $0 as? DocumentClassifier }.first)
+        let split = classifier.rules.cues.filter { !$0.branches.isEmpty }
+        XCTAssertGreaterThan(split.count, 5)
+        var texts: [String] = []
+        for folder in [corpus, TestSupport.packageRoot.appendingPathComponent("Corpus")] {
+            let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)
+            while let url = files?.nextObject() as? URL {
+                guard ["txt", "md", "adoc", "eml", "html", "xml"].contains(url.pathExtension),
+                      let text = try? String(contentsOf: url, encoding: .utf8), !text.isEmpty else { continue }
+                texts.append(text)
+            }
+        }
+        var matched = 0
+        for text in texts {
+            let context = ExtractionContext(AnalyzedDocument(try TestSupport.ingest(text, name: "doc.txt")),
+                                            engine: pipeline.extract.engine)
+            let head = NSRange(location: 0, length: min(context.length, 1500))
+            for cue in split {
+                for range in [nil, head] {
+                    let whole = cue.pattern.hasMatch(in: context, range: range)
+                    XCTAssertEqual(cue.branches.contains { $0.hasMatch(in: context, range: range) }, whole,
+                                   "\(cue.id) on \(text.prefix(60).debugDescription)")
+                    if whole { matched += 1 }
+                }
+            }
+        }
+        XCTAssertGreaterThan(matched, 20)
     }
 
     // MARK: - RegexTree

@@ -14,6 +14,12 @@ public struct ClassificationRules: Sendable {
         /// Where the cue looks.
         let place: Place
         let pattern: Pattern
+        /// The branches of a pattern written as alternatives (`^\s*GSMA\s+Liaison|^\s*From\s*:\s*GSMA`), each
+        /// compiled on its own: whether the cue matches is whether one of them does, and each has cues of its own,
+        /// closer to its matches than the cues of the whole (which must serve every branch). Empty: the pattern.
+        let branches: [Pattern]
+        /// What to search to know whether the cue matches.
+        var searched: [Pattern] { branches.isEmpty ? [pattern] : branches }
         /// Examples and counter-examples.
         let examples: [RuleExample]
         let file: String
@@ -116,11 +122,19 @@ public struct ClassificationRules: Sendable {
             throw file.error(line: line, rule: spec.id,
                              "unknown 'where: \(spec.where ?? "")'; known: head, anywhere, fields")
         }
+        let caseInsensitive = !(spec.case_sensitive ?? false)
         let pattern = try file.pattern("(?m)" + spec.pattern, rule: spec.id, line: line,
-                                       caseInsensitive: !(spec.case_sensitive ?? false))
+                                       caseInsensitive: caseInsensitive)
+        var branches: [Pattern] = []
+        if let tree = RegexTree(spec.pattern), !tree.hasTopLevelFlags, tree.branches.count > 1 {
+            // A branch that does not compile alone (none should) leaves the pattern whole.
+            branches = (try? tree.branches.map { branch throws(PipelineError) in
+                try file.pattern("(?m)" + branch.source, rule: spec.id, line: line, caseInsensitive: caseInsensitive)
+            }) ?? []
+        }
         let sdoWeight = spec.sdo_weight ?? (spec.sdo == nil ? 0 : spec.weight ?? 1)
         return Cue(id: spec.id, summary: spec.summary, kind: kind, sdo: spec.sdo, weight: spec.weight ?? 1,
-                   sdoWeight: sdoWeight, place: place, pattern: pattern,
+                   sdoWeight: sdoWeight, place: place, pattern: pattern, branches: branches,
                    examples: RuleExample.list(spec.examples, spec.counter_examples), file: file.path, line: line)
     }
 }

@@ -22,7 +22,8 @@ public struct DocumentClassifier: Extractor {
     public var ruleDescriptions: [RuleDescription] {
         rules.cues.map { cue in
             RuleDescription.matching(cue.pattern, id: cue.id, kind: "classification", summary: cue.summary,
-                                     file: cue.file, line: cue.line, examples: cue.examples)
+                                     file: cue.file, line: cue.line, examples: cue.examples,
+                                     compiledAlso: cue.branches)
         }
     }
 
@@ -58,24 +59,26 @@ public struct DocumentClassifier: Extractor {
     /// Scores `text`: head cues look in `head`, field cues in `fields` ("name: value" lines).
     func score(_ text: String, head: NSRange? = nil, fields: String = "") -> Scores {
         let scan = ScanText(text)
-        return score(head: head, fields: fields) { pattern, range in
-            pattern.firstMatch(in: scan, range: range) != nil
+        return score(head: head, fields: fields) { patterns, range in
+            patterns.contains { $0.firstMatch(in: scan, range: range) != nil }
         }
     }
 
     /// Scores a document: head cues look in `head`, field cues in `fields` ("name: value" lines).
     func score(_ context: ExtractionContext, head: NSRange, fields: String) -> Scores {
-        score(head: head, fields: fields) { pattern, range in pattern.hasMatch(in: context, range: range) }
+        score(head: head, fields: fields) { patterns, range in
+            patterns.contains { $0.hasMatch(in: context, range: range) }
+        }
     }
 
-    private func score(head: NSRange?, fields: String, matches: (Pattern, NSRange?) -> Bool) -> Scores {
+    private func score(head: NSRange?, fields: String, matches: ([Pattern], NSRange?) -> Bool) -> Scores {
         var scores = Scores()
         for cue in rules.cues {
             let matched: Bool
             switch cue.place {
             case .fields: matched = cue.matches(fields)
-            case .anywhere: matched = matches(cue.pattern, nil)
-            case .head: matched = matches(cue.pattern, head)
+            case .anywhere: matched = matches(cue.searched, nil)
+            case .head: matched = matches(cue.searched, head)
             }
             guard matched else { continue }
             scores.cues.append(cue.id)

@@ -178,10 +178,12 @@ extension RuleDescription {
     }
 
     /// A rule that is one pattern run on the example's text: it matches where the pattern does; its values are the
-    /// named groups of the first match (`groups.<name>`).
+    /// named groups of the first match (`groups.<name>`). `compiledAlso`: other patterns compiled for the rule (the
+    /// branches a classification cue is searched by).
     static func matching(_ pattern: Pattern, id: String, kind: String, summary: String?, file: String, line: Int,
-                         examples: [RuleExample]) -> RuleDescription {
-        RuleDescription(id: id, kind: kind, summary: summary, file: file, line: line, patterns: [pattern],
+                         examples: [RuleExample], compiledAlso: [Pattern] = []) -> RuleDescription {
+        RuleDescription(id: id, kind: kind, summary: summary, file: file, line: line,
+                        patterns: [pattern] + compiledAlso,
                         examples: examples) { _, input in
             input.outcome(of: pattern.matches(in: input.scan, range: input.range))
         }
