@@ -18,8 +18,8 @@ public struct ClassificationRules: Sendable {
         /// compiled on its own: whether the cue matches is whether one of them does, and each has cues of its own,
         /// closer to its matches than the cues of the whole (which must serve every branch). Empty: the pattern.
         let branches: [Pattern]
-        /// What to search to know whether the cue matches.
-        var searched: [Pattern] { branches.isEmpty ? [pattern] : branches }
+        /// What to search to know whether the cue matches: the branches, or the pattern (made once, not per document).
+        let searched: [Pattern]
         /// Examples and counter-examples.
         let examples: [RuleExample]
         let file: String
@@ -135,6 +135,7 @@ public struct ClassificationRules: Sendable {
         let sdoWeight = spec.sdo_weight ?? (spec.sdo == nil ? 0 : spec.weight ?? 1)
         return Cue(id: spec.id, summary: spec.summary, kind: kind, sdo: spec.sdo, weight: spec.weight ?? 1,
                    sdoWeight: sdoWeight, place: place, pattern: pattern, branches: branches,
+                   searched: branches.isEmpty ? [pattern] : branches,
                    examples: RuleExample.list(spec.examples, spec.counter_examples), file: file.path, line: line)
     }
 }

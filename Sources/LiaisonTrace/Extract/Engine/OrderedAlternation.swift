@@ -218,26 +218,27 @@ final class OrderedAlternation: Sendable {
         -> Bool {
         let from = max(low, position - step.bodyMaxLength - 4)
         let to = min(high, position + 4)
-        var window = [UInt16](repeating: 0, count: to - from)
-        var index = 0
-        var source = to - 1
-        while source >= from {
-            let unit = text[source]
-            // A surrogate pair keeps its order.
-            if unit & 0xFC00 == 0xDC00, source - 1 >= from, text[source - 1] & 0xFC00 == 0xD800 {
-                window[index] = text[source - 1]
-                window[index + 1] = unit
-                index += 2
-                source -= 2
-            } else {
-                window[index] = unit
-                index += 1
-                source -= 1
+        guard to > from else { return false }
+        // On the stack: this runs at every keyword a lookbehind step is tried at.
+        return withUnsafeTemporaryAllocation(of: UInt16.self, capacity: to - from) { window in
+            var index = 0
+            var source = to - 1
+            while source >= from {
+                let unit = text[source]
+                // A surrogate pair keeps its order.
+                if unit & 0xFC00 == 0xDC00, source - 1 >= from, text[source - 1] & 0xFC00 == 0xD800 {
+                    window[index] = text[source - 1]
+                    window[index + 1] = unit
+                    index += 2
+                    source -= 2
+                } else {
+                    window[index] = unit
+                    index += 1
+                    source -= 1
+                }
             }
-        }
-        let reversedStart = to - position
-        return window.withUnsafeBufferPointer { buffer in
-            step.body.lookingAt(units: buffer, start: reversedStart, end: buffer.count) != nil
+            return step.body.lookingAt(units: UnsafeBufferPointer(window), start: to - position, end: window.count)
+                != nil
         }
     }
 }
