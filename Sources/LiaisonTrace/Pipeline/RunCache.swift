@@ -11,7 +11,9 @@ import GRDB
 ///   the record file's bytes, the part of the record linking needs, the search document with the normalized text,
 ///   and the hashes of both files), keyed by path, content
 ///   hash and pipeline fingerprint (the build, the pipeline file and the rule files), or why the file failed;
-///   written in one transaction per file, as soon as it is done;
+///   written in one transaction per file, as soon as it is done. The small columns come first and the record file's
+///   bytes (read least) last: SQLite reaches a column by following the overflow pages of every large value before
+///   it, so a run reading only hashes and links would otherwise read the whole cache;
 /// - `meta`: the summary of the last finished run (`RunState`), which the next run's delta is computed against.
 ///
 /// A cache that cannot be opened or read is set aside and rebuilt: it only ever saves work.
@@ -19,7 +21,7 @@ final class RunCache: @unchecked Sendable {
     /// The folder, inside the output folder.
     static let folderName = ".lstrace-cache"
     /// Bumped whenever the tables or blobs change shape.
-    static let schemaVersion = 2
+    static let schemaVersion = 3
 
     let queue: DatabaseQueue
     let path: String
@@ -62,8 +64,8 @@ final class RunCache: @unchecked Sendable {
                     CREATE TABLE entries (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, fingerprint TEXT NOT NULL,
                                           failure BLOB);
                     CREATE TABLE units (unit_path TEXT PRIMARY KEY, path TEXT NOT NULL, ordinal INTEGER NOT NULL,
-                                        record BLOB NOT NULL, record_hash TEXT NOT NULL, link BLOB NOT NULL,
-                                        search BLOB NOT NULL, search_hash TEXT NOT NULL);
+                                        record_hash TEXT NOT NULL, search_hash TEXT NOT NULL, link BLOB NOT NULL,
+                                        search BLOB NOT NULL, record BLOB NOT NULL);
                     CREATE INDEX units_path ON units(path, ordinal);
                     PRAGMA user_version = \(schemaVersion);
                     """)
