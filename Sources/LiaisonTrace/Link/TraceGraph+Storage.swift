@@ -302,12 +302,12 @@ struct GraphStorage: Sendable {
                 placed[kept] = placed[start]
                 kept += 1
             } else if end - start > 1 {
-                // Sorted as GraphProvenance sorts, through the strings (few places per owner).
-                let slice = Array(placed[start..<end])
-                let normalized = Self.normalized(slice.map(provenance))
-                let byValue = Dictionary(slice.map { (provenance($0), $0) }, uniquingKeysWith: { first, _ in first })
-                for value in normalized {
-                    placed[kept] = byValue[value]!
+                // Sorted as `normalized` sorts their provenance, each once (the first of equal places).
+                placed[start..<end].sort(by: placePrecedes)
+                placed[kept] = placed[start]
+                kept += 1
+                for index in start + 1 ..< end where !samePlace(placed[index], placed[kept - 1]) {
+                    placed[kept] = placed[index]
                     kept += 1
                 }
             }
@@ -315,6 +315,63 @@ struct GraphStorage: Sendable {
         }
         placed.removeLast(placed.count - kept)
         return (starts, placed)
+    }
+
+    /// Whether `a` comes before `b` as `normalized` orders their provenance (document, line, column, rule, text,
+    /// then which fields they lack), read from the pool without making strings: grouping sorts every place of
+    /// the graph, and most owners have several.
+    private func placePrecedes(_ a: Place, _ b: Place) -> Bool {
+        if a.document != b.document {
+            if stringPrecedes(a.document, b.document) { return true }
+            if stringPrecedes(b.document, a.document) { return false }
+        }
+        let (lineA, lineB) = (a.line == Place.none ? 0 : a.line, b.line == Place.none ? 0 : b.line)
+        if lineA != lineB { return lineA < lineB }
+        let (columnA, columnB) = (a.column == Place.none ? 0 : a.column, b.column == Place.none ? 0 : b.column)
+        if columnA != columnB { return columnA < columnB }
+        if a.rule != b.rule {
+            if stringPrecedes(a.rule, b.rule) { return true }
+            if stringPrecedes(b.rule, a.rule) { return false }
+        }
+        if a.text != b.text {
+            // A place without text sorts as one with empty text.
+            if a.text < 0 || b.text < 0 {
+                let emptyA = a.text < 0 || pool.withUTF8(a.text) { $0.isEmpty }
+                let emptyB = b.text < 0 || pool.withUTF8(b.text) { $0.isEmpty }
+                if emptyA != emptyB { return emptyA }
+            } else {
+                if stringPrecedes(a.text, b.text) { return true }
+                if stringPrecedes(b.text, a.text) { return false }
+            }
+        }
+        func absent(_ place: Place) -> Int {
+            (place.line == Place.none ? 4 : 0) + (place.column == Place.none ? 2 : 0) + (place.text < 0 ? 1 : 0)
+        }
+        return absent(a) < absent(b)
+    }
+
+    /// Whether two places have equal provenance (as `GraphProvenance` compares it).
+    private func samePlace(_ a: Place, _ b: Place) -> Bool {
+        guard a.line == b.line, a.column == b.column, (a.text < 0) == (b.text < 0) else { return false }
+        return sameString(a.document, b.document) && sameString(a.rule, b.rule)
+            && (a.text < 0 || sameString(a.text, b.text))
+    }
+
+    /// Pool strings compared as Swift compares `String`s: their bytes when both are ASCII, else as strings.
+    private func stringPrecedes(_ a: Int32, _ b: Int32) -> Bool {
+        if a == b { return false }
+        if isASCII(a), isASCII(b) { return pool.utf8Precedes(a, b) }
+        return pool[a] < pool[b]
+    }
+
+    private func sameString(_ a: Int32, _ b: Int32) -> Bool {
+        if a == b { return true }
+        if isASCII(a), isASCII(b) { return false }
+        return pool[a] == pool[b]
+    }
+
+    private func isASCII(_ number: Int32) -> Bool {
+        pool.withUTF8(number) { $0.allSatisfy { $0 < 0x80 } }
     }
 
     /// Back to places by owner in the order they came (to add again after `finish`).
