@@ -177,6 +177,25 @@ extension GraphTests {
         XCTAssertTrue(DOTEmitter(details: true).dot(graph).contains("\"R2-133034\" ["))
         XCTAssertTrue(DOTEmitter(focus: "CP-172153").dot(graph).contains("\"ITU-T SG13\" ["))
     }
+
+    /// Labels cut texts to a number of characters (grapheme clusters), line feeds as spaces; texts in ASCII take a
+    /// shorter way that must cut them the same.
+    func testShortTextsAreCutByCharacters() {
+        func reference(_ text: String, limit: Int) -> String {
+            let flat = text.replacingOccurrences(of: "\n", with: " ")
+            guard flat.count > limit else { return flat }
+            return String(flat.prefix(limit - 1)) + "…"
+        }
+        let texts = ["", "short", String(repeating: "a", count: 59), String(repeating: "b", count: 60),
+                     String(repeating: "c", count: 61), "line one\nline two " + String(repeating: "x", count: 70),
+                     "CRLF\r\nis one character " + String(repeating: "y", count: 60),
+                     "é" + String(repeating: "z", count: 70), "日本語のテキスト" + String(repeating: "w", count: 60)]
+        for text in texts {
+            for limit in [1, 10, 60, 120] {
+                XCTAssertEqual(Linker.short(text, limit: limit), reference(text, limit: limit), "\(text) at \(limit)")
+            }
+        }
+    }
 }
 
 final class TitleMatcherTests: XCTestCase {

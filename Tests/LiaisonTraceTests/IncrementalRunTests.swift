@@ -142,6 +142,40 @@ final class IncrementalRunTests: XCTestCase {
         XCTAssertEqual(try TestSupport.outputDifferences(out, clean), [])
     }
 
+    /// The run cache keeps what linking reads of each record in a binary form (closed vocabularies as positions):
+    /// read back, it is the record's linking part; read for the passes that resolve names, the source, the header
+    /// and the references without their text and rule. Checked on every document of `Corpus/`.
+    func testLinkingBytesReadBackAsTheLinkingPart() throws {
+        let pipeline = try TestSupport.pipeline()
+        let corpus = TestSupport.packageRoot.appendingPathComponent("Corpus")
+        let files = try FileManager.default.contentsOfDirectory(atPath: corpus.path).sorted()
+            .filter { !$0.hasPrefix(".") && $0 != "expected" }
+        var read = 0
+        for name in files {
+            guard case .processed(let documents) = pipeline.process(.path(corpus.appendingPathComponent(name).path))
+            else { continue }
+            for document in documents {
+                var part = document.record.linkingPart
+                let bytes = part.linkingBytes()
+                // An addressee's label is for the record file only.
+                part.document.to = part.document.to.map { Addressee(group: $0.group, purpose: $0.purpose) }
+                func json(_ record: DocumentRecord) -> String { String(decoding: JSONOutput.bytes(record), as: UTF8.self) }
+                XCTAssertEqual(json(try DocumentRecord(linkingBytes: bytes)), json(part), name)
+                var header = DocumentRecord(source: part.source, document: part.document)
+                header.references = part.references.map { reference in
+                    var reference = reference
+                    reference.text = ""
+                    reference.rule = ""
+                    return reference
+                }
+                XCTAssertEqual(json(try DocumentRecord(linkingBytes: bytes, headerOnly: true)), json(header), name)
+                XCTAssertThrowsError(try DocumentRecord(linkingBytes: Array(bytes.dropLast())), name)
+                read += 1
+            }
+        }
+        XCTAssertGreaterThan(read, 5)
+    }
+
     func testAnAttachmentThatTakesAnExistingRecordNameRenamesBothRecords() async throws {
         let root = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }

@@ -55,4 +55,50 @@ final class SearchIndexTests: XCTestCase {
         XCTAssertEqual(try first.contentDigest(), try again.contentDigest())
         XCTAssertNotEqual(try first.contentDigest(), try other.contentDigest())
     }
+
+    /// A store updated in place holds the rows of a store written anew: through the previous run's row digests (rows
+    /// not read), and without them (rows read and compared); nodes and edges added, changed and removed.
+    func testStoreUpdatedInPlaceHoldsTheRowsOfAStoreWrittenAnew() throws {
+        let folder = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let records = GraphTests.sampleRecords()
+        let before = Linker().link(records)
+        // The next day: the liaison's title is corrected, the reply is gone, the registration cites one more
+        // specification and a new liaison arrives (nodes and edges added, changed and removed).
+        var changed = records
+        changed[0].document.title = "LS on the evolution of the IMSI format"
+        changed.remove(at: 1)
+        changed[1].references.append(Reference(id: "3GPP TS 29.503", kind: .specification, text: "TS 29.503",
+                                               at: Provenance(line: 3, column: 1, range: SourceRange(0, 9),
+                                                              rule: "reference.3gpp.spec")))
+        var arrived = DocumentRecord(source: SourceInfo(path: "new.txt", format: .text, sha256: "0"))
+        arrived.document.ids = ["SG20-LS40"]
+        arrived.document.title = "LS on IMSI format evolution"
+        arrived.document.from = ["ITU-T SG20"]
+        arrived.document.respondsTo = ["SG2-LS27"]
+        changed.append(arrived)
+        let after = Linker().link(changed)
+        XCTAssertNotEqual(Set(before.nodes.keys), Set(after.nodes.keys))
+
+        let fresh = SearchStore(path: folder.appendingPathComponent("fresh.sqlite").path)
+        try write(after, to: fresh.path, previous: nil)
+        for withDigests in [true, false] {
+            let path = folder.appendingPathComponent("updated-\(withDigests).sqlite").path
+            var state = try write(before, to: path, previous: nil)
+            XCTAssertNotNil(state.graph, "a store written anew leaves its row digests")
+            if !withDigests { state.graph = nil }
+            let updated = try write(after, to: path, previous: state)
+            XCTAssertEqual(try SearchStore(path: path).contentDigest(), try fresh.contentDigest(),
+                           withDigests ? "through the row digests" : "by reading the rows")
+            // The digests left by the update are those of a store written anew.
+            XCTAssertEqual(updated.graph, try write(after, to: path + ".again", previous: nil).graph)
+        }
+    }
+
+    @discardableResult
+    private func write(_ graph: TraceGraph, to path: String, previous: SearchStore.StoreState?) throws
+        -> SearchStore.StoreState {
+        let builder = try SearchStore.Builder(path: path, previous: previous)
+        return try builder.finish(graph: graph)
+    }
 }

@@ -1,9 +1,19 @@
 import Foundation
 import GRDB
 
+/// What the previous run's `nodes` and `edges` rows held, without the rows: for each row, the hash of its id and
+/// the hash of its columns (`StableHash`), as pairs sorted by the first. With them an update compares the graph
+/// with the store without reading the store (reading and comparing every row was most of a day's update).
+struct GraphRowDigests: Sendable, Equatable {
+    /// id hash, content hash, id hash, content hash, ... by id hash.
+    var nodes: [UInt64]
+    var edges: [UInt64]
+}
+
 /// The `nodes` and `edges` rows of the store for a finished graph: all inserted into a new store; in a store being
-/// updated, compared with the rows there (read once, in one pass, without holding them) and written only where they
-/// differ, so that a day's run rewrites the few rows a day's documents touch.
+/// updated, written only where they differ from the rows there (told by the previous run's `GraphRowDigests`, or,
+/// without them, by reading the rows once, in one pass, without holding them), so that a day's run rewrites the
+/// few rows a day's documents touch.
 struct GraphRows {
     let storage: GraphStorage
 
@@ -11,10 +21,20 @@ struct GraphRows {
         self.storage = storage
     }
 
-    func write(to db: Database, updating: Bool) throws {
-        let nodes = storage.nodesByString.lazy.map(Int.init)
-        let edges = 0 ..< storage.edgeSource.count
-        if updating {
+    /// Writes the rows (`updating`: a store that has the previous run's rows, whose digests `previous` holds when
+    /// known); returns the digests of the rows written, for the next run (nil when two ids share a hash, which the
+    /// next run then meets by reading the rows).
+    func write(to db: Database, updating: Bool, previous: GraphRowDigests?) throws -> GraphRowDigests? {
+        let nodes = digests(count: storage.nodeID.count, key: nodeKey, content: nodeContent)
+        let edges = digests(count: storage.edgeSource.count, key: edgeKey, content: edgeContent)
+        if updating, let previous, let nodes, let edges {
+            let (changedNodes, staleNodes) = Self.changes(nodes, previous.nodes)
+            let (changedEdges, staleEdges) = Self.changes(edges, previous.edges)
+            try deleteRows(db, table: "nodes", keys: staleNodes)
+            try deleteRows(db, table: "edges", keys: staleEdges)
+            try insertNodes(changedNodes, db, replacing: true)
+            try insertEdges(changedEdges, db, replacing: true)
+        } else if updating {
             let (staleNodes, changedNodes) = try differences(db, table: "nodes", rows: storage.nodeID.count) { id in
                 storage.node(id).map(Int.init)
             } same: { node, row in
@@ -22,7 +42,7 @@ struct GraphRows {
                     && Self.equal(row, 3, nodeMetadata(node))
             }
             let edgeNumbers = edgesByID()
-            let (staleEdges, changedEdges) = try differences(db, table: "edges", rows: edges.count) { id in
+            let (staleEdges, changedEdges) = try differences(db, table: "edges", rows: storage.edgeSource.count) { id in
                 edgeNumbers[id.hashValue].flatMap { storage.edgeID($0) == id ? $0 : nil }
             } same: { edge, row in
                 try row[1] == storage.pool[storage.edgeSource[edge]] && row[2] == storage.pool[storage.edgeTarget[edge]]
@@ -33,9 +53,113 @@ struct GraphRows {
             try insertNodes(changedNodes, db, replacing: true)
             try insertEdges(changedEdges, db, replacing: true)
         } else {
-            try insertNodes(nodes, db, replacing: false)
-            try insertEdges(edges, db, replacing: false)
+            try insertNodes(storage.nodesByString.lazy.map(Int.init), db, replacing: false)
+            try insertEdges(0 ..< storage.edgeSource.count, db, replacing: false)
         }
+        guard let nodes, let edges else { return nil }
+        return GraphRowDigests(nodes: nodes.flatMap { [$0.key, $0.content] }, edges: edges.flatMap { [$0.key, $0.content] })
+    }
+
+    /// One row's digests and its node or edge number.
+    struct Digest {
+        var key: UInt64
+        var content: UInt64
+        var number: Int32
+    }
+
+    /// The digests of rows `0..<count`, sorted by id hash; nil when two ids have the same hash.
+    private func digests(count: Int, key: (Int, inout [UInt8]) -> UInt64,
+                         content: (Int, inout [UInt8]) -> UInt64) -> [Digest]? {
+        var scratch: [UInt8] = []
+        scratch.reserveCapacity(1024)
+        var result: [Digest] = []
+        result.reserveCapacity(count)
+        for number in 0..<count {
+            result.append(Digest(key: key(number, &scratch), content: content(number, &scratch), number: Int32(number)))
+        }
+        result.sort { $0.key < $1.key }
+        for index in result.indices.dropFirst() where result[index].key == result[index - 1].key { return nil }
+        return result
+    }
+
+    /// The numbers of the rows that are new or differ from `previous` (pairs, by id hash), in number order, and the
+    /// id hashes of the previous rows that are gone.
+    private static func changes(_ current: [Digest], _ previous: [UInt64]) -> (changed: [Int], stale: Set<UInt64>) {
+        var changed: [Int] = []
+        var stale = Set<UInt64>()
+        var old = 0
+        for digest in current {
+            while old < previous.count, previous[old] < digest.key {
+                stale.insert(previous[old])
+                old += 2
+            }
+            if old < previous.count, previous[old] == digest.key {
+                if previous[old + 1] != digest.content { changed.append(Int(digest.number)) }
+                old += 2
+            } else {
+                changed.append(Int(digest.number))
+            }
+        }
+        while old < previous.count {
+            stale.insert(previous[old])
+            old += 2
+        }
+        return (changed.sorted(), stale)
+    }
+
+    /// Deletes the rows of `table` whose id hashes to one of `keys` (the ids are read only when there are some).
+    private func deleteRows(_ db: Database, table: String, keys: Set<UInt64>) throws {
+        guard !keys.isEmpty else { return }
+        let ids = try String.fetchAll(db, sql: "SELECT id FROM \(table)").filter { id in
+            var id = id
+            return keys.contains(id.withUTF8 { StableHash.of($0) })
+        }
+        for id in ids { try db.execute(sql: "DELETE FROM \(table) WHERE id = ?", arguments: [id]) }
+    }
+
+    private func nodeKey(_ node: Int, _ scratch: inout [UInt8]) -> UInt64 {
+        storage.pool.withUTF8(storage.nodeID[node]) { StableHash.of($0) }
+    }
+
+    /// The hash of a node's kind, label and metadata columns.
+    private func nodeContent(_ node: Int, _ scratch: inout [UInt8]) -> UInt64 {
+        scratch.removeAll(keepingCapacity: true)
+        Self.append(Array(storage.nodeKind[node].rawValue.utf8), to: &scratch)
+        storage.pool.withUTF8(storage.nodeLabel[node]) { Self.append($0, to: &scratch) }
+        Self.append(nodeMetadata(node), to: &scratch)
+        return StableHash.of(scratch)
+    }
+
+    /// The hash of an edge's id (as `GraphStorage.edgeID` writes it), made without making the string.
+    private func edgeKey(_ edge: Int, _ scratch: inout [UInt8]) -> UInt64 {
+        scratch.removeAll(keepingCapacity: true)
+        storage.pool.withUTF8(storage.edgeSource[edge]) { scratch.append(contentsOf: $0) }
+        scratch.append(contentsOf: " -".utf8)
+        scratch.append(contentsOf: storage.edgeRelation[edge].rawValue.utf8)
+        scratch.append(contentsOf: "-> ".utf8)
+        storage.pool.withUTF8(storage.edgeTarget[edge]) { scratch.append(contentsOf: $0) }
+        if storage.edgePurpose[edge] >= 0 {
+            scratch.append(contentsOf: " (".utf8)
+            storage.pool.withUTF8(storage.edgePurpose[edge]) { scratch.append(contentsOf: $0) }
+            scratch.append(contentsOf: ")".utf8)
+        }
+        return StableHash.of(scratch)
+    }
+
+    /// The hash of an edge's source, target, relation and metadata columns.
+    private func edgeContent(_ edge: Int, _ scratch: inout [UInt8]) -> UInt64 {
+        scratch.removeAll(keepingCapacity: true)
+        storage.pool.withUTF8(storage.edgeSource[edge]) { Self.append($0, to: &scratch) }
+        storage.pool.withUTF8(storage.edgeTarget[edge]) { Self.append($0, to: &scratch) }
+        Self.append(Array(storage.edgeRelation[edge].rawValue.utf8), to: &scratch)
+        Self.append(edgeMetadata(edge), to: &scratch)
+        return StableHash.of(scratch)
+    }
+
+    /// Appends a column's bytes after their length, so that no two rows' columns run together the same way.
+    private static func append(_ bytes: some Collection<UInt8>, to scratch: inout [UInt8]) {
+        withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { scratch.append(contentsOf: $0) }
+        scratch.append(contentsOf: bytes)
     }
 
     /// The rows of `table` whose id is no longer a node or edge (stale), and the node or edge numbers whose row is

@@ -156,10 +156,11 @@ public struct SearchStore: Sendable {
             if !graph.storage.finished { graph.finish() }
             let storage = graph.storage
             let updating = previous != nil
-            try queue.inDatabase { db in
+            let digests = try queue.inDatabase { db in
                 if updating { try removeDocuments(notIn: rows, db) }
-                try GraphRows(storage).write(to: db, updating: updating)
+                let digests = try GraphRows(storage).write(to: db, updating: updating, previous: previous?.graph)
                 try db.execute(sql: "COMMIT")
+                return digests
             }
             insertDocument = nil
             insertText = nil
@@ -172,7 +173,7 @@ public struct SearchStore: Sendable {
                 try? FileManager.default.removeItem(atPath: path + "-journal")
                 try AtomicFile.replace(path, withFileAt: temporary)
             }
-            return StoreState(stamp: StoreState.Stamp(path: path), rows: rows)
+            return StoreState(stamp: StoreState.Stamp(path: path), rows: rows, graph: digests)
         }
 
         private func removeDocuments(notIn kept: [String: String], _ db: Database) throws {
@@ -185,8 +186,8 @@ public struct SearchStore: Sendable {
         }
     }
 
-    /// What a run leaves for the next one to update the store in place: the file as it left it, and the search
-    /// document's hash of each row of `documents`, by path.
+    /// What a run leaves for the next one to update the store in place: the file as it left it, the search
+    /// document's hash of each row of `documents`, by path, and the digests of the graph's rows.
     public struct StoreState: Sendable, Equatable {
         /// What tells that the file is the one the run left: its size, modification time and SQLite's file change
         /// counter (header bytes 24-27, bumped by every commit). Not its inode: an output folder copied with its
@@ -217,6 +218,8 @@ public struct SearchStore: Sendable {
 
         var stamp: Stamp?
         var rows: [String: String]
+        /// What the `nodes` and `edges` rows hold (nil: unknown, the rows are read to compare).
+        var graph: GraphRowDigests?
     }
 
     /// Documents matching `query`, best first. Plain words are searched as quoted terms (so `SG11-LS159` and

@@ -395,6 +395,18 @@ public struct Linker: Sendable {
 
     /// `text` on one line (line feeds as spaces), cut to `limit` characters with an ellipsis.
     static func short(_ text: String, limit: Int = 60) -> String {
+        var text = text
+        // Text in ASCII without carriage returns (most of it): characters are bytes, cut without counting graphemes.
+        if let cut = text.withUTF8({ utf8 -> String? in
+            guard utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) else { return nil }
+            let flat = { (bytes: UnsafeBufferPointer<UInt8>) in
+                String(decoding: bytes.lazy.map { $0 == 0x0A ? 0x20 : $0 }, as: UTF8.self)
+            }
+            if utf8.count <= limit { return flat(utf8) }
+            return flat(UnsafeBufferPointer(rebasing: utf8[..<(limit - 1)])) + "…"
+        }) {
+            return cut
+        }
         var flat = text
         if text.utf8.contains(0x0A) {
             flat = String(String.UnicodeScalarView(text.unicodeScalars.lazy.map { $0 == "\n" ? " " : $0 }))

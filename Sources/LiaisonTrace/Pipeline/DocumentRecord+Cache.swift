@@ -15,22 +15,22 @@ extension DocumentRecord {
     func linkingBytes() -> [UInt8] {
         var writer = BinaryWriter(capacity: 2048)
         writer.string(source.path)
-        writer.string(source.format.rawValue)
+        writer.value(source.format)
         writer.string(source.sha256)
         writer.strings(source.copies ?? [])
         writer.strings(document.ids)
-        writer.string(document.kind.rawValue)
+        writer.value(document.kind)
         writer.string(document.sdo)
         writer.string(document.title)
         writer.string(document.date)
         writer.strings(document.from)
-        writer.array(document.to) { $0.string($1.group); $0.string($1.purpose.rawValue) }
+        writer.array(document.to) { $0.string($1.group); $0.value($1.purpose) }
         writer.strings(document.respondsTo)
         writer.string(document.deadline)
         writer.array(document.aliases ?? []) { $0.strings($1) }
         writer.array(references) { writer, reference in
             writer.string(reference.id)
-            writer.string(reference.kind.rawValue)
+            writer.value(reference.kind)
             writer.string(reference.text)
             writer.location(reference)
             writer.bool(reference.qualifiers != nil)
@@ -48,20 +48,20 @@ extension DocumentRecord {
         writer.array(requirements) { writer, requirement in
             writer.string(requirement.id)
             writer.string(requirement.label)
-            writer.string(requirement.modality.rawValue)
+            writer.value(requirement.modality)
             writer.string(requirement.keyword)
             writer.string(requirement.text)
             writer.location(requirement)
         }
         writer.array(scopes) { writer, scope in
-            writer.string(scope.polarity.rawValue)
+            writer.value(scope.polarity)
             writer.string(scope.subject)
             writer.string(scope.aspect)
             writer.string(scope.text)
             writer.location(scope)
         }
         writer.array(relations) { writer, relation in
-            writer.string(relation.kind.rawValue)
+            writer.value(relation.kind)
             writer.string(relation.subject)
             writer.string(relation.object)
             writer.string(relation.meetingDate)
@@ -79,7 +79,7 @@ extension DocumentRecord {
         writer.string(attachedTo)
         writer.array(diagnostics) { writer, diagnostic in
             writer.string(diagnostic.id)
-            writer.string(diagnostic.severity.rawValue)
+            writer.value(diagnostic.severity)
             writer.string(diagnostic.summary)
             writer.string(diagnostic.explanation)
             writer.string(diagnostic.path)
@@ -97,18 +97,16 @@ extension DocumentRecord {
         return writer.bytes
     }
 
-    /// Reads what `linkingBytes` wrote; with `headerOnly`, only the source, the header and the references (the
-    /// rest stays empty).
+    /// Reads what `linkingBytes` wrote; with `headerOnly`, only the source, the header and the references without
+    /// their text and rule (the rest stays empty).
     init(linkingBytes bytes: [UInt8], headerOnly: Bool = false) throws {
         var reader = BinaryReader(bytes)
         let path = try reader.string()
-        guard let format = DocumentFormat(rawValue: try reader.string()) else { throw BinaryReader.Corrupt() }
-        self.init(source: SourceInfo(path: path, format: format, sha256: try reader.string()))
+        self.init(source: SourceInfo(path: path, format: try reader.value(), sha256: try reader.string()))
         let copies = try reader.strings()
         source.copies = copies.isEmpty ? nil : copies
         document.ids = try reader.strings()
-        guard let kind = DocumentKind(rawValue: try reader.string()) else { throw BinaryReader.Corrupt() }
-        document.kind = kind
+        document.kind = try reader.value()
         document.sdo = try reader.optionalString()
         document.title = try reader.optionalString()
         document.date = try reader.optionalString()
@@ -121,8 +119,10 @@ extension DocumentRecord {
         references = try reader.array { reader in
             let id = try reader.string()
             let kind: Reference.Kind = try reader.value()
-            let text = try reader.string()
-            let location = try reader.location()
+            // The passes that read headers do not read a reference's text or rule: not made into strings.
+            var text = ""
+            if headerOnly { try reader.skipString() } else { text = try reader.string() }
+            let location = try reader.location(withRule: !headerOnly)
             var qualifiers: [String: String]?
             if try reader.bool() {
                 let pairs = try reader.array { (try $0.string(), try $0.string()) }
@@ -163,8 +163,7 @@ extension DocumentRecord {
         attachedTo = try reader.optionalString()
         diagnostics = try reader.array { reader in
             let id = try reader.string()
-            guard let severity = Severity(rawValue: try reader.string()) else { throw BinaryReader.Corrupt() }
-            return Diagnostic(id: id, severity: severity, summary: try reader.string(),
+            return Diagnostic(id: id, severity: try reader.value(), summary: try reader.string(),
                               explanation: try reader.optionalString(), path: try reader.optionalString(),
                               line: try reader.optionalInt(), column: try reader.optionalInt(),
                               range: try reader.bool() ? SourceRange(try reader.int(), try reader.int()) : nil,
@@ -186,7 +185,12 @@ extension BinaryWriter {
 }
 
 extension BinaryReader {
-    mutating func location() throws -> Provenance {
-        Provenance(line: try int(), column: try int(), range: SourceRange(try int(), try int()), rule: try string())
+    mutating func location(withRule: Bool = true) throws -> Provenance {
+        let (line, column, range) = (try int(), try int(), SourceRange(try int(), try int()))
+        guard withRule else {
+            try skipString()
+            return Provenance(line: line, column: column, range: range, rule: "")
+        }
+        return Provenance(line: line, column: column, range: range, rule: try string())
     }
 }

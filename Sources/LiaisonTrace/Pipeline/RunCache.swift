@@ -21,7 +21,7 @@ final class RunCache: @unchecked Sendable {
     /// The folder, inside the output folder.
     static let folderName = ".lstrace-cache"
     /// Bumped whenever the tables or blobs change shape.
-    static let schemaVersion = 3
+    static let schemaVersion = 4
 
     let queue: DatabaseQueue
     let path: String

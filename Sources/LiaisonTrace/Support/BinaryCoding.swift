@@ -45,6 +45,19 @@ struct BinaryWriter {
         for value in values { string(value) }
     }
 
+    /// 64-bit words, eight bytes each (hashes do not shrink as LEB128).
+    mutating func words(_ values: [UInt64]) {
+        int(values.count)
+        for value in values {
+            withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+    }
+
+    /// A value of a closed vocabulary, as its position (a byte, read back without comparing names).
+    mutating func value<Value: CachedCase>(_ value: Value) {
+        int(Value.cases.firstIndex(of: value)!)
+    }
+
     mutating func array<T>(_ values: [T], _ write: (inout BinaryWriter, T) -> Void) {
         int(values.count)
         for value in values { write(&self, value) }
@@ -64,10 +77,18 @@ struct BinaryReader {
 
     var isAtEnd: Bool { offset == bytes.count }
 
-    /// A value of a closed vocabulary, written as its raw string.
-    mutating func value<Value: RawRepresentable>() throws -> Value where Value.RawValue == String {
-        guard let value = Value(rawValue: try string()) else { throw Corrupt() }
-        return value
+    /// A value of a closed vocabulary, written as its position.
+    mutating func value<Value: CachedCase>() throws -> Value {
+        let index = try int()
+        guard Value.cases.indices.contains(index) else { throw Corrupt() }
+        return Value.cases[index]
+    }
+
+    /// Steps over a string (a field the reader does not need).
+    mutating func skipString() throws {
+        let count = try int()
+        guard count >= 0, offset + count <= bytes.count else { throw Corrupt() }
+        offset += count
     }
 
     mutating func int() throws -> Int {
@@ -112,6 +133,19 @@ struct BinaryReader {
         try array { try $0.string() }
     }
 
+    mutating func words() throws -> [UInt64] {
+        let count = try int()
+        guard count >= 0, count <= (bytes.count - offset) / 8 else { throw Corrupt() }
+        var values = [UInt64](repeating: 0, count: count)
+        bytes.withUnsafeBytes { raw in
+            for index in 0..<count {
+                values[index] = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + index * 8, as: UInt64.self))
+            }
+        }
+        offset += count * 8
+        return values
+    }
+
     mutating func array<T>(_ read: (inout BinaryReader) throws -> T) throws -> [T] {
         let count = try int()
         guard count >= 0, count <= bytes.count - offset else { throw Corrupt() }
@@ -121,3 +155,18 @@ struct BinaryReader {
         return values
     }
 }
+
+/// A closed vocabulary the run cache keeps as the position of the case (see `BinaryWriter.value`).
+protocol CachedCase: CaseIterable, Equatable {
+    /// Every case, in declaration order, made once.
+    static var cases: [Self] { get }
+}
+
+extension DocumentFormat: CachedCase { static let cases = Array(allCases) }
+extension DocumentKind: CachedCase { static let cases = Array(allCases) }
+extension Addressee.Purpose: CachedCase { static let cases = Array(allCases) }
+extension Reference.Kind: CachedCase { static let cases = Array(allCases) }
+extension Requirement.Modality: CachedCase { static let cases = Array(allCases) }
+extension Scope.Polarity: CachedCase { static let cases = Array(allCases) }
+extension Relation.Kind: CachedCase { static let cases = Array(allCases) }
+extension Severity: CachedCase { static let cases = Array(allCases) }

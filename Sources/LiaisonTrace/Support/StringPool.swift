@@ -96,31 +96,9 @@ struct StringPool: Sendable {
         slots = larger
     }
 
-    /// A hash of the bytes, eight at a time (byte-at-a-time FNV-1a cost a byte a multiply, and the pool holds every
-    /// requirement's and scope's text), finished with MurmurHash3's 64-bit mix so that every bit of the result
-    /// depends on every byte. Only where strings sit in `slots` depends on it, never their numbers or order.
+    /// Where a string sits in `slots` (never its number or order).
     private static func hash(_ utf8: UnsafeBufferPointer<UInt8>) -> Int {
-        let count = utf8.count
-        var hash = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count) &* 0xFF51_AFD7_ED55_8CCD
-        if count > 0, let base = UnsafeRawPointer(utf8.baseAddress) {
-            var offset = 0
-            while offset + 8 <= count {
-                hash = (hash ^ base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x9FB2_1C65_1E98_DF25
-                hash ^= hash >> 28
-                offset += 8
-            }
-            if offset < count {
-                var tail: UInt64 = 0
-                for index in offset..<count { tail = tail << 8 | UInt64(base.load(fromByteOffset: index, as: UInt8.self)) }
-                hash = (hash ^ tail) &* 0x9FB2_1C65_1E98_DF25
-            }
-        }
-        hash ^= hash >> 33
-        hash &*= 0xFF51_AFD7_ED55_8CCD
-        hash ^= hash >> 33
-        hash &*= 0xC4CE_B9FE_1A85_EC53
-        hash ^= hash >> 33
-        return Int(truncatingIfNeeded: hash & 0x7FFF_FFFF_FFFF_FFFF)
+        Int(truncatingIfNeeded: StableHash.of(utf8) & 0x7FFF_FFFF_FFFF_FFFF)
     }
 }
 
