@@ -83,6 +83,16 @@ struct PipelineOptions: ParsableArguments {
             throw engine.fail(error.diagnostic)
         }
     }
+
+    /// The same, for a run into `outputDirectory`: the rules' examples are not run again when a run into that
+    /// folder recorded that they passed with the same build and rules (see `RunCache.examplesPassed`).
+    func load(reportingTo engine: inout DiagnosticEngine, runningInto outputDirectory: URL) throws -> Pipeline {
+        do {
+            return try Pipeline.load(choice.source, runningInto: outputDirectory)
+        } catch {
+            throw engine.fail(error.diagnostic)
+        }
+    }
 }
 
 enum Terminal {

@@ -219,6 +219,39 @@ final class PipelineTests: XCTestCase {
             XCTAssertEqual(diagnostic?.notes, ["while setting up the extract stage"])
         }
     }
+
+    /// A run records in its folder's cache that the rules' examples passed; a pipeline loaded for the next run into
+    /// that folder does not run them again, unless the rules (or the build) changed: a rule file edited so that an
+    /// example no longer holds fails to load as it would anywhere else.
+    func testExamplesRunAgainOnlyWhenTheRulesChange() async throws {
+        let folder = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("rules"),
+                                                withIntermediateDirectories: true)
+        let pipelineFile = folder.appendingPathComponent("p.yaml")
+        try Data("version: 1\nrules: [rules/refs.yaml]\n".utf8).write(to: pipelineFile)
+        let rules = try XCTUnwrap(PipelineSource.builtInFiles["rules/references-ietf.yaml"])
+        try Data(rules.utf8).write(to: folder.appendingPathComponent("rules/refs.yaml"))
+        try Data("See RFC 9110.\n".utf8).write(to: folder.appendingPathComponent("in.txt"))
+        let out = folder.appendingPathComponent("out")
+
+        let first = try Pipeline.load(.file(pipelineFile.path), runningInto: out)
+        XCTAssertTrue(first.extract.examplesPassed, "run when the stage was built")
+        let fingerprint = RunCache.fingerprint(of: first.configuration)
+        XCTAssertFalse(RunCache.examplesPassed(in: out, fingerprint: fingerprint), "no run into the folder yet")
+        _ = try await first.run([.path(folder.appendingPathComponent("in.txt").path)],
+                                options: RunOptions(outputDirectory: out))
+        XCTAssertTrue(RunCache.examplesPassed(in: out, fingerprint: fingerprint))
+        XCTAssertFalse(RunCache.examplesPassed(in: out, fingerprint: fingerprint + "0"))
+        XCTAssertTrue(try Pipeline.load(.file(pipelineFile.path), runningInto: out).extract.examplesPassed)
+
+        // An example that no longer holds: the rule file changed, so the examples run, and the load fails.
+        let broken = rules.replacingOccurrences(of: "RFC 9110", with: "RFC 9111 ")
+        XCTAssertNotEqual(broken, rules, "the rule file has an example to break")
+        try Data(broken.utf8).write(to: folder.appendingPathComponent("rules/refs.yaml"))
+        XCTAssertThrowsError(try Pipeline.load(.file(pipelineFile.path), runningInto: out))
+        XCTAssertThrowsError(try Pipeline.load(.file(pipelineFile.path)))
+    }
 }
 
 /// Progress reports, collected from any thread.

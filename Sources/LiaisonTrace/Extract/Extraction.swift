@@ -12,6 +12,9 @@ public struct Extraction: Sendable {
     let outlineRules: OutlineRules
     /// Every rule of every extractor, each once, in run order.
     public let rules: [RuleDescription]
+    /// Whether every rule's examples are known to give what they say: run when the stage was built, or run by an
+    /// earlier build of the same rules (see `Pipeline.load(_:examplesPassedBefore:)`).
+    public let examplesPassed: Bool
 
     /// Builds every extractor from the rule library, then runs every rule's examples: a rule file of a kind no
     /// extractor reads, two rules with one id, or an example that does not give what it says is a `PipelineError`
@@ -22,7 +25,7 @@ public struct Extraction: Sendable {
 
     /// Builds every extractor; runs the rules' examples only when `checkingExamples` (the example tests run them one
     /// rule at a time).
-    init(rules library: RuleLibrary, checkingExamples: Bool) throws(PipelineError) {
+    init(rules library: RuleLibrary, checkingExamples: Bool, examplesKnownToPass: Bool = false) throws(PipelineError) {
         try Self.checkKinds(library)
         // The extractors compile their rules side by side (each mostly its own files; a file's patterns are
         // compiled once, under its lock); the first failure in registry order is the one reported, as when they
@@ -47,6 +50,7 @@ public struct Extraction: Sendable {
         outlineRules = try OutlineRules(rules: library)
         rules = try Self.unique(outlineRules.ruleDescriptions + extractors.flatMap(\.ruleDescriptions))
         engine = RuleEngine(patterns: library.patterns)
+        examplesPassed = checkingExamples || examplesKnownToPass
         if checkingExamples { try ExampleRunner(self).check(rules) }
     }
 
@@ -56,6 +60,7 @@ public struct Extraction: Sendable {
         engine = nil
         outlineRules = OutlineRules()
         rules = []
+        examplesPassed = true
     }
 
     /// What the engine holds (nil: no rules), for benchmarks.

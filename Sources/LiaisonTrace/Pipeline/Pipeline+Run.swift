@@ -148,6 +148,7 @@ extension Pipeline {
             try cache?.recordHashes(newHashes)
             try cache?.forget(pathsOtherThan: Set(items.map(\.input.path)))
             try cache?.saveState(state)
+            if extract.examplesPassed { try cache?.recordExamplesPassed(batch.fingerprint) }
         } catch {
             result.diagnostics.append(Self.cacheProblem(error, in: writes!))
         }

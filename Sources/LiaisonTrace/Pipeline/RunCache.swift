@@ -313,6 +313,30 @@ final class RunCache: @unchecked Sendable {
         }
     }
 
+    /// Records that the rules' examples passed under `fingerprint` (see `examplesPassed(in:fingerprint:)`).
+    func recordExamplesPassed(_ fingerprint: String) throws {
+        try queue.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('examples', ?)",
+                           arguments: [Data(fingerprint.utf8)])
+        }
+    }
+
+    /// Whether a run into `outputDirectory` recorded that the rules' examples passed under `fingerprint`; false
+    /// when there is no cache or it cannot be read (the examples then run).
+    static func examplesPassed(in outputDirectory: URL, fingerprint: String) -> Bool {
+        let path = folder(in: outputDirectory).appendingPathComponent("cache.sqlite").path
+        guard FileManager.default.fileExists(atPath: path) else { return false }
+        var configuration = Configuration()
+        configuration.readonly = true
+        guard let queue = try? DatabaseQueue(path: path, configuration: configuration) else { return false }
+        defer { try? queue.close() }
+        let recorded = try? queue.read { db in
+            try Int.fetchOne(db, sql: "PRAGMA user_version") == schemaVersion
+                ? Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'examples'") : nil
+        }
+        return recorded.flatMap { $0 } == Data(fingerprint.utf8)
+    }
+
     /// Closes the database (checkpointing the WAL).
     func close() {
         try? queue.close()
