@@ -276,10 +276,11 @@ struct Batch {
         // processed.
         var cached: [Int: [String]] = [:]
         var fresh: [Int] = []
+        var known = (try? cache?.entries(fingerprint: fingerprint)) ?? [:]
         for (index, item) in items.enumerated() {
             if let cache, let sha = item.sha256 {
                 let path = item.input.path
-                var units = try? cache.unitPaths(path: path, sha256: sha, fingerprint: fingerprint)
+                var units = known[path].flatMap { $0.sha256 == sha ? $0.units : nil }
                 if units == nil, (try? cache.movedEntry(to: path, sha256: sha, fingerprint: fingerprint)) != nil {
                     units = try? cache.unitPaths(path: path, sha256: sha, fingerprint: fingerprint)
                 }
@@ -290,6 +291,7 @@ struct Batch {
             }
             fresh.append(index)
         }
+        known = [:]
         // The record names the documents will most likely get: every path known before processing (documents from
         // the cache with their attachments, the other inputs without theirs).
         if openOutputs != nil {

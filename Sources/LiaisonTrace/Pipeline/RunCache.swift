@@ -174,6 +174,25 @@ final class RunCache: @unchecked Sendable {
         }
     }
 
+    /// Every entry made by the pipeline with `fingerprint`, by path: the content hash it was made from and the paths
+    /// of its documents (empty for a file that failed; nil when none is kept). One read for a whole batch, where a
+    /// read per file cost more than the SQLite work (`unitPaths` reads one).
+    func entries(fingerprint: String) throws -> [String: (sha256: String, units: [String]?)] {
+        try queue.inDatabase { db in
+            var entries: [String: (sha256: String, units: [String]?)] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT e.path, e.sha256, e.failure IS NULL AS ok, u.unit_path FROM entries e
+                LEFT JOIN units u ON u.path = e.path WHERE e.fingerprint = ? ORDER BY e.path, u.ordinal
+                """, arguments: [fingerprint])
+            while let row = try rows.next() {
+                let path: String = row[0]
+                if entries[path] == nil { entries[path] = (row[1], (row[2] as Bool) ? nil : []) }
+                if let unit = row[3] as String?, row[2] as Bool { entries[path]!.units = (entries[path]!.units ?? []) + [unit] }
+            }
+            return entries
+        }
+    }
+
     /// The entry of `path` when it was made from the same bytes by the same pipeline.
     func entry(path: String, sha256: String, fingerprint: String) throws -> Entry? {
         try queue.inDatabase { db in
