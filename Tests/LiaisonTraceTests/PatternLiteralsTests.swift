@@ -425,6 +425,24 @@ final class PatternLiteralsTests: XCTestCase {
         guard let pattern = try? Pattern(source) else { return false }
         return pattern.matches(in: text).contains { $0.range.location == 0 && $0.range.length == text.utf16.count }
     }
+
+    /// The analyses a run keeps for the next one read back equal, field by field, to the analyses made (every
+    /// pattern of the built-in rules); a damaged input gives none.
+    func testKeptAnalysesReadBackAsMade() throws {
+        _ = try TestSupport.pipeline()
+        let made = PatternAnalyses.shared.all
+        XCTAssertGreaterThan(made.count, 400)
+        let kept = PatternAnalyses()
+        kept.load(PatternAnalyses.shared.bytes(), under: "f")
+        XCTAssertTrue(kept.wereLoaded(under: "f"))
+        XCTAssertFalse(kept.wereLoaded(under: "g"))
+        XCTAssertEqual(kept.all, made)
+        // A damaged input adds nothing.
+        let damaged = PatternAnalyses()
+        damaged.load(Array(PatternAnalyses.shared.bytes().dropLast()), under: "f")
+        XCTAssertTrue(damaged.all.isEmpty)
+        XCTAssertFalse(damaged.wereLoaded(under: "f"))
+    }
 }
 
 /// Failures and match counts gathered from concurrent checks.

@@ -242,6 +242,8 @@ final class PipelineTests: XCTestCase {
         _ = try await first.run([.path(folder.appendingPathComponent("in.txt").path)],
                                 options: RunOptions(outputDirectory: out))
         XCTAssertTrue(RunCache.examplesPassed(in: out, fingerprint: fingerprint))
+        XCTAssertNotNil(RunCache.kept(in: out, fingerprint: fingerprint).analyses, "the patterns' analyses are kept")
+        XCTAssertNil(RunCache.kept(in: out, fingerprint: fingerprint + "0").analyses)
         XCTAssertFalse(RunCache.examplesPassed(in: out, fingerprint: fingerprint + "0"))
         XCTAssertTrue(try Pipeline.load(.file(pipelineFile.path), runningInto: out).extract.examplesPassed)
 

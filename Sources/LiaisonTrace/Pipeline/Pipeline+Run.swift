@@ -149,6 +149,9 @@ extension Pipeline {
             try cache?.forget(pathsOtherThan: Set(items.map(\.input.path)))
             try cache?.saveState(state)
             if extract.examplesPassed { try cache?.recordExamplesPassed(batch.fingerprint) }
+            if !PatternAnalyses.shared.wereLoaded(under: batch.fingerprint) {
+                try cache?.keepAnalyses(PatternAnalyses.shared.bytes(), fingerprint: batch.fingerprint)
+            }
         } catch {
             result.diagnostics.append(Self.cacheProblem(error, in: writes!))
         }

@@ -340,20 +340,43 @@ final class RunCache: @unchecked Sendable {
         }
     }
 
+    /// Keeps the patterns' analyses made under `fingerprint` (see `PatternAnalyses`).
+    func keepAnalyses(_ bytes: [UInt8], fingerprint: String) throws {
+        try queue.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('analyses', ?)",
+                           arguments: [Data(fingerprint.utf8 + [0] + bytes)])
+        }
+    }
+
     /// Whether a run into `outputDirectory` recorded that the rules' examples passed under `fingerprint`; false
     /// when there is no cache or it cannot be read (the examples then run).
     static func examplesPassed(in outputDirectory: URL, fingerprint: String) -> Bool {
+        kept(in: outputDirectory, fingerprint: fingerprint).examplesPassed
+    }
+
+    /// What a run into `outputDirectory` kept of the rules built under `fingerprint`: whether their examples passed,
+    /// and the patterns' analyses (see `PatternAnalyses`). Nothing when there is no cache, it cannot be read, or it
+    /// was made under another fingerprint.
+    static func kept(in outputDirectory: URL, fingerprint: String) -> (examplesPassed: Bool, analyses: [UInt8]?) {
         let path = folder(in: outputDirectory).appendingPathComponent("cache.sqlite").path
-        guard FileManager.default.fileExists(atPath: path) else { return false }
+        guard FileManager.default.fileExists(atPath: path) else { return (false, nil) }
         var configuration = Configuration()
         configuration.readonly = true
-        guard let queue = try? DatabaseQueue(path: path, configuration: configuration) else { return false }
+        guard let queue = try? DatabaseQueue(path: path, configuration: configuration) else { return (false, nil) }
         defer { try? queue.close() }
-        let recorded = try? queue.read { db in
-            try Int.fetchOne(db, sql: "PRAGMA user_version") == schemaVersion
-                ? Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'examples'") : nil
+        let rows = try? queue.read { db -> [String: Data] in
+            guard try Int.fetchOne(db, sql: "PRAGMA user_version") == schemaVersion else { return [:] }
+            return try Dictionary(Row.fetchAll(db, sql: """
+                SELECT key, value FROM meta WHERE key IN ('examples', 'analyses')
+                """).map { ($0["key"], $0["value"]) }, uniquingKeysWith: { first, _ in first })
         }
-        return recorded.flatMap { $0 } == Data(fingerprint.utf8)
+        let marker = Array(fingerprint.utf8)
+        let examplesPassed = rows?["examples"].map { [UInt8]($0) == marker } ?? false
+        var analyses: [UInt8]?
+        if let kept = rows?["analyses"].map([UInt8].init), kept.starts(with: marker + [0]) {
+            analyses = Array(kept.dropFirst(marker.count + 1))
+        }
+        return (examplesPassed, analyses)
     }
 
     /// Closes the database (checkpointing the WAL).

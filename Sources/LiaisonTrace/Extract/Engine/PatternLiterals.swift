@@ -91,6 +91,18 @@ struct PatternLiterals: Sendable, Equatable {
 
     /// Analyzes `source`, compiled case-insensitively when `caseInsensitive`.
     init(source: String, caseInsensitive: Bool = false, spaceRun: Int? = nil, wordRun: Int? = nil) {
+        let key = PatternAnalyses.Key(source: source, caseInsensitive: caseInsensitive, spaceRun: spaceRun,
+                                      wordRun: wordRun)
+        if let known = PatternAnalyses.shared.analysis(key) {
+            self = known
+            return
+        }
+        self.init(analyzing: source, caseInsensitive: caseInsensitive, spaceRun: spaceRun, wordRun: wordRun)
+        PatternAnalyses.shared.add(key, self)
+    }
+
+    /// The analysis itself (`init(source:...)` takes it from `PatternAnalyses` when it was made before).
+    private init(analyzing source: String, caseInsensitive: Bool, spaceRun: Int?, wordRun: Int?) {
         self.source = source
         self.caseInsensitive = caseInsensitive
         let node: Node
