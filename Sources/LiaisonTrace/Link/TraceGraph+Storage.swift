@@ -435,7 +435,12 @@ struct GraphStorage: Sendable {
         var rank = [Int32](repeating: -1, count: pool.count)
         for (position, number) in ordered.enumerated() { rank[Int(number)] = Int32(position) }
         nodesByString = nodeID.indices.map(Int32.init).sorted { rank[Int(nodeID[Int($0)])] < rank[Int(nodeID[Int($1)])] }
-        nodesByUTF8 = nodeID.indices.map(Int32.init).sorted { pool.utf8Precedes(nodeID[Int($0)], nodeID[Int($1)]) }
+        // Swift orders ASCII strings by their bytes: when every id is ASCII (designations are), the two orders agree.
+        if nodeID.allSatisfy({ isASCII($0) }) {
+            nodesByUTF8 = nodesByString
+        } else {
+            nodesByUTF8 = nodeID.indices.map(Int32.init).sorted { pool.utf8Precedes(nodeID[Int($0)], nodeID[Int($1)]) }
+        }
         var order = edgeSource.indices.sorted { lhs, rhs in
             let (a, b) = (rank[Int(edgeSource[lhs])], rank[Int(edgeSource[rhs])])
             if a != b { return a < b }
