@@ -32,6 +32,28 @@ final class JSONWriterTests: XCTestCase {
         }
     }
 
+    /// Strings are scanned eight bytes at a time: a character to escape at every offset of long strings, among
+    /// plain and multi-byte characters, escapes as the encoder escapes it.
+    func testLongStringsEscapeAtEveryOffset() throws {
+        var texts: [String] = []
+        for special in ["\"", "\\", "\n", "\u{0}", "\u{1F}", "\t"] {
+            for length in [7, 8, 9, 15, 16, 17, 40] {
+                for offset in 0..<length {
+                    var characters = Array(repeating: "a", count: length)
+                    characters[offset] = special
+                    texts.append(characters.joined())
+                }
+            }
+        }
+        var random = SplitMix64(seed: 7)
+        let alphabet: [String] = Array(repeating: "x", count: 20) + ["é", "日", "😀", " ", "\u{7F}", "\"", "\\", "\u{8}"]
+        for _ in 0..<300 {
+            texts.append((0..<Int(random.next() % 70)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
+                .joined())
+        }
+        try assertSameAsEncoder(texts.map(JSONValue.string))
+    }
+
     func testObjectKeysSortAsJSONEncoderSortsThem() throws {
         let keys = ["a10", "a9", "B", "a", "_x", "Z", "a-b", "a/b", "ab", "é", "e", "E", "Ä", "z", "a b", "a\u{1}",
                     "\u{FF01}", "😀", "e\u{301}x", "éa", "\u{E000}", "provenance", "kind", ""]
