@@ -25,9 +25,9 @@ struct GraphRows {
     /// known); returns the digests of the rows written, for the next run (nil when two ids share a hash, which the
     /// next run then meets by reading the rows).
     func write(to db: Database, updating: Bool, previous: GraphRowDigests?) throws -> GraphRowDigests? {
-        let nodes = digests(count: storage.nodeID.count, key: nodeKey, content: nodeContent)
-        let edges = digests(count: storage.edgeSource.count, key: edgeKey, content: edgeContent)
-        if updating, let previous, let nodes, let edges {
+        var nodes = digests(count: storage.nodeID.count, key: nodeKey, content: nodeContent)
+        var edges = digests(count: storage.edgeSource.count, key: edgeKey, content: edgeContent)
+        if updating, let previous {
             let (changedNodes, staleNodes) = Self.changes(nodes, previous.nodes)
             let (changedEdges, staleEdges) = Self.changes(edges, previous.edges)
             try deleteRows(db, table: "nodes", keys: staleNodes)
@@ -56,55 +56,66 @@ struct GraphRows {
             try insertNodes(storage.nodesByString.lazy.map(Int.init), db, replacing: false)
             try insertEdges(0 ..< storage.edgeSource.count, db, replacing: false)
         }
-        guard let nodes, let edges else { return nil }
-        return GraphRowDigests(nodes: nodes.flatMap { [$0.key, $0.content] }, edges: edges.flatMap { [$0.key, $0.content] })
+        guard Self.sortByKey(&nodes), Self.sortByKey(&edges) else { return nil }
+        return GraphRowDigests(nodes: nodes, edges: edges)
     }
 
-    /// One row's digests and its node or edge number.
-    struct Digest {
-        var key: UInt64
-        var content: UInt64
-        var number: Int32
-    }
-
-    /// The digests of rows `0..<count`, sorted by id hash; nil when two ids have the same hash.
+    /// The id hash and the content hash of rows `0..<count`, two words a row, in row order. (Two words, not a
+    /// struct with the row number: at a hundred thousand documents the graph has millions of rows.)
     private func digests(count: Int, key: (Int, inout [UInt8]) -> UInt64,
-                         content: (Int, inout [UInt8]) -> UInt64) -> [Digest]? {
+                         content: (Int, inout [UInt8]) -> UInt64) -> [UInt64] {
         var scratch: [UInt8] = []
         scratch.reserveCapacity(1024)
-        var result: [Digest] = []
-        result.reserveCapacity(count)
+        var result = [UInt64](repeating: 0, count: count * 2)
         for number in 0..<count {
-            result.append(Digest(key: key(number, &scratch), content: content(number, &scratch), number: Int32(number)))
+            result[2 * number] = key(number, &scratch)
+            result[2 * number + 1] = content(number, &scratch)
         }
-        result.sort { $0.key < $1.key }
-        for index in result.indices.dropFirst() where result[index].key == result[index - 1].key { return nil }
         return result
     }
 
-    /// The numbers of the rows that are new or differ from `previous` (pairs, by id hash), in number order, and the
-    /// id hashes of the previous rows that are gone.
-    private static func changes(_ current: [Digest], _ previous: [UInt64]) -> (changed: [Int], stale: Set<UInt64>) {
+    /// One row's digests.
+    private struct Pair {
+        var key: UInt64
+        var content: UInt64
+    }
+
+    /// Sorts digest pairs by id hash, in place; false when two ids have the same hash.
+    private static func sortByKey(_ pairs: inout [UInt64]) -> Bool {
+        pairs.withUnsafeMutableBufferPointer { words in
+            words.withMemoryRebound(to: Pair.self) { buffer in
+                var rows = buffer
+                rows.sort { $0.key < $1.key }
+                return !rows.indices.dropFirst().contains { rows[$0].key == rows[$0 - 1].key }
+            }
+        }
+    }
+
+    /// The numbers of the rows (`current`: pairs in row order) that are new or differ from `previous` (pairs sorted
+    /// by id hash), in row order, and the id hashes of the previous rows that are gone. The content hash covers
+    /// the id, so that two rows whose ids share a hash are still told apart.
+    private static func changes(_ current: [UInt64], _ previous: [UInt64]) -> (changed: [Int], stale: Set<UInt64>) {
+        let previousRows = previous.count / 2
+        var found = [Bool](repeating: false, count: previousRows)
         var changed: [Int] = []
-        var stale = Set<UInt64>()
-        var old = 0
-        for digest in current {
-            while old < previous.count, previous[old] < digest.key {
-                stale.insert(previous[old])
-                old += 2
+        for number in 0 ..< current.count / 2 {
+            let key = current[2 * number]
+            var low = 0
+            var high = previousRows
+            while low < high {
+                let middle = (low + high) / 2
+                if previous[2 * middle] < key { low = middle + 1 } else { high = middle }
             }
-            if old < previous.count, previous[old] == digest.key {
-                if previous[old + 1] != digest.content { changed.append(Int(digest.number)) }
-                old += 2
+            if low < previousRows, previous[2 * low] == key {
+                found[low] = true
+                if previous[2 * low + 1] != current[2 * number + 1] { changed.append(number) }
             } else {
-                changed.append(Int(digest.number))
+                changed.append(number)
             }
         }
-        while old < previous.count {
-            stale.insert(previous[old])
-            old += 2
-        }
-        return (changed.sorted(), stale)
+        var stale = Set<UInt64>()
+        for row in found.indices where !found[row] { stale.insert(previous[2 * row]) }
+        return (changed, stale)
     }
 
     /// Deletes the rows of `table` whose id hashes to one of `keys` (the ids are read only when there are some).
@@ -121,9 +132,10 @@ struct GraphRows {
         storage.pool.withUTF8(storage.nodeID[node]) { StableHash.of($0) }
     }
 
-    /// The hash of a node's kind, label and metadata columns.
+    /// The hash of a node's columns: id, kind, label and metadata.
     private func nodeContent(_ node: Int, _ scratch: inout [UInt8]) -> UInt64 {
         scratch.removeAll(keepingCapacity: true)
+        storage.pool.withUTF8(storage.nodeID[node]) { Self.append($0, to: &scratch) }
         Self.append(Array(storage.nodeKind[node].rawValue.utf8), to: &scratch)
         storage.pool.withUTF8(storage.nodeLabel[node]) { Self.append($0, to: &scratch) }
         Self.append(nodeMetadata(node), to: &scratch)
@@ -146,9 +158,15 @@ struct GraphRows {
         return StableHash.of(scratch)
     }
 
-    /// The hash of an edge's source, target, relation and metadata columns.
+    /// The hash of an edge's columns: id (its source, relation, target and purpose), source, target, relation and
+    /// metadata.
     private func edgeContent(_ edge: Int, _ scratch: inout [UInt8]) -> UInt64 {
         scratch.removeAll(keepingCapacity: true)
+        if storage.edgePurpose[edge] >= 0 {
+            storage.pool.withUTF8(storage.edgePurpose[edge]) { Self.append($0, to: &scratch) }
+        } else {
+            Self.append([UInt8(0xFF)], to: &scratch)  // no purpose: a byte no UTF-8 string is
+        }
         storage.pool.withUTF8(storage.edgeSource[edge]) { Self.append($0, to: &scratch) }
         storage.pool.withUTF8(storage.edgeTarget[edge]) { Self.append($0, to: &scratch) }
         Self.append(Array(storage.edgeRelation[edge].rawValue.utf8), to: &scratch)
