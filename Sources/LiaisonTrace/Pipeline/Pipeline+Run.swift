@@ -306,6 +306,8 @@ struct Batch {
                                               uniquingKeysWith: { first, _ in first })
         }
         let pipeline = pipeline
+        // A full search feed writes every document's search JSON: read with its entry, not in a query of its own.
+        let searchWithEntries = options.feed == .full && pipeline.emit.emitters.contains { $0.id == SearchFeed.id }
         let window = max(64, options.jobs * 8)
         let jobs = options.jobs
         var this = self
@@ -330,7 +332,8 @@ struct Batch {
                 if cached.removeValue(forKey: index) != nil {
                     if let sha = items[index].sha256,
                        let entry = try? this.cache?.entry(path: items[index].input.path, sha256: sha,
-                                                          fingerprint: this.fingerprint) {
+                                                          fingerprint: this.fingerprint,
+                                                          withSearch: searchWithEntries) {
                         this.take(items[index], cached: entry)
                     } else {
                         // In the cache a moment ago, unreadable now: processed after all.
@@ -418,8 +421,9 @@ struct Batch {
                 }
                 let cacheBox = cacheBox
                 let unitPath = record.source.path
+                let preloaded = unit.searchJSON
                 let search = EmitSearch(hash: unit.searchHash) {
-                    (try? cacheBox.cache?.searchJSON(unitPath: unitPath)).flatMap { $0 } ?? []
+                    preloaded ?? (try? cacheBox.cache?.searchJSON(unitPath: unitPath)).flatMap { $0 } ?? []
                 }
                 if options.retainsDocuments {
                     retained.append(ProcessedDocument(record: full ?? record, text: search.text))

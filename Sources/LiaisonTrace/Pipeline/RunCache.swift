@@ -147,6 +147,8 @@ final class RunCache: @unchecked Sendable {
         var recordHash: String
         /// SHA-256 of the search document's compact JSON (read with `searchJSON(unitPath:)`).
         var searchHash: String
+        /// The search document's compact JSON, when it was asked for with the entry.
+        var searchJSON: [UInt8]?
     }
 
     /// What the cache holds for a file: its documents (parent first), or why it failed.
@@ -193,8 +195,9 @@ final class RunCache: @unchecked Sendable {
         }
     }
 
-    /// The entry of `path` when it was made from the same bytes by the same pipeline.
-    func entry(path: String, sha256: String, fingerprint: String) throws -> Entry? {
+    /// The entry of `path` when it was made from the same bytes by the same pipeline; `withSearch`: with each
+    /// document's search JSON, read in the same query (what a full search feed writes of every document).
+    func entry(path: String, sha256: String, fingerprint: String, withSearch: Bool = false) throws -> Entry? {
         try queue.inDatabase { db in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: """
                       SELECT sha256, fingerprint, failure FROM entries WHERE path = ?
@@ -204,13 +207,15 @@ final class RunCache: @unchecked Sendable {
                 return .failed(try JSONDecoder().decode(Diagnostic.self, from: failure))
             }
             let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-                SELECT link, record_hash, search_hash FROM units WHERE path = ? ORDER BY ordinal
+                SELECT link, record_hash, search_hash\(withSearch ? ", search" : "") FROM units WHERE path = ?
+                ORDER BY ordinal
                 """), arguments: [path])
             var units: [Unit] = []
             while let row = try rows.next() {
                 let link = [UInt8](row["link"] as Data)
                 units.append(Unit(record: try DocumentRecord(linkingBytes: link), linkingBytes: link,
-                                  recordHash: row["record_hash"], searchHash: row["search_hash"]))
+                                  recordHash: row["record_hash"], searchHash: row["search_hash"],
+                                  searchJSON: withSearch ? [UInt8](row["search"] as Data) : nil))
             }
             return units.isEmpty ? nil : .units(units)
         }
