@@ -153,17 +153,21 @@ public struct SearchStore: Sendable {
 
         /// Adds (or, in an update, brings up to date) the graph's nodes and edges, removes the documents no longer
         /// in the batch, commits, and puts the file in place; returns what the next run needs to update it.
-        func finish(graph: TraceGraph) throws -> StoreState {
+        func finish(graph: TraceGraph,
+                    rowDigests: (load: () -> GraphRowDigests?, keep: (GraphRowDigests?) -> Void)? = nil)
+            throws -> StoreState {
             guard let queue else { throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "store already finished") }
             var graph = graph
             if !graph.storage.finished { graph.finish() }
             let storage = graph.storage
             let updating = previous != nil
-            let digests = try queue.inDatabase { db in
+            let kept = try queue.inDatabase { db in
                 if updating { try removeDocuments(notIn: rows, db) }
-                let digests = try GraphRows(storage).write(to: db, updating: updating, previous: previous?.graph)
+                let known = previous?.hasRowDigests == true ? rowDigests?.load() : nil
+                let digests = try GraphRows(storage).write(to: db, updating: updating, previous: known)
                 try db.execute(sql: "COMMIT")
-                return digests
+                rowDigests?.keep(digests)
+                return rowDigests != nil && digests != nil
             }
             insertDocument = nil
             insertText = nil
@@ -176,7 +180,7 @@ public struct SearchStore: Sendable {
                 try? FileManager.default.removeItem(atPath: path + "-journal")
                 try AtomicFile.replace(path, withFileAt: temporary)
             }
-            return StoreState(stamp: StoreState.Stamp(path: path), rows: rows, graph: digests)
+            return StoreState(stamp: StoreState.Stamp(path: path), rows: rows, hasRowDigests: kept)
         }
 
         private func removeDocuments(notIn kept: [String: String], _ db: Database) throws {
@@ -221,8 +225,9 @@ public struct SearchStore: Sendable {
 
         var stamp: Stamp?
         var rows: [String: String]
-        /// What the `nodes` and `edges` rows hold (nil: unknown, the rows are read to compare).
-        var graph: GraphRowDigests?
+        /// Whether the digests of the `nodes` and `edges` rows were kept (`EmitContext.rowDigests`; without them the
+        /// rows are read to compare).
+        var hasRowDigests = false
     }
 
     /// Documents matching `query`, best first. Plain words are searched as quoted terms (so `SG11-LS159` and
@@ -331,7 +336,8 @@ public struct SearchStoreEmitter: Emitter {
         }
 
         func finish(_ output: RunOutput) throws {
-            context.store = try builder.finish(graph: output.requireGraph(for: SearchStoreEmitter.id))
+            context.store = try builder.finish(graph: output.requireGraph(for: SearchStoreEmitter.id),
+                                               rowDigests: context.rowDigests)
         }
     }
 }
