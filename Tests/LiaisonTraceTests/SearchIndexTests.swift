@@ -81,32 +81,24 @@ final class SearchIndexTests: XCTestCase {
         XCTAssertNotEqual(Set(before.nodes.keys), Set(after.nodes.keys))
 
         let fresh = SearchStore(path: folder.appendingPathComponent("fresh.sqlite").path)
-        let freshDigests = DigestBox()
-        try write(after, to: fresh.path, previous: nil, keeping: freshDigests)
+        try write(after, to: fresh.path, previous: nil)
         for withDigests in [true, false] {
             let path = folder.appendingPathComponent("updated-\(withDigests).sqlite").path
-            let digests = DigestBox()
-            var state = try write(before, to: path, previous: nil, keeping: digests)
-            XCTAssertTrue(state.hasRowDigests, "a store written anew leaves its row digests")
-            XCTAssertNotNil(digests.kept)
-            if !withDigests { state.hasRowDigests = false }
-            try write(after, to: path, previous: state, keeping: digests)
+            var state = try write(before, to: path, previous: nil)
+            XCTAssertNotNil(state.graph, "a store written anew leaves its row digests")
+            if !withDigests { state.graph = nil }
+            let updated = try write(after, to: path, previous: state)
             XCTAssertEqual(try SearchStore(path: path).contentDigest(), try fresh.contentDigest(),
                            withDigests ? "through the row digests" : "by reading the rows")
             // The digests left by the update are those of a store written anew.
-            XCTAssertEqual(digests.kept, freshDigests.kept)
+            XCTAssertEqual(updated.graph, try write(after, to: path + ".again", previous: nil).graph)
         }
     }
 
-    /// Row digests kept between two writes, as the run cache keeps them.
-    private final class DigestBox {
-        var kept: GraphRowDigests?
-    }
-
     @discardableResult
-    private func write(_ graph: TraceGraph, to path: String, previous: SearchStore.StoreState?,
-                       keeping digests: DigestBox) throws -> SearchStore.StoreState {
+    private func write(_ graph: TraceGraph, to path: String, previous: SearchStore.StoreState?) throws
+        -> SearchStore.StoreState {
         let builder = try SearchStore.Builder(path: path, previous: previous)
-        return try builder.finish(graph: graph, rowDigests: (load: { digests.kept }, keep: { digests.kept = $0 }))
+        return try builder.finish(graph: graph)
     }
 }

@@ -150,10 +150,6 @@ public final class EmitContext: @unchecked Sendable {
     var feedDocuments: [String: String]?
     /// The store as this run left it (set by `SearchStoreEmitter`).
     var store: SearchStore.StoreState?
-    /// Where the store's row digests are kept between runs (the run cache; nil: not kept). They are written as soon
-    /// as the store is, and read only while it is updated: at a hundred thousand documents they are 80 MB, which
-    /// the run's state would otherwise hold while the other outputs are written.
-    var rowDigests: (load: () -> GraphRowDigests?, keep: (GraphRowDigests?) -> Void)?
 
     init(previous: RunState?, asOf: String, feed: FeedMode, full: Bool = false,
          recordJSON: @escaping (String) -> Data?) {

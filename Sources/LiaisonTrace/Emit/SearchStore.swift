@@ -153,21 +153,17 @@ public struct SearchStore: Sendable {
 
         /// Adds (or, in an update, brings up to date) the graph's nodes and edges, removes the documents no longer
         /// in the batch, commits, and puts the file in place; returns what the next run needs to update it.
-        func finish(graph: TraceGraph,
-                    rowDigests: (load: () -> GraphRowDigests?, keep: (GraphRowDigests?) -> Void)? = nil)
-            throws -> StoreState {
+        func finish(graph: TraceGraph) throws -> StoreState {
             guard let queue else { throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "store already finished") }
             var graph = graph
             if !graph.storage.finished { graph.finish() }
             let storage = graph.storage
             let updating = previous != nil
-            let kept = try queue.inDatabase { db in
+            let digests = try queue.inDatabase { db in
                 if updating { try removeDocuments(notIn: rows, db) }
-                let known = previous?.hasRowDigests == true ? rowDigests?.load() : nil
-                let digests = try GraphRows(storage).write(to: db, updating: updating, previous: known)
+                let digests = try GraphRows(storage).write(to: db, updating: updating, previous: previous?.graph)
                 try db.execute(sql: "COMMIT")
-                rowDigests?.keep(digests)
-                return rowDigests != nil && digests != nil
+                return digests
             }
             insertDocument = nil
             insertText = nil
@@ -180,7 +176,7 @@ public struct SearchStore: Sendable {
                 try? FileManager.default.removeItem(atPath: path + "-journal")
                 try AtomicFile.replace(path, withFileAt: temporary)
             }
-            return StoreState(stamp: StoreState.Stamp(path: path), rows: rows, hasRowDigests: kept)
+            return StoreState(stamp: StoreState.Stamp(path: path), rows: rows, graph: digests)
         }
 
         private func removeDocuments(notIn kept: [String: String], _ db: Database) throws {
@@ -225,9 +221,8 @@ public struct SearchStore: Sendable {
 
         var stamp: Stamp?
         var rows: [String: String]
-        /// Whether the digests of the `nodes` and `edges` rows were kept (`EmitContext.rowDigests`; without them the
-        /// rows are read to compare).
-        var hasRowDigests = false
+        /// What the `nodes` and `edges` rows hold (nil: unknown, the rows are read to compare).
+        var graph: GraphRowDigests?
     }
 
     /// Documents matching `query`, best first. Plain words are searched as quoted terms (so `SG11-LS159` and
@@ -336,8 +331,7 @@ public struct SearchStoreEmitter: Emitter {
         }
 
         func finish(_ output: RunOutput) throws {
-            context.store = try builder.finish(graph: output.requireGraph(for: SearchStoreEmitter.id),
-                                               rowDigests: context.rowDigests)
+            context.store = try builder.finish(graph: output.requireGraph(for: SearchStoreEmitter.id))
         }
     }
 }

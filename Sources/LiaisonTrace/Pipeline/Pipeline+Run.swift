@@ -84,10 +84,6 @@ extension Pipeline {
         let context = EmitContext(previous: previous, asOf: asOf, feed: options.feed, full: options.full) { path in
             try? cacheBox.cache?.recordJSON(unitPath: path)
         }
-        if writes != nil {
-            context.rowDigests = (load: { cacheBox.cache?.rowDigests() },
-                                  keep: { digests in try? cacheBox.cache?.keepRowDigests(digests) })
-        }
         var batch = Batch(pipeline: self, options: options, cache: cacheBox,
                           fingerprint: writes.map { _ in RunCache.fingerprint(of: configuration) } ?? "",
                           previous: previous, context: context, diagnostics: diagnostics)

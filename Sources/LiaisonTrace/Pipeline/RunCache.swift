@@ -345,30 +345,6 @@ final class RunCache: @unchecked Sendable {
         }
     }
 
-    /// The store's row digests the last run kept (see `EmitContext.rowDigests`); nil when there are none.
-    func rowDigests() -> GraphRowDigests? {
-        let bytes = try? queue.read { db in try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'row-digests'") }
-        guard let bytes = bytes.flatMap({ $0 }) else { return nil }
-        var reader = BinaryReader([UInt8](bytes))
-        guard let nodes = try? reader.words(), let edges = try? reader.words(), reader.isAtEnd else { return nil }
-        return GraphRowDigests(nodes: nodes, edges: edges)
-    }
-
-    /// Keeps the store's row digests (nil: forgets them).
-    func keepRowDigests(_ digests: GraphRowDigests?) throws {
-        try queue.write { db in
-            guard let digests else {
-                try db.execute(sql: "DELETE FROM meta WHERE key = 'row-digests'")
-                return
-            }
-            var writer = BinaryWriter(capacity: (digests.nodes.count + digests.edges.count) * 8 + 32)
-            writer.words(digests.nodes)
-            writer.words(digests.edges)
-            try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('row-digests', ?)",
-                           arguments: [Data(writer.bytes)])
-        }
-    }
-
     /// Keeps the patterns' analyses made under `fingerprint` (see `PatternAnalyses`).
     func keepAnalyses(_ bytes: [UInt8], fingerprint: String) throws {
         try queue.write { db in

@@ -96,7 +96,11 @@ public struct RunState: Sendable, Equatable {
                 for value in [stamp.size, stamp.modified, stamp.changes] { writer.int(Int(value)) }
             }
             writer.array(store.rows.keys.sorted()) { $0.string($1); $0.string(store.rows[$1]!) }
-            writer.bool(store.hasRowDigests)
+            writer.bool(store.graph != nil)
+            if let graph = store.graph {
+                writer.words(graph.nodes)
+                writer.words(graph.edges)
+            }
         }
         return writer.bytes
     }
@@ -122,7 +126,9 @@ public struct RunState: Sendable, Equatable {
             }
             var rows: [String: String] = [:]
             for (key, value) in try reader.array({ (try $0.string(), try $0.string()) }) { rows[key] = value }
-            store = SearchStore.StoreState(stamp: stamp, rows: rows, hasRowDigests: try reader.bool())
+            var graph: GraphRowDigests?
+            if try reader.bool() { graph = GraphRowDigests(nodes: try reader.words(), edges: try reader.words()) }
+            store = SearchStore.StoreState(stamp: stamp, rows: rows, graph: graph)
         }
         guard reader.isAtEnd else { throw BinaryReader.Corrupt() }
     }
