@@ -25,9 +25,10 @@ struct GraphRows {
     /// known); returns the digests of the rows written, for the next run (nil when two ids share a hash, which the
     /// next run then meets by reading the rows).
     func write(to db: Database, updating: Bool, previous: GraphRowDigests?) throws -> GraphRowDigests? {
-        var nodes = digests(count: storage.nodeID.count, key: nodeKey, content: nodeContent)
-        var edges = digests(count: storage.edgeSource.count, key: edgeKey, content: edgeContent)
-        if updating, let previous {
+        let digested = storage.nodeID.count + storage.edgeSource.count <= Self.maxDigestedRows
+        var nodes = digested ? digests(count: storage.nodeID.count, key: nodeKey, content: nodeContent) : []
+        var edges = digested ? digests(count: storage.edgeSource.count, key: edgeKey, content: edgeContent) : []
+        if updating, digested, let previous {
             let (changedNodes, staleNodes) = Self.changes(nodes, previous.nodes)
             let (changedEdges, staleEdges) = Self.changes(edges, previous.edges)
             try deleteRows(db, table: "nodes", keys: staleNodes)
@@ -56,9 +57,15 @@ struct GraphRows {
             try insertNodes(storage.nodesByString.lazy.map(Int.init), db, replacing: false)
             try insertEdges(0 ..< storage.edgeSource.count, db, replacing: false)
         }
-        guard Self.sortByKey(&nodes), Self.sortByKey(&edges) else { return nil }
+        guard digested, Self.sortByKey(&nodes), Self.sortByKey(&edges) else { return nil }
         return GraphRowDigests(nodes: nodes, edges: edges)
     }
+
+    /// The most rows whose digests are kept: 16 bytes a row, held beside the graph while the store is written and
+    /// until the run's state is saved. A graph of a million rows (about 25,000 documents) has 16 MB of digests; at
+    /// a hundred thousand documents (5 million rows) they took the peak of a run over 1 GB, so a graph that large
+    /// is compared with the store by reading its rows.
+    static let maxDigestedRows = 1_000_000
 
     /// The id hash and the content hash of rows `0..<count`, two words a row, in row order. (Two words, not a
     /// struct with the row number: at a hundred thousand documents the graph has millions of rows.)
