@@ -74,19 +74,10 @@ struct PipelineOptions: ParsableArguments {
     /// The pipeline file chosen, and why.
     var choice: (source: PipelineSource, reason: String) { PipelineSource.choose(option: pipeline) }
 
-    /// Loads and builds the pipeline; a pipeline or rule file that is missing or invalid is reported and ends the
+    /// Loads and builds the pipeline (for a run into `outputDirectory`: with what a run into that folder kept, see
+    /// `Pipeline.load(_:runningInto:)`); a pipeline or rule file that is missing or invalid is reported and ends the
     /// command with exit status 2.
-    func load(reportingTo engine: inout DiagnosticEngine) throws -> Pipeline {
-        do {
-            return try Pipeline.load(choice.source)
-        } catch {
-            throw engine.fail(error.diagnostic)
-        }
-    }
-
-    /// The same, for a run into `outputDirectory`: the rules' examples are not run again when a run into that
-    /// folder recorded that they passed with the same build and rules (see `RunCache.examplesPassed`).
-    func load(reportingTo engine: inout DiagnosticEngine, runningInto outputDirectory: URL) throws -> Pipeline {
+    func load(reportingTo engine: inout DiagnosticEngine, runningInto outputDirectory: URL? = nil) throws -> Pipeline {
         do {
             return try Pipeline.load(choice.source, runningInto: outputDirectory)
         } catch {

@@ -42,8 +42,8 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         var engine = diagnosticOptions.engine()
         // With --full the examples run again, as everything else.
-        let pipeline = full ? try pipelineOptions.load(reportingTo: &engine)
-            : try pipelineOptions.load(reportingTo: &engine, runningInto: URL(fileURLWithPath: out))
+        let pipeline = try pipelineOptions.load(reportingTo: &engine,
+                                                runningInto: full ? nil : URL(fileURLWithPath: out))
         let interactive = Terminal.isInteractive
         let inputs = (paths.isEmpty ? ["Corpus"] : paths).map(PipelineInput.path)
         if let asOf, !TraceChecker.isDay(asOf) {

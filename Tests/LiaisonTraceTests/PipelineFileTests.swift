@@ -238,13 +238,13 @@ final class PipelineTests: XCTestCase {
         let first = try Pipeline.load(.file(pipelineFile.path), runningInto: out)
         XCTAssertTrue(first.extract.examplesPassed, "run when the stage was built")
         let fingerprint = RunCache.fingerprint(of: first.configuration)
-        XCTAssertFalse(RunCache.examplesPassed(in: out, fingerprint: fingerprint), "no run into the folder yet")
+        XCTAssertFalse(RunCache.kept(in: out, fingerprint: fingerprint).examplesPassed, "no run into the folder yet")
         _ = try await first.run([.path(folder.appendingPathComponent("in.txt").path)],
                                 options: RunOptions(outputDirectory: out))
-        XCTAssertTrue(RunCache.examplesPassed(in: out, fingerprint: fingerprint))
+        XCTAssertTrue(RunCache.kept(in: out, fingerprint: fingerprint).examplesPassed)
         XCTAssertNotNil(RunCache.kept(in: out, fingerprint: fingerprint).analyses, "the patterns' analyses are kept")
         XCTAssertNil(RunCache.kept(in: out, fingerprint: fingerprint + "0").analyses)
-        XCTAssertFalse(RunCache.examplesPassed(in: out, fingerprint: fingerprint + "0"))
+        XCTAssertFalse(RunCache.kept(in: out, fingerprint: fingerprint + "0").examplesPassed)
         XCTAssertTrue(try Pipeline.load(.file(pipelineFile.path), runningInto: out).extract.examplesPassed)
 
         // An example that no longer holds: the rule file changed, so the examples run, and the load fails.

@@ -13,7 +13,7 @@ public struct Extraction: Sendable {
     /// Every rule of every extractor, each once, in run order.
     public let rules: [RuleDescription]
     /// Whether every rule's examples are known to give what they say: run when the stage was built, or run by an
-    /// earlier build of the same rules (see `Pipeline.load(_:examplesPassedBefore:)`).
+    /// earlier run of the same build and rules (see `Pipeline.load(_:runningInto:)`).
     public let examplesPassed: Bool
 
     /// Builds every extractor from the rule library, then runs every rule's examples: a rule file of a kind no

@@ -258,19 +258,15 @@ public struct Pipeline: Sendable {
         Pipeline(self, stages: stages.filter { $0 <= stage })
     }
 
-    /// Loads the pipeline file of `source` and builds its pipeline.
-    public static func load(_ source: PipelineSource = .builtIn) throws(PipelineError) -> Pipeline {
-        try Pipeline(configuration: PipelineConfiguration.load(source))
-    }
-
-    /// Loads the pipeline file of `source` and builds its pipeline for a run into `outputDirectory`: the rules'
+    /// Loads the pipeline file of `source` and builds its pipeline; for a run into `outputDirectory`, the rules'
     /// examples are not run again when a run into that folder recorded in its cache that they passed under the same
     /// fingerprint (the build, the pipeline file and the rule files: see `RunCache.fingerprint`), and the patterns'
     /// analyses it kept are used (see `PatternAnalyses`). The two take about 40 and 70 ms, as much as a fifth of
     /// a run that takes nearly every document from the cache.
-    public static func load(_ source: PipelineSource = .builtIn, runningInto outputDirectory: URL)
+    public static func load(_ source: PipelineSource = .builtIn, runningInto outputDirectory: URL? = nil)
         throws(PipelineError) -> Pipeline {
         let configuration = try PipelineConfiguration.load(source)
+        guard let outputDirectory else { return try Pipeline(configuration: configuration) }
         let fingerprint = RunCache.fingerprint(of: configuration)
         let kept = RunCache.kept(in: outputDirectory, fingerprint: fingerprint)
         if let analyses = kept.analyses { PatternAnalyses.shared.load(analyses, under: fingerprint) }

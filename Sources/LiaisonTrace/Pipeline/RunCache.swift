@@ -337,7 +337,7 @@ final class RunCache: @unchecked Sendable {
         }
     }
 
-    /// Records that the rules' examples passed under `fingerprint` (see `examplesPassed(in:fingerprint:)`).
+    /// Records that the rules' examples passed under `fingerprint` (see `kept(in:fingerprint:)`).
     func recordExamplesPassed(_ fingerprint: String) throws {
         try queue.write { db in
             try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('examples', ?)",
@@ -351,12 +351,6 @@ final class RunCache: @unchecked Sendable {
             try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('analyses', ?)",
                            arguments: [Data(fingerprint.utf8 + [0] + bytes)])
         }
-    }
-
-    /// Whether a run into `outputDirectory` recorded that the rules' examples passed under `fingerprint`; false
-    /// when there is no cache or it cannot be read (the examples then run).
-    static func examplesPassed(in outputDirectory: URL, fingerprint: String) -> Bool {
-        kept(in: outputDirectory, fingerprint: fingerprint).examplesPassed
     }
 
     /// What a run into `outputDirectory` kept of the rules built under `fingerprint`: whether their examples passed,
