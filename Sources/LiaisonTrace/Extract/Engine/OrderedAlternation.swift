@@ -37,6 +37,9 @@ final class OrderedAlternation: Sendable {
         /// The body reversed, and the most UTF-16 units a match of the body spans.
         let body: Pattern
         let bodyMaxLength: Int
+        /// Literals (lower-cased ASCII) one of which every match of the body holds, when known
+        /// (`PatternLiterals.required`): where none is near, the body is not run.
+        let bodyLiterals: AsciiLiterals?
         /// The tail with the closing `\b`; nil when the tail is empty (only the `\b` is left).
         let tail: Pattern?
     }
@@ -93,15 +96,23 @@ final class OrderedAlternation: Sendable {
               // Non-ASCII letters may fold to several characters, which read backwards differently.
               !caseInsensitive || bodyTree.source.unicodeScalars.allSatisfy(\.isASCII),
               let reversed = bodyTree.reversed,
-              let bodyMaxLength = PatternLiterals(source: bodyTree.source, caseInsensitive: caseInsensitive).maxLength
+              case let bodyAnalysis = PatternLiterals(source: bodyTree.source, caseInsensitive: caseInsensitive),
+              let bodyMaxLength = bodyAnalysis.maxLength
         else { return nil }
+        // Literals with a character outside ASCII are not compared in place. (Steps run only on texts without
+        // the characters ICU folds to ASCII letters, "ß" for "ss": there ASCII letters match only themselves.)
+        let required = bodyAnalysis.required?.map(\.literal)
+        let bodyLiterals = required.flatMap { list in
+            list.isEmpty || !list.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 < 0x80 } })
+                ? nil : AsciiLiterals(list)
+        }
         let tailSource = RegexTree.sequence(Array(items[(at + 1)...])).source
         return Lookbehind(
             alternative: alternative,
             heads: heads.map { head in
                 head.map { UInt16(caseInsensitive ? Pattern.lower(UInt8($0.value)) : UInt8($0.value)) }
             },
-            body: try Pattern("\(open)\(reversed.source))"), bodyMaxLength: bodyMaxLength,
+            body: try Pattern("\(open)\(reversed.source))"), bodyMaxLength: bodyMaxLength, bodyLiterals: bodyLiterals,
             tail: tailSource.isEmpty ? nil : try Pattern("\(open)\(tailSource))\\b"))
     }
 
@@ -219,6 +230,10 @@ final class OrderedAlternation: Sendable {
         let from = max(low, position - step.bodyMaxLength - 4)
         let to = min(high, position + 4)
         guard to > from else { return false }
+        if let literals = step.bodyLiterals,
+           !literals.occur(in: text, from: max(low, position - step.bodyMaxLength), to: position) {
+            return false
+        }
         // On the stack: this runs at every keyword a lookbehind step is tried at.
         return withUnsafeTemporaryAllocation(of: UInt16.self, capacity: to - from) { window in
             var index = 0
@@ -240,6 +255,50 @@ final class OrderedAlternation: Sendable {
             return step.body.lookingAt(units: UnsafeBufferPointer(window), start: to - position, end: window.count)
                 != nil
         }
+    }
+}
+
+/// A few ASCII literals looked for in short stretches of text, ASCII letters in either case: the test before a
+/// lookbehind's body runs (a linear pass; the literal scanner of the engine would need a table per stretch).
+struct AsciiLiterals: Sendable {
+    /// The literals, lower-cased and sorted, and for each ASCII character the first one that starts with it (-1:
+    /// none).
+    private let literals: [[UInt16]]
+    private let byFirstStart: [Int]
+
+    /// `literals`: ASCII, not empty.
+    init(_ literals: [String]) {
+        let lowered = literals.map { $0.utf8.map { UInt16(Pattern.lower($0)) } }
+            .sorted { $0.lexicographicallyPrecedes($1) }
+        self.literals = lowered
+        var start = [Int](repeating: -1, count: 128)
+        for (index, literal) in lowered.enumerated().reversed() { start[Int(literal[0])] = index }
+        byFirstStart = start
+    }
+
+    /// Whether `text[from..<to]` holds one of the literals. In a text without `PatternCues.foldTraps` no character
+    /// outside ASCII matches an ASCII letter, case-insensitively or not.
+    func occur(in text: ScanText, from: Int, to: Int) -> Bool {
+        guard from < to else { return false }
+        let units = UnsafeBufferPointer(text.units)
+        for position in from..<to {
+            let unit = units[position]
+            guard unit < 0x80 else { continue }
+            let first = Pattern.lower(UInt8(unit))
+            var index = byFirstStart[Int(first)]
+            guard index >= 0 else { continue }
+            candidates: while index < literals.count, literals[index][0] == UInt16(first) {
+                let literal = literals[index]
+                index += 1
+                guard position + literal.count <= to else { continue }
+                for offset in 1..<max(1, literal.count) {
+                    let value = units[position + offset]
+                    if value >= 0x80 || UInt16(Pattern.lower(UInt8(value))) != literal[offset] { continue candidates }
+                }
+                return true
+            }
+        }
+        return false
     }
 }
 
