@@ -19,6 +19,23 @@ final class WordBoundaryTests: XCTestCase {
         XCTAssertEqual(WordBoundary.rewrite(#"[\b]"#), #"[\b]"#)
     }
 
+    func testAsciiCaseSpellsLettersOfCaseInsensitivePartsAsClasses() {
+        XCTAssertEqual(AsciiCase.rewrite("(?i:may|can)\\s+not", caseInsensitive: false),
+                       "(?i:[mM][aA][yY]|[cC][aA][nN])\\s+not")
+        XCTAssertEqual(AsciiCase.rewrite("Re:", caseInsensitive: true), "[rR][eE]:")
+        // A flag setting lasts to the end of its group; `(?-i:` turns it off; classes keep their spelling.
+        XCTAssertEqual(AsciiCase.rewrite("(?:a(?i)b)c", caseInsensitive: false), "(?:a(?i)[bB])c")
+        XCTAssertEqual(AsciiCase.rewrite("(?-i:TS)[a-z]", caseInsensitive: true), "(?-i:TS)[a-z]")
+        // Not read safely: left as written.
+        XCTAssertEqual(AsciiCase.rewrite("(?:a(?i)b|c)", caseInsensitive: false), "(?:a(?i)b|c)")
+        XCTAssertEqual(AsciiCase.rewrite("(?i:é)", caseInsensitive: false), "(?i:é)")
+        XCTAssertEqual(AsciiCase.rewrite("(?i:a\\Qb\\E)", caseInsensitive: false), "(?i:a\\Qb\\E)")
+        // The two forms differ only through the characters ICU folds to ASCII letters, which are boundary traps.
+        let pattern = try! Pattern("(?i:strasse)", caseInsensitive: false, origin: "a test", foldedAfter: 0)
+        XCTAssertEqual(pattern.matches(in: "Die STRASSE").count, 1)
+        XCTAssertEqual(pattern.matches(in: "Die Straße").count, 1)
+    }
+
     func testTopLevelAlternation() {
         XCTAssertTrue(WordBoundary.hasTopLevelAlternation("^a|b"))
         XCTAssertFalse(WordBoundary.hasTopLevelAlternation("^(?:a|b)c"))
@@ -32,7 +49,8 @@ final class WordBoundaryTests: XCTestCase {
         XCTAssertEqual(alternation.matches(in: "cb").count, 1)
     }
 
-    /// Every rule pattern finds the same matches, with the same groups, with either form, on real texts and on
+    /// Every rule pattern finds the same matches, with the same groups, in its fast form (ASCII `\b`, letters of
+    /// case-insensitive parts as classes: `AsciiCase`) as in the form ICU reads as written, on real texts and on
     /// texts with non-ASCII letters right next to identifiers and with boundary traps (ß, ligatures, non-ASCII
     /// digits).
     func testEveryRulePatternMatchesAsWithTheGeneralForm() throws {
@@ -54,11 +72,17 @@ final class WordBoundaryTests: XCTestCase {
         XCTAssertTrue(scans.contains { !$0.hasBoundaryTraps && !$0.isASCII })
         var compared = 0
         var rewritten = 0
+        var caseRewritten = 0
         for entry in catalog.compiled {
-            guard let pattern = try? Pattern(entry.source, caseInsensitive: entry.caseInsensitive),
+            guard let pattern = try? Pattern(entry.source, caseInsensitive: entry.caseInsensitive,
+                                             origin: entry.origin, foldedAfter: 0),
                   let reference = try? Pattern(WordBoundary.legacy(entry.source),
-                                               caseInsensitive: entry.caseInsensitive) else { continue }
+                                               caseInsensitive: entry.caseInsensitive, origin: entry.origin,
+                                               foldedAfter: nil) else { continue }
             if WordBoundary.rewrite(entry.source) != WordBoundary.legacy(entry.source) { rewritten += 1 }
+            if AsciiCase.rewrite(entry.source, caseInsensitive: entry.caseInsensitive) != entry.source {
+                caseRewritten += 1
+            }
             for scan in scans {
                 let found = pattern.matches(in: scan)
                 let expected = reference.matches(in: scan)
@@ -70,8 +94,10 @@ final class WordBoundaryTests: XCTestCase {
                 }
             }
         }
-        print("WordBoundary: \(rewritten) of \(catalog.compiled.count) patterns rewritten, \(compared) matches compared")
+        print("WordBoundary: \(rewritten) of \(catalog.compiled.count) patterns rewritten (\(caseRewritten) with "
+              + "letters as classes), \(compared) matches compared")
         XCTAssertGreaterThan(rewritten, 100)
+        XCTAssertGreaterThan(caseRewritten, 50)
         XCTAssertGreaterThan(compared, 1_000)
     }
 }

@@ -25,9 +25,16 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
 
     /// The compiled expression, with `\b` in its fastest exact form for texts without boundary traps.
     private let fast: Compiled
+    /// The same with the letters of case-insensitive parts as classes (`AsciiCase`), what texts without boundary
+    /// traps get once the pattern has served `foldedAfter` searches (ICU takes a while to compile classes: in a run
+    /// over a few documents, most patterns would not win that time back); nil when the pattern has no such part.
+    private let folded: Compiled?
     /// The same with the general form of `\b`, for texts with boundary traps (see `ScanText.hasBoundaryTraps`),
     /// compiled when the first such text comes; nil when the two forms are the same.
-    private let exact: Deferred?
+    private let exact: Compiled?
+
+    /// How many searches a pattern serves in the form as written before its `folded` form is compiled.
+    static let foldedAfter = 64
 
     /// A pattern that does not compile: the ICU error and where in the pattern it is.
     public struct CompileError: Error, LocalizedError {
@@ -42,15 +49,31 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     }
 
     /// Compiles `source`; `caseInsensitive` for cue phrases.
-    public init(_ source: String, caseInsensitive: Bool = false, origin: String = "a built-in pattern") throws {
+    public convenience init(_ source: String, caseInsensitive: Bool = false, origin: String = "a built-in pattern")
+        throws {
+        try self.init(source, caseInsensitive: caseInsensitive, origin: origin, foldedAfter: Self.foldedAfter)
+    }
+
+    /// Compiles `source`, with its `folded` form used after `foldedAfter` searches (nil: never; for tests that
+    /// compare the forms).
+    init(_ source: String, caseInsensitive: Bool, origin: String, foldedAfter: Int?) throws {
         self.source = source
         self.origin = origin
         self.caseInsensitive = caseInsensitive
         let flags = UInt32(LT_REGEX_UNIX_LINES) | (caseInsensitive ? UInt32(LT_REGEX_CASE_INSENSITIVE) : 0)
         let rewritten = WordBoundary.rewrite(source)
         let general = WordBoundary.legacy(source)
-        fast = try Compiled(rewritten, flags: flags)
-        exact = rewritten == general ? nil : Deferred(general, flags: flags)
+        let fast = try Compiled(rewritten, flags: flags)
+        self.fast = fast
+        exact = rewritten == general ? nil : Compiled(deferred: { general }, flags: flags, fallback: fast, after: 0)
+        if let foldedAfter, caseInsensitive || source.contains("(?i") {
+            folded = Compiled(deferred: {
+                let spelled = AsciiCase.rewrite(source, caseInsensitive: caseInsensitive)
+                return spelled == source ? nil : WordBoundary.rewrite(spelled)
+            }, flags: flags, fallback: fast, after: foldedAfter)
+        } else {
+            folded = nil
+        }
         let regex = fast.prototype
         let names = Self.groupNames(in: source)
         groupNames = names
@@ -134,54 +157,78 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         return unit >= 0x80 || firstCharacters[Int(unit)]
     }
 
-    /// An expression compiled on first use (it compiled once already in its other form, so it does compile).
-    final class Deferred: @unchecked Sendable { // `compiled` is guarded by `lock`
-        private let source: String
+    /// One compiled ICU expression, compiled when made or on first use, and the matchers cloned from it for use by
+    /// one thread at a time.
+    final class Compiled: @unchecked Sendable { // `expression` once deferred, `pending` and `idle` are guarded by `lock`
+        private let lock = NSLock()
+        private var expression: OpaquePointer?
+        /// For a deferred expression not compiled yet: what makes its source (nil: use `fallback`).
+        private var pending: (@Sendable () -> String?)?
+        /// How many searches `fallback` serves before a deferred expression is compiled, and how many it served.
+        private let after: Int
+        private var served = 0
         private let flags: UInt32
-        private let lock = NSLock()
-        private var compiled: Compiled?
-
-        init(_ source: String, flags: UInt32) {
-            self.source = source
-            self.flags = flags
-        }
-
-        var value: Compiled {
-            lock.lock()
-            defer { lock.unlock() }
-            if let compiled { return compiled }
-            // swiftlint:disable:next force_try
-            let made = try! Compiled(source, flags: flags)
-            compiled = made
-            return made
-        }
-    }
-
-    /// One compiled ICU expression and the matchers cloned from it for use by one thread at a time.
-    final class Compiled: @unchecked Sendable { // the pool is guarded by `lock`
-        let prototype: OpaquePointer
-        private let lock = NSLock()
+        /// The expression to use instead when a deferred one has no source or does not compile.
+        private let fallback: Compiled?
         private var idle: [OpaquePointer] = []
 
+        /// Compiles `source` now.
         init(_ source: String, flags: UInt32) throws {
+            expression = try Self.compile(source, flags: flags)
+            self.flags = flags
+            fallback = nil
+            after = 0
+        }
+
+        /// The source `deferred` makes, compiled when `after` searches have been served by `fallback`; `fallback`
+        /// also serves when it makes no source or the source does not compile (it is another form of the same
+        /// pattern, which compiled).
+        init(deferred: @escaping @Sendable () -> String?, flags: UInt32, fallback: Compiled, after: Int) {
+            pending = deferred
+            self.flags = flags
+            self.fallback = fallback
+            self.after = after
+        }
+
+        private static func compile(_ source: String, flags: UInt32) throws -> OpaquePointer {
             let compiled = Array(source.utf16)
             var offset: Int32 = -1
             var message = [CChar](repeating: 0, count: 128)
             guard let regex = lt_regex_open(compiled, Int32(compiled.count), flags, &offset, &message, 128) else {
                 throw CompileError(message: String(cString: message), offset: offset >= 0 ? Int(offset) : nil)
             }
-            prototype = regex
+            return regex
+        }
+
+        /// The expression of one compiled when made (for reading its group numbers).
+        var prototype: OpaquePointer {
+            lock.lock()
+            defer { lock.unlock() }
+            return expression!
         }
 
         deinit {
             for matcher in idle { lt_regex_close(matcher) }
-            lt_regex_close(prototype)
+            if let expression { lt_regex_close(expression) }
         }
 
         @inline(__always)
         func withMatcher<Result>(_ body: (OpaquePointer) -> Result) -> Result {
             lock.lock()
-            let matcher = idle.popLast() ?? lt_regex_clone(prototype)!
+            if let make = pending {
+                if served < after {
+                    served += 1
+                    lock.unlock()
+                    return fallback!.withMatcher(body)
+                }
+                pending = nil
+                expression = make().flatMap { try? Self.compile($0, flags: flags) }
+            }
+            guard let expression else {
+                lock.unlock()
+                return fallback!.withMatcher(body)
+            }
+            let matcher = idle.popLast() ?? lt_regex_clone(expression)!
             lock.unlock()
             defer {
                 lock.lock()
@@ -192,21 +239,20 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         }
     }
 
-    /// Runs `body` with a matcher of this pattern that no other thread uses meanwhile.
     /// Runs `body` with a matcher of this pattern (in the form `text` needs) that no other thread uses meanwhile.
     @inline(__always)
     func withMatcher<Result>(for text: ScanText, _ body: (OpaquePointer) -> Result) -> Result {
-        let compiled = text.hasBoundaryTraps ? exact?.value ?? fast : fast
+        let compiled = text.hasBoundaryTraps ? exact ?? fast : folded ?? fast
         guard PatternProfile.isEnabled else { return compiled.withMatcher(body) }
         let start = DispatchTime.now().uptimeNanoseconds
         defer { PatternProfile.time(source, nanoseconds: DispatchTime.now().uptimeNanoseconds - start) }
         return compiled.withMatcher(body)
     }
 
-    /// Runs `body` with a matcher of the fast form (for a text without boundary traps).
+    /// Runs `body` with a matcher of the form for a text without boundary traps.
     @inline(__always)
     func withPlainMatcher<Result>(_ body: (OpaquePointer) -> Result) -> Result {
-        fast.withMatcher(body)
+        (folded ?? fast).withMatcher(body)
     }
 
     /// `\b` becomes an ASCII word boundary (outside character classes; see `WordBoundary`).
@@ -294,7 +340,8 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     /// The match starting exactly at `location`, within `limit` units; it sees only that range.
     public func match(in text: ScanText, at location: Int, limit: Int) -> PatternMatch? {
         let length = min(limit, text.count - location)
-        guard location >= 0, length > 0, mayStart(in: text, at: location) else { return nil }
+        guard location >= 0, length > 0, mayStart(in: text, at: location), startsWithPrefix(text, at: location)
+        else { return nil }
         return withMatcher(for: text) { matcher in
             guard lt_regex_set_text(matcher, text.units.baseAddress! + location, Int32(length)) == 0,
                   lt_regex_looking_at(matcher) == 1 else { return nil }

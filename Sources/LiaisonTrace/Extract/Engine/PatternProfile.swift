@@ -67,7 +67,9 @@ public enum PatternProfile {
             .sorted(by: { $0.value.scannedUnits > $1.value.scannedUnits }).prefix(limit) {
             lines.append(line(String(format: "%8d calls %10d units", entry.fullScans, entry.scannedUnits), source))
         }
-        lines.append("--- tried at cues (tries, matches)")
+        let tries = all.values.reduce(0) { $0 + $1.tries }
+        let hits = all.values.reduce(0) { $0 + $1.hits }
+        lines.append("--- tried at cues (tries, matches; all: \(tries) tries, \(hits) matches)")
         for (source, entry) in all.filter({ $0.value.tries > 0 })
             .sorted(by: { $0.value.tries > $1.value.tries }).prefix(limit) {
             lines.append(line(String(format: "%8d tries %8d hits", entry.tries, entry.hits), source))
