@@ -25,7 +25,7 @@ final class OrderedAlternation: Sendable {
     /// A run of alternatives tried by one ICU pattern, or one alternative tried in steps.
     private enum Step: Sendable {
         /// `\b(?:(?<z0>B0)|(?<z1>B1)...)\b`: `alternatives[i]` is the alternative of the group `z<i>`.
-        case run(Pattern, alternatives: [Int])
+        case run(Pattern, alternatives: [Int], groups: [Int32])
         case lookbehind(Lookbehind)
     }
 
@@ -64,7 +64,9 @@ final class OrderedAlternation: Sendable {
         func flush() throws {
             guard !pending.isEmpty else { return }
             let body = pending.enumerated().map { "(?<z\($0.offset)>\($0.element.tree.source))" }.joined(separator: "|")
-            steps.append(.run(try Pattern("\\b\(open)\(body))\\b"), alternatives: pending.map(\.alternative)))
+            let pattern = try Pattern("\\b\(open)\(body))\\b")
+            steps.append(.run(pattern, alternatives: pending.map(\.alternative),
+                              groups: pending.indices.map { pattern.groupNumber(of: "z\($0)") }))
             pending = []
         }
         do {
@@ -180,13 +182,12 @@ final class OrderedAlternation: Sendable {
         guard before != after else { return nil }
         for step in steps {
             switch step {
-            case .run(let pattern, let alternatives):
+            case .run(let pattern, let alternatives, let groups):
                 guard pattern.mayStart(in: text, at: start), pattern.startsWithPrefix(text, at: start),
-                      let found = pattern.lookingAt(text, low: low, high: high, start: start, end: end)
+                      let (range, group) = pattern.lookingAt(text, low: low, high: high, start: start, end: end,
+                                                             firstOf: groups)
                 else { continue }
-                for (index, alternative) in alternatives.enumerated() where found.groups["z\(index)"] != nil {
-                    return Match(alternative: alternative, range: found.range)
-                }
+                if let group { return Match(alternative: alternatives[group], range: range) }
             case .lookbehind(let step):
                 if let stop = lookbehind(step, in: text, low: low, high: high, at: start, end: end) {
                     return Match(alternative: step.alternative, range: NSRange(location: start, length: stop - start))
@@ -310,6 +311,21 @@ extension Pattern {
             lt_regex_set_region(matcher, Int32(start - low), Int32(end - low), 1)
             guard lt_regex_looking_at(matcher) == 1 else { return nil }
             return current(matcher, offset: low)
+        }
+    }
+
+    /// The match starting at `start` within `start..<end` of `text`, whose lookarounds see `low..<high`, and which
+    /// of `groups` (ICU group numbers) is the first to take part in it (nil: none), without making the match's
+    /// groups by name.
+    func lookingAt(_ text: ScanText, low: Int, high: Int, start: Int, end: Int,
+                   firstOf groups: [Int32]) -> (range: NSRange, group: Int?)? {
+        withMatcher(for: text) { matcher in
+            guard lt_regex_set_text(matcher, text.units.baseAddress! + low, Int32(high - low)) == 0 else { return nil }
+            lt_regex_set_region(matcher, Int32(start - low), Int32(end - low), 1)
+            guard lt_regex_looking_at(matcher) == 1 else { return nil }
+            let matchStart = Int(lt_regex_start(matcher, 0))
+            let range = NSRange(location: matchStart + low, length: Int(lt_regex_end(matcher, 0)) - matchStart)
+            return (range, groups.firstIndex { $0 > 0 && lt_regex_start(matcher, $0) >= 0 })
         }
     }
 

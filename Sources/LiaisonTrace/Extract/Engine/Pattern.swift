@@ -260,6 +260,11 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         WordBoundary.rewrite(pattern)
     }
 
+    /// The ICU group number of the group named `name` (0 when there is none).
+    func groupNumber(of name: String) -> Int32 {
+        groupNames.firstIndex(of: name).map { groupNumbers[$0] } ?? 0
+    }
+
     static func groupNames(in pattern: String) -> [String] {
         var names: [String] = []
         var rest = Substring(pattern)

@@ -282,39 +282,39 @@ public struct RequirementExtractor: Extractor {
         var spans: [NSRange] = []
         var openDouble: Int?
         var openSingle: Int?
-        let resets = resets.sorted()
-        var nextReset = 0
         let length = text.length
-        let units = text.units
-        var previous: UInt16 = 0x0A
-        for index in 0..<length {
-            let unit = units[index]
-            var isReset = false
-            while nextReset < resets.count, resets[nextReset] <= index {
-                if resets[nextReset] == index { isReset = true }
-                nextReset += 1
-            }
-            if isReset || (unit == 0x0A && previous == 0x0A) {
-                openDouble = nil
-                openSingle = nil
-            }
-            if unit == 0x22 {
-                if let open = openDouble {
-                    spans.append(NSRange(location: open, length: index + 1 - open))
+        let units = UnsafeBufferPointer(text.units)
+        // The stretches between resets (where pairing starts again), each scanned for the three characters that
+        // matter: `"`, `'` and a line feed (every other character is above them, so one comparison skips it).
+        var start = 0
+        for end in resets.filter({ $0 > 0 && $0 < length }).sorted() + [length] where end >= start {
+            for index in start..<end {
+                let unit = units[index]
+                guard unit <= 0x27 else { continue }
+                let previous: UInt16 = index > 0 ? units[index - 1] : 0x0A
+                if unit == 0x0A, previous == 0x0A {
                     openDouble = nil
-                } else {
-                    openDouble = index
-                }
-            } else if unit == 0x27 {
-                let after: UInt16 = index + 1 < length ? units[index + 1] : 0x20
-                if openSingle == nil, [0x20, 0x0A, 0x28, 0x5B].contains(previous) {
-                    openSingle = index
-                } else if let open = openSingle, !SentenceSegmenter.isLetterOrDigit(after) {
-                    spans.append(NSRange(location: open, length: index + 1 - open))
                     openSingle = nil
+                } else if unit == 0x22 {
+                    if let open = openDouble {
+                        spans.append(NSRange(location: open, length: index + 1 - open))
+                        openDouble = nil
+                    } else {
+                        openDouble = index
+                    }
+                } else if unit == 0x27 {
+                    let after: UInt16 = index + 1 < length ? units[index + 1] : 0x20
+                    if openSingle == nil, previous == 0x20 || previous == 0x0A || previous == 0x28 || previous == 0x5B {
+                        openSingle = index
+                    } else if let open = openSingle, !SentenceSegmenter.isLetterOrDigit(after) {
+                        spans.append(NSRange(location: open, length: index + 1 - open))
+                        openSingle = nil
+                    }
                 }
             }
-            previous = unit
+            openDouble = nil
+            openSingle = nil
+            start = end
         }
         return spans.sorted { $0.location < $1.location }
     }
