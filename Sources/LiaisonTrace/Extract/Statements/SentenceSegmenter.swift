@@ -127,7 +127,12 @@ enum SentenceSegmenter {
                   end - start < 10 {
                 start -= 1
             }
-            let word = String(decoding: units[start..<end], as: UTF16.self).lowercased()
+            // Most words are ASCII: lower-cased byte by byte (what `lowercased()` does to ASCII), without the
+            // Unicode case mapping.
+            let slice = units[start..<end]
+            let word = slice.allSatisfy { $0 < 0x80 }
+                ? String(decoding: slice.map { UInt8($0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0) }, as: UTF8.self)
+                : String(decoding: slice, as: UTF16.self).lowercased()
             return !abbreviations.contains(word)
         }
     }
