@@ -30,6 +30,12 @@ final class WordBoundaryTests: XCTestCase {
         XCTAssertEqual(AsciiCase.rewrite("(?:a(?i)b|c)", caseInsensitive: false), "(?:a(?i)b|c)")
         XCTAssertEqual(AsciiCase.rewrite("(?i:é)", caseInsensitive: false), "(?i:é)")
         XCTAssertEqual(AsciiCase.rewrite("(?i:a\\Qb\\E)", caseInsensitive: false), "(?i:a\\Qb\\E)")
+        // Alternatives sharing a first character are tried together, within a run of such alternatives, in order.
+        XCTAssertEqual(AsciiCase.rewrite("(?i:define|describe|provide)", caseInsensitive: false),
+                       "(?i:[dD](?:[eE][fF][iI][nN][eE]|[eE][sS][cC][rR][iI][bB][eE])|[pP][rR][oO][vV][iI][dD][eE])")
+        XCTAssertEqual(AsciiCase.rewrite("(?i:ab|x?c|ad|a)", caseInsensitive: false),
+                       "(?i:[aA][bB]|[xX]?[cC]|[aA][dD]|[aA])")
+        XCTAssertEqual(AsciiCase.rewrite("(?i:TS|Tr)x", caseInsensitive: false), "(?i:[tT](?:[sS]|[rR]))x")
         // The two forms differ only through the characters ICU folds to ASCII letters, which are boundary traps.
         let pattern = try! Pattern("(?i:strasse)", caseInsensitive: false, origin: "a test", foldedAfter: 0)
         XCTAssertEqual(pattern.matches(in: "Die STRASSE").count, 1)
