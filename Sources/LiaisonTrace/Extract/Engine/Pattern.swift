@@ -464,13 +464,13 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     func current(_ matcher: OpaquePointer, offset: Int) -> PatternMatch {
         let start = Int(lt_regex_start(matcher, 0))
         let end = Int(lt_regex_end(matcher, 0))
-        var groups: [String: NSRange] = [:]
+        var groups = MatchGroups()
         for (index, number) in groupNumbers.enumerated() where number > 0 {
             let groupStart = lt_regex_start(matcher, number)
             guard groupStart >= 0 else { continue }
             let groupEnd = lt_regex_end(matcher, number)
-            groups[groupNames[index]] = NSRange(location: Int(groupStart) + offset,
-                                                length: Int(groupEnd - groupStart))
+            groups.append(groupNames[index], NSRange(location: Int(groupStart) + offset,
+                                                     length: Int(groupEnd - groupStart)))
         }
         return PatternMatch(range: NSRange(location: start + offset, length: end - start), groups: groups)
     }
@@ -487,5 +487,47 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
 /// One match: its range and its named groups (UTF-16 ranges).
 public struct PatternMatch: Sendable {
     public var range: NSRange
-    public var groups: [String: NSRange]
+    public var groups: MatchGroups
+}
+
+/// The named groups that took part in a match, in the pattern's order, read by name like a dictionary. A short
+/// list: building and hashing a dictionary for every match cost more than the few comparisons of a look-up (a
+/// pattern has a handful of groups).
+public struct MatchGroups: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
+    private var entries: [(key: String, value: NSRange)] = []
+
+    public init() {}
+
+    public init(dictionaryLiteral elements: (String, NSRange)...) {
+        for (name, range) in elements { self[name] = range }
+    }
+
+    /// The range of the group `name`, nil when it did not take part.
+    public subscript(name: String) -> NSRange? {
+        get { entries.first { $0.key == name }?.value }
+        set {
+            if let index = entries.firstIndex(where: { $0.key == name }) {
+                if let newValue { entries[index].value = newValue } else { entries.remove(at: index) }
+            } else if let newValue {
+                entries.append((name, newValue))
+            }
+        }
+    }
+
+    /// Appends a group known not to be there yet.
+    mutating func append(_ name: String, _ range: NSRange) {
+        entries.append((name, range))
+    }
+
+    public var isEmpty: Bool { entries.isEmpty }
+    public var count: Int { entries.count }
+
+    public func makeIterator() -> IndexingIterator<[(key: String, value: NSRange)]> {
+        entries.makeIterator()
+    }
+
+    /// The same groups with the same ranges, whatever their order.
+    public static func == (lhs: MatchGroups, rhs: MatchGroups) -> Bool {
+        lhs.count == rhs.count && lhs.entries.allSatisfy { rhs[$0.key] == $0.value }
+    }
 }
