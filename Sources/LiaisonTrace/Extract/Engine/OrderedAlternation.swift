@@ -306,12 +306,7 @@ struct AsciiLiterals: Sendable {
 extension Pattern {
     /// The match starting at `start` within `start..<end` of `text`, whose lookarounds see `low..<high`.
     func lookingAt(_ text: ScanText, low: Int, high: Int, start: Int, end: Int) -> PatternMatch? {
-        withMatcher(for: text) { matcher in
-            guard lt_regex_set_text(matcher, text.units.baseAddress! + low, Int32(high - low)) == 0 else { return nil }
-            lt_regex_set_region(matcher, Int32(start - low), Int32(end - low), 1)
-            guard lt_regex_looking_at(matcher) == 1 else { return nil }
-            return current(matcher, offset: low)
-        }
+        lookingAt(text, low: low, high: high, start: start, end: end) { current($0, offset: low) }
     }
 
     /// The match starting at `start` within `start..<end` of `text`, whose lookarounds see `low..<high`, and which
@@ -319,13 +314,22 @@ extension Pattern {
     /// groups by name.
     func lookingAt(_ text: ScanText, low: Int, high: Int, start: Int, end: Int,
                    firstOf groups: [Int32]) -> (range: NSRange, group: Int?)? {
+        lookingAt(text, low: low, high: high, start: start, end: end) { matcher in
+            let matchStart = Int(lt_regex_start(matcher, 0))
+            let range = NSRange(location: matchStart + low, length: Int(lt_regex_end(matcher, 0)) - matchStart)
+            return (range, groups.firstIndex { $0 > 0 && lt_regex_start(matcher, $0) >= 0 })
+        }
+    }
+
+    /// What `read` takes from the matcher when the pattern matches at `start` within `start..<end` of `text`
+    /// (lookarounds seeing `low..<high`; the matcher's offsets count from `low`); nil when it does not.
+    private func lookingAt<Result>(_ text: ScanText, low: Int, high: Int, start: Int, end: Int,
+                                   read: (OpaquePointer) -> Result) -> Result? {
         withMatcher(for: text) { matcher in
             guard lt_regex_set_text(matcher, text.units.baseAddress! + low, Int32(high - low)) == 0 else { return nil }
             lt_regex_set_region(matcher, Int32(start - low), Int32(end - low), 1)
             guard lt_regex_looking_at(matcher) == 1 else { return nil }
-            let matchStart = Int(lt_regex_start(matcher, 0))
-            let range = NSRange(location: matchStart + low, length: Int(lt_regex_end(matcher, 0)) - matchStart)
-            return (range, groups.firstIndex { $0 > 0 && lt_regex_start(matcher, $0) >= 0 })
+            return read(matcher)
         }
     }
 

@@ -499,28 +499,18 @@ public struct MatchGroups: Sendable, Equatable, Sequence, ExpressibleByDictionar
     public init() {}
 
     public init(dictionaryLiteral elements: (String, NSRange)...) {
-        for (name, range) in elements { self[name] = range }
+        entries = elements.map { (key: $0.0, value: $0.1) }
     }
 
     /// The range of the group `name`, nil when it did not take part.
     public subscript(name: String) -> NSRange? {
-        get { entries.first { $0.key == name }?.value }
-        set {
-            if let index = entries.firstIndex(where: { $0.key == name }) {
-                if let newValue { entries[index].value = newValue } else { entries.remove(at: index) }
-            } else if let newValue {
-                entries.append((name, newValue))
-            }
-        }
+        entries.first { $0.key == name }?.value
     }
 
-    /// Appends a group known not to be there yet.
+    /// Appends a group not there yet.
     mutating func append(_ name: String, _ range: NSRange) {
         entries.append((name, range))
     }
-
-    public var isEmpty: Bool { entries.isEmpty }
-    public var count: Int { entries.count }
 
     public func makeIterator() -> IndexingIterator<[(key: String, value: NSRange)]> {
         entries.makeIterator()
@@ -528,6 +518,6 @@ public struct MatchGroups: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     /// The same groups with the same ranges, whatever their order.
     public static func == (lhs: MatchGroups, rhs: MatchGroups) -> Bool {
-        lhs.count == rhs.count && lhs.entries.allSatisfy { rhs[$0.key] == $0.value }
+        lhs.entries.count == rhs.entries.count && lhs.entries.allSatisfy { rhs[$0.key] == $0.value }
     }
 }
