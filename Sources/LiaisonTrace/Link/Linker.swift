@@ -52,30 +52,35 @@ public struct Linker: Sendable {
 
     /// The graph of `records`, before `finish`.
     private func unfinishedGraph(records: some RecordStream, diagnostics: inout [Diagnostic]) -> TraceGraph {
-        let (aliases, inferred) = aliasTable(records, diagnostics: &diagnostics)
+        var headers: [DocumentRecord] = []
+        let (aliases, inferred) = aliasTable(records, headers: &headers, diagnostics: &diagnostics)
         let resolution = aliases.resolution()
         func id(_ name: String) -> String { resolution.id(name) }
         var graph = TraceGraph()
         var recordNode: [String: String] = [:]
         var sourcesOf: [String: [String]] = [:]
 
-        // Documents in the batch, and the standards body each cited designation belongs to.
-        var firstWithID: [String: DocumentRecord] = [:]
         // The standards body of the designations that inferred replies make nodes of (only those: every cited
         // designation of a large batch would be a large table).
         let answering = Set(inferred.answers.map { id($0.0) })
         var sdoOfCited: [String: String] = [:]
-        records.forEachHeader { record in
-            for reference in record.references {
-                guard let sdo = reference.sdo, !answering.isEmpty else { continue }
-                let cited = id(reference.id)
-                if answering.contains(cited), sdoOfCited[cited] == nil { sdoOfCited[cited] = sdo }
+        if !answering.isEmpty {
+            records.forEachHeader { record in
+                for reference in record.references {
+                    guard let sdo = reference.sdo else { continue }
+                    let cited = id(reference.id)
+                    if answering.contains(cited), sdoOfCited[cited] == nil { sdoOfCited[cited] = sdo }
+                }
             }
+        }
+        // Documents in the batch.
+        var firstWithID: [String: DocumentRecord] = [:]
+        for record in headers {
             if let primary = record.document.ids.first {
                 if let first = firstWithID[primary] {
                     diagnostics += Self.disagreement(of: record, with: first)
                 } else {
-                    var header = DocumentRecord(source: record.source, document: record.document)
+                    var header = record
                     header.source.copies = nil
                     firstWithID[primary] = header
                 }
@@ -95,6 +100,7 @@ public struct Linker: Sendable {
                                 provenance: [GraphProvenance(document: record.source.path, line: 1, rule: "document")]),
                       overwrite: Self.primaryID(record) == node)
         }
+        headers = []
         firstWithID = [:]
         // Every file of each document: the files read and their copies.
         for (node, sources) in sourcesOf {
@@ -289,17 +295,22 @@ public struct Linker: Sendable {
         var answers: [(String, String, GraphProvenance)] = []
     }
 
-    func aliasTable(_ records: some RecordStream, diagnostics: inout [Diagnostic]) -> (AliasTable, Inferred) {
+    /// The alias table of `records` and what the titles cited in replies tell; `headers` gets the source and header
+    /// of every record (without its references), which the pass that makes document nodes reads: so the records are
+    /// read twice in all (three times when titles infer replies), not four times.
+    func aliasTable(_ records: some RecordStream, headers: inout [DocumentRecord], diagnostics: inout [Diagnostic])
+        -> (AliasTable, Inferred) {
         var table = AliasTable()
         var inferred = Inferred()
         var titles = TitleMatcher()
-        var index = 0
+        // The references cited with a title, with the record (in `headers`) that cites each.
+        var titled: [(record: Int, reference: Reference)] = []
         records.forEachHeader { record in
+            let index = headers.count
             let primary = Self.primaryID(record)
             // When several batch documents turn out to be one (an LS and its registration at another group),
             // the one that says most about itself names the node.
             table.prefer(primary, rank: (8 - Self.completeness(record)) * 1_000_000 + index)
-            index += 1
             for other in record.document.ids.dropFirst() { table.union(primary, other) }
             for set in record.document.aliases ?? [] {
                 for other in set.dropFirst() { table.union(set[0], other) }
@@ -310,31 +321,32 @@ public struct Linker: Sendable {
                     // Prefer the non-transposed name of a specification known under two numbering schemes.
                     table.prefer(alias, rank: Int.max - 1)
                 }
+                if reference.qualifiers?["title"] != nil { titled.append((index, reference)) }
             }
             titles.add(record)
+            headers.append(DocumentRecord(source: record.source, document: record.document))
         }
         // Numbers cited with a title (and sender) that a batch document carries.
-        records.forEachHeader { record in
-            for reference in record.references {
-                guard let title = reference.qualifiers?["title"] else { continue }
-                let provenance = GraphProvenance(document: record.source.path, line: reference.line,
-                                                 column: reference.column, text: title, rule: "link.title-match")
-                switch titles.match(title: title, from: reference.qualifiers?["from"], citing: Self.primaryID(record),
-                                    excluding: record.source.path, node: { table.set(of: $0) }) {
-                case .same(let id)?:
-                    table.union(id, reference.id)
-                    inferred.aliasProvenance[reference.id, default: []].append(provenance)
-                case .answers(let id)?:
-                    inferred.answers.append((reference.id, id, provenance))
-                case .ambiguous(let ids)?:
-                    diagnostics.append(Diagnostic(
-                        id: "link.ambiguous-title", severity: .warning,
-                        summary: "\(reference.id) is cited with a title that \(ids.count) documents carry: "
-                            + Self.listed(ids),
-                        path: record.source.path, line: reference.line, column: reference.column, range: reference.range))
-                case nil:
-                    break
-                }
+        for (index, reference) in titled {
+            let record = headers[index]
+            let title = reference.qualifiers!["title"]!
+            let provenance = GraphProvenance(document: record.source.path, line: reference.line,
+                                             column: reference.column, text: title, rule: "link.title-match")
+            switch titles.match(title: title, from: reference.qualifiers?["from"], citing: Self.primaryID(record),
+                                excluding: record.source.path, node: { table.set(of: $0) }) {
+            case .same(let id)?:
+                table.union(id, reference.id)
+                inferred.aliasProvenance[reference.id, default: []].append(provenance)
+            case .answers(let id)?:
+                inferred.answers.append((reference.id, id, provenance))
+            case .ambiguous(let ids)?:
+                diagnostics.append(Diagnostic(
+                    id: "link.ambiguous-title", severity: .warning,
+                    summary: "\(reference.id) is cited with a title that \(ids.count) documents carry: "
+                        + Self.listed(ids),
+                    path: record.source.path, line: reference.line, column: reference.column, range: reference.range))
+            case nil:
+                break
             }
         }
         return (table, inferred)
