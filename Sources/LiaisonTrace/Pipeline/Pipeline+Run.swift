@@ -85,7 +85,7 @@ extension Pipeline {
             try? cacheBox.cache?.recordJSON(unitPath: path)
         }
         var batch = Batch(pipeline: self, options: options, cache: cacheBox,
-                          fingerprint: writes.map { _ in RunCache.fingerprint(of: configuration) } ?? "",
+                          fingerprint: writes.map { _ in self.fingerprint ?? RunCache.fingerprint(of: configuration) } ?? "",
                           previous: previous, context: context, diagnostics: diagnostics)
         if let writes {
             let emit = emit
@@ -124,11 +124,7 @@ extension Pipeline {
         let delta = RunDelta(previous: previous, current: state, documents: batch.summaries, graph: result.graph)
         result.delta = delta
         // The records the previous run wrote are about to be replaced: until this run finishes, trust none of them.
-        if var stale = previous {
-            stale.records = [:]
-            stale.store = nil
-            try? cache?.saveState(stale)
-        }
+        if previous != nil { try? cache?.markOutputsReplaced() }
         clock.lap("delta")
         do {
             let output = RunOutput(graph: result.graph, quarantined: result.quarantined,
@@ -148,8 +144,10 @@ extension Pipeline {
             try cache?.recordHashes(newHashes)
             try cache?.forget(pathsOtherThan: Set(items.map(\.input.path)))
             try cache?.saveState(state)
-            if extract.examplesPassed { try cache?.recordExamplesPassed(batch.fingerprint) }
+            // A deferred extraction stage is one whose examples passed under this fingerprint already.
+            if !extractionDeferred, extract.examplesPassed { try cache?.recordExamplesPassed(batch.fingerprint) }
             if !PatternAnalyses.shared.wereLoaded(under: batch.fingerprint) {
+                _ = extract // (every pattern analysed: a deferred extraction stage may still be compiling)
                 try cache?.keepAnalyses(PatternAnalyses.shared.bytes(), fingerprint: batch.fingerprint)
             }
         } catch {
@@ -315,10 +313,10 @@ struct Batch {
             var nextFresh = 0
             var running = 0
             var ready: [Int: PreparedOutcome] = [:]
-            var consumed = 0
             func fill() {
-                while running < jobs, nextFresh < fresh.count, fresh[nextFresh] < consumed + window,
-                      !Task.isCancelled {
+                // At most `window` documents are made ahead of the one awaited (their outcomes wait in memory); among
+                // documents from the cache, the few to process start at once, beside the reading of the others.
+                while running < jobs, nextFresh < fresh.count, running + ready.count < window, !Task.isCancelled {
                     let index = fresh[nextFresh]
                     let input = items[index].input
                     group.addTask { (index, pipeline.prepare(input)) }
@@ -348,7 +346,6 @@ struct Batch {
                     guard let outcome = ready.removeValue(forKey: index) else { break }
                     this.take(items[index], fresh: outcome)
                 }
-                consumed = index + 1
                 fill()
                 progress?(.document(done: index + 1, total: items.count, path: items[index].input.path))
             }

@@ -187,7 +187,12 @@ public struct Pipeline: Sendable {
     /// Documents to normalized text.
     public let normalize: NormalizeStage
     /// Normalized documents to records (no extractors when the pipeline has no extract stage).
-    public let extract: Extraction
+    public var extract: Extraction { extraction.value }
+    private let extraction: Deferred<Extraction>
+    /// Whether the extraction stage is being built while the run starts (see `load(_:runningInto:)`).
+    let extractionDeferred: Bool
+    /// The run cache's fingerprint of the pipeline (see `RunCache.fingerprint`), when `load` computed it.
+    let fingerprint: String?
     /// Records to graph.
     public let link: Linker
     /// Records and graph to files.
@@ -202,19 +207,13 @@ public struct Pipeline: Sendable {
         try self.init(configuration: configuration, rules: rules)
     }
 
-    /// Builds the pipeline of `configuration`; its rules' examples are not run again when `examplesKnownToPass`.
-    init(configuration: PipelineConfiguration, examplesKnownToPass: Bool) throws(PipelineError) {
-        let rules = configuration.stages.contains(.extract) ? try Self.rules(of: configuration) : RuleLibrary()
-        try self.init(configuration: configuration, rules: rules, examplesKnownToPass: examplesKnownToPass)
-    }
-
     /// Builds the pipeline of `configuration` with rules already loaded.
     public init(configuration: PipelineConfiguration, rules: RuleLibrary) throws(PipelineError) {
         try self.init(configuration: configuration, rules: rules, examplesKnownToPass: false)
     }
 
-    private init(configuration: PipelineConfiguration, rules: RuleLibrary, examplesKnownToPass: Bool)
-        throws(PipelineError) {
+    private init(configuration: PipelineConfiguration, rules: RuleLibrary, examplesKnownToPass: Bool,
+                 fingerprint: String? = nil) throws(PipelineError) {
         self.configuration = configuration
         ingest = Ingestor(limits: configuration.limits, converters: configuration.converters)
         normalize = NormalizeStage()
@@ -224,12 +223,40 @@ public struct Pipeline: Sendable {
                                  examplesKnownToPass: examplesKnownToPass)
                 : Extraction()
             extraction.budget = ExtractionBudget(secondsPerMB: configuration.limits.extractSecondsPerMB)
-            extract = extraction
+            self.extraction = Deferred(extraction)
         } catch {
             throw error.during(.extract)
         }
         link = Linker()
         emit = EmitStage(ids: configuration.stages.contains(.emit) ? configuration.emit : [])
+        extractionDeferred = false
+        self.fingerprint = fingerprint
+    }
+
+    /// Builds the pipeline of `configuration` whose rules, the files `ruleFiles` (path and text), are known to load
+    /// and pass their examples: its extraction stage is built on a thread of its own while the run walks, hashes and
+    /// reads the cache, and the first document to extract waits for it.
+    private init(configuration: PipelineConfiguration, knownGoodRules ruleFiles: [(path: String, text: String)],
+                 fingerprint: String) {
+        self.configuration = configuration
+        ingest = Ingestor(limits: configuration.limits, converters: configuration.converters)
+        normalize = NormalizeStage()
+        let budget = ExtractionBudget(secondsPerMB: configuration.limits.extractSecondsPerMB)
+        extraction = Deferred {
+            do {
+                let rules = RuleLibrary(files: try ruleFiles.map { try RuleLibrary.parse($0.text, path: $0.path) })
+                var extraction = try Extraction(rules: rules, checkingExamples: false, examplesKnownToPass: true)
+                extraction.budget = budget
+                return extraction
+            } catch {
+                // The same build loaded these very bytes and ran their examples (the fingerprint covers both).
+                preconditionFailure("rule files that loaded under fingerprint \(fingerprint) no longer do: \(error)")
+            }
+        }
+        link = Linker()
+        emit = EmitStage(ids: configuration.stages.contains(.emit) ? configuration.emit : [])
+        extractionDeferred = true
+        self.fingerprint = fingerprint
     }
 
     /// The same pipeline with another extraction stage (a different budget, in tests).
@@ -237,9 +264,11 @@ public struct Pipeline: Sendable {
         configuration = other.configuration
         ingest = other.ingest
         normalize = other.normalize
-        extract = extraction
+        self.extraction = Deferred(extraction)
         link = other.link
         emit = other.emit
+        extractionDeferred = false
+        fingerprint = other.fingerprint
     }
 
     private init(_ other: Pipeline, stages: [StageName]) {
@@ -248,9 +277,12 @@ public struct Pipeline: Sendable {
         self.configuration = configuration
         ingest = other.ingest
         normalize = other.normalize
-        extract = stages.contains(.extract) ? other.extract : Extraction()
+        extraction = stages.contains(.extract) ? other.extraction : Deferred(Extraction())
         link = other.link
         emit = EmitStage(ids: stages.contains(.emit) ? configuration.emit : [])
+        extractionDeferred = stages.contains(.extract) && other.extractionDeferred
+        // The stages are part of the fingerprint.
+        fingerprint = nil
     }
 
     /// The same pipeline, without the stages after `stage` (`lstrace extract` stops after extract).
@@ -261,30 +293,55 @@ public struct Pipeline: Sendable {
     /// Loads the pipeline file of `source` and builds its pipeline; for a run into `outputDirectory`, the rules'
     /// examples are not run again when a run into that folder recorded in its cache that they passed under the same
     /// fingerprint (the build, the pipeline file and the rule files: see `RunCache.fingerprint`), and the patterns'
-    /// analyses it kept are used (see `PatternAnalyses`). The two take about 40 and 70 ms, as much as a fifth of
-    /// a run that takes nearly every document from the cache.
+    /// analyses it kept are used (see `PatternAnalyses`). Rules known to pass are moreover compiled on a thread of
+    /// their own while the run starts: a run that takes most documents from the cache does not wait for them
+    /// (reading and compiling them takes about 80 ms, as long as reading 2,000 documents from the cache).
     public static func load(_ source: PipelineSource = .builtIn, runningInto outputDirectory: URL? = nil)
         throws(PipelineError) -> Pipeline {
         let configuration = try PipelineConfiguration.load(source)
         guard let outputDirectory else { return try Pipeline(configuration: configuration) }
-        let fingerprint = RunCache.fingerprint(of: configuration)
+        let ruleFiles = configuration.stages.contains(.extract) ? try ruleTexts(of: configuration) : []
+        let fingerprint = RunCache.fingerprint(of: configuration, ruleTexts: ruleFiles)
         let kept = RunCache.kept(in: outputDirectory, fingerprint: fingerprint)
         if let analyses = kept.analyses { PatternAnalyses.shared.load(analyses, under: fingerprint) }
-        return try Pipeline(configuration: configuration, examplesKnownToPass: kept.examplesPassed)
+        if kept.examplesPassed, configuration.stages.contains(.extract) {
+            return Pipeline(configuration: configuration, knownGoodRules: ruleFiles, fingerprint: fingerprint)
+        }
+        let rules = try rules(in: ruleFiles)
+        return try Pipeline(configuration: configuration, rules: rules, examplesKnownToPass: kept.examplesPassed,
+                            fingerprint: fingerprint)
     }
 
     /// The rule files `configuration` names, read through its source (built-in files for the built-in pipeline,
     /// files relative to the pipeline file otherwise).
     static func rules(of configuration: PipelineConfiguration) throws(PipelineError) -> RuleLibrary {
-        var files: [RuleFile] = []
+        try rules(in: ruleTexts(of: configuration))
+    }
+
+    /// The path and text of every rule file `configuration` names.
+    static func ruleTexts(of configuration: PipelineConfiguration) throws(PipelineError)
+        -> [(path: String, text: String)] {
+        var texts: [(path: String, text: String)] = []
         for name in configuration.rules {
             do {
                 if let source = configuration.source {
-                    let (path, text) = try source.ruleText(name)
-                    files.append(try RuleLibrary.parse(text, path: path))
+                    texts.append(try source.ruleText(name))
                 } else {
-                    files.append(try RuleLibrary.load(path: name))
+                    texts.append((name, try RuleLibrary.text(path: name)))
                 }
+            } catch {
+                throw error.during(.extract)
+            }
+        }
+        return texts
+    }
+
+    /// The rule library of rule files read with `ruleTexts(of:)`.
+    private static func rules(in texts: [(path: String, text: String)]) throws(PipelineError) -> RuleLibrary {
+        var files: [RuleFile] = []
+        for (path, text) in texts {
+            do {
+                files.append(try RuleLibrary.parse(text, path: path))
             } catch {
                 throw error.during(.extract)
             }

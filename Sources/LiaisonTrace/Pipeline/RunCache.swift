@@ -317,15 +317,31 @@ final class RunCache: @unchecked Sendable {
 
     // MARK: The last run
 
-    /// The summary of the last finished run, if any.
+    /// The summary of the last finished run, if any (without its record files and store while a later run is
+    /// replacing them: see `markOutputsReplaced`).
     func state() throws -> RunState? {
         try queue.read { db in
-            guard let data = try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'state'") else { return nil }
-            return try? RunState(bytes: [UInt8](data))
+            guard let data = try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'state'"),
+                  var state = try? RunState(bytes: [UInt8](data)) else { return nil }
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM meta WHERE key = 'replacing'") == true {
+                state.records = [:]
+                state.store = nil
+            }
+            return state
         }
     }
 
-    /// Replaces the summary of the last finished run.
+    /// Records that the outputs the last finished run left are being replaced: until `saveState` records the run
+    /// that replaces them, `state()` trusts none of the record files and not the store (a run stopped part-way may
+    /// have replaced some). A mark rather than the state written again without them: the state of a large batch
+    /// takes megabytes.
+    func markOutputsReplaced() throws {
+        try queue.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('replacing', x'01')")
+        }
+    }
+
+    /// Replaces the summary of the last finished run (and clears the mark of `markOutputsReplaced`).
     func saveState(_ state: RunState?) throws {
         try queue.write { db in
             if let state {
@@ -334,6 +350,7 @@ final class RunCache: @unchecked Sendable {
             } else {
                 try db.execute(sql: "DELETE FROM meta WHERE key = 'state'")
             }
+            try db.execute(sql: "DELETE FROM meta WHERE key = 'replacing'")
         }
     }
 
@@ -389,6 +406,16 @@ final class RunCache: @unchecked Sendable {
     /// executable's size and modification time), the pipeline file, its limits and converters, and every rule
     /// file's text.
     static func fingerprint(of configuration: PipelineConfiguration) -> String {
+        let texts = configuration.rules.compactMap { name -> (path: String, text: String)? in
+            if let source = configuration.source { return try? source.ruleText(name) }
+            return (try? String(contentsOfFile: name, encoding: .utf8)).map { (name, $0) }
+        }
+        return fingerprint(of: configuration, ruleTexts: texts)
+    }
+
+    /// The fingerprint of `configuration` whose rule files hold `ruleTexts` (path and text, as
+    /// `Pipeline.ruleTexts(of:)` reads them).
+    static func fingerprint(of configuration: PipelineConfiguration, ruleTexts: [(path: String, text: String)]) -> String {
         var hasher = SHA256()
         func add(_ text: String) {
             hasher.update(data: Data(text.utf8))
@@ -400,14 +427,9 @@ final class RunCache: @unchecked Sendable {
         add(configuration.stages.map(\.rawValue).joined(separator: ","))
         add((try? String(decoding: JSONOutput.encoderData(configuration.limits, pretty: false), as: UTF8.self)) ?? "")
         add((try? String(decoding: JSONOutput.encoderData(configuration.converters, pretty: false), as: UTF8.self)) ?? "")
-        for name in configuration.rules {
-            add(name)
-            if let source = configuration.source, let (path, text) = try? source.ruleText(name) {
-                add(path)
-                add(text)
-            } else if let text = try? String(contentsOfFile: name, encoding: .utf8) {
-                add(text)
-            }
+        for (path, text) in ruleTexts {
+            add(path)
+            add(text)
         }
         return ContentHash.hex(hasher.finalize())
     }

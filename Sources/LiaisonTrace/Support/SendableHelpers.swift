@@ -38,3 +38,34 @@ final class UnsafeSendableBox<Value>: @unchecked Sendable {
         self.value = value
     }
 }
+
+/// A value made on a thread of its own from the moment it is created; reading it waits until it is made. (Kept here:
+/// the packages of the mirror offer locks and async values, not a value that synchronous code can wait for.)
+final class Deferred<Value: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var made: Value?
+
+    /// A value already made.
+    init(_ value: Value) {
+        made = value
+    }
+
+    /// Starts making the value with `make`.
+    init(making make: @escaping @Sendable () -> Value) {
+        Thread.detachNewThread { [self] in
+            let value = make()
+            condition.lock()
+            made = value
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    /// The value, once made.
+    var value: Value {
+        condition.lock()
+        defer { condition.unlock() }
+        while made == nil { condition.wait() }
+        return made!
+    }
+}

@@ -62,13 +62,16 @@ public struct RuleLibrary: Sendable {
 
     /// Loads one rule file.
     public static func load(path: String) throws(PipelineError) -> RuleFile {
-        let text: String
+        try parse(text(path: path), path: path)
+    }
+
+    /// The text of the rule file at `path`.
+    static func text(path: String) throws(PipelineError) -> String {
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            return try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw PipelineError(path: path, line: nil, summary: "rule file cannot be read: \(error.localizedDescription)")
         }
-        return try parse(text, path: path)
     }
 
     /// Parses rule-file YAML.
