@@ -26,8 +26,8 @@ struct GraphRows {
     /// next run then meets by reading the rows).
     func write(to db: Database, updating: Bool, previous: GraphRowDigests?) throws -> GraphRowDigests? {
         let digested = storage.nodeID.count + storage.edgeSource.count <= Self.maxDigestedRows
-        var nodes = digested ? digests(count: storage.nodeID.count, key: nodeKey, content: nodeContent) : []
-        var edges = digested ? digests(count: storage.edgeSource.count, key: edgeKey, content: edgeContent) : []
+        var nodes = digested ? digests(count: storage.nodeID.count, key: nodeKey) { $1.node($0) } : []
+        var edges = digested ? digests(count: storage.edgeSource.count, key: edgeKey) { $1.edge($0) } : []
         if updating, digested, let previous {
             let (changedNodes, staleNodes) = Self.changes(nodes, previous.nodes)
             let (changedEdges, staleEdges) = Self.changes(edges, previous.edges)
@@ -70,13 +70,14 @@ struct GraphRows {
     /// The id hash and the content hash of rows `0..<count`, two words a row, in row order. (Two words, not a
     /// struct with the row number: at a hundred thousand documents the graph has millions of rows.)
     private func digests(count: Int, key: (Int, inout [UInt8]) -> UInt64,
-                         content: (Int, inout [UInt8]) -> UInt64) -> [UInt64] {
+                         content: (Int, inout GraphDigests) -> UInt64) -> [UInt64] {
         var scratch: [UInt8] = []
         scratch.reserveCapacity(1024)
+        var contents = GraphDigests(storage)
         var result = [UInt64](repeating: 0, count: count * 2)
         for number in 0..<count {
             result[2 * number] = key(number, &scratch)
-            result[2 * number + 1] = content(number, &scratch)
+            result[2 * number + 1] = content(number, &contents)
         }
         return result
     }
@@ -139,16 +140,6 @@ struct GraphRows {
         storage.pool.withUTF8(storage.nodeID[node]) { StableHash.of($0) }
     }
 
-    /// The hash of a node's columns: id, kind, label and metadata.
-    private func nodeContent(_ node: Int, _ scratch: inout [UInt8]) -> UInt64 {
-        scratch.removeAll(keepingCapacity: true)
-        storage.pool.withUTF8(storage.nodeID[node]) { Self.append($0, to: &scratch) }
-        Self.append(Array(storage.nodeKind[node].rawValue.utf8), to: &scratch)
-        storage.pool.withUTF8(storage.nodeLabel[node]) { Self.append($0, to: &scratch) }
-        Self.append(nodeMetadata(node), to: &scratch)
-        return StableHash.of(scratch)
-    }
-
     /// The hash of an edge's id (as `GraphStorage.edgeID` writes it), made without making the string.
     private func edgeKey(_ edge: Int, _ scratch: inout [UInt8]) -> UInt64 {
         scratch.removeAll(keepingCapacity: true)
@@ -163,28 +154,6 @@ struct GraphRows {
             scratch.append(contentsOf: ")".utf8)
         }
         return StableHash.of(scratch)
-    }
-
-    /// The hash of an edge's columns: id (its source, relation, target and purpose), source, target, relation and
-    /// metadata.
-    private func edgeContent(_ edge: Int, _ scratch: inout [UInt8]) -> UInt64 {
-        scratch.removeAll(keepingCapacity: true)
-        if storage.edgePurpose[edge] >= 0 {
-            storage.pool.withUTF8(storage.edgePurpose[edge]) { Self.append($0, to: &scratch) }
-        } else {
-            Self.append([UInt8(0xFF)], to: &scratch)  // no purpose: a byte no UTF-8 string is
-        }
-        storage.pool.withUTF8(storage.edgeSource[edge]) { Self.append($0, to: &scratch) }
-        storage.pool.withUTF8(storage.edgeTarget[edge]) { Self.append($0, to: &scratch) }
-        Self.append(Array(storage.edgeRelation[edge].rawValue.utf8), to: &scratch)
-        Self.append(edgeMetadata(edge), to: &scratch)
-        return StableHash.of(scratch)
-    }
-
-    /// Appends a column's bytes after their length, so that no two rows' columns run together the same way.
-    private static func append(_ bytes: some Collection<UInt8>, to scratch: inout [UInt8]) {
-        withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { scratch.append(contentsOf: $0) }
-        scratch.append(contentsOf: bytes)
     }
 
     /// The rows of `table` whose id is no longer a node or edge (stale), and the node or edge numbers whose row is

@@ -421,8 +421,10 @@ struct GraphStorage: Sendable {
         return id
     }
 
-    /// Puts the edges in their stable order (source, relation, target, id), groups places, indexes edges.
+    /// Puts the edges in their stable order (source, relation, target, id), groups places, indexes edges. Once
+    /// only: finishing a finished graph again would find no places to group and lose them.
     mutating func finish() {
+        guard !finished else { return }
         // The index of edges by key is not needed once finished (rebuilt if edges are added again): let it go before
         // the places are grouped, the peak of a run.
         edgeSlots = nil

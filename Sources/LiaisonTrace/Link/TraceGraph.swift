@@ -268,7 +268,7 @@ public struct TraceGraph: Sendable {
     }
 
     /// Sorts edges into their stable order, sorts provenance (each place once), and indexes edges by source and
-    /// target. Call once when done adding.
+    /// target. Call when done adding (again, it does nothing; adding more undoes it).
     public mutating func finish() {
         storage.finish()
     }
