@@ -77,17 +77,20 @@ public struct RunState: Sendable, Equatable {
         overdue = Set(TraceChecker.overdue(in: graph, asOf: asOf))
     }
 
+    /// The state's binary form, for the cache. Sets and tables are written in the order they hold their elements
+    /// (not sorted: they are read back into sets and tables; sorting the tens of thousands of names of 2,000
+    /// documents took 7 of the 68 ms of the step that saves the state).
     func bytes() -> [UInt8] {
         var writer = BinaryWriter(capacity: 1 << 16)
         writer.string(asOf)
-        writer.array(documents.keys.sorted()) { writer, path in
-            writer.string(path)
-            writer.string(documents[path]!.sha256)
-            writer.string(documents[path]!.id)
+        writer.array(Array(documents)) { writer, entry in
+            writer.string(entry.key)
+            writer.string(entry.value.sha256)
+            writer.string(entry.value.id)
         }
-        for set in [inCorpus, replies, missing, overdue] { writer.strings(set.sorted()) }
+        for set in [inCorpus, replies, missing, overdue] { writer.strings(Array(set)) }
         for map in [feed, records] {
-            writer.array(map.keys.sorted()) { $0.string($1); $0.string(map[$1]!) }
+            writer.array(Array(map)) { $0.string($1.key); $0.string($1.value) }
         }
         writer.bool(store != nil)
         if let store {
@@ -95,7 +98,7 @@ public struct RunState: Sendable, Equatable {
             if let stamp = store.stamp {
                 for value in [stamp.size, stamp.modified, stamp.changes] { writer.int(Int(value)) }
             }
-            writer.array(store.rows.keys.sorted()) { $0.string($1); $0.string(store.rows[$1]!) }
+            writer.array(Array(store.rows)) { $0.string($1.key); $0.string($1.value) }
             writer.bool(store.graph != nil)
             if let graph = store.graph {
                 writer.words(graph.nodes)
