@@ -83,5 +83,12 @@ final class BatchTests: XCTestCase {
         XCTAssertEqual(RecordsEmitter.recordNames(["a/x.doc", "a/x.pdf"]), ["x.doc", "x.pdf"])
         XCTAssertEqual(RecordsEmitter.recordNames(["a/x.doc", "b/x.doc"]), ["a__x.doc", "b__x.doc"])
         XCTAssertEqual(RecordsEmitter.recordNames(["m.eml", "m.eml!att.docx"]), ["m", "att"])
+        XCTAssertEqual(RecordsEmitter.recordNames(["in/", "!!", "dir/.hidden", "a.b.c", "ü/ñé.txt"]),
+                       ["in", "document", ".hidden", "a.b", "ñé"])
+        // The last part, found from the end, is the last of the path's parts split at "/" and "!".
+        for path in ["a/b/", "x.docx!y.pdf", "!!", "", "/", "a!b!", "/abs/path/file.txt", "ü/ñé.txt", "a//b"] {
+            let parts = path.replacingOccurrences(of: "!", with: "/").split(separator: "/").map(String.init)
+            XCTAssertEqual(RecordsEmitter.lastPart(of: path), parts.last, path)
+        }
     }
 }
