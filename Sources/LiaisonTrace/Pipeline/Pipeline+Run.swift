@@ -262,6 +262,7 @@ struct Batch {
     init(pipeline: Pipeline, options: RunOptions, cache: CacheBox, fingerprint: String, previous: RunState?,
          context: EmitContext, diagnostics: [Diagnostic]) {
         spill = RecordSpill()
+        spill.readsAhead = options.jobs > 1
         self.pipeline = pipeline
         self.options = options
         self.cacheBox = cache

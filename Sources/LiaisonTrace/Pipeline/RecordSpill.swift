@@ -11,6 +11,9 @@ final class RecordSpill: RecordStream, @unchecked Sendable {
     private var written: Int64 = 0
     /// How many records it holds.
     private(set) var count = 0
+    /// Whether reading decodes the records on a thread of their own, ahead of the reader (for a run with more than
+    /// one job: the passes of linking then only build the graph).
+    var readsAhead = false
 
     /// Opens an anonymous file in `directory` (the system's temporary folder by default).
     init(directory: URL = FileManager.default.temporaryDirectory) {
@@ -77,6 +80,32 @@ final class RecordSpill: RecordStream, @unchecked Sendable {
             return
         }
         flush()
+        guard readsAhead else {
+            decode(headerOnly: headerOnly, body)
+            return
+        }
+        // Records decoded on a thread of their own, a few batches ahead of `body`, in order.
+        let batches = Handoff<[DocumentRecord]>(capacity: 4)
+        Thread.detachNewThread { [self] in
+            var batch: [DocumentRecord] = []
+            batch.reserveCapacity(64)
+            decode(headerOnly: headerOnly) { record in
+                batch.append(record)
+                if batch.count == 64 {
+                    batches.put(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            batches.put(batch)
+            batches.finish()
+        }
+        while let batch = batches.take() {
+            for record in batch { body(record) }
+        }
+    }
+
+    /// Reads and decodes every record, in order.
+    private func decode(headerOnly: Bool, _ body: (DocumentRecord) -> Void) {
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         var pending: [UInt8] = []
         var offset: Int64 = 0
@@ -97,5 +126,44 @@ final class RecordSpill: RecordStream, @unchecked Sendable {
             }
             pending.removeFirst(start)
         }
+    }
+}
+
+/// Values handed from one thread to another in order, at most `capacity` waiting.
+private final class Handoff<Value>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var waiting: [Value] = []
+    private var finished = false
+    private let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    /// Hands on a value (waits while `capacity` wait already).
+    func put(_ value: Value) {
+        condition.lock()
+        while waiting.count >= capacity { condition.wait() }
+        waiting.append(value)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// No more values.
+    func finish() {
+        condition.lock()
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next value, or nil once all were taken after `finish`.
+    func take() -> Value? {
+        condition.lock()
+        defer { condition.unlock() }
+        while waiting.isEmpty, !finished { condition.wait() }
+        guard !waiting.isEmpty else { return nil }
+        condition.broadcast()
+        return waiting.removeFirst()
     }
 }
