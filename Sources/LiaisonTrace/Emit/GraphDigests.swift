@@ -94,24 +94,3 @@ struct StringHashes {
         return hash
     }
 }
-
-/// Words mixed into one 64-bit hash, in order (each step as `StableHash` mixes eight bytes, finished with the same
-/// final mix).
-struct Digest {
-    private var hash: UInt64 = 0x9E37_79B9_7F4A_7C15
-
-    mutating func add(_ word: UInt64) {
-        hash = (hash ^ word) &* 0x9FB2_1C65_1E98_DF25
-        hash ^= hash >> 28
-    }
-
-    var value: UInt64 {
-        var hash = hash
-        hash ^= hash >> 33
-        hash &*= 0xFF51_AFD7_ED55_8CCD
-        hash ^= hash >> 33
-        hash &*= 0xC4CE_B9FE_1A85_EC53
-        hash ^= hash >> 33
-        return hash
-    }
-}

@@ -406,10 +406,8 @@ final class RunCache: @unchecked Sendable {
     /// executable's size and modification time), the pipeline file, its limits and converters, and every rule
     /// file's text.
     static func fingerprint(of configuration: PipelineConfiguration) -> String {
-        let texts = configuration.rules.compactMap { name -> (path: String, text: String)? in
-            if let source = configuration.source { return try? source.ruleText(name) }
-            return (try? String(contentsOfFile: name, encoding: .utf8)).map { (name, $0) }
-        }
+        // As `Pipeline.load` reads them (rule files that cannot be read leave the pipeline unbuilt: none counts).
+        let texts = configuration.stages.contains(.extract) ? (try? Pipeline.ruleTexts(of: configuration)) ?? [] : []
         return fingerprint(of: configuration, ruleTexts: texts)
     }
 
