@@ -142,6 +142,47 @@ final class IncrementalRunTests: XCTestCase {
         XCTAssertEqual(try TestSupport.outputDifferences(out, clean), [])
     }
 
+    /// The last run's summary is a file beside the cache (`state.bin`), written like the outputs; one that is not
+    /// whole (cut short, or a changed byte: its trailing hash no longer matches) counts as none. The next run then
+    /// says every document was added, rewrites every output, and still ends with a clean run's outputs.
+    func testADamagedStateFileCountsAsNoPreviousRun() async throws {
+        let root = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let input = root.appendingPathComponent("in")
+        try write(Self.ituLiaison(31, title: "LS on IMSI format evolution", to: "3GPP TSG CT", deadline: "30 June 2017"),
+                  "sg20-ls31.txt", in: input)
+        try write(Self.threeGPPReply("C4-2107705", title: "Reply LS on IMSI format evolution", answering: "SG20-LS31"),
+                  "c4-2107705.txt", in: input)
+        let pipeline = try TestSupport.pipeline()
+        let out = root.appendingPathComponent("out")
+        let options = RunOptions(jobs: 2, outputDirectory: out, asOf: "2017-07-01", retainsDocuments: false)
+        _ = try await pipeline.run([.path(input.path)], options: options)
+        let stateURL = RunCache.folder(in: out).appendingPathComponent("state.bin")
+        let bytes = try [UInt8](Data(contentsOf: stateURL))
+        let state = try RunCache.decodeState(bytes)
+        XCTAssertEqual(state.asOf, "2017-07-01")
+        XCTAssertEqual(state.documents.count, 2)
+        XCTAssertEqual(try RunCache.decodeState(RunCache.encodeState(state)), state)
+
+        var changed = bytes
+        changed[changed.count / 2] ^= 0x01
+        for damaged in [changed, Array(bytes.dropLast(3)), []] {
+            XCTAssertThrowsError(try RunCache.decodeState(damaged), "\(damaged.count) bytes")
+        }
+        try Data(changed).write(to: stateURL)
+        let second = try await pipeline.run([.path(input.path)], options: options)
+        XCTAssertEqual(second.reusedFiles, 2, "the documents still come from the cache")
+        XCTAssertNil(second.delta?.previousAsOf)
+        XCTAssertEqual(second.delta?.added.count, 2)
+        XCTAssertEqual(try RunCache.decodeState(Array(Data(contentsOf: stateURL))).documents.count, 2,
+                       "the run wrote a whole state again")
+
+        let clean = root.appendingPathComponent("clean")
+        _ = try await pipeline.run([.path(input.path)], options: RunOptions(jobs: 1, outputDirectory: clean,
+                                                                            asOf: "2017-07-01"))
+        XCTAssertEqual(try TestSupport.outputDifferences(out, clean), [])
+    }
+
     /// The run cache keeps what linking reads of each record in a binary form (closed vocabularies as positions):
     /// read back, it is the record's linking part; read for the passes that resolve names, the source, the header
     /// and the references without their text and rule. Checked on every document of `Corpus/`.
