@@ -107,7 +107,32 @@ final class JSONWriterTests: XCTestCase {
                                     document.record.source.path)
         }
         try assertSameAsEncoder(DiagnosticsReport(quarantined: [], diagnostics: result.diagnostics))
-        let graph = try XCTUnwrap(result.graph)
-        XCTAssertEqual(try JSONGraphEmitter.data(graph), try JSONOutput.encoderData(JSONGraphEmitter.document(graph)))
+        try assertGraphFileAsEncoderWritesIt(XCTUnwrap(result.graph))
+    }
+
+    /// The graph file is the JGF document JSONEncoder gives, pretty-printed down to the edge list and node table and
+    /// with each edge and node on a line of its own, compact, as JSONEncoder writes it without `.prettyPrinted`.
+    private func assertGraphFileAsEncoderWritesIt(_ graph: TraceGraph) throws {
+        let file = try JSONGraphEmitter.data(graph)
+        let document = JSONGraphEmitter.document(graph)
+        XCTAssertEqual(try JSONDecoder().decode(JSONValue.self, from: file), document)
+        guard case .object(let top) = document, case .object(let body)? = top["graph"],
+              case .array(let edges)? = body["edges"], case .object(let nodes)? = body["nodes"] else {
+            return XCTFail("not a JGF document")
+        }
+        let lines = String(decoding: file, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let edgeStart = try XCTUnwrap(lines.firstIndex(of: "    \"edges\" : [")) + 1
+        for (offset, edge) in edges.enumerated() {
+            let compact = String(decoding: try JSONOutput.encoderData(edge, pretty: false), as: UTF8.self)
+            XCTAssertEqual(lines[edgeStart + offset], "      " + compact + (offset + 1 < edges.count ? "," : ""))
+        }
+        let nodeStart = try XCTUnwrap(lines.firstIndex(of: "    \"nodes\" : {")) + 1
+        for (offset, id) in nodes.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+            .enumerated() {
+            let key = String(decoding: try JSONOutput.encoderData(JSONValue.string(id), pretty: false), as: UTF8.self)
+            let value = String(decoding: try JSONOutput.encoderData(nodes[id]!, pretty: false), as: UTF8.self)
+            XCTAssertEqual(lines[nodeStart + offset], "      \(key) : \(value)" + (offset + 1 < nodes.count ? "," : ""))
+        }
+        XCTAssertFalse(edges.isEmpty || nodes.isEmpty, "a graph with edges and nodes")
     }
 }

@@ -5,13 +5,19 @@ import Foundation
 /// as `[\n\n  ]`, control characters as `\b \t \n \f \r` or `\u00xx`, everything else as UTF-8, keys in the order
 /// of their UTF-8 bytes. It builds no intermediate tree, so a record or a graph costs one pass over its values.
 ///
+/// A writer can also lay out only its outer levels (`prettyLevels`): the containers of those levels put each
+/// element on a line of its own, indented, and everything deeper is written compact, one element to a line (the
+/// graph file: one node or edge per line, for `grep` and line diffs, at 57% of the pretty size).
+///
 /// Objects are written key by key: callers give keys in sorted order (types write their fields in a fixed,
 /// pre-sorted order; dictionaries are sorted with `sortedKeys`). Debug builds check the order.
 public struct JSONWriter {
     /// The bytes written so far.
     public private(set) var bytes: [UInt8] = []
-    /// Pretty-printed (true) or compact.
-    public let pretty: Bool
+    /// How many levels of containers are pretty-printed (`Int.max`: all; 0: none, compact).
+    public let prettyLevels: Int
+    /// Pretty-printed (at least its outer level) or compact.
+    public var pretty: Bool { prettyLevels > 0 }
     // One entry per open container: whether it has an element yet.
     private var open: [Bool] = []
     #if DEBUG
@@ -20,7 +26,12 @@ public struct JSONWriter {
 
     /// A writer; `capacity` reserves room for the expected size.
     public init(pretty: Bool = true, capacity: Int = 1024) {
-        self.pretty = pretty
+        self.init(prettyLevels: pretty ? .max : 0, capacity: capacity)
+    }
+
+    /// A writer that pretty-prints the outer `prettyLevels` levels of containers and writes deeper ones compact.
+    public init(prettyLevels: Int, capacity: Int = 1024) {
+        self.prettyLevels = prettyLevels
         bytes.reserveCapacity(capacity)
     }
 
@@ -62,7 +73,7 @@ public struct JSONWriter {
 
     private mutating func close(_ bracket: UInt8) {
         let hadElements = open.removeLast()
-        if pretty {
+        if open.count < prettyLevels {
             bytes.append(0x0A)
             if !hadElements { bytes.append(0x0A) }
             indent()
@@ -81,7 +92,7 @@ public struct JSONWriter {
 
     private mutating func separate() {
         if open[open.count - 1] { bytes.append(UInt8(ascii: ",")) } else { open[open.count - 1] = true }
-        if pretty {
+        if open.count <= prettyLevels {
             bytes.append(0x0A)
             indent()
         }
@@ -104,7 +115,7 @@ public struct JSONWriter {
         #endif
         separate()
         string(utf8: utf8)
-        if pretty {
+        if open.count <= prettyLevels {
             self.bytes.append(0x20); self.bytes.append(UInt8(ascii: ":")); self.bytes.append(0x20)
         } else {
             self.bytes.append(UInt8(ascii: ":"))
