@@ -268,15 +268,17 @@ struct EmitSession {
         for index in failed.reversed() { outputs.remove(at: index) }
     }
 
-    /// The outputs that take longest once the batch is linked (the graph file and the store): with `jobs` above 1
-    /// they are finished side by side. Only these two: each holds some memory of its own while it writes, and a
-    /// third beside them would add its share to the peak of a large batch for little time.
-    static let finishedTogether = [JSONGraphEmitter.id, SearchStoreEmitter.id]
+    /// The output that takes longest once the batch is linked: with `jobs` above 1 it is finished on a thread of
+    /// its own while the others are finished one after the other beside it.
+    static let finishedAlone = JSONGraphEmitter.id
+    /// The output finished last beside it: what the store leaves for the next run (its row digests, 80 MB at a
+    /// hundred thousand documents) is then never held while the others write.
+    static let finishedLastBeside = SearchStoreEmitter.id
 
     /// Finishes every output, timing each; returns the diagnostics of the emit stage. With `jobs` above 1 the
-    /// graph file and the store are finished side by side first (they only read the graph and write their own
-    /// files), then the others one after the other; the diagnostics output runs last, so that it lists the others'
-    /// failures.
+    /// graph file is finished on one thread while the others (the store last) are finished on another, one after
+    /// the other: each holds little memory of its own while it writes except the store, and none waits for the
+    /// graph file. The diagnostics output runs last, so that it lists the others' failures.
     mutating func finish(_ output: RunOutput, clock: inout StepClock, jobs: Int = 1) -> [Diagnostic] {
         var output = output
         output.diagnostics += diagnostics
@@ -293,20 +295,22 @@ struct EmitSession {
             }
         }
         var last = outputs.filter { $0.id == DiagnosticsEmitter.id }
-        let together = outputs.filter { Self.finishedTogether.contains($0.id) }
-        if jobs > 1, together.count > 1 {
-            // The others first: what the store leaves for the next run (its row digests, 80 MB at a hundred
-            // thousand documents) is then never held while they write.
-            finishOneByOne(outputs.filter { !Self.finishedTogether.contains($0.id) && $0.id != DiagnosticsEmitter.id })
-            let results = Self.concurrently(together, jobs: jobs, output)
-            for (index, (id, _)) in together.enumerated() {
-                let result = results[index]!
-                if let error = result.error {
-                    let failure = EmitStage.failure(id, error, path: directory.path)
-                    diagnostics.append(failure)
-                    output.diagnostics.append(failure)
+        let alone = outputs.filter { $0.id == Self.finishedAlone }
+        let others = outputs.filter { $0.id != Self.finishedAlone && $0.id != DiagnosticsEmitter.id }
+        let beside = others.filter { $0.id != Self.finishedLastBeside } + others.filter { $0.id == Self.finishedLastBeside }
+        if jobs > 1, !alone.isEmpty, !beside.isEmpty {
+            let lanes = [alone, beside]
+            let results = Self.inLanes(lanes, output)
+            for (lane, outputs) in lanes.enumerated() {
+                for (index, (id, _)) in outputs.enumerated() {
+                    let result = results[lane][index]
+                    if let error = result.error {
+                        let failure = EmitStage.failure(id, error, path: directory.path)
+                        diagnostics.append(failure)
+                        output.diagnostics.append(failure)
+                    }
+                    clock.record("emit \(id)", seconds: result.seconds, cpuSeconds: result.cpuSeconds)
                 }
-                clock.record("emit \(id)", seconds: result.seconds, cpuSeconds: result.cpuSeconds)
             }
         } else {
             last = outputs
@@ -322,22 +326,23 @@ struct EmitSession {
         var cpuSeconds: Double
     }
 
-    /// Finishes `outputs` on `jobs` threads, each taking the next output in order.
-    private static func concurrently(_ outputs: [(id: String, output: any EmitterOutput)], jobs: Int,
-                                     _ output: RunOutput) -> UnsafeSendableBuffer<Finished> {
-        let results = UnsafeSendableBuffer<Finished>(count: outputs.count)
-        let next = NextIndex()
-        let work = UnsafeSendableBox(outputs)
-        DispatchQueue.concurrentPerform(iterations: min(jobs, outputs.count)) { _ in
-            while let index = next.take(below: work.value.count) {
+    /// Finishes each lane's outputs in order, the lanes side by side (one thread each).
+    private static func inLanes(_ lanes: [[(id: String, output: any EmitterOutput)]], _ output: RunOutput)
+        -> [[Finished]] {
+        let results = UnsafeSendableBuffer<[Finished]>(count: lanes.count)
+        let work = UnsafeSendableBox(lanes)
+        DispatchQueue.concurrentPerform(iterations: lanes.count) { lane in
+            var finished: [Finished] = []
+            for (_, emitterOutput) in work.value[lane] {
                 let start = DispatchTime.now().uptimeNanoseconds
                 let cpu = StepClock.threadCPU()
                 var failure: (any Error)?
-                do { try work.value[index].output.finish(output) } catch { failure = error }
-                results[index] = Finished(error: failure, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9,
-                                          cpuSeconds: StepClock.threadCPU() - cpu)
+                do { try emitterOutput.finish(output) } catch { failure = error }
+                finished.append(Finished(error: failure, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9,
+                                         cpuSeconds: StepClock.threadCPU() - cpu))
             }
+            results[lane] = finished
         }
-        return results
+        return (0..<lanes.count).map { results[$0]! }
     }
 }

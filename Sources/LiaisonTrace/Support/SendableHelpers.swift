@@ -16,20 +16,6 @@ final class UnsafeSendableBuffer<Element>: @unchecked Sendable {
     }
 }
 
-/// A shared counter handing out indices, once each.
-final class NextIndex: @unchecked Sendable {
-    private let lock = NSLock()
-    private var next = 0
-
-    func take(below count: Int) -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard next < count else { return nil }
-        next += 1
-        return next - 1
-    }
-}
-
 /// A value handed to concurrent workers that only read it, or touch disjoint parts of it.
 final class UnsafeSendableBox<Value>: @unchecked Sendable {
     let value: Value
