@@ -411,8 +411,13 @@ public struct Linker: Sendable {
         // Text in ASCII without carriage returns (most of it): characters are bytes, cut without counting graphemes.
         if let cut = text.withUTF8({ utf8 -> String? in
             guard utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) else { return nil }
-            let flat = { (bytes: UnsafeBufferPointer<UInt8>) in
-                String(decoding: bytes.lazy.map { $0 == 0x0A ? 0x20 : $0 }, as: UTF8.self)
+            // Copied whole (line feeds replaced in place): decoding a lazily mapped sequence went byte by byte.
+            let flat = { (bytes: UnsafeBufferPointer<UInt8>) -> String in
+                guard bytes.contains(0x0A) else { return String(decoding: bytes, as: UTF8.self) }
+                return String(unsafeUninitializedCapacity: bytes.count) { buffer in
+                    for (index, byte) in bytes.enumerated() { buffer[index] = byte == 0x0A ? 0x20 : byte }
+                    return bytes.count
+                }
             }
             if utf8.count <= limit { return flat(utf8) }
             return flat(UnsafeBufferPointer(rebasing: utf8[..<(limit - 1)])) + "…"
