@@ -211,6 +211,38 @@ final class TitleMatcherTests: XCTestCase {
         XCTAssertNil(TitleMatcher.key("LS on KPIs"))
     }
 
+    /// Titles in ASCII are keyed on their bytes: the same keys as the general way, on the titles of the real
+    /// corpus and of `Corpus/`, and on built titles full of brackets, prefixes, edge marks and line breaks.
+    func testASCIITitleKeysAreTheGeneralKeys() async throws {
+        var titles = ["", "ls on", "Reply LS on", "[draft]", "draft ", "(Draft) Reply to LS on x", "LS to SG2 ()",
+                      " - LS on: \"quoted subject matter here\" - ", "Title]", "(a) b [c]", "x\r\ny LS on long subject",
+                      "LS on  many   spaces\tand\ttabs in the subject", "A.B.C. v1.2.3 release 17 (Rel-17)"]
+        var inputs = [PipelineInput.path(TestSupport.packageRoot.appendingPathComponent("Corpus").path)]
+        if let real = TestSupport.realCorpus { inputs.append(.path(real.path)) }
+        let result = try await TestSupport.pipeline().run(inputs, options: RunOptions(jobs: 2))
+        for document in result.documents {
+            titles += [document.record.document.title].compactMap { $0 }
+            titles += document.record.references.compactMap { $0.qualifiers?["title"] }
+        }
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["[draft]", "(draft)", "draft", "reply ls on", "Reply LS to", "reply to ls on", "LS on", "ls to",
+                      "liaison statement on", " ", "\t", "\r\n", ":", ";", ",", ".", "-", "\"", "'", "[", "]", "(", ")",
+                      "IMT-2020", "roadmap", "v1.2", "SG20", "É"]
+        for _ in 0..<3000 {
+            titles.append((0..<Int.random(in: 1..<9, using: &generator)).map { _ in
+                pieces.randomElement(using: &generator)!
+            }.joined(separator: Bool.random(using: &generator) ? " " : ""))
+        }
+        var ascii = 0
+        for title in titles {
+            var copy = title
+            guard let fast = copy.withUTF8({ TitleMatcher.asciiKey($0) }) else { continue }
+            ascii += 1
+            XCTAssertEqual(fast, TitleMatcher.generalKey(title), "\(title.debugDescription)")
+        }
+        XCTAssertGreaterThan(ascii, 2000)
+    }
+
     func testCitedTitlesJoinNumbersAndInferReplies() {
         var original = DocumentRecord(source: SourceInfo(path: "s2-132855.doc", format: .doc, sha256: "a"))
         original.document.ids = ["S2-132855"]
