@@ -29,6 +29,71 @@ final class ExtractionEngineTests: XCTestCase {
         }
     }
 
+    /// A pattern that begins with a negative lookbehind of one class is tried only after the characters the
+    /// lookbehind allows; the class is read as ICU reads it, and what this reading does not follow gives no table.
+    func testLeadingLookbehindClassesGiveStartTables() throws {
+        func allowed(_ source: String) -> String? {
+            Pattern.startsAfter(source).map { table in
+                String((0x20..<0x7F).filter { table[$0] }.map { Character(Unicode.Scalar(UInt8($0))) })
+            }
+        }
+        XCTAssertEqual(allowed(#"(?<![^\s(])(?<first>\S+)"#), " (")
+        XCTAssertEqual(Pattern.startsAfter(#"(?<![^\s(])x"#).map { table in [0x09, 0x0A, 0x0B, 0x0D, 0x61].map { table[$0] } },
+                       [true, true, true, true, false], "tab, line feed, vertical tab (left to ICU), return; not a letter")
+        XCTAssertEqual(allowed(#"(?<![A-Za-z0-9.\-/])(?<n>[A-Z]\.\d{2})"#)?.contains("-"), false)
+        XCTAssertEqual(allowed(#"(?<![A-Za-z0-9.\-/])x"#), allowed(#"(?<![-A-Za-z0-9./])x"#))
+        XCTAssertEqual(allowed(#"(?<![A-Za-z-])SG"#)?.contains(where: { $0.isLetter || $0 == "-" }), false)
+        XCTAssertEqual(allowed(#"(?<![A-Za-z-])SG"#)?.contains(" "), true)
+        XCTAssertEqual(Pattern.startsAfter(#"(?<![^a-c\s])x"#, caseInsensitive: true)
+                           .map { table in Array("aBc dD".utf8).map { table[Int($0)] } },
+                       [true, true, true, true, false, false], "a class compiled case-insensitively holds both cases")
+        for unsupported in [#"(?<![\p{L}])x"#, #"(?<!\w)x"#, #"(?<![[a-z]])x"#, #"(?<![\w])x"#, #"x(?<![a])"#,
+                            #"(?<![a-z]x)y"#] {
+            XCTAssertNil(Pattern.startsAfter(unsupported), unsupported)
+        }
+    }
+
+    /// Rule patterns that begin with a lookbehind class find, through the engine's cues, what a scan of the whole
+    /// range finds: on the real corpus's texts and on built texts that start ranges inside words.
+    func testLookbehindStartsChangeNoMatch() throws {
+        let directory = TestSupport.packageRoot.appendingPathComponent("Pipelines/rules")
+        let entries = try RulePatternCatalog(directory: directory).compiled
+            .filter { Pattern.startsAfter($0.source) != nil }
+        XCTAssertGreaterThanOrEqual(entries.count, 3, "rule patterns with a leading lookbehind class")
+        let patterns = try entries.flatMap { entry in
+            try [false, true].map { try Pattern(entry.source, caseInsensitive: $0, origin: entry.origin) }
+        }
+        let engine = RuleEngine(patterns: patterns)
+        var texts = ["TD 167 has been registered as FG-MV-I-753 (SP-170146 registered as an input document SG11-LS10).",
+                     "x(SG11-LS159 was registered at SA#75 as SP-170010.)\tB.12 and Q.PMV,Y.3090-b.12 A.1/F.7",
+                     "in-SG17 of ITU-T SG2,SG5 SG 17;SG12-LS1 Study Group 9 registered\u{0B}as X"]
+        if let corpus = TestSupport.realCorpus {
+            for url in PatternLiteralsTests.corpusTexts(in: corpus) {
+                texts.append(try String(contentsOf: url, encoding: .utf8))
+            }
+        }
+        var compared = 0
+        for string in texts {
+            let text = ScanText(string)
+            let index = engine.candidates(in: text)
+            for pattern in patterns {
+                guard let slot = engine.slot(of: pattern) else { continue }
+                // The whole text, and ranges that start one to three characters into it and end early.
+                for (start, trim) in [(0, 0), (1, 0), (2, 5), (3, 1)] where text.count > start + trim {
+                    let range = NSRange(location: start, length: text.count - start - trim)
+                    for shortRuns in [false, index.hasShortRuns] {
+                        let cued = pattern.matches(in: text, range: range, candidates: index.positions(of: slot),
+                                                   shortRuns: shortRuns)
+                        let scanned = pattern.matches(in: text, range: range)
+                        XCTAssertEqual(cued.map(\.range), scanned.map(\.range), "\(pattern.origin) at \(range)")
+                        compared += scanned.count
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(compared, 20, "matches compared")
+    }
+
     /// A document that runs out of time is quarantined with an error naming a rule; the batch goes on.
     func testDocumentOverBudgetIsQuarantinedNamingTheRule() async throws {
         var pipeline = try Self.pipeline()

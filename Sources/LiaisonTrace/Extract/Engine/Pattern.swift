@@ -97,6 +97,98 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
             && !WordBoundary.hasTopLevelAlternation(source)
         startsAtWord = source.hasPrefix("\\b")
             && analysis.firstCharacters?.allSatisfy(RuleEngine.isWordByte) == true
+        startsAfter = Self.startsAfter(source, caseInsensitive: caseInsensitive)
+    }
+
+    /// For each ASCII character, whether a match may start right after it, when the pattern begins with a negative
+    /// lookbehind of one character class (`(?<![^\s(])`: only after white space or "("); nil when it does not.
+    /// A start after a non-ASCII character, or after one whose membership is not certain, is always tried.
+    private let startsAfter: [Bool]?
+
+    /// The table of `startsAfter` for `source`, or nil when it does not begin with `(?<![CLASS])` of a class this
+    /// reading follows: ASCII characters, ranges, and the escapes `\s`, `\d` and of punctuation. Compiled
+    /// case-insensitively, a class holds both cases of its ASCII letters.
+    static func startsAfter(_ source: String, caseInsensitive: Bool = false) -> [Bool]? {
+        let scalars = Array(source.unicodeScalars)
+        let opening = Array("(?<![".unicodeScalars)
+        guard scalars.count > opening.count, Array(scalars[..<opening.count]) == opening else { return nil }
+        var index = opening.count
+        let negated = scalars[index] == "^"
+        if negated { index += 1 }
+        var members = [Bool](repeating: false, count: 128)
+        var uncertain = [Bool](repeating: false, count: 128)
+        var previous: UInt8?
+        var first = true
+        while index < scalars.count {
+            var scalar = scalars[index]
+            if scalar == "]", !first { break }
+            first = false
+            index += 1
+            var isLiteral = true
+            let isEscaped = scalar == "\\"
+            if isEscaped {
+                guard index < scalars.count else { return nil }
+                let escaped = scalars[index]
+                index += 1
+                switch escaped {
+                case "s":
+                    for byte: UInt8 in [0x09, 0x0A, 0x0C, 0x0D, 0x20] { members[Int(byte)] = true }
+                    uncertain[0x0B] = true // ICU's \s is [\t\n\f\r\p{Z}]: vertical tab left to ICU
+                    isLiteral = false
+                case "d":
+                    for byte in UInt8(ascii: "0")...UInt8(ascii: "9") { members[Int(byte)] = true }
+                    isLiteral = false
+                default:
+                    guard escaped.isASCII, !escaped.properties.isAlphabetic, !("0"..."9").contains(escaped) else {
+                        return nil
+                    }
+                    scalar = escaped
+                }
+            } else if scalar == "[" || scalar == "&" || !scalar.isASCII {
+                return nil
+            }
+            guard isLiteral else {
+                previous = nil
+                continue
+            }
+            let byte = UInt8(scalar.value)
+            // A range "a-z": the "-" between two literals, not first or last.
+            if byte == UInt8(ascii: "-"), !isEscaped, let low = previous, index < scalars.count, scalars[index] != "]" {
+                var high = scalars[index]
+                index += 1
+                if high == "\\" {
+                    guard index < scalars.count, scalars[index].isASCII, !scalars[index].properties.isAlphabetic else {
+                        return nil
+                    }
+                    high = scalars[index]
+                    index += 1
+                }
+                guard high.isASCII, UInt8(high.value) >= low else { return nil }
+                for member in low...UInt8(high.value) { members[Int(member)] = true }
+                previous = nil
+                continue
+            }
+            members[Int(byte)] = true
+            previous = byte
+        }
+        guard index + 1 < scalars.count, scalars[index] == "]", scalars[index + 1] == ")" else { return nil }
+        if caseInsensitive {
+            for lower in UInt8(ascii: "a")...UInt8(ascii: "z") where members[Int(lower)] || members[Int(lower - 0x20)] {
+                members[Int(lower)] = true
+                members[Int(lower - 0x20)] = true
+            }
+        }
+        // `(?<![^X])`: a start needs a character of X before it; `(?<![X])`: one not of X.
+        return (0..<128).map { uncertain[$0] || (negated ? members[$0] : !members[$0]) }
+    }
+
+    /// Whether a match can start at `position` of a search that sees `text` from `low`, judging by the lookbehind
+    /// the pattern begins with (at `low` the lookbehind sees nothing before it, and holds).
+    @inline(__always)
+    func mayStartAfter(in text: ScanText, low: Int, at position: Int) -> Bool {
+        guard let startsAfter, position > low else { return true }
+        let unit = text[position - 1]
+        return unit >= 0x80 || startsAfter[Int(unit)]
     }
 
     /// For each ASCII character, whether a match can start with it (nil: any character may start one). A match
@@ -392,9 +484,10 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
                     found.append(match)
                     if found.count >= limit { break }
                 }
-            case .inside(let maxOffset, let maxLength) where firstCharacters != nil:
+            case .inside(let maxOffset, let maxLength) where firstCharacters != nil || startsAfter != nil:
                 // Every match contains a cue at most `back` after its start, and starts with one of the first
-                // characters: try those positions before each cue, in order, as a scan of the range would.
+                // characters or after a character its leading lookbehind allows: try those positions before each
+                // cue, in order, as a scan of the range would.
                 let back = min(maxOffset ?? PatternCues.windowCap, PatternCues.windowCap)
                 let reach = min(maxLength ?? PatternCues.windowCap, PatternCues.windowCap)
                 var covered = low
@@ -405,7 +498,8 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
                     var position = max(next, covered, cue - back)
                     while position <= cue, position < high {
                         guard mayStart(in: text, at: position),
-                              !startsAtWord || position == 0 || !Self.isWordUnit(text[position - 1]),
+                              !startsAtWord || position == low || !Self.isWordUnit(text[position - 1]),
+                              mayStartAfter(in: text, low: low, at: position),
                               startsWithPrefix(text, at: position) else {
                             position += 1
                             continue
