@@ -48,7 +48,7 @@ final class ExtractionEngineTests: XCTestCase {
                            .map { table in Array("aBc dD".utf8).map { table[Int($0)] } },
                        [true, true, true, true, false, false], "a class compiled case-insensitively holds both cases")
         for unsupported in [#"(?<![\p{L}])x"#, #"(?<!\w)x"#, #"(?<![[a-z]])x"#, #"(?<![\w])x"#, #"x(?<![a])"#,
-                            #"(?<![a-z]x)y"#] {
+                            #"(?<![a-z]x)y"#, #"(?<![a-z])x|y"#, #"(?<![]a])x"#] {
             XCTAssertNil(Pattern.startsAfter(unsupported), unsupported)
         }
     }

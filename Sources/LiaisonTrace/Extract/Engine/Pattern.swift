@@ -111,7 +111,9 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     static func startsAfter(_ source: String, caseInsensitive: Bool = false) -> [Bool]? {
         let scalars = Array(source.unicodeScalars)
         let opening = Array("(?<![".unicodeScalars)
-        guard scalars.count > opening.count, Array(scalars[..<opening.count]) == opening else { return nil }
+        // The lookbehind must govern every match: not when a top-level "|" gives other ways to start one.
+        guard scalars.count > opening.count, Array(scalars[..<opening.count]) == opening,
+              !WordBoundary.hasTopLevelAlternation(source) else { return nil }
         var index = opening.count
         let negated = scalars[index] == "^"
         if negated { index += 1 }
@@ -121,7 +123,10 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         var first = true
         while index < scalars.count {
             var scalar = scalars[index]
-            if scalar == "]", !first { break }
+            if scalar == "]" {
+                if first { return nil } // "[]...]" is read differently by different engines: left to ICU
+                break
+            }
             first = false
             index += 1
             var isLiteral = true
