@@ -30,7 +30,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     /// over a few documents, most patterns would not win that time back); nil when the pattern has no such part.
     private let folded: Compiled?
     /// The same with the general form of `\b`, for texts with boundary traps (see `ScanText.hasBoundaryTraps`),
-    /// compiled when the first such text comes; nil when the two forms are the same.
+    /// written and compiled when the first such text comes; nil when the pattern has no `\b`.
     private let exact: Compiled?
 
     /// How many searches a pattern serves in the form as written before its `folded` form is compiled.
@@ -62,10 +62,14 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         self.caseInsensitive = caseInsensitive
         let flags = UInt32(LT_REGEX_UNIX_LINES) | (caseInsensitive ? UInt32(LT_REGEX_CASE_INSENSITIVE) : 0)
         let rewritten = WordBoundary.rewrite(source)
-        let general = WordBoundary.legacy(source)
         let fast = try Compiled(rewritten, flags: flags)
         self.fast = fast
-        exact = rewritten == general ? nil : Compiled(deferred: { general }, flags: flags, fallback: fast, after: 0)
+        // The general form is written only when the first text with boundary traps comes (most runs meet none);
+        // when it is the same as the fast one, the fast one serves.
+        exact = source.contains("\\b") ? Compiled(deferred: {
+            let general = WordBoundary.legacy(source)
+            return general == rewritten ? nil : general
+        }, flags: flags, fallback: fast, after: 0) : nil
         if let foldedAfter, caseInsensitive || source.contains("(?i") {
             folded = Compiled(deferred: {
                 let spelled = AsciiCase.rewrite(source, caseInsensitive: caseInsensitive)
