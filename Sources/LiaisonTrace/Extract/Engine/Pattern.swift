@@ -109,86 +109,40 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     /// A start after a non-ASCII character, or after one whose membership is not certain, is always tried.
     private let startsAfter: [Bool]?
 
-    /// The table of `startsAfter` for `source`, or nil when it does not begin with `(?<![CLASS])` of a class this
-    /// reading follows: ASCII characters, ranges, and the escapes `\s`, `\d` and of punctuation. Compiled
+    /// The table of `startsAfter` for `source`, or nil when it does not begin with `(?<![CLASS])` of a class whose
+    /// members are characters, ranges, `\s` and `\d` (read as `PatternLiterals` reads classes). Compiled
     /// case-insensitively, a class holds both cases of its ASCII letters.
     static func startsAfter(_ source: String, caseInsensitive: Bool = false) -> [Bool]? {
-        let scalars = Array(source.unicodeScalars)
-        let opening = Array("(?<![".unicodeScalars)
+        let opening = "(?<!["
         // The lookbehind must govern every match: not when a top-level "|" gives other ways to start one.
-        guard scalars.count > opening.count, Array(scalars[..<opening.count]) == opening,
-              !WordBoundary.hasTopLevelAlternation(source) else { return nil }
-        var index = opening.count
-        let negated = scalars[index] == "^"
-        if negated { index += 1 }
+        guard source.hasPrefix(opening), !WordBoundary.hasTopLevelAlternation(source) else { return nil }
+        var parser = PatternLiterals.Parser(source)
+        parser.index = opening.unicodeScalars.count
+        // "[]...]" and "[^]...]" are read differently by different engines: left to ICU.
+        guard parser.peek != "]", !(parser.peek == "^" && parser.peek(1) == "]"),
+              let contents = try? parser.readClass(), parser.peek == ")", !contents.hasOtherMembers,
+              contents.shorthands.allSatisfy({ $0 == "s" || $0 == "d" }) else { return nil }
         var members = [Bool](repeating: false, count: 128)
-        var uncertain = [Bool](repeating: false, count: 128)
-        var previous: UInt8?
-        var first = true
-        while index < scalars.count {
-            var scalar = scalars[index]
-            if scalar == "]" {
-                if first { return nil } // "[]...]" is read differently by different engines: left to ICU
-                break
-            }
-            first = false
-            index += 1
-            var isLiteral = true
-            let isEscaped = scalar == "\\"
-            if isEscaped {
-                guard index < scalars.count else { return nil }
-                let escaped = scalars[index]
-                index += 1
-                switch escaped {
-                case "s":
-                    for byte: UInt8 in [0x09, 0x0A, 0x0C, 0x0D, 0x20] { members[Int(byte)] = true }
-                    uncertain[0x0B] = true // ICU's \s is [\t\n\f\r\p{Z}]: vertical tab left to ICU
-                    isLiteral = false
-                case "d":
-                    for byte in UInt8(ascii: "0")...UInt8(ascii: "9") { members[Int(byte)] = true }
-                    isLiteral = false
-                default:
-                    guard escaped.isASCII, !escaped.properties.isAlphabetic, !("0"..."9").contains(escaped) else {
-                        return nil
-                    }
-                    scalar = escaped
-                }
-            } else if scalar == "[" || scalar == "&" || !scalar.isASCII {
-                return nil
-            }
-            guard isLiteral else {
-                previous = nil
-                continue
-            }
-            let byte = UInt8(scalar.value)
-            // A range "a-z": the "-" between two literals, not first or last.
-            if byte == UInt8(ascii: "-"), !isEscaped, let low = previous, index < scalars.count, scalars[index] != "]" {
-                var high = scalars[index]
-                index += 1
-                if high == "\\" {
-                    guard index < scalars.count, scalars[index].isASCII, !scalars[index].properties.isAlphabetic else {
-                        return nil
-                    }
-                    high = scalars[index]
-                    index += 1
-                }
-                guard high.isASCII, UInt8(high.value) >= low else { return nil }
-                for member in low...UInt8(high.value) { members[Int(member)] = true }
-                previous = nil
-                continue
-            }
-            members[Int(byte)] = true
-            previous = byte
+        for range in contents.ranges where range.lowerBound < 0x80 {
+            for value in range.lowerBound...min(range.upperBound, 0x7F) { members[Int(value)] = true }
         }
-        guard index + 1 < scalars.count, scalars[index] == "]", scalars[index + 1] == ")" else { return nil }
+        if contents.shorthands.contains("s") {
+            for byte in [0x09, 0x0A, 0x0C, 0x0D, 0x20] { members[byte] = true }
+        }
+        if contents.shorthands.contains("d") {
+            for byte in 0x30...0x39 { members[byte] = true }
+        }
         if caseInsensitive {
-            for lower in UInt8(ascii: "a")...UInt8(ascii: "z") where members[Int(lower)] || members[Int(lower - 0x20)] {
-                members[Int(lower)] = true
-                members[Int(lower - 0x20)] = true
+            for lower in 0x61...0x7A where members[lower] || members[lower - 0x20] {
+                members[lower] = true
+                members[lower - 0x20] = true
             }
         }
-        // `(?<![^X])`: a start needs a character of X before it; `(?<![X])`: one not of X.
-        return (0..<128).map { uncertain[$0] || (negated ? members[$0] : !members[$0]) }
+        // `(?<![^X])`: a start needs a character of X before it; `(?<![X])`: one not of X. The vertical tab, which
+        // ICU's `\s` leaves out, is left to ICU.
+        return (0..<128).map { byte in
+            (byte == 0x0B && contents.shorthands.contains("s")) || (contents.negated ? members[byte] : !members[byte])
+        }
     }
 
     /// Whether a match can start at `position` of a search that sees `text` from `low`, judging by the lookbehind

@@ -462,23 +462,50 @@ extension PatternLiterals {
         enum ClassItem {
             case character(Unicode.Scalar)
             /// A set that cannot be enumerated; `coversSpace`: it holds every ASCII white-space character,
-            /// `hasSpace`: it may hold some.
-            case opaque(hasSpace: Bool, coversSpace: Bool)
+            /// `hasSpace`: it may hold some; `shorthand`: the letter of `\d`, `\s`, `\w`... when it is one.
+            case opaque(hasSpace: Bool, coversSpace: Bool, shorthand: Unicode.Scalar? = nil)
+        }
+
+        /// What a class holds, as read after its `[`.
+        struct ClassContents {
+            var negated = false
+            /// The members given as characters and ranges.
+            var ranges: [ClosedRange<UInt32>] = []
+            /// The letters of the shorthand escapes among the members (`s` for `\s`).
+            var shorthands: [Unicode.Scalar] = []
+            /// Whether some members cannot be enumerated (shorthands, properties, nested sets, `&&`, a '-' inside).
+            var opaque = false
+            /// Whether some members are neither characters, ranges nor shorthands.
+            var hasOtherMembers = false
+            /// Whether the members may hold ASCII white space, and whether they hold all of it.
+            var hasSpace = false
+            var coversSpace = false
         }
 
         /// A class after its `[`: a few literal characters, or one unknown character.
         mutating func parseClass(caseInsensitive: Bool) throws(Unsupported) -> Node {
-            var negated = false
+            let contents = try readClass()
+            // ASCII white space among the enumerable members.
+            let spaces: [UInt32] = [0x09, 0x0A, 0x0C, 0x0D, 0x20]  // ICU's \s in ASCII (not U+000B)
+            let rangeSpaces = spaces.filter { space in contents.ranges.contains { $0.contains(space) } }
+            let classHasSpace = contents.hasSpace || !rangeSpaces.isEmpty
+            let classCoversSpace = contents.coversSpace || rangeSpaces.count == spaces.count
+            let nonSpace = contents.negated ? classCoversSpace : !classHasSpace
+            return Self.classNode(ranges: contents.ranges, negated: contents.negated, opaque: contents.opaque,
+                                  caseInsensitive: caseInsensitive, nonSpace: nonSpace)
+        }
+
+        /// The members of a class, after its `[` (the closing `]` is consumed).
+        mutating func readClass() throws(Unsupported) -> ClassContents {
+            var contents = ClassContents()
             if peek == "^" {
-                negated = true
+                contents.negated = true
                 index += 1
             }
-            var ranges: [ClosedRange<UInt32>] = []
             // "[:digit:]" is a POSIX-like property in ICU, not the characters ':', 'd', 'i'...
-            var opaque = peek == ":"
-            // Whether the class's items may hold ASCII white space, and whether they hold all of it (for `nonSpace`).
-            var hasSpace = opaque
-            var coversSpace = false
+            contents.opaque = peek == ":"
+            contents.hasOtherMembers = contents.opaque
+            contents.hasSpace = contents.opaque
             var first = true
             while true {
                 guard let scalar = peek else { throw fail("unterminated class") }
@@ -492,21 +519,29 @@ extension PatternLiterals {
                     index += 1
                     // A '-' is a literal only first or last; anything else ('--', a dangling range) is not
                     // understood well enough to enumerate.
-                    if atStart || peek == "]" { ranges.append(45...45) } else { opaque = true; hasSpace = true }
+                    if atStart || peek == "]" {
+                        contents.ranges.append(45...45)
+                    } else {
+                        contents.opaque = true
+                        contents.hasOtherMembers = true
+                        contents.hasSpace = true
+                    }
                     continue
                 }
                 if scalar == "&", peek(1) == "&" {
                     index += 2
-                    opaque = true
-                    hasSpace = true
+                    contents.opaque = true
+                    contents.hasOtherMembers = true
+                    contents.hasSpace = true
                     continue
                 }
                 let item = try parseClassItem()
                 guard case .character(let low) = item else {
-                    opaque = true
-                    if case .opaque(let itemHasSpace, let itemCoversSpace) = item {
-                        hasSpace = hasSpace || itemHasSpace
-                        coversSpace = coversSpace || itemCoversSpace
+                    contents.opaque = true
+                    if case .opaque(let itemHasSpace, let itemCoversSpace, let shorthand) = item {
+                        contents.hasSpace = contents.hasSpace || itemHasSpace
+                        contents.coversSpace = contents.coversSpace || itemCoversSpace
+                        if let shorthand { contents.shorthands.append(shorthand) } else { contents.hasOtherMembers = true }
                     }
                     continue
                 }
@@ -515,19 +550,12 @@ extension PatternLiterals {
                     guard case .character(let high) = try parseClassItem(), high.value >= low.value else {
                         throw fail("unsupported range")
                     }
-                    ranges.append(low.value...high.value)
+                    contents.ranges.append(low.value...high.value)
                 } else {
-                    ranges.append(low.value...low.value)
+                    contents.ranges.append(low.value...low.value)
                 }
             }
-            // ASCII white space among the enumerable members.
-            let spaces: [UInt32] = [0x09, 0x0A, 0x0C, 0x0D, 0x20]  // ICU's \s in ASCII (not U+000B)
-            let rangeSpaces = spaces.filter { space in ranges.contains { $0.contains(space) } }
-            let classHasSpace = hasSpace || !rangeSpaces.isEmpty
-            let classCoversSpace = coversSpace || rangeSpaces.count == spaces.count
-            let nonSpace = negated ? classCoversSpace : !classHasSpace
-            return Self.classNode(ranges: ranges, negated: negated, opaque: opaque,
-                                  caseInsensitive: caseInsensitive, nonSpace: nonSpace)
+            return contents
         }
 
         mutating func parseClassItem() throws(Unsupported) -> ClassItem {
@@ -539,9 +567,9 @@ extension PatternLiterals {
             case "\\":
                 guard let escaped = next() else { throw fail("trailing backslash") }
                 switch escaped {
-                case "d", "w", "S": return .opaque(hasSpace: false, coversSpace: false)
-                case "s": return .opaque(hasSpace: true, coversSpace: true)
-                case "D", "W", "h", "H", "v", "V": return .opaque(hasSpace: true, coversSpace: false)
+                case "d", "w", "S": return .opaque(hasSpace: false, coversSpace: false, shorthand: escaped)
+                case "s": return .opaque(hasSpace: true, coversSpace: true, shorthand: escaped)
+                case "D", "W", "h", "H", "v", "V": return .opaque(hasSpace: true, coversSpace: false, shorthand: escaped)
                 case "p", "P":
                     try skipProperty()
                     return .opaque(hasSpace: true, coversSpace: false)
