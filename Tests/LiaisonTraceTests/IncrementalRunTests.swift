@@ -46,6 +46,12 @@ final class IncrementalRunTests: XCTestCase {
         """
     }
 
+    /// SG20-LS31, "LS on IMSI format evolution" (deadline 30 June 2017), and the 3GPP CT4 reply to it.
+    static let imsiLiaison = ituLiaison(31, title: "LS on IMSI format evolution", to: "3GPP TSG CT",
+                                        deadline: "30 June 2017")
+    static let imsiReply = threeGPPReply("C4-2107705", title: "Reply LS on IMSI format evolution",
+                                         answering: "SG20-LS31")
+
     private func write(_ text: String, _ name: String, in folder: URL) throws {
         let url = folder.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -56,8 +62,7 @@ final class IncrementalRunTests: XCTestCase {
         let root = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let input = root.appendingPathComponent("in")
-        try write(Self.ituLiaison(31, title: "LS on IMSI format evolution", to: "3GPP TSG CT", deadline: "30 June 2017"),
-                  "sg20-ls31.txt", in: input)
+        try write(Self.imsiLiaison, "sg20-ls31.txt", in: input)
         try write(Self.ituLiaison(32, title: "LS on numbering resources", to: "3GPP TSG CT", deadline: "30 November 2017"),
                   "sg20-ls32.txt", in: input)
         try write(Self.ituLiaison(33, title: "LS on caching", to: "IETF", deadline: "31 December 2030"),
@@ -78,8 +83,7 @@ final class IncrementalRunTests: XCTestCase {
 
         // The next day: a reply arrives, a note changes, a liaison is withdrawn, a liaison arrives a second time
         // (same bytes, another folder).
-        try write(Self.threeGPPReply("C4-2107705", title: "Reply LS on IMSI format evolution", answering: "SG20-LS31"),
-                  "c4-2107705.txt", in: input)
+        try write(Self.imsiReply, "c4-2107705.txt", in: input)
         try write("Notes of the day. Now RFC 9111 as well.\n", "notes.md", in: input)
         try FileManager.default.removeItem(at: input.appendingPathComponent("sg20-ls33.txt"))
         try FileManager.default.createDirectory(at: input.appendingPathComponent("copies"), withIntermediateDirectories: true)
@@ -149,10 +153,8 @@ final class IncrementalRunTests: XCTestCase {
         let root = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let input = root.appendingPathComponent("in")
-        try write(Self.ituLiaison(31, title: "LS on IMSI format evolution", to: "3GPP TSG CT", deadline: "30 June 2017"),
-                  "sg20-ls31.txt", in: input)
-        try write(Self.threeGPPReply("C4-2107705", title: "Reply LS on IMSI format evolution", answering: "SG20-LS31"),
-                  "c4-2107705.txt", in: input)
+        try write(Self.imsiLiaison, "sg20-ls31.txt", in: input)
+        try write(Self.imsiReply, "c4-2107705.txt", in: input)
         let pipeline = try TestSupport.pipeline()
         let out = root.appendingPathComponent("out")
         let options = RunOptions(jobs: 2, outputDirectory: out, asOf: "2017-07-01", retainsDocuments: false)
@@ -324,8 +326,7 @@ final class IncrementalRunTests: XCTestCase {
         let root = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let input = root.appendingPathComponent("in")
-        try write(Self.ituLiaison(31, title: "LS on IMSI format evolution", to: "3GPP TSG CT", deadline: "30 June 2017"),
-                  "sg20-ls31.txt", in: input)
+        try write(Self.imsiLiaison, "sg20-ls31.txt", in: input)
         try write("Notes without a designation of their own; they cite RFC 9110.\n", "notes.md", in: input)
         try write("More notes, on RFC 9111.\n", "more.md", in: input)
         let pipeline = try TestSupport.pipeline()
