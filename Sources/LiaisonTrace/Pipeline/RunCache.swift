@@ -352,11 +352,13 @@ final class RunCache: @unchecked Sendable {
     static func decodeState(_ bytes: [UInt8]) throws -> RunState {
         let magic = stateMagic
         guard bytes.count >= magic.count + 8, bytes.starts(with: magic) else { throw BinaryReader.Corrupt() }
-        let body = Array(bytes[..<(bytes.count - 8)])
-        var stored: UInt64 = 0
-        for (index, byte) in bytes.suffix(8).enumerated() { stored |= UInt64(byte) << (8 * index) }
-        guard StableHash.of(body) == stored else { throw BinaryReader.Corrupt() }
-        return try RunState(bytes: Array(body[magic.count...]))
+        let end = bytes.count - 8
+        let (hash, stored) = bytes.withUnsafeBufferPointer { buffer in
+            (StableHash.of(UnsafeBufferPointer(rebasing: buffer[..<end])),
+             UInt64(littleEndian: UnsafeRawPointer(buffer.baseAddress! + end).loadUnaligned(as: UInt64.self)))
+        }
+        guard hash == stored else { throw BinaryReader.Corrupt() }
+        return try RunState(bytes: Array(bytes[magic.count..<end]))
     }
 
     /// Records that the outputs the last finished run left are being replaced: until `saveState` records the run
