@@ -74,11 +74,14 @@ public struct JSONGraphEmitter: Emitter {
         writer.field("directed", true)
         writer.key("edges")
         writer.beginArray()
+        var id: [UInt8] = []
         for edge in 0..<storage.edgeSource.count {
             writer.element()
             writer.beginObject()
             writer.field("directed", true)
-            writer.field("id", storage.edgeID(edge))
+            writer.key("id")
+            storage.edgeID(edge, into: &id)
+            id.withUnsafeBufferPointer { writer.string(utf8: $0) }
             writer.key("metadata")
             writeMetadata(storage, storage.edgeAttributes[edge], kind: nil,
                           places: storage.edgePlaces[Int(storage.edgePlaceStarts[edge])..<Int(storage.edgePlaceStarts[edge + 1])],

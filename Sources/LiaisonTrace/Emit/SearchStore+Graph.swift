@@ -142,17 +142,7 @@ struct GraphRows {
 
     /// The hash of an edge's id (as `GraphStorage.edgeID` writes it), made without making the string.
     private func edgeKey(_ edge: Int, _ scratch: inout [UInt8]) -> UInt64 {
-        scratch.removeAll(keepingCapacity: true)
-        storage.pool.withUTF8(storage.edgeSource[edge]) { scratch.append(contentsOf: $0) }
-        scratch.append(contentsOf: " -".utf8)
-        scratch.append(contentsOf: storage.edgeRelation[edge].rawValue.utf8)
-        scratch.append(contentsOf: "-> ".utf8)
-        storage.pool.withUTF8(storage.edgeTarget[edge]) { scratch.append(contentsOf: $0) }
-        if storage.edgePurpose[edge] >= 0 {
-            scratch.append(contentsOf: " (".utf8)
-            storage.pool.withUTF8(storage.edgePurpose[edge]) { scratch.append(contentsOf: $0) }
-            scratch.append(contentsOf: ")".utf8)
-        }
+        storage.edgeID(edge, into: &scratch)
         return StableHash.of(scratch)
     }
 

@@ -416,9 +416,25 @@ struct GraphStorage: Sendable {
 
     /// The edge's id, `source -relation-> target`, plus ` (purpose)`.
     func edgeID(_ edge: Int) -> String {
-        var id = "\(pool[edgeSource[edge]]) -\(edgeRelation[edge].rawValue)-> \(pool[edgeTarget[edge]])"
-        if edgePurpose[edge] >= 0 { id += " (\(pool[edgePurpose[edge]]))" }
-        return id
+        var scratch: [UInt8] = []
+        edgeID(edge, into: &scratch)
+        return String(decoding: scratch, as: UTF8.self)
+    }
+
+    /// Puts the UTF-8 bytes of the edge's id in `scratch` (emptied first): what writers of every edge use, without
+    /// making a string of each.
+    func edgeID(_ edge: Int, into scratch: inout [UInt8]) {
+        scratch.removeAll(keepingCapacity: true)
+        pool.withUTF8(edgeSource[edge]) { scratch.append(contentsOf: $0) }
+        scratch.append(contentsOf: " -".utf8)
+        scratch.append(contentsOf: edgeRelation[edge].rawValue.utf8)
+        scratch.append(contentsOf: "-> ".utf8)
+        pool.withUTF8(edgeTarget[edge]) { scratch.append(contentsOf: $0) }
+        if edgePurpose[edge] >= 0 {
+            scratch.append(contentsOf: " (".utf8)
+            pool.withUTF8(edgePurpose[edge]) { scratch.append(contentsOf: $0) }
+            scratch.append(UInt8(ascii: ")"))
+        }
     }
 
     /// Puts the edges in their stable order (source, relation, target, id), groups places, indexes edges. Once
