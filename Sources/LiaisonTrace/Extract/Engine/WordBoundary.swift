@@ -37,15 +37,18 @@ enum WordBoundary {
     static func rewrite(_ pattern: String) -> String {
         let scalars = Array(pattern.unicodeScalars)
         guard let tokens = tokenize(scalars) else { return legacy(pattern) }
-        var out = String.UnicodeScalarView()
+        guard tokens.contains(where: { $0.0 == .boundary }) else { return pattern }
+        // The output is made of the pattern's own UTF-8 bytes (scalar positions mapped to byte offsets) and the
+        // replacements: appending scalars to a string one slice at a time was most of the cost of loading rules.
+        let utf8 = Array(pattern.utf8)
+        var offsets = [Int](repeating: 0, count: scalars.count + 1)
+        for (index, scalar) in scalars.enumerated() { offsets[index + 1] = offsets[index] + UTF8.width(scalar) }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count + 64)
         var position = 0
-        for (index, (token, range)) in tokens.enumerated() {
-            out.append(contentsOf: scalars[position..<range.lowerBound])
+        for (index, (token, range)) in tokens.enumerated() where token == .boundary {
+            out += utf8[offsets[position]..<offsets[range.lowerBound]]
             position = range.upperBound
-            guard token == .boundary else {
-                out.append(contentsOf: scalars[range])
-                continue
-            }
             let replacement: String
             if startsWithWord(tokens, index + 1) {
                 replacement = beforeWord
@@ -54,10 +57,10 @@ enum WordBoundary {
             } else {
                 replacement = general
             }
-            out.append(contentsOf: replacement.unicodeScalars)
+            out += replacement.utf8
         }
-        out.append(contentsOf: scalars[position...])
-        return String(out)
+        out += utf8[offsets[position]...]
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The general form for every `\b` (what patterns used before; kept for comparison in tests).
