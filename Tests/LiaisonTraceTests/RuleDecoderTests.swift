@@ -226,6 +226,14 @@ final class RuleDecoderTests: XCTestCase {
         XCTAssertEqual(canonical(strict), canonical(yams))
     }
 
+    /// The one tag the rule decoder reads: a plain `true`/`off` is a boolean, a quoted one a string.
+    func testQuotedBooleanIsAString() throws {
+        XCTAssertEqual(try decode(Switch.self, "enabled: true").enabled, true)
+        XCTAssertEqual(try decode(Switch.self, "enabled: off").enabled, false)
+        XCTAssertThrowsError(try decode(Switch.self, "enabled: 'true'"))
+        XCTAssertThrowsError(try YAMLDecoder().decode(Switch.self, from: XCTUnwrap(Yams.compose(yaml: "enabled: 'true'"))))
+    }
+
     func testTypeMismatchesNameLineColumnAndKeyPath() throws {
         let yaml = """
             version: 1
@@ -423,8 +431,10 @@ extension RuleDecoderTests {
 // MARK: - Helpers
 
 extension RuleDecoderTests {
+    /// `yaml` composed as rule files are (`RuleLibrary.resolver`); tests that compare with Yams' own decoder compose
+    /// with its default resolver, so they also check that the two read every scalar alike.
     func compose(_ yaml: String) throws -> Node {
-        try XCTUnwrap(Yams.compose(yaml: yaml))
+        try XCTUnwrap(Yams.compose(yaml: yaml, RuleLibrary.resolver))
     }
 
     func decode<T: Decodable>(_ type: T.Type, _ yaml: String) throws -> T {
@@ -485,6 +495,10 @@ private func canonical(_ value: Any) -> String {
 // MARK: - Types for the tests
 
 /// Scalars of every kind the rule files use.
+private struct Switch: Decodable {
+    var enabled: Bool
+}
+
 private struct Scalars: Decodable {
     var text: String
     var flag: String
