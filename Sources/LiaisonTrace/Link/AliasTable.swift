@@ -126,6 +126,8 @@ struct AliasResolution: Sendable {
     /// The canonical id of `name` (itself when the table does not know it).
     func id(_ name: String) -> String {
         guard let number = pool.find(name) else { return name }
-        return pool[canonical[Int(number)]]
+        // Most names are their own canonical id: the name itself, not a new string of the same bytes.
+        let chosen = canonical[Int(number)]
+        return chosen == number ? name : pool[chosen]
     }
 }

@@ -132,6 +132,11 @@ public struct Linker: Sendable {
             let source = recordNode[record.source.path]!
             let path = record.source.path
             let header = record.document
+            // Every reference's node, resolved once: the mention of a target is looked up among them.
+            let cited = record.references.map { id($0.id) }
+            func firstMention(of target: String) -> Reference? {
+                cited.firstIndex(of: target).map { record.references[$0] }
+            }
             for group in header.from {
                 addGroup(group, to: &graph)
                 graph.add(TraceEdge(source: source, target: group, relation: .sentBy,
@@ -146,7 +151,7 @@ public struct Linker: Sendable {
             }
             for answered in header.respondsTo {
                 let target = id(answered)
-                let mention = record.references.first { id($0.id) == target }
+                let mention = firstMention(of: target)
                 addMissingDocument(target, kind: mention?.kind.rawValue ?? "liaison", sdo: mention?.sdo,
                                    provenance: GraphProvenance(document: path, rule: "header.responds-to"), to: &graph)
                 graph.add(TraceEdge(source: source, target: target, relation: .respondsTo,
@@ -154,8 +159,7 @@ public struct Linker: Sendable {
                                                                  column: mention?.column, text: answered,
                                                                  rule: "header.responds-to")]))
             }
-            for reference in record.references {
-                let target = id(reference.id)
+            for (reference, target) in zip(record.references, cited) {
                 if target == source { continue }
                 let provenance = GraphProvenance(path, reference, text: reference.text)
                 addMissingDocument(target, kind: reference.kind.rawValue, sdo: reference.sdo, provenance: provenance, to: &graph)
@@ -189,7 +193,7 @@ public struct Linker: Sendable {
                                                                "subject": .string(subject), "text": .string(scope.text)]),
                                         of: source, at: GraphProvenance(path, scope), to: &graph)
                 if subject != source {
-                    let mention = record.references.first { id($0.id) == subject }
+                    let mention = firstMention(of: subject)
                     addMissingDocument(subject, kind: mention?.kind.rawValue ?? "document", sdo: mention?.sdo,
                                        provenance: GraphProvenance(document: path, line: scope.line, rule: scope.rule),
                                        to: &graph)
@@ -207,12 +211,12 @@ public struct Linker: Sendable {
                     addMeeting(target, date: relation.meetingDate, provenance: provenance, to: &graph)
                 } else {
                     target = id(relation.object)
-                    let mention = record.references.first { id($0.id) == target }
+                    let mention = firstMention(of: target)
                     addMissingDocument(target, kind: mention?.kind.rawValue ?? "document", sdo: mention?.sdo,
                                        provenance: provenance, to: &graph)
                 }
                 if subject != source {
-                    let mention = record.references.first { id($0.id) == subject }
+                    let mention = firstMention(of: subject)
                     addMissingDocument(subject, kind: mention?.kind.rawValue ?? "document", sdo: mention?.sdo,
                                        provenance: provenance, to: &graph)
                 }

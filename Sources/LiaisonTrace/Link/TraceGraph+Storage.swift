@@ -444,12 +444,15 @@ struct GraphStorage: Sendable {
         // The index of edges by key is not needed once finished (rebuilt if edges are added again): let it go before
         // the places are grouped, the peak of a run.
         edgeSlots = nil
-        var names = Set<Int32>(nodeID)
+        // The names of nodes and edge ends, by a flag per pool string (not a set: hashing every end was slower).
+        var named = [Bool](repeating: false, count: pool.count)
+        for number in nodeID { named[Int(number)] = true }
         for index in edgeSource.indices {
-            names.insert(edgeSource[index])
-            names.insert(edgeTarget[index])
+            named[Int(edgeSource[index])] = true
+            named[Int(edgeTarget[index])] = true
         }
-        let ordered = stringOrder(Array(names))
+        let ordered = stringOrder(named.indices.compactMap { named[$0] ? Int32($0) : nil })
+        named = []
         var rank = [Int32](repeating: -1, count: pool.count)
         for (position, number) in ordered.enumerated() { rank[Int(number)] = Int32(position) }
         nodesByString = nodeID.indices.map(Int32.init).sorted { rank[Int(nodeID[Int($0)])] < rank[Int(nodeID[Int($1)])] }
@@ -459,10 +462,12 @@ struct GraphStorage: Sendable {
         } else {
             nodesByUTF8 = nodeID.indices.map(Int32.init).sorted { pool.utf8Precedes(nodeID[Int($0)], nodeID[Int($1)]) }
         }
+        // Relations by the order of their names, a byte per edge (comparing the names themselves was most of the sort).
+        let relationRank = edgeRelation.map(\.nameOrder)
         var order = edgeSource.indices.sorted { lhs, rhs in
             let (a, b) = (rank[Int(edgeSource[lhs])], rank[Int(edgeSource[rhs])])
             if a != b { return a < b }
-            if edgeRelation[lhs] != edgeRelation[rhs] { return edgeRelation[lhs] < edgeRelation[rhs] }
+            if relationRank[lhs] != relationRank[rhs] { return relationRank[lhs] < relationRank[rhs] }
             let (c, d) = (rank[Int(edgeTarget[lhs])], rank[Int(edgeTarget[rhs])])
             if c != d { return c < d }
             return edgeID(lhs) < edgeID(rhs)
@@ -531,4 +536,9 @@ extension TraceRelation {
     var order: UInt8 { Self.orders[self]! }
 
     private static let orders = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, UInt8($0)) })
+
+    /// The relation's place in the order of the relations' names (what `<` compares).
+    var nameOrder: UInt8 { Self.nameOrders[self]! }
+
+    private static let nameOrders = Dictionary(uniqueKeysWithValues: allCases.sorted().enumerated().map { ($1, UInt8($0)) })
 }
