@@ -48,7 +48,12 @@ final class RunCache: @unchecked Sendable {
         configuration.prepareDatabase { db in
             // One run at a time uses a folder's cache: exclusive locking takes the file lock once, not per statement,
             // and lets WAL work without shared memory.
-            try db.execute(sql: "PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+            // Pages are read through a memory map (up to 1 GB of the file), not copied by `pread` into SQLite's own
+            // cache: an incremental run reads every unchanged document's entry.
+            try db.execute(sql: """
+                PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+                PRAGMA mmap_size = 1073741824
+                """)
         }
         do {
             queue = try Self.open(path, configuration: configuration)
@@ -219,11 +224,16 @@ final class RunCache: @unchecked Sendable {
                 ORDER BY ordinal
                 """), arguments: [path])
             var units: [Unit] = []
-            while let row = try rows.next() {
-                let link = [UInt8](row["link"] as Data)
+            // Blobs copied once, from SQLite's buffer (not into a `Data` first): the search JSON of a whole batch is
+            // tens of megabytes.
+            func bytes(_ column: String, of unit: Row) throws -> [UInt8] {
+                try unit.withUnsafeData(named: column) { data in data.map { [UInt8]($0) } ?? [] }
+            }
+            while let unit = try rows.next() {
+                let link = try bytes("link", of: unit)
                 units.append(Unit(record: try DocumentRecord(linkingBytes: link), linkingBytes: link,
-                                  recordHash: row["record_hash"], searchHash: row["search_hash"],
-                                  searchJSON: withSearch ? [UInt8](row["search"] as Data) : nil))
+                                  recordHash: unit["record_hash"], searchHash: unit["search_hash"],
+                                  searchJSON: withSearch ? try bytes("search", of: unit) : nil))
             }
             return units.isEmpty ? nil : .units(units)
         }
