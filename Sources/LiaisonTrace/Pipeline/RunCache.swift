@@ -48,12 +48,7 @@ final class RunCache: @unchecked Sendable {
         configuration.prepareDatabase { db in
             // One run at a time uses a folder's cache: exclusive locking takes the file lock once, not per statement,
             // and lets WAL work without shared memory.
-            // Pages are read through a memory map (up to 1 GB of the file), not copied by `pread` into SQLite's own
-            // cache: an incremental run reads every unchanged document's entry.
-            try db.execute(sql: """
-                PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
-                PRAGMA mmap_size = 1073741824
-                """)
+            try db.execute(sql: "PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
         }
         do {
             queue = try Self.open(path, configuration: configuration)
