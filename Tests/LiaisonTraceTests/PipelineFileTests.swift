@@ -251,7 +251,13 @@ final class PipelineTests: XCTestCase {
         let second = try Pipeline.load(.file(pipelineFile.path), runningInto: out)
         XCTAssertTrue(second.extractionDeferred)
         XCTAssertEqual(second.fingerprint, fingerprint)
+        // A run that takes every document from the cache builds no extraction stage; reading the stage builds it.
+        let unchanged = try await second.run([.path(folder.appendingPathComponent("in.txt").path)],
+                                             options: RunOptions(outputDirectory: out))
+        XCTAssertEqual(unchanged.reusedFiles, 1)
+        XCTAssertFalse(second.extractionStarted, "nothing to extract, no rules compiled")
         XCTAssertTrue(second.extract.examplesPassed)
+        XCTAssertTrue(second.extractionStarted)
         let input = PipelineInput.path(folder.appendingPathComponent("in.txt").path)
         guard case .processed(let eager) = first.process(input), case .processed(let deferred) = second.process(input)
         else { return XCTFail("in.txt not processed") }

@@ -294,6 +294,7 @@ struct Batch {
             fresh.append(index)
         }
         known = [:]
+        if !fresh.isEmpty { pipeline.startExtraction() }
         // The record names the documents will most likely get: every path known before processing (documents from
         // the cache with their attachments, the other inputs without theirs).
         if openOutputs != nil {

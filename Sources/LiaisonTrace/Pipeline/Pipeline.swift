@@ -188,6 +188,15 @@ public struct Pipeline: Sendable {
     public let normalize: NormalizeStage
     /// Normalized documents to records (no extractors when the pipeline has no extract stage).
     public var extract: Extraction { extraction.value }
+
+    /// Starts building the extraction stage, when it is built on a thread of its own (a run calls it once it knows
+    /// that a document is to be extracted).
+    func startExtraction() {
+        extraction.start()
+    }
+
+    /// Whether the extraction stage is built or being built.
+    var extractionStarted: Bool { extraction.hasStarted }
     private let extraction: Deferred<Extraction>
     /// Whether the extraction stage is being built while the run starts (see `load(_:runningInto:)`).
     let extractionDeferred: Bool
@@ -234,15 +243,16 @@ public struct Pipeline: Sendable {
     }
 
     /// Builds the pipeline of `configuration` whose rules, the files `ruleFiles` (path and text), are known to load
-    /// and pass their examples: its extraction stage is built on a thread of its own while the run walks, hashes and
-    /// reads the cache, and the first document to extract waits for it.
+    /// and pass their examples: its extraction stage is built on a thread of its own once a run finds a document to
+    /// extract (`startExtraction`), while it reads the cache, and the first document to extract waits for it. A run
+    /// that takes every document from the cache builds no extraction stage.
     private init(configuration: PipelineConfiguration, knownGoodRules ruleFiles: [(path: String, text: String)],
                  fingerprint: String) {
         self.configuration = configuration
         ingest = Ingestor(limits: configuration.limits, converters: configuration.converters)
         normalize = NormalizeStage()
         let budget = ExtractionBudget(secondsPerMB: configuration.limits.extractSecondsPerMB)
-        extraction = Deferred {
+        extraction = Deferred(startingNow: false) {
             do {
                 let rules = RuleLibrary(files: try ruleFiles.map { try RuleLibrary.parse($0.text, path: $0.path) })
                 var extraction = try Extraction(rules: rules, checkingExamples: false, examplesKnownToPass: true)

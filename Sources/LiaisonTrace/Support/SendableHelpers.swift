@@ -25,19 +25,33 @@ final class UnsafeSendableBox<Value>: @unchecked Sendable {
     }
 }
 
-/// A value made on a thread of its own from the moment it is created; reading it waits until it is made. (Kept here:
-/// the packages of the mirror offer locks and async values, not a value that synchronous code can wait for.)
+/// A value made on a thread of its own, from the moment it is created or from `start()`; reading it starts it if need
+/// be and waits until it is made. (Kept here: the packages of the mirror offer locks and async values, not a value
+/// that synchronous code can wait for.)
 final class Deferred<Value: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private var made: Value?
+    /// How to make the value, until it is started.
+    private var make: (@Sendable () -> Value)?
 
     /// A value already made.
     init(_ value: Value) {
         made = value
     }
 
-    /// Starts making the value with `make`.
-    init(making make: @escaping @Sendable () -> Value) {
+    /// Makes the value with `make`: at once, or (`startingNow` false) once `start()` is called or the value is read.
+    init(startingNow: Bool = true, making make: @escaping @Sendable () -> Value) {
+        self.make = make
+        if startingNow { start() }
+    }
+
+    /// Starts making the value (once; nothing when it is made or being made).
+    func start() {
+        condition.lock()
+        let make = self.make
+        self.make = nil
+        condition.unlock()
+        guard let make else { return }
         Thread.detachNewThread { [self] in
             let value = make()
             condition.lock()
@@ -47,8 +61,16 @@ final class Deferred<Value: Sendable>: @unchecked Sendable {
         }
     }
 
+    /// Whether the value is made or being made.
+    var hasStarted: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return make == nil
+    }
+
     /// The value, once made.
     var value: Value {
+        start()
         condition.lock()
         defer { condition.unlock() }
         while made == nil { condition.wait() }
