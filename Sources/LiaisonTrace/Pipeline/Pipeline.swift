@@ -198,7 +198,7 @@ public struct Pipeline: Sendable {
     /// Whether the extraction stage is built or being built.
     var extractionStarted: Bool { extraction.hasStarted }
     private let extraction: Deferred<Extraction>
-    /// Whether the extraction stage is being built while the run starts (see `load(_:runningInto:)`).
+    /// Whether the extraction stage is built on a thread of its own once a run needs it (see `load(_:runningInto:)`).
     let extractionDeferred: Bool
     /// The run cache's fingerprint of the pipeline (see `RunCache.fingerprint`), when `load` computed it.
     let fingerprint: String?
