@@ -127,7 +127,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
             for value in range.lowerBound...min(range.upperBound, 0x7F) { members[Int(value)] = true }
         }
         if contents.shorthands.contains("s") {
-            for byte in [0x09, 0x0A, 0x0C, 0x0D, 0x20] { members[byte] = true }
+            for byte in PatternLiterals.Parser.asciiSpaces { members[Int(byte)] = true }
         }
         if contents.shorthands.contains("d") {
             for byte in 0x30...0x39 { members[byte] = true }

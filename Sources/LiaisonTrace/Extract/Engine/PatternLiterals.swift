@@ -486,7 +486,7 @@ extension PatternLiterals {
         mutating func parseClass(caseInsensitive: Bool) throws(Unsupported) -> Node {
             let contents = try readClass()
             // ASCII white space among the enumerable members.
-            let spaces: [UInt32] = [0x09, 0x0A, 0x0C, 0x0D, 0x20]  // ICU's \s in ASCII (not U+000B)
+            let spaces = Self.asciiSpaces.map(UInt32.init)
             let rangeSpaces = spaces.filter { space in contents.ranges.contains { $0.contains(space) } }
             let classHasSpace = contents.hasSpace || !rangeSpaces.isEmpty
             let classCoversSpace = contents.coversSpace || rangeSpaces.count == spaces.count
@@ -494,6 +494,9 @@ extension PatternLiterals {
             return Self.classNode(ranges: contents.ranges, negated: contents.negated, opaque: contents.opaque,
                                   caseInsensitive: caseInsensitive, nonSpace: nonSpace)
         }
+
+        /// The ASCII characters of ICU's `\s` (not the vertical tab, U+000B).
+        static let asciiSpaces: [UInt8] = [0x09, 0x0A, 0x0C, 0x0D, 0x20]
 
         /// The members of a class, after its `[` (the closing `]` is consumed).
         mutating func readClass() throws(Unsupported) -> ClassContents {
