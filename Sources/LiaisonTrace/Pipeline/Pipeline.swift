@@ -252,7 +252,7 @@ public struct Pipeline: Sendable {
         ingest = Ingestor(limits: configuration.limits, converters: configuration.converters)
         normalize = NormalizeStage()
         let budget = ExtractionBudget(secondsPerMB: configuration.limits.extractSecondsPerMB)
-        extraction = Deferred(startingNow: false) {
+        extraction = Deferred {
             do {
                 let rules = RuleLibrary(files: try ruleFiles.map { try RuleLibrary.parse($0.text, path: $0.path) })
                 var extraction = try Extraction(rules: rules, checkingExamples: false, examplesKnownToPass: true)

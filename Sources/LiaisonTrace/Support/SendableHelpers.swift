@@ -25,8 +25,7 @@ final class UnsafeSendableBox<Value>: @unchecked Sendable {
     }
 }
 
-/// A value made on a thread of its own, from the moment it is created or from `start()`; reading it starts it if need
-/// be and waits until it is made. (Kept here: the packages of the mirror offer locks and async values, not a value
+/// A value made on a thread of its own from `start()`; reading it starts it if need be and waits until it is made. (Kept here: the packages of the mirror offer locks and async values, not a value
 /// that synchronous code can wait for.)
 final class Deferred<Value: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
@@ -39,10 +38,9 @@ final class Deferred<Value: Sendable>: @unchecked Sendable {
         made = value
     }
 
-    /// Makes the value with `make`: at once, or (`startingNow` false) once `start()` is called or the value is read.
-    init(startingNow: Bool = true, making make: @escaping @Sendable () -> Value) {
+    /// A value to make with `make` once `start()` is called or the value is read.
+    init(making make: @escaping @Sendable () -> Value) {
         self.make = make
-        if startingNow { start() }
     }
 
     /// Starts making the value (once; nothing when it is made or being made).
