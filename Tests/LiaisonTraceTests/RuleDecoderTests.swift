@@ -226,6 +226,25 @@ final class RuleDecoderTests: XCTestCase {
         XCTAssertEqual(canonical(strict), canonical(yams))
     }
 
+    /// Every type Yams constructs from a scalar is read by Yams' rules (a hexadecimal `UInt16`, a `URL`, a `UUID`), as
+    /// `YAMLDecoder` reads it: the decoder knows these types from a list, not by asking the runtime.
+    func testEveryScalarTypeOfYamsReadsAsYamsReadsIt() throws {
+        let yaml = """
+            small: -5
+            unsigned: 0x10
+            wide: 9000000000
+            single: 2.5
+            decimal: 1.25
+            link: https://example.org/a
+            id: 123e4567-e89b-12d3-a456-426614174000
+            """
+        let strict = try decode(WideScalars.self, yaml)
+        XCTAssertEqual(strict.unsigned, 16)
+        XCTAssertEqual(strict.link.host, "example.org")
+        let yams = try YAMLDecoder().decode(WideScalars.self, from: XCTUnwrap(Yams.compose(yaml: yaml)))
+        XCTAssertEqual(strict, yams)
+    }
+
     /// The one tag the rule decoder reads: a plain `true`/`off` is a boolean, a quoted one a string.
     func testQuotedBooleanIsAString() throws {
         XCTAssertEqual(try decode(Switch.self, "enabled: true").enabled, true)
@@ -506,6 +525,16 @@ private struct Scalars: Decodable {
     var number: Double
     var yes_no: Bool
     var strings: [String?]
+}
+
+private struct WideScalars: Decodable, Equatable {
+    var small: Int8
+    var unsigned: UInt16
+    var wide: Int64
+    var single: Float
+    var decimal: Decimal
+    var link: URL
+    var id: UUID
 }
 
 /// A type with `CaseIterable` coding keys whose init reads only `name`.

@@ -158,8 +158,8 @@ private struct RuleDecodingFailure: Error {
 private final class KeyLog {
     /// Key types of the containers asked for on the node; a key must be accepted by one of them.
     var keyTypes: [(String) -> Bool] = []
-    /// Keys the type asked for, and case names of `CaseIterable` key types, in order, without repeats.
-    var known: [String] = []
+    /// Keys the type asked for, and the key types whose case names are known keys too, in order.
+    private var noted: [Noted] = []
     /// Decoders handed out without going through `NodeDecoder.value` (nested containers, super decoders): their
     /// mappings are checked with this one.
     var nested: [NodeDecoder] = []
@@ -171,10 +171,37 @@ private final class KeyLog {
         }
     }
 
+    private enum Noted {
+        case key(String)
+        /// The case names of a coding key type, when it is `CaseIterable`. They are needed only for a message, and
+        /// asking the runtime whether a type conforms costs a scan of the binary's conformances for each new type.
+        case cases(() -> [String]?)
+    }
+
     func note(_ names: [String]) {
-        for name in names where !known.contains(name) {
-            known.append(name)
+        for name in names { note(name) }
+    }
+
+    func note(_ name: String) {
+        let seen = noted.contains { if case .key(let key) = $0 { key == name } else { false } }
+        if !seen { noted.append(.key(name)) }
+    }
+
+    /// Notes the case names of `type` (when it is `CaseIterable`) as known keys.
+    func noteCases<K: CodingKey>(of type: K.Type) {
+        noted.append(.cases { NodeDecoder.caseNames(of: type) })
+    }
+
+    /// Keys the type asked for, and case names of `CaseIterable` key types, in order, without repeats.
+    var known: [String] {
+        var names: [String] = []
+        for entry in noted {
+            switch entry {
+            case .key(let name): if !names.contains(name) { names.append(name) }
+            case .cases(let cases): for name in cases() ?? [] where !names.contains(name) { names.append(name) }
+            }
         }
+        return names
     }
 
     func accepts(_ name: String) -> Bool {
@@ -207,7 +234,7 @@ private struct NodeDecoder: Decoder, SingleValueDecodingContainer {
     /// Decodes this node as `T`, then checks the keys of the mapping it decoded (`allowed` keys are accepted too).
     /// Every value the containers decode goes through here.
     func value<T: Decodable>(_ type: T.Type, allowing allowed: [String] = []) throws -> T {
-        if let scalarType = T.self as? any ScalarConstructible.Type {
+        if let scalarType = ScalarTypes.of(T.self) {
             return try scalar(scalarType, as: T.self)
         }
         let decoder = NodeDecoder(node: node, codingPath: codingPath, log: KeyLog(allowing: allowed))
@@ -261,7 +288,7 @@ private struct NodeDecoder: Decoder, SingleValueDecodingContainer {
     func container<K: CodingKey>(keyedBy type: K.Type) throws -> KeyedDecodingContainer<K> {
         guard case .mapping(let mapping) = node else { throw mismatch(expected: "a mapping") }
         log.keyTypes.append { K(stringValue: $0) != nil }
-        if let names = Self.caseNames(of: K.self) { log.note(names) }
+        log.noteCases(of: K.self)
         return KeyedDecodingContainer(MappingContainer<K>(decoder: self, mapping: mapping))
     }
 
@@ -422,19 +449,54 @@ private struct NodeDecoder: Decoder, SingleValueDecodingContainer {
     }
 }
 
+/// The types Yams constructs from a scalar (its `ScalarConstructible` conformers), by identity. `T.self as? any
+/// ScalarConstructible.Type` asked the runtime, which scans the binary's conformance records once for each new
+/// type: a sixth of decoding the rules.
+private enum ScalarTypes {
+    static let all: [ObjectIdentifier: any ScalarConstructible.Type] = {
+        let types: [any ScalarConstructible.Type] = [
+            String.self, Bool.self, Int.self, Int8.self, Int16.self, Int32.self, Int64.self, UInt.self, UInt8.self,
+            UInt16.self, UInt32.self, UInt64.self, Double.self, Float.self, Decimal.self, Date.self, Data.self,
+            URL.self, UUID.self,
+        ]
+        return Dictionary(uniqueKeysWithValues: types.map { (ObjectIdentifier($0), $0) })
+    }()
+
+    static func of(_ type: Any.Type) -> (any ScalarConstructible.Type)? {
+        all[ObjectIdentifier(type)]
+    }
+}
+
 /// The keyed container over a mapping node.
 private struct MappingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let decoder: NodeDecoder
-    let mapping: Node.Mapping
+    /// The mapping's keys (nil for a key that is no scalar) and values, read once: a type asks for each of its keys,
+    /// present or not, and going through `Node.Mapping`'s pairs for each was most of decoding the rules.
+    let names: [String?]
+    let values: [Node]
+
+    init(decoder: NodeDecoder, mapping: Node.Mapping) {
+        self.decoder = decoder
+        var names: [String?] = []
+        var values: [Node] = []
+        names.reserveCapacity(mapping.count)
+        values.reserveCapacity(mapping.count)
+        for (key, value) in mapping {
+            names.append(key.string)
+            values.append(value)
+        }
+        self.names = names
+        self.values = values
+    }
 
     var codingPath: [any CodingKey] { decoder.codingPath }
 
     var allKeys: [Key] {
-        mapping.keys.compactMap { $0.string.flatMap(Key.init(stringValue:)) }
+        names.compactMap { $0.flatMap(Key.init(stringValue:)) }
     }
 
     func contains(_ key: Key) -> Bool {
-        decoder.log.note([key.stringValue])
+        decoder.log.note(key.stringValue)
         return node(for: key) != nil
     }
 
@@ -465,11 +527,12 @@ private struct MappingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol 
     }
 
     private func node(for key: any CodingKey) -> Node? {
-        mapping.first { $0.key.string == key.stringValue }?.value
+        let name = key.stringValue
+        return names.firstIndex { $0 == name }.map { values[$0] }
     }
 
     private func decoder(for key: any CodingKey) throws -> NodeDecoder {
-        decoder.log.note([key.stringValue])
+        decoder.log.note(key.stringValue)
         guard let node = node(for: key) else { throw decoder.missingKey(key.stringValue) }
         return decoder.child(node, key)
     }
