@@ -196,6 +196,11 @@ extension GraphTests {
             }
         }
     }
+
+    /// Edge hashes tell relations apart by a number written out in a switch: each relation's is its position.
+    func testEachRelationHasItsOwnOrder() {
+        XCTAssertEqual(TraceRelation.allCases.map(\.order), Array(0..<UInt8(TraceRelation.allCases.count)))
+    }
 }
 
 final class TitleMatcherTests: XCTestCase {
