@@ -138,6 +138,14 @@ final class IncrementalRunTests: XCTestCase {
         XCTAssertEqual(third.reusedFiles, 4)
         XCTAssertTrue(third.delta?.isEmpty ?? false, "\(third.delta?.summary() ?? [])")
         XCTAssertEqual(try TestSupport.outputDifferences(out, clean), [])
+        // A record file deleted by hand is written again from the cache, and a killed run's temporary file goes.
+        let documents = out.appendingPathComponent("documents")
+        try FileManager.default.removeItem(at: documents.appendingPathComponent("sg20-ls31.json"))
+        try Data("half".utf8).write(to: documents.appendingPathComponent(".sg20-ls31.json" + AtomicFile.suffix))
+        _ = try await pipeline.run([.path(input.path)], options: options)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: documents.path).sorted(),
+                       ["c4-2107705.json", "notes.json", "sg20-ls31.json", "sg20-ls32.json"])
+        XCTAssertEqual(try TestSupport.outputDifferences(out, clean), [])
         // --full processes everything again and writes the same.
         var full = options
         full.full = true

@@ -66,12 +66,14 @@ public struct RecordsEmitter: Emitter {
                 try AtomicFile.replace(path(names[index]), withFileAt: staged)
                 touched.insert(names[index])
             }
-            // Records of documents that did not change stay, unless this run wrote over their file.
+            // Records of documents that did not change stay, unless this run wrote over their file. The folder is
+            // listed once, for this and for removing what is stale (a check of each file was 2,000 calls to the file
+            // system on every run of 2,000 documents).
+            let present = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
             let previous = context.previous?.records ?? [:]
             for (index, entry) in entries.enumerated() where entry.direct == nil && entry.staged == nil {
                 let name = names[index]
-                if previous[name] == entry.hash, !touched.contains(name),
-                   FileManager.default.fileExists(atPath: path(name)) { continue }
+                if previous[name] == entry.hash, !touched.contains(name), present.contains(name) { continue }
                 guard let data = context.recordJSON(entry.path) else {
                     throw CocoaError(.fileReadNoSuchFile, userInfo: [
                         NSLocalizedDescriptionKey: "the record of \(entry.path) is neither in place nor in the cache",
@@ -79,17 +81,20 @@ public struct RecordsEmitter: Emitter {
                 }
                 try AtomicFile.write(data, to: path(name))
             }
-            try RecordsEmitter.removeStale(in: folder.path, keeping: Set(names))
+            try RecordsEmitter.removeStale(in: folder.path, among: present, keeping: Set(names))
             context.recordFiles = Dictionary(zip(names, entries.map(\.hash)), uniquingKeysWith: { first, _ in first })
         }
     }
 
-    /// Removes the records of documents that are no longer in the batch, and temporary files of a killed run.
-    static func removeStale(in folder: String, keeping names: Set<String>) throws {
-        AtomicFile.removeLeftovers(in: folder)
-        for entry in try FileManager.default.contentsOfDirectory(atPath: folder)
-        where entry.hasSuffix(".json") && !names.contains(entry) {
-            try FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(entry))
+    /// Removes, of the files `present` in `folder`, the records of documents that are no longer in the batch, and
+    /// temporary files of a killed run.
+    static func removeStale(in folder: String, among present: Set<String>, keeping names: Set<String>) throws {
+        for entry in present {
+            if AtomicFile.isLeftover(entry) {
+                try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(entry))
+            } else if entry.hasSuffix(".json") && !names.contains(entry) {
+                try FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(entry))
+            }
         }
     }
 

@@ -129,10 +129,15 @@ enum AtomicFile {
         }
     }
 
+    /// Whether a file name is that of a temporary file (`.<name>.lstrace-tmp`).
+    static func isLeftover(_ name: String) -> Bool {
+        name.hasPrefix(".") && name.hasSuffix(suffix)
+    }
+
     /// Removes the temporary files a killed run left in `directory` (not recursive).
     static func removeLeftovers(in directory: String) {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
-        for entry in entries where entry.hasPrefix(".") && entry.hasSuffix(suffix) {
+        for entry in entries where isLeftover(entry) {
             try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(entry))
         }
     }
