@@ -451,7 +451,7 @@ private struct NodeDecoder: Decoder, SingleValueDecodingContainer {
 
 /// The types Yams constructs from a scalar (its `ScalarConstructible` conformers), by identity. `T.self as? any
 /// ScalarConstructible.Type` asked the runtime, which scans the binary's conformance records once for each new
-/// type: a sixth of decoding the rules.
+/// type: about a seventh of decoding the rules.
 private enum ScalarTypes {
     static let all: [ObjectIdentifier: any ScalarConstructible.Type] = {
         let types: [any ScalarConstructible.Type] = [
