@@ -200,6 +200,9 @@ extension GraphTests {
     /// Edge hashes tell relations apart by a number written out in a switch: each relation's is its position.
     func testEachRelationHasItsOwnOrder() {
         XCTAssertEqual(TraceRelation.allCases.map(\.order), Array(0..<UInt8(TraceRelation.allCases.count)))
+        // And edges sort by the relation's name through `nameOrder`.
+        let byName = TraceRelation.allCases.sorted { $0.rawValue < $1.rawValue }
+        XCTAssertEqual(byName.map(\.nameOrder), Array(0..<UInt8(TraceRelation.allCases.count)))
     }
 }
 

@@ -553,8 +553,13 @@ extension TraceRelation {
         }
     }
 
-    /// The relation's place in the order of the relations' names (what `<` compares).
-    var nameOrder: UInt8 { Self.nameOrders[self]! }
+    /// The relation's place in the order of the relations' names (what `<` compares), read by `order` from a table
+    /// rather than from a dictionary keyed by the relation (which hashes its name).
+    var nameOrder: UInt8 { Self.nameOrders[Int(order)] }
 
-    private static let nameOrders = Dictionary(uniqueKeysWithValues: allCases.sorted().enumerated().map { ($1, UInt8($0)) })
+    private static let nameOrders: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: allCases.count)
+        for (rank, relation) in allCases.sorted().enumerated() { table[Int(relation.order)] = UInt8(rank) }
+        return table
+    }()
 }

@@ -25,8 +25,9 @@ final class UnsafeSendableBox<Value>: @unchecked Sendable {
     }
 }
 
-/// A value made on a thread of its own from `start()`; reading it starts it if need be and waits until it is made. (Kept here: the packages of the mirror offer locks and async values, not a value
-/// that synchronous code can wait for.)
+/// A value made on a thread of its own from `start()`; reading it starts it if need be and waits until it is made.
+/// (Kept here: the packages of the mirror offer locks and async values, not a value that synchronous code can wait
+/// for.)
 final class Deferred<Value: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private var made: Value?
