@@ -190,6 +190,10 @@ extension GraphTests {
                      String(repeating: "c", count: 61), "line one\nline two " + String(repeating: "x", count: 70),
                      "CRLF\r\nis one character " + String(repeating: "y", count: 60),
                      "é" + String(repeating: "z", count: 70), "日本語のテキスト" + String(repeating: "w", count: 60)]
+            // Past the cut, only the character after it is read: what comes later is any text.
+            + [String(repeating: "d", count: 60) + "e\u{301}" + "日本", String(repeating: "f", count: 59) + "e\u{301}",
+               String(repeating: "g", count: 58) + "e\u{301}", String(repeating: "h", count: 61) + "\u{301}tail",
+               String(repeating: "i", count: 70) + "\r\n" + "after", String(repeating: "j", count: 121) + "ü\n"]
         for text in texts {
             for limit in [1, 10, 60, 120] {
                 XCTAssertEqual(Linker.short(text, limit: limit), reference(text, limit: limit), "\(text) at \(limit)")

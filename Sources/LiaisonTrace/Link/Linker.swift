@@ -128,111 +128,137 @@ public struct Linker: Sendable {
         sdoOfCited = [:]
         // The tables of the first pass are gone: their memory goes back before the pass that builds most of the graph.
         Memory.giveBackFreedPages()
+        // The graph's names of the record at hand and of the attribute keys, interned once: the pass adds most of the
+        // graph's nodes and edges, by pool numbers.
+        let keys = AttributeKeys(&graph)
         records.forEachRecord { record in
-            let source = recordNode[record.source.path]!
-            let path = record.source.path
+            let sourceName = recordNode[record.source.path]!
+            let source = graph.intern(sourceName)
+            let path = graph.intern(record.source.path)
             let header = record.document
             // Every reference's node, resolved once: the mention of a target is looked up among them.
             let cited = record.references.map { id($0.id) }
             func firstMention(of target: String) -> Reference? {
                 cited.firstIndex(of: target).map { record.references[$0] }
             }
-            for group in header.from {
-                addGroup(group, to: &graph)
-                graph.add(TraceEdge(source: source, target: group, relation: .sentBy,
-                                    provenance: [GraphProvenance(document: path, text: group, rule: "header.from")]))
+            func place(line: Int? = nil, column: Int? = nil, text: String? = nil, rule: String) -> GraphStorage.Place {
+                GraphStorage.Place(document: path, line: line.map(Int32.init) ?? GraphStorage.Place.none,
+                                   column: column.map(Int32.init) ?? GraphStorage.Place.none,
+                                   text: text.map { graph.intern($0) } ?? -1, rule: graph.intern(rule))
+            }
+            func place(_ item: some Located, text: String? = nil) -> GraphStorage.Place {
+                place(line: item.line, column: item.column, text: text, rule: item.rule)
+            }
+            func group(_ name: String) -> Int32 {
+                let number = graph.intern(name)
+                if graph.kind(ofPooled: number) == nil {
+                    graph.add(node: number, kind: .group, label: number,
+                              attributes: [graph.attribute(keys.body, Self.body(of: name))])
+                }
+                return number
+            }
+            func missingDocument(_ name: String, kind: String, sdo: String?, place: GraphStorage.Place) -> Int32 {
+                let number = graph.intern(name)
+                if let kind = graph.kind(ofPooled: number), kind != .alias { return number }
+                graph.add(node: number, kind: .document, label: number,
+                          attributes: [keys.notInCorpus, graph.attribute(keys.docKind, kind), graph.attribute(keys.sdo, sdo)],
+                          place: place)
+                return number
+            }
+            /// A requirement, action or scope node of the document and the `states` edge to it.
+            func statement(_ kind: NodeKind, _ index: Int, label: String, _ attributes: [GraphStorage.Attribute],
+                           at place: GraphStorage.Place) -> Int32 {
+                let node = graph.intern("\(sourceName)/\(kind.rawValue)/\(index + 1)")
+                graph.add(node: node, kind: kind, label: graph.intern(label), attributes: attributes, place: place)
+                graph.add(edge: source, to: node, relation: .states, place: place)
+                return node
+            }
+            for name in header.from {
+                graph.add(edge: source, to: group(name), relation: .sentBy, place: place(text: name, rule: "header.from"))
             }
             for addressee in header.to {
-                addGroup(addressee.group, to: &graph)
-                graph.add(TraceEdge(source: source, target: addressee.group, relation: .addressedTo,
-                                    attributes: ["purpose": .string(addressee.purpose.rawValue)],
-                                    provenance: [GraphProvenance(document: path, text: addressee.group,
-                                                                 rule: "header.to")]))
+                let purpose = graph.intern(addressee.purpose.rawValue)
+                graph.add(edge: source, to: group(addressee.group), relation: .addressedTo, purpose: purpose,
+                          attributes: [.init(key: keys.purpose, tag: .string, payload: purpose)],
+                          place: place(text: addressee.group, rule: "header.to"))
             }
             for answered in header.respondsTo {
-                let target = id(answered)
-                let mention = firstMention(of: target)
-                addMissingDocument(target, kind: mention?.kind.rawValue ?? "liaison", sdo: mention?.sdo,
-                                   provenance: GraphProvenance(document: path, rule: "header.responds-to"), to: &graph)
-                graph.add(TraceEdge(source: source, target: target, relation: .respondsTo,
-                                    provenance: [GraphProvenance(document: path, line: mention?.line,
-                                                                 column: mention?.column, text: answered,
-                                                                 rule: "header.responds-to")]))
+                let name = id(answered)
+                let mention = firstMention(of: name)
+                let target = missingDocument(name, kind: mention?.kind.rawValue ?? "liaison", sdo: mention?.sdo,
+                                             place: place(rule: "header.responds-to"))
+                graph.add(edge: source, to: target, relation: .respondsTo,
+                          place: place(line: mention?.line, column: mention?.column, text: answered,
+                                       rule: "header.responds-to"))
             }
-            for (reference, target) in zip(record.references, cited) {
-                if target == source { continue }
-                let provenance = GraphProvenance(path, reference, text: reference.text)
-                addMissingDocument(target, kind: reference.kind.rawValue, sdo: reference.sdo, provenance: provenance, to: &graph)
-                graph.add(TraceEdge(source: source, target: target, relation: .references, provenance: [provenance]))
+            for (reference, name) in zip(record.references, cited) {
+                if name == sourceName { continue }
+                let at = place(reference, text: reference.text)
+                let target = missingDocument(name, kind: reference.kind.rawValue, sdo: reference.sdo, place: at)
+                graph.add(edge: source, to: target, relation: .references, place: at)
             }
             for (index, requirement) in record.requirements.enumerated() {
-                addStatement(TraceNode(id: "\(source)/requirement/\(index + 1)",
-                                       label: requirement.id ?? Self.short(requirement.text), kind: .requirement,
-                                       attributes: ["modality": .string(requirement.modality.rawValue),
-                                                    "keyword": .string(requirement.keyword),
-                                                    "text": .string(requirement.text), "number": .optional(requirement.id)]),
-                             of: source, at: GraphProvenance(path, requirement), to: &graph)
+                statement(.requirement, index, label: requirement.id ?? Self.short(requirement.text),
+                          [graph.attribute(keys.modality, requirement.modality.rawValue),
+                           graph.attribute(keys.keyword, requirement.keyword), graph.attribute(keys.text, requirement.text),
+                           graph.attribute(keys.number, requirement.id)],
+                          at: place(requirement))
             }
             for (index, action) in record.actions.enumerated() {
-                let node = addStatement(TraceNode(id: "\(source)/action/\(index + 1)", label: Self.short(action.text),
-                                                  kind: .action,
-                                                  attributes: ["to": .strings(action.to), "text": .string(action.text),
-                                                               "deadline": .optional(action.deadline)]),
-                                        of: source, at: GraphProvenance(path, action), to: &graph)
-                for group in action.to {
-                    addGroup(group, to: &graph)
-                    graph.add(TraceEdge(source: node, target: group, relation: .addressedTo,
-                                        attributes: ["purpose": "action"], provenance: [GraphProvenance(path, action)]))
+                let at = place(action)
+                let node = statement(.action, index, label: Self.short(action.text),
+                                     [graph.attribute(keys.to, json: .strings(action.to)), graph.attribute(keys.text, action.text),
+                                      graph.attribute(keys.deadline, action.deadline)],
+                                     at: at)
+                for name in action.to {
+                    graph.add(edge: node, to: group(name), relation: .addressedTo, purpose: keys.actionPurpose.payload,
+                              attributes: [keys.actionPurpose], place: at)
                 }
             }
             for (index, scope) in record.scopes.enumerated() {
-                let subject = scope.subject.map(id) ?? source
-                let node = addStatement(TraceNode(id: "\(source)/scope/\(index + 1)",
-                                                  label: "\(scope.polarity.rawValue): \(Self.short(scope.text))", kind: .scope,
-                                                  attributes: ["polarity": .string(scope.polarity.rawValue),
-                                                               "subject": .string(subject), "text": .string(scope.text)]),
-                                        of: source, at: GraphProvenance(path, scope), to: &graph)
-                if subject != source {
-                    let mention = firstMention(of: subject)
-                    addMissingDocument(subject, kind: mention?.kind.rawValue ?? "document", sdo: mention?.sdo,
-                                       provenance: GraphProvenance(document: path, line: scope.line, rule: scope.rule),
-                                       to: &graph)
-                    graph.add(TraceEdge(source: node, target: subject, relation: .scopeOf,
-                                        provenance: [GraphProvenance(path, scope)]))
+                let subjectName = scope.subject.map(id) ?? sourceName
+                let at = place(scope)
+                let node = statement(.scope, index, label: "\(scope.polarity.rawValue): \(Self.short(scope.text))",
+                                     [graph.attribute(keys.polarity, scope.polarity.rawValue),
+                                      graph.attribute(keys.subject, subjectName), graph.attribute(keys.text, scope.text)],
+                                     at: at)
+                if subjectName != sourceName {
+                    let mention = firstMention(of: subjectName)
+                    let subject = missingDocument(subjectName, kind: mention?.kind.rawValue ?? "document", sdo: mention?.sdo,
+                                                  place: place(line: scope.line, rule: scope.rule))
+                    graph.add(edge: node, to: subject, relation: .scopeOf, place: at)
                 }
             }
             for relation in record.relations {
                 let kind = relation.kind
-                let subject = relation.subject.map(id) ?? source
-                let provenance = GraphProvenance(path, relation, text: Self.short(relation.text, limit: 120))
-                let target: String
+                let subjectName = relation.subject.map(id) ?? sourceName
+                let at = place(relation, text: Self.short(relation.text, limit: 120))
+                let targetName: String
                 if kind == .approvedAt {
-                    target = relation.object
-                    addMeeting(target, date: relation.meetingDate, provenance: provenance, to: &graph)
+                    targetName = relation.object
+                    meeting(targetName, date: relation.meetingDate, at: at, keys: keys, to: &graph)
                 } else {
-                    target = id(relation.object)
-                    let mention = firstMention(of: target)
-                    addMissingDocument(target, kind: mention?.kind.rawValue ?? "document", sdo: mention?.sdo,
-                                       provenance: provenance, to: &graph)
+                    targetName = id(relation.object)
+                    let mention = firstMention(of: targetName)
+                    _ = missingDocument(targetName, kind: mention?.kind.rawValue ?? "document", sdo: mention?.sdo, place: at)
                 }
-                if subject != source {
-                    let mention = firstMention(of: subject)
-                    addMissingDocument(subject, kind: mention?.kind.rawValue ?? "document", sdo: mention?.sdo,
-                                       provenance: provenance, to: &graph)
+                if subjectName != sourceName {
+                    let mention = firstMention(of: subjectName)
+                    _ = missingDocument(subjectName, kind: mention?.kind.rawValue ?? "document", sdo: mention?.sdo, place: at)
                 }
-                guard subject != target else { continue }
-                graph.add(TraceEdge(source: subject, target: target, relation: kind.traceRelation,
-                                    provenance: [provenance]))
+                guard subjectName != targetName else { continue }
+                graph.add(edge: graph.intern(subjectName), to: graph.intern(targetName), relation: kind.traceRelation,
+                          place: at)
             }
-            for meeting in record.meetings {
-                let provenance = GraphProvenance(path, meeting, text: meeting.text)
-                addMeeting(meeting.id, date: nil, provenance: provenance, to: &graph)
-                graph.add(TraceEdge(source: meeting.tdoc.map(id) ?? source, target: meeting.id,
-                                    relation: .presentedAt, provenance: [provenance]))
+            for mention in record.meetings {
+                let at = place(mention, text: mention.text)
+                let meeting = meeting(mention.id, date: nil, at: at, keys: keys, to: &graph)
+                graph.add(edge: mention.tdoc.map { graph.intern(id($0)) } ?? source, to: meeting, relation: .presentedAt,
+                          place: at)
             }
-            if let parent = record.attachedTo, let parentNode = recordNode[parent], parentNode != source {
-                graph.add(TraceEdge(source: source, target: parentNode, relation: .attachedTo,
-                                    provenance: [GraphProvenance(document: path, rule: "ingest.attachment")]))
+            if let parent = record.attachedTo, let parentNode = recordNode[parent], parentNode != sourceName {
+                graph.add(edge: source, to: graph.intern(parentNode), relation: .attachedTo,
+                          place: place(rule: "ingest.attachment"))
             }
         }
         Self.markResolution(&graph)
@@ -356,31 +382,39 @@ public struct Linker: Sendable {
         return (table, inferred)
     }
 
-    /// Adds a requirement, action or scope node and the `states` edge from its document; returns the node id.
+    /// Adds meeting `name` (or merges the date and place into it); returns its pool number.
     @discardableResult
-    private func addStatement(_ node: TraceNode, of document: String, at provenance: GraphProvenance,
-                              to graph: inout TraceGraph) -> String {
-        var node = node
-        node.provenance = [provenance]
-        graph.add(node)
-        graph.add(TraceEdge(source: document, target: node.id, relation: .states, provenance: [provenance]))
-        return node.id
+    private func meeting(_ name: String, date: String?, at place: GraphStorage.Place, keys: AttributeKeys,
+                         to graph: inout TraceGraph) -> Int32 {
+        let group = String(name.split(separator: "#").first ?? Substring(name))
+        let number = graph.intern(name)
+        graph.add(node: number, kind: .meeting, label: number,
+                  attributes: [graph.attribute(keys.body, Self.body(of: group)), graph.attribute(keys.group, group),
+                               graph.attribute(keys.date, date)],
+                  place: place)
+        return number
     }
 
-    private func addGroup(_ group: String, to graph: inout TraceGraph) {
-        if !graph.contains(group) {
-            graph.add(TraceNode(id: group, label: group, kind: .group,
-                                attributes: ["body": .string(Self.body(of: group))]))
+    /// The pool numbers of the attribute keys (and of one whole attribute) the pass over the records writes.
+    private struct AttributeKeys {
+        let body, group, date, docKind, sdo, modality, keyword, text, number, to, deadline, polarity, subject,
+            purpose: Int32
+        /// `in_corpus: false`, of documents cited but not in the batch.
+        let notInCorpus: GraphStorage.Attribute
+        /// `purpose: "action"`, of the edges from an action to the groups it addresses.
+        let actionPurpose: GraphStorage.Attribute
+
+        init(_ graph: inout TraceGraph) {
+            (body, group, date, docKind, sdo) = (graph.intern("body"), graph.intern("group"), graph.intern("date"),
+                                                 graph.intern("doc_kind"), graph.intern("sdo"))
+            (modality, keyword, text, number) = (graph.intern("modality"), graph.intern("keyword"),
+                                                 graph.intern("text"), graph.intern("number"))
+            (to, deadline, polarity, subject) = (graph.intern("to"), graph.intern("deadline"), graph.intern("polarity"),
+                                                 graph.intern("subject"))
+            purpose = graph.intern(GraphStorage.purposeKey)
+            notInCorpus = .init(key: graph.intern("in_corpus"), tag: .false, payload: 0)
+            actionPurpose = graph.attribute(purpose, "action")
         }
-    }
-
-    private func addMeeting(_ meeting: String, date: String?, provenance: GraphProvenance,
-                            to graph: inout TraceGraph) {
-        let group = String(meeting.split(separator: "#").first ?? Substring(meeting))
-        graph.add(TraceNode(id: meeting, label: meeting, kind: .meeting,
-                            attributes: ["body": .string(Self.body(of: group)), "group": .string(group),
-                                         "date": .optional(date)],
-                            provenance: [provenance]))
     }
 
     private func addMissingDocument(_ id: String, kind: String, sdo: String?, provenance: GraphProvenance,
@@ -412,9 +446,12 @@ public struct Linker: Sendable {
     /// `text` on one line (line feeds as spaces), cut to `limit` characters with an ellipsis.
     static func short(_ text: String, limit: Int = 60) -> String {
         var text = text
-        // Text in ASCII without carriage returns (most of it): characters are bytes, cut without counting graphemes.
+        // Text that begins in ASCII without carriage returns (most of it): characters are bytes, cut without counting
+        // graphemes. Only the bytes up to the cut and the one after it are read: an ASCII character other than a
+        // carriage return joins no other into one grapheme, so what follows changes nothing.
         if let cut = text.withUTF8({ utf8 -> String? in
-            guard utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) else { return nil }
+            guard UnsafeBufferPointer(rebasing: utf8.prefix(limit + 1)).allSatisfy({ $0 < 0x80 && $0 != 0x0D })
+            else { return nil }
             // Copied whole (line feeds replaced in place): decoding a lazily mapped sequence went byte by byte.
             let flat = { (bytes: UnsafeBufferPointer<UInt8>) -> String in
                 guard bytes.contains(0x0A) else { return String(decoding: bytes, as: UTF8.self) }

@@ -175,8 +175,20 @@ public struct TraceGraph: Sendable {
 
     /// Adds a node, or merges attributes (existing values win unless `overwrite`) and provenance into it.
     public mutating func add(_ node: TraceNode, overwrite: Bool = false) {
-        storage.unfinish()
         let id = storage.intern(node.id)
+        let label = storage.intern(node.label)
+        let number = add(node: id, kind: node.kind, label: label, attributes: storage.encode(node.attributes),
+                         overwrite: overwrite)
+        for provenance in node.provenance { storage.pendingNodePlaces.append(number, storage.place(provenance)) }
+    }
+
+    /// Adds node `id` (a pool number) with attributes in storage form, or merges them into it as `add(_:overwrite:)`
+    /// does; returns the node's number. What the linker adds by, with its strings interned once: making a
+    /// `TraceNode` with a dictionary of attributes for each of a batch's nodes was a fifth of linking.
+    @discardableResult
+    mutating func add(node id: Int32, kind: NodeKind, label: Int32, attributes: [GraphStorage.Attribute],
+                      overwrite: Bool = false, place: GraphStorage.Place? = nil) -> Int32 {
+        storage.unfinish()
         if Int(id) >= storage.nodeOf.count {
             storage.nodeOf += [Int32](repeating: -1, count: max(Int(id) + 1 - storage.nodeOf.count, storage.nodeOf.count))
         }
@@ -184,50 +196,54 @@ public struct TraceGraph: Sendable {
         if storage.nodeOf[Int(id)] >= 0 {
             number = storage.nodeOf[Int(id)]
             var items = Array(storage.attributeSlice(storage.nodeAttributes[Int(number)]))
-            for (key, value) in node.attributes {
-                let keyNumber = storage.intern(key)
-                let current = items.firstIndex { $0.key == keyNumber }
-                if let current, items[current].tag != .null, !(overwrite && value != .null) { continue }
-                let (tag, payload) = storage.encode(value)
-                let attribute = GraphStorage.Attribute(key: keyNumber, tag: tag, payload: payload)
+            for attribute in attributes {
+                let current = items.firstIndex { $0.key == attribute.key }
+                if let current, items[current].tag != .null, !(overwrite && attribute.tag != .null) { continue }
                 if let current { items[current] = attribute } else { items.append(attribute) }
             }
             storage.nodeAttributes[Int(number)] = storage.store(items)
             if overwrite || storage.nodeKind[Int(number)] == .alias {
-                storage.nodeKind[Int(number)] = node.kind
-                storage.nodeLabel[Int(number)] = storage.intern(node.label)
+                storage.nodeKind[Int(number)] = kind
+                storage.nodeLabel[Int(number)] = label
             }
         } else {
             number = Int32(storage.nodeID.count)
             storage.nodeOf[Int(id)] = number
             storage.nodeID.append(id)
-            storage.nodeKind.append(node.kind)
-            storage.nodeLabel.append(storage.intern(node.label))
-            storage.nodeAttributes.append(storage.store(storage.encode(node.attributes)))
+            storage.nodeKind.append(kind)
+            storage.nodeLabel.append(label)
+            storage.nodeAttributes.append(storage.store(attributes))
         }
-        for provenance in node.provenance {
-            storage.pendingNodePlaces.append(number, storage.place(provenance))
-        }
+        if let place { storage.pendingNodePlaces.append(number, place) }
+        return number
     }
 
     /// Adds an edge, or merges its provenance into the same edge (same id).
     public mutating func add(_ edge: TraceEdge) {
-        storage.unfinish()
-        if storage.edgeSlots == nil { storage.indexEdges() }
         let source = storage.intern(edge.source)
         let target = storage.intern(edge.target)
         let purpose = edge.attributes[GraphStorage.purposeKey]?.string.map { storage.intern($0) } ?? -1
-        let key = GraphStorage.EdgeKey(source: source, target: target, purpose: purpose, relation: edge.relation)
+        let number = add(edge: source, to: target, relation: edge.relation, purpose: purpose,
+                         attributes: storage.encode(edge.attributes))
+        for provenance in edge.provenance { storage.pendingEdgePlaces.append(number, storage.place(provenance)) }
+    }
+
+    /// Adds the edge from `source` to `target` (pool numbers) with attributes in storage form (`purpose`, a pool
+    /// number or -1, among them when there is one), or merges them and the place into the same edge; returns the
+    /// edge's number.
+    @discardableResult
+    mutating func add(edge source: Int32, to target: Int32, relation: TraceRelation, purpose: Int32 = -1,
+                      attributes: [GraphStorage.Attribute] = [], place: GraphStorage.Place? = nil) -> Int32 {
+        storage.unfinish()
+        if storage.edgeSlots == nil { storage.indexEdges() }
+        let key = GraphStorage.EdgeKey(source: source, target: target, purpose: purpose, relation: relation)
         let number: Int32
         if let existing = storage.edge(key) {
             number = existing
-            if !edge.attributes.isEmpty {
+            if !attributes.isEmpty {
                 var items = Array(storage.attributeSlice(storage.edgeAttributes[Int(number)]))
-                for (name, value) in edge.attributes {
-                    let keyNumber = storage.intern(name)
-                    guard !items.contains(where: { $0.key == keyNumber }) else { continue }
-                    let (tag, payload) = storage.encode(value)
-                    items.append(GraphStorage.Attribute(key: keyNumber, tag: tag, payload: payload))
+                for attribute in attributes where !items.contains(where: { $0.key == attribute.key }) {
+                    items.append(attribute)
                 }
                 storage.edgeAttributes[Int(number)] = storage.store(items)
             }
@@ -235,14 +251,35 @@ public struct TraceGraph: Sendable {
             number = Int32(storage.edgeSource.count)
             storage.edgeSource.append(source)
             storage.edgeTarget.append(target)
-            storage.edgeRelation.append(edge.relation)
+            storage.edgeRelation.append(relation)
             storage.edgePurpose.append(purpose)
-            storage.edgeAttributes.append(storage.store(storage.encode(edge.attributes)))
+            storage.edgeAttributes.append(storage.store(attributes))
             storage.indexEdge(number, key: key)
         }
-        for provenance in edge.provenance {
-            storage.pendingEdgePlaces.append(number, storage.place(provenance))
-        }
+        if let place { storage.pendingEdgePlaces.append(number, place) }
+        return number
+    }
+
+    /// The pool number of `string` (added to the pool when new), for `add(node:…)` and `add(edge:…)`.
+    mutating func intern(_ string: String) -> Int32 {
+        storage.intern(string)
+    }
+
+    /// Attribute `key` (a pool number) with string value `value`, null when there is none.
+    mutating func attribute(_ key: Int32, _ value: String?) -> GraphStorage.Attribute {
+        guard let value else { return .init(key: key, tag: .null, payload: 0) }
+        return .init(key: key, tag: .string, payload: storage.intern(value))
+    }
+
+    /// Attribute `key` (a pool number) with value `value`.
+    mutating func attribute(_ key: Int32, json value: JSONValue) -> GraphStorage.Attribute {
+        let (tag, payload) = storage.encode(value)
+        return .init(key: key, tag: tag, payload: payload)
+    }
+
+    /// The place `provenance` in storage form.
+    mutating func place(_ provenance: GraphProvenance) -> GraphStorage.Place {
+        storage.place(provenance)
     }
 
     /// Sets one attribute of an existing node.
@@ -344,6 +381,11 @@ public struct TraceGraph: Sendable {
     /// The kind of node `id`.
     func kind(of id: String) -> NodeKind? {
         storage.node(id).map { storage.nodeKind[Int($0)] }
+    }
+
+    /// The kind of the node whose id is pool string `number`.
+    func kind(ofPooled number: Int32) -> NodeKind? {
+        storage.node(pooled: number).map { storage.nodeKind[Int($0)] }
     }
 
     /// Every `references` and `responds-to` edge says how its target resolved: `resolved` (a document of the
