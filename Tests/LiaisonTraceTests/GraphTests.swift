@@ -201,6 +201,23 @@ extension GraphTests {
         }
     }
 
+    /// The pool knows which strings are ASCII (eight bytes at a time, so a byte past the first eight counts too),
+    /// and edges sort by their ends as Swift sorts the strings, ASCII or not.
+    func testEdgesSortAsSwiftSortsTheirEnds() {
+        var pool = StringPool()
+        let names = ["ABCDEFGHé", "ABCDEFGHI", "é", "e", "E\u{301}", "Z", "a", "ｆ", "SG11-LS159", "SG11-LS16", "",
+                     String(repeating: "x", count: 40) + "ü", String(repeating: "x", count: 40)]
+        for name in names {
+            XCTAssertEqual(pool.isASCII(pool.intern(name)), name.utf8.allSatisfy { $0 < 0x80 }, name)
+        }
+        var graph = TraceGraph()
+        for name in names.shuffled() where !name.isEmpty {
+            graph.add(TraceEdge(source: name, target: "target", relation: .references))
+        }
+        graph.finish()
+        XCTAssertEqual(graph.edges.map(\.source), names.filter { !$0.isEmpty }.sorted())
+    }
+
     /// Edge hashes tell relations apart by a number written out in a switch: each relation's is its position.
     func testEachRelationHasItsOwnOrder() {
         XCTAssertEqual(TraceRelation.allCases.map(\.order), Array(0..<UInt8(TraceRelation.allCases.count)))

@@ -371,7 +371,7 @@ struct GraphStorage: Sendable {
     }
 
     private func isASCII(_ number: Int32) -> Bool {
-        pool.withUTF8(number) { $0.allSatisfy { $0 < 0x80 } }
+        pool.isASCII(number)
     }
 
     /// Back to places by owner in the order they came (to add again after `finish`).
@@ -404,13 +404,9 @@ struct GraphStorage: Sendable {
 
     /// Pool numbers sorted as Swift's `String` comparison sorts the strings (byte order when both are ASCII).
     func stringOrder(_ numbers: [Int32]) -> [Int32] {
-        // One flag per pool string (a byte each), not a dictionary: at a hundred thousand documents there are
-        // millions of names.
-        var ascii = [Bool](repeating: false, count: pool.count)
-        for number in numbers { ascii[Int(number)] = pool.withUTF8(number) { $0.allSatisfy { $0 < 0x80 } } }
-        return numbers.sorted { a, b in
+        numbers.sorted { a, b in
             if a == b { return false }
-            return ascii[Int(a)] && ascii[Int(b)] ? pool.utf8Precedes(a, b) : pool[a] < pool[b]
+            return pool.isASCII(a) && pool.isASCII(b) ? pool.utf8Precedes(a, b) : pool[a] < pool[b]
         }
     }
 

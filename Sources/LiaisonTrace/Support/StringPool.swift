@@ -7,6 +7,9 @@ struct StringPool: Sendable {
     private var starts: [Int32] = [0]
     /// Open addressing: string number + 1, 0 for an empty slot.
     private var slots: [Int32] = Array(repeating: 0, count: 1024)
+    /// Whether each string is not all ASCII, a bit per string: comparing two strings as Swift does (see
+    /// `GraphStorage`) asks it of both, once per comparison, and the sorts of a large graph compare millions of times.
+    private var nonASCII: [UInt64] = []
 
     init() {}
 
@@ -31,6 +34,8 @@ struct StringPool: Sendable {
         let number = Int32(count)
         bytes.append(contentsOf: utf8)
         starts.append(Int32(bytes.count))
+        if number & 63 == 0 { nonASCII.append(0) }
+        if !Self.isASCII(utf8) { nonASCII[Int(number >> 6)] |= 1 << UInt64(number & 63) }
         slots[slot] = number + 1
         if count * 2 > slots.count { grow() }
         return number
@@ -48,6 +53,27 @@ struct StringPool: Sendable {
             }
             return nil
         }
+    }
+
+    /// Whether string `number` is all ASCII.
+    func isASCII(_ number: Int32) -> Bool {
+        nonASCII[Int(number >> 6)] & 1 << UInt64(number & 63) == 0
+    }
+
+    /// Whether `utf8` is all ASCII, eight bytes at a time.
+    private static func isASCII(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = UnsafeRawPointer(utf8.baseAddress) else { return true }
+        var high: UInt64 = 0
+        var offset = 0
+        while offset + 8 <= utf8.count {
+            high |= base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            offset += 8
+        }
+        while offset < utf8.count {
+            high |= UInt64(utf8[offset])
+            offset += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
     }
 
     /// String number `number`.
