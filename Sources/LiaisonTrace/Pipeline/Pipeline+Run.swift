@@ -76,9 +76,6 @@ extension Pipeline {
             cache = Self.openCache(in: writes, full: options.full, diagnostics: &diagnostics)
         }
         let (items, newHashes) = Self.hashed(unsorted, cache: cache)
-        // A file the cache has no hash for is most likely new or changed: the rules start compiling now, beside the
-        // reading of the run's state and of the cache's entries, not once those tell which documents to extract.
-        if !newHashes.isEmpty { startExtraction() }
         clock.lap("hash")
 
         let asOf = options.asOf ?? TraceChecker.today()
