@@ -115,12 +115,15 @@ public struct Linker: Sendable {
                                     provenance: inferred.aliasProvenance[name] ?? []))
             }
         }
+        // The names of the attribute keys, interned once: most of the graph's nodes and edges are added by pool numbers.
+        let keys = AttributeKeys(&graph)
         // Replies known only by the title a later reply cites ("Reply LS on T" answers "LS on T").
         for (source, target, provenance) in inferred.answers {
             let from = id(source)
             let to = id(target)
             guard from != to else { continue }
-            addMissingDocument(from, kind: "liaison", sdo: sdoOfCited[from], provenance: provenance, to: &graph)
+            let place = graph.place(provenance)
+            addMissingDocument(from, kind: "liaison", sdo: sdoOfCited[from], at: place, keys: keys, to: &graph)
             graph.add(TraceEdge(source: from, target: to, relation: .respondsTo,
                                 attributes: ["reason": "cited title \"Reply LS on …\" answers this liaison's title"],
                                 provenance: [provenance]))
@@ -128,10 +131,8 @@ public struct Linker: Sendable {
         sdoOfCited = [:]
         // The tables of the first pass are gone: their memory goes back before the pass that builds most of the graph.
         Memory.giveBackFreedPages()
-        // The graph's names of the record at hand and of the attribute keys, interned once: the pass adds most of the
-        // graph's nodes and edges, by pool numbers.
-        let keys = AttributeKeys(&graph)
         records.forEachRecord { record in
+            // The record's names, interned once.
             let sourceName = recordNode[record.source.path]!
             let source = graph.intern(sourceName)
             let path = graph.intern(record.source.path)
@@ -158,14 +159,10 @@ public struct Linker: Sendable {
                 return number
             }
             func missingDocument(_ name: String, kind: String, sdo: String?, place: GraphStorage.Place) -> Int32 {
-                let number = graph.intern(name)
-                if let kind = graph.kind(ofPooled: number), kind != .alias { return number }
-                graph.add(node: number, kind: .document, label: number,
-                          attributes: [keys.notInCorpus, graph.attribute(keys.docKind, kind), graph.attribute(keys.sdo, sdo)],
-                          place: place)
-                return number
+                addMissingDocument(name, kind: kind, sdo: sdo, at: place, keys: keys, to: &graph)
             }
             /// A requirement, action or scope node of the document and the `states` edge to it.
+            @discardableResult
             func statement(_ kind: NodeKind, _ index: Int, label: String, _ attributes: [GraphStorage.Attribute],
                            at place: GraphStorage.Place) -> Int32 {
                 let node = graph.intern("\(sourceName)/\(kind.rawValue)/\(index + 1)")
@@ -417,12 +414,17 @@ public struct Linker: Sendable {
         }
     }
 
-    private func addMissingDocument(_ id: String, kind: String, sdo: String?, provenance: GraphProvenance,
-                                    to graph: inout TraceGraph) {
-        if let kind = graph.kind(of: id), kind != .alias { return }
-        graph.add(TraceNode(id: id, label: id, kind: .document,
-                            attributes: ["in_corpus": false, "doc_kind": .string(kind), "sdo": .optional(sdo)],
-                            provenance: [provenance]))
+    /// Adds the node of document `name`, cited but not in the batch, unless a node of that id is there other than an
+    /// alias (an alias node becomes the document); returns its pool number.
+    @discardableResult
+    private func addMissingDocument(_ name: String, kind: String, sdo: String?, at place: GraphStorage.Place,
+                                    keys: AttributeKeys, to graph: inout TraceGraph) -> Int32 {
+        let number = graph.intern(name)
+        if let kind = graph.kind(ofPooled: number), kind != .alias { return number }
+        graph.add(node: number, kind: .document, label: number,
+                  attributes: [keys.notInCorpus, graph.attribute(keys.docKind, kind), graph.attribute(keys.sdo, sdo)],
+                  place: place)
+        return number
     }
 
     /// The body a canonical group name belongs to (its first word).

@@ -373,16 +373,6 @@ public struct TraceGraph: Sendable {
         return storage.decode(attribute)
     }
 
-    /// Whether there is a node `id`.
-    func contains(_ id: String) -> Bool {
-        storage.node(id) != nil
-    }
-
-    /// The kind of node `id`.
-    func kind(of id: String) -> NodeKind? {
-        storage.node(id).map { storage.nodeKind[Int($0)] }
-    }
-
     /// The kind of the node whose id is pool string `number`.
     func kind(ofPooled number: Int32) -> NodeKind? {
         storage.node(pooled: number).map { storage.nodeKind[Int($0)] }

@@ -453,7 +453,9 @@ private struct NodeDecoder: Decoder, SingleValueDecodingContainer {
 /// ScalarConstructible.Type` asked the runtime, which scans the binary's conformance records once for each new
 /// type: about a seventh of decoding the rules.
 private enum ScalarTypes {
-    static let all: [ObjectIdentifier: any ScalarConstructible.Type] = {
+    /// Written once, when first read (a `static let`), and only read after: metatypes are not `Sendable`, but the
+    /// table is never changed.
+    nonisolated(unsafe) static let all: [ObjectIdentifier: any ScalarConstructible.Type] = {
         let types: [any ScalarConstructible.Type] = [
             String.self, Bool.self, Int.self, Int8.self, Int16.self, Int32.self, Int64.self, UInt.self, UInt8.self,
             UInt16.self, UInt32.self, UInt64.self, Double.self, Float.self, Decimal.self, Date.self, Data.self,
