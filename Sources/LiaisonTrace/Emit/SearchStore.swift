@@ -80,8 +80,6 @@ public struct SearchStore: Sendable {
                         CREATE TABLE nodes (id TEXT PRIMARY KEY, kind TEXT NOT NULL, label TEXT NOT NULL, metadata TEXT NOT NULL);
                         CREATE TABLE edges (id TEXT PRIMARY KEY, source TEXT NOT NULL, target TEXT NOT NULL,
                                             relation TEXT NOT NULL, metadata TEXT NOT NULL);
-                        CREATE INDEX edges_source ON edges(source);
-                        CREATE INDEX edges_target ON edges(target);
                         CREATE VIRTUAL TABLE documents_fts USING fts5(path UNINDEXED, ids, title, refs, body,
                                                                       tokenize = 'unicode61 remove_diacritics 2');
                         """)
@@ -162,6 +160,9 @@ public struct SearchStore: Sendable {
             let digests = try queue.inDatabase { db in
                 if updating { try removeDocuments(notIn: rows, db) }
                 let digests = try GraphRows(storage).write(to: db, updating: updating, previous: previous?.graph)
+                // A new store's indexes of edges are made once its edges are in: one sort of each column, where
+                // indexing each edge as it came cost most of inserting it.
+                if !updating { try db.execute(sql: Self.edgeIndexes) }
                 try db.execute(sql: "COMMIT")
                 return digests
             }
@@ -178,6 +179,12 @@ public struct SearchStore: Sendable {
             }
             return StoreState(stamp: StoreState.Stamp(path: path), rows: rows, graph: digests)
         }
+
+        /// The indexes of the edges by source and by target.
+        static let edgeIndexes = """
+            CREATE INDEX edges_source ON edges(source);
+            CREATE INDEX edges_target ON edges(target);
+            """
 
         private func removeDocuments(notIn kept: [String: String], _ db: Database) throws {
             let stale = try Row.fetchAll(db, sql: "SELECT rowid, path FROM documents").filter { kept[$0["path"]] == nil }
