@@ -360,18 +360,14 @@ struct GraphStorage: Sendable {
     /// Pool strings compared as Swift compares `String`s: their bytes when both are ASCII, else as strings.
     private func stringPrecedes(_ a: Int32, _ b: Int32) -> Bool {
         if a == b { return false }
-        if isASCII(a), isASCII(b) { return pool.utf8Precedes(a, b) }
+        if pool.isASCII(a), pool.isASCII(b) { return pool.utf8Precedes(a, b) }
         return pool[a] < pool[b]
     }
 
     private func sameString(_ a: Int32, _ b: Int32) -> Bool {
         if a == b { return true }
-        if isASCII(a), isASCII(b) { return false }
+        if pool.isASCII(a), pool.isASCII(b) { return false }
         return pool[a] == pool[b]
-    }
-
-    private func isASCII(_ number: Int32) -> Bool {
-        pool.isASCII(number)
     }
 
     /// Back to places by owner in the order they came (to add again after `finish`).
@@ -404,10 +400,7 @@ struct GraphStorage: Sendable {
 
     /// Pool numbers sorted as Swift's `String` comparison sorts the strings (byte order when both are ASCII).
     func stringOrder(_ numbers: [Int32]) -> [Int32] {
-        numbers.sorted { a, b in
-            if a == b { return false }
-            return pool.isASCII(a) && pool.isASCII(b) ? pool.utf8Precedes(a, b) : pool[a] < pool[b]
-        }
+        numbers.sorted(by: stringPrecedes)
     }
 
     /// The edge's id, `source -relation-> target`, plus ` (purpose)`.
@@ -453,7 +446,7 @@ struct GraphStorage: Sendable {
         for (position, number) in ordered.enumerated() { rank[Int(number)] = Int32(position) }
         nodesByString = nodeID.indices.map(Int32.init).sorted { rank[Int(nodeID[Int($0)])] < rank[Int(nodeID[Int($1)])] }
         // Swift orders ASCII strings by their bytes: when every id is ASCII (designations are), the two orders agree.
-        if nodeID.allSatisfy({ isASCII($0) }) {
+        if nodeID.allSatisfy({ pool.isASCII($0) }) {
             nodesByUTF8 = nodesByString
         } else {
             nodesByUTF8 = nodeID.indices.map(Int32.init).sorted { pool.utf8Precedes(nodeID[Int($0)], nodeID[Int($1)]) }
