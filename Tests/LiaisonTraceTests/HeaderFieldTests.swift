@@ -645,4 +645,79 @@ final class HeaderFieldTests: XCTestCase {
         extractor.extract(from: ExtractionContext(AnalyzedDocument(document)), into: &record, diagnostics: &diagnostics)
         XCTAssertEqual(record.document, DocumentHeader())
     }
+
+    /// The spaces that were tabs, found from the ingested text's tabs, are those a reading of every space of the
+    /// normalized text finds: with characters before them that normalization changes (NFKC, CRLF, a soft hyphen,
+    /// non-ASCII), tabs past the header's lines, and a text without tabs.
+    func testTabsAreFoundFromTheIngestedText() throws {
+        let texts = [
+            "Title:\tLS on\tsomething\r\nSource:\t\tSG2\r\n\u{FB01}le\u{00AD}name:\t\u{2460} x\tend\n",
+            "é日😀 Title:\tvalue\n\n" + String(repeating: "body line\twith tab\n", count: 200),
+            "no tabs at all\nSource: SG2\n",
+            "x\t\t\n\ty",
+        ]
+        for text in texts {
+            let context = ExtractionContext(AnalyzedDocument(try TestSupport.ingest(text, name: "x.txt")))
+            let normalized = context.document.normalized
+            let bytes = Array(context.document.ingested.text.utf8)
+            for limit in [context.length, context.length / 3, 0] {
+                let expected = (0..<min(limit, context.scan.count)).filter { offset in
+                    guard context.scan[offset] == 0x20 else { return false }
+                    let utf8 = context.scan.utf8Offset(offset)
+                    let source = normalized.sourceRange(utf8, utf8 + 1)
+                    return source.length == 1 && source.start < bytes.count && bytes[source.start] == 0x09
+                }
+                XCTAssertEqual(HeaderLayout.tabs(in: context, before: limit), expected,
+                               "\(text.prefix(30).debugDescription) before \(limit)")
+                if limit == context.length, text.contains("\t"), text.hasPrefix("T") || text.hasPrefix("é") {
+                    XCTAssertFalse(expected.isEmpty, "\(text.prefix(30).debugDescription) has tabs")
+                }
+            }
+        }
+    }
+
+    /// A reference is its line when the line, trimmed as `trimmingSpacesAndNewlines` trims, is the reference's
+    /// text; the test reads only the line's ends.
+    func testWholeLineTestTrimsAsFoundationDoes() {
+        let lines = ["RFC 1234\n", "  RFC 1234 \t\n", "\u{3000}RFC 1234\u{00A0}\u{2028}", "RFC 1234 (see)\n",
+                     "x RFC 1234\n", "\n", "", "RFC 123\n", "\u{200B}RFC 1234\u{85}", "é RFC 1234", "RFC 1234é"]
+        for line in lines {
+            let text = "before\n" + line + "after"
+            let start = "before\n".utf8.count
+            let end = start + line.utf8.count
+            for value in ["RFC 1234", "RFC 123", "é RFC 1234", ""] {
+                let expected = line.trimmingSpacesAndNewlines() == value
+                XCTAssertEqual(HeaderFieldExtractor.isWholeLine(value, in: text, from: start, to: end), expected,
+                               "\(line.debugDescription) against \(value.debugDescription)")
+            }
+        }
+        XCTAssertTrue(HeaderFieldExtractor.isWholeLine("RFC 1234", in: "  RFC 1234 \n", from: 0, to: 12))
+    }
+
+    /// The label index lists, for a segment's first character, every field whose label or whole label matches a
+    /// text that starts with it: each field's label examples, and each label written out with a colon, in upper
+    /// and lower case, and after "(" or spaces.
+    func testLabelIndexListsEveryLabelThatCanStartASegment() throws {
+        let pipeline = try TestSupport.pipeline()
+        let headers = try XCTUnwrap(pipeline.extract.extractors.lazy.compactMap { $0 as? HeaderFieldExtractor }.first)
+        let rules = headers.rules
+        var tried = 0
+        for (formIndex, form) in rules.forms.enumerated() {
+            for (fieldIndex, field) in form.fields.enumerated() {
+                let texts = field.examples.filter(\.matches).map(\.text)
+                for text in texts.flatMap({ [$0, $0.uppercased(), $0.lowercased(), "(" + $0, "  " + $0] }) {
+                    let scan = ScanText(text)
+                    guard scan.count > 0 else { continue }
+                    let matches = field.label.match(in: scan, at: 0, limit: scan.count) != nil
+                        || field.wholeLabel.match(in: scan, at: 0, limit: scan.count) != nil
+                    guard matches else { continue }
+                    tried += 1
+                    let listed = rules.labelIndex.entries(startingWith: scan[0])
+                        .contains { $0.form == formIndex && $0.field == fieldIndex }
+                    XCTAssertTrue(listed, "\(field.id): \(text.debugDescription) is not under its first character")
+                }
+            }
+        }
+        XCTAssertGreaterThan(tried, 100, "the forms' label examples were read")
+    }
 }

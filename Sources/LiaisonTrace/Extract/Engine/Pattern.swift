@@ -207,8 +207,14 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     /// Whether a match can start at `location` of `text`, judging by its first character alone.
     @inline(__always)
     func mayStart(in text: ScanText, at location: Int) -> Bool {
-        guard let firstCharacters, location < text.count else { return true }
-        let unit = text[location]
+        guard location < text.count else { return true }
+        return mayStart(with: text[location])
+    }
+
+    /// Whether a match can start with the UTF-16 unit `unit`, judging by the pattern's first characters.
+    @inline(__always)
+    func mayStart(with unit: UInt16) -> Bool {
+        guard let firstCharacters else { return true }
         return unit >= 0x80 || firstCharacters[Int(unit)]
     }
 

@@ -208,9 +208,48 @@ extension HeaderFieldExtractor {
             let lineStart = context.document.lines.startOfLine(reference.line)
             let lineEnd = reference.line < context.document.lines.lineCount
                 ? context.document.lines.startOfLine(reference.line + 1) : ingested.text.utf8.count
-            let line = ingested.text(of: SourceRange(lineStart, lineEnd))
-                .trimmingSpacesAndNewlines()
-            return line == reference.text
+            return Self.isWholeLine(reference.text, in: ingested.text, from: lineStart, to: lineEnd)
+        }
+    }
+
+    /// Whether bytes `start..<end` of `text`, without their leading and trailing white space and line breaks (as
+    /// `trimmingSpacesAndNewlines` trims), are `value`. Reads the white space at both ends and `value`'s length, not
+    /// the line: on a document written on one line, every reference would otherwise read all of it.
+    static func isWholeLine(_ value: String, in text: String, from start: Int, to end: Int) -> Bool {
+        var text = text
+        var value = value
+        return text.withUTF8 { bytes in
+            var low = max(0, min(start, bytes.count))
+            var high = max(low, min(end, bytes.count))
+            func isTrimmed(_ scalar: UInt32) -> Bool {
+                guard let scalar = Unicode.Scalar(scalar) else { return false }
+                return Substring.isSpace(scalar) || Substring.isNewline(scalar)
+            }
+            /// The scalar starting at `index` and its length in bytes.
+            func scalar(at index: Int) -> (UInt32, Int) {
+                let lead = bytes[index]
+                let width = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+                var value = width == 1 ? UInt32(lead) : UInt32(lead) & (0x7F >> UInt32(width))
+                for offset in 1..<width where index + offset < bytes.count {
+                    value = value << 6 | UInt32(bytes[index + offset] & 0x3F)
+                }
+                return (value, min(width, bytes.count - index))
+            }
+            while low < high {
+                let (value, width) = scalar(at: low)
+                guard isTrimmed(value) else { break }
+                low += width
+            }
+            while high > low {
+                var lead = high - 1
+                while lead > low, bytes[lead] & 0xC0 == 0x80 { lead -= 1 }
+                guard isTrimmed(scalar(at: lead).0) else { break }
+                high = lead
+            }
+            return value.withUTF8 { wanted in
+                high - low == wanted.count
+                    && (wanted.isEmpty || memcmp(bytes.baseAddress! + low, wanted.baseAddress!, wanted.count) == 0)
+            }
         }
     }
 }

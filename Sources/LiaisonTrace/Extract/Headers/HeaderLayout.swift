@@ -93,8 +93,8 @@ struct HeaderLayout {
     static func isColumnSpace(_ unit: UInt16) -> Bool { unit == 0x20 || unit == 0x09 || unit == 0xA0 }
 
     /// Splits a line at column gaps: `gap` spaces or more, any run of white space that was a tab in the
-    /// ingested text, and `|` characters.
-    static func segments(of line: NSRange, in context: ExtractionContext, gap: Int, tabs: Set<Int>) -> [Segment] {
+    /// ingested text (`tabs`: sorted offsets), and `|` characters.
+    static func segments(of line: NSRange, in context: ExtractionContext, gap: Int, tabs: [Int]) -> [Segment] {
         let text = context.scan
         var segments: [Segment] = []
         var start: Int?
@@ -117,11 +117,9 @@ struct HeaderLayout {
             }
             if unit == 0x20 || unit == 0x09 || unit == 0xA0 {
                 var runEnd = index
-                var sawTab = false
-                while runEnd < end, Self.isColumnSpace(text.character(at: runEnd)) {
-                    if !sawTab, tabs.contains(runEnd) { sawTab = true }
-                    runEnd += 1
-                }
+                while runEnd < end, Self.isColumnSpace(text.character(at: runEnd)) { runEnd += 1 }
+                let firstTab = tabs.partitionPoint { $0 < index }
+                let sawTab = firstTab < tabs.count && tabs[firstTab] < runEnd
                 if start != nil, runEnd - index >= gap || sawTab || runEnd == end {
                     close(at: lastNonSpace)
                 }
@@ -138,19 +136,31 @@ struct HeaderLayout {
 }
 
 extension HeaderLayout {
-    /// UTF-16 offsets (before `limit`) of the normalized text's spaces that were tabs in the ingested text
-    /// (normalization turns tabs into spaces; antiword and Word separate label and value with one).
-    static func tabs(in context: ExtractionContext, before limit: Int) -> Set<Int> {
+    /// UTF-16 offsets (before `limit`, in order) of the normalized text's spaces that were tabs in the ingested
+    /// text (normalization turns tabs into spaces; antiword and Word separate label and value with one). Found
+    /// from the ingested text's tabs, so a document without tabs costs one byte search.
+    static func tabs(in context: ExtractionContext, before limit: Int) -> [Int] {
         var ingested = context.document.ingested.text
         let normalized = context.document.normalized
         let scan = context.scan
-        var result = Set<Int>()
+        let end = min(limit, scan.count)
+        let mapped = scan.utf8.count
+        var result: [Int] = []
         ingested.withUTF8 { bytes in
-            for offset in 0..<min(limit, scan.count) where scan[offset] == 0x20 {
-                let utf8 = scan.utf8Offset(offset)
-                let source = normalized.sourceRange(utf8, utf8 + 1)
-                if source.length == 1, source.start < bytes.count, bytes[source.start] == 0x09 {
-                    result.insert(offset)
+            guard let base = bytes.baseAddress else { return }
+            var from = 0
+            while from < bytes.count, let found = memchr(base + from, 0x09, bytes.count - from) {
+                let tab = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                from = tab + 1
+                // Every normalized byte that came from this tab alone (a space, unless normalization did more).
+                var utf8 = normalized.normalizedOffset(forSource: tab)
+                if utf8 >= mapped || scan.utf16Offset(utf8) >= end { break }
+                while utf8 < mapped {
+                    let source = normalized.sourceRange(utf8, utf8 + 1)
+                    guard source.start == tab, source.end == tab + 1 else { break }
+                    let offset = scan.utf16Offset(utf8)
+                    if offset < end, scan[offset] == 0x20, scan.utf8Offset(offset) == utf8 { result.append(offset) }
+                    utf8 += 1
                 }
             }
         }

@@ -195,7 +195,11 @@ public struct HeaderRules: Sendable {
     }
 
     var zone = Zone()
-    var forms: [Form] = []
+    var forms: [Form] = [] {
+        didSet { labelIndex = HeaderLabelIndex(forms) }
+    }
+    /// The forms' labels by their first characters.
+    private(set) var labelIndex = HeaderLabelIndex([])
     var stamps: [Stamp] = []
     var revisions: [ExamplePattern] = []
     var idKinds: [Reference.Kind] = []

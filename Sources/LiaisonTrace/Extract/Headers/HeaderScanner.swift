@@ -58,30 +58,28 @@ struct HeaderScanner {
         func isStamp(_ row: HeaderLayout.Row) -> Bool {
             rules.stamps.contains { !$0.pattern.matches(in: text, range: row.range).isEmpty }
         }
-        // The label patterns of each form, gathered once per document (copying each field per segment costs more
-        // than matching its label).
-        let labelPatterns = textForms.map { formIndex in
-            let form = rules.forms[formIndex]
-            return (formIndex, form.bareLabels, form.fields.map { ($0.label, $0.wholeLabel) })
-        }
+        var isTextForm = [Bool](repeating: false, count: rules.forms.count)
+        for formIndex in textForms { isTextForm[formIndex] = true }
         /// The label at the start of `segment`: its range and, per form, the field it is.
         func label(_ segment: HeaderLayout.Segment, isTable: Bool) -> (NSRange, [Int: Int])? {
+            guard segment.range.length > 0 else { return nil }
             var best: (NSRange, [Int: Int])?
-            for (formIndex, bareLabels, fields) in labelPatterns {
-                for (fieldIndex, (label, wholeLabel)) in fields.enumerated() {
-                    var found = label.match(in: text, at: segment.range.location, limit: segment.range.length)?.range
-                    if found == nil, isTable || bareLabels,
-                       let whole = wholeLabel.match(in: text, at: segment.range.location, limit: segment.range.length),
-                       whole.range.length == segment.range.length {
-                        found = whole.range
-                    }
-                    guard let range = found else { continue }
-                    if let current = best, current.0.length > range.length { continue }
-                    if let current = best, current.0.length == range.length {
-                        best = (range, current.1.merging([formIndex: fieldIndex]) { first, _ in first })
-                    } else {
-                        best = (range, [formIndex: fieldIndex])
-                    }
+            for entry in rules.labelIndex.entries(startingWith: text.scan[segment.range.location])
+            where isTextForm[entry.form] {
+                let location = segment.range.location
+                let length = segment.range.length
+                var found = entry.label.match(in: text, at: location, limit: length)?.range
+                if found == nil, isTable || entry.bareLabels,
+                   let whole = entry.wholeLabel.match(in: text, at: location, limit: length),
+                   whole.range.length == length {
+                    found = whole.range
+                }
+                guard let range = found else { continue }
+                if let current = best, current.0.length > range.length { continue }
+                if let current = best, current.0.length == range.length {
+                    best = (range, current.1.merging([entry.form: entry.field]) { first, _ in first })
+                } else {
+                    best = (range, [entry.form: entry.field])
                 }
             }
             return best
