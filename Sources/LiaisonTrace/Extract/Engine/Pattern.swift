@@ -92,10 +92,12 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         if let list = analysis.prefixes, !list.isEmpty, list.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) {
             let bytes = list.map { Array($0.utf8).map(Self.lower) }
             prefixes = bytes
-            prefixBuckets = Dictionary(grouping: bytes) { $0[0] }
+            var buckets = [[[UInt8]]](repeating: [], count: 128)
+            for literal in bytes { buckets[Int(literal[0])].append(literal) }
+            prefixBuckets = buckets
         } else {
             prefixes = nil
-            prefixBuckets = [:]
+            prefixBuckets = []
         }
         anchoredAtStart = source.hasPrefix("^") && !source.contains("(?m") && !source.contains("(?i-m")
             && !WordBoundary.hasTopLevelAlternation(source)
@@ -168,7 +170,8 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     /// The literals every match starts with (ASCII lower case, by first byte), even when too common to scan for:
     /// inside mode tries only positions that start with one.
     private let prefixes: [[UInt8]]?
-    private let prefixBuckets: [UInt8: [[UInt8]]]
+    /// `prefixes` by first byte (an array, not a dictionary: this is asked at every position a match is tried).
+    private let prefixBuckets: [[[UInt8]]]
 
     /// Whether a match can start at `position`, judging by the prefixes (a non-ASCII character always can).
     @inline(__always)
@@ -176,7 +179,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         guard prefixes != nil else { return true }
         let first = text[position]
         guard first < 0x80 else { return true }
-        guard let bucket = prefixBuckets[Self.lower(UInt8(first))] else { return false }
+        let bucket = prefixBuckets[Int(Self.lower(UInt8(first)))]
         candidates: for literal in bucket {
             guard position + literal.count <= text.count else { continue }
             for offset in 1..<max(1, literal.count) {
