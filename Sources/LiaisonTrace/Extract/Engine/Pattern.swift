@@ -359,6 +359,8 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     public func matches(in text: ScanText, range: NSRange? = nil, limit: Int = .max) -> [PatternMatch] {
         let range = Self.clamp(range, to: text)
         guard limit > 0 else { return [] }
+        // A pattern anchored at the start can only match there.
+        if anchoredAtStart, range.length > 0, !mayStart(in: text, at: range.location) { return [] }
         return withMatcher(for: text) { matcher in
             var found: [PatternMatch] = []
             guard lt_regex_set_text(matcher, text.units.baseAddress! + range.location, Int32(range.length)) == 0

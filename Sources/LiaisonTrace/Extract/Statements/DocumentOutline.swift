@@ -119,19 +119,25 @@ public struct DocumentOutline: Sendable {
             }
         }
         if clean { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var pendingSpace = false
-        for byte in bytes {
-            if isSpace(byte) {
-                pendingSpace = !out.isEmpty
-            } else {
-                if pendingSpace { out.append(0x20) }
-                pendingSpace = false
-                out.append(byte)
+        // Written straight into the string's storage (every sentence's text is made here).
+        return String(unsafeUninitializedCapacity: bytes.count) { out in
+            var count = 0
+            var pendingSpace = false
+            for byte in bytes {
+                if isSpace(byte) {
+                    pendingSpace = count > 0
+                } else {
+                    if pendingSpace {
+                        out[count] = 0x20
+                        count += 1
+                        pendingSpace = false
+                    }
+                    out[count] = byte
+                    count += 1
+                }
             }
+            return count
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// The text of `range` of the context, white space collapsed (see `collapse(_:)`).
@@ -206,9 +212,17 @@ public struct DocumentOutline: Sendable {
                 previousWasHeading = false
                 continue
             }
-            let text = collapsed(context, trimmed)
+            // Most lines have nothing to collapse: those are matched where they are, and their text is made only
+            // for a line that may be an unnumbered heading.
+            var collapsedLine: String?
+            let clean = context.scan.withUTF8(of: trimmed) { bytes -> Bool in
+                collapsedLine = collapse(bytes)
+                return collapsedLine == nil
+            } ?? false
+            if !clean, collapsedLine == nil { collapsedLine = collapsed(context, trimmed) }
+            let parsed = collapsedLine.map { parseNumbered($0, rules) } ?? parseNumbered(context, trimmed, rules)
             var heading: Heading?
-            if let parsed = parseNumbered(text, rules), !previousWraps(context, lines, index),
+            if let parsed, !previousWraps(context, lines, index),
                let last = parsed.title.unicodeScalars.last {
                 let title = parsed.title
                 let okEnd = !".;,".unicodeScalars.contains(last) && (last != ":" || title.count <= 60)
@@ -217,9 +231,12 @@ public struct DocumentOutline: Sendable {
                     heading = Heading(range: trimmed, title: stripColon(title), number: parsed.number,
                                       level: depth(parsed.number))
                 }
-            } else if isUnnumberedHeading(text, context: context, lines: lines, index: index,
-                                          previousWasHeading: previousWasHeading) {
-                heading = Heading(range: trimmed, title: text, number: nil)
+            } else if mayBeUnnumberedHeading(context, trimmed) {
+                let text = collapsedLine ?? context.string(trimmed)
+                if isUnnumberedHeading(text, context: context, lines: lines, index: index,
+                                       previousWasHeading: previousWasHeading) {
+                    heading = Heading(range: trimmed, title: text, number: nil)
+                }
             }
             if var heading {
                 heading.marksInformative = marksInformative(heading, context)
@@ -294,6 +311,28 @@ public struct DocumentOutline: Sendable {
             }
         }
         return nil
+    }
+
+    /// `parseNumbered` of the text of `range`, matched in place (the text must have nothing to collapse).
+    static func parseNumbered(_ context: ExtractionContext, _ range: NSRange,
+                              _ rules: OutlineRules) -> (number: String, title: String)? {
+        for pattern in [rules.numbered, rules.annex].compactMap({ $0 }) {
+            if let match = pattern.firstMatch(in: context.scan, range: range), let number = match.groups["number"],
+               let title = match.groups["title"] {
+                var numberText = context.string(number)
+                if numberText.hasSuffix(".") { numberText.removeLast() }
+                return (numberText, context.string(title).trimmingSpaces())
+            }
+        }
+        return nil
+    }
+
+    /// What `isUnnumberedHeading` rules out by a trimmed line's first and last characters alone: a line starting
+    /// with a digit, or ending in punctuation.
+    static func mayBeUnnumberedHeading(_ context: ExtractionContext, _ trimmed: NSRange) -> Bool {
+        let first = context.scan.character(at: trimmed.location)
+        let last = context.scan.character(at: NSMaxRange(trimmed) - 1)
+        return !SentenceSegmenter.isDigit(first) && !(last < 0x80 && ".,;:!?".utf16.contains(last))
     }
 
     static func stripColon(_ title: String) -> String {
