@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import LiaisonTrace
+import Yams
 
 /// The extraction engine: the cue scan gives the records a full scan gives, a document over its budget is
 /// quarantined naming the rule that was running, and windows keep one-line documents in linear time.
@@ -166,6 +167,33 @@ final class LiteralScannerTests: XCTestCase {
             }
             XCTAssertEqual(Set(found), Set(expected), "\(literals) in \(text)")
             XCTAssertEqual(found.count, Set(found).count)
+        }
+    }
+
+    /// The engine scans only for the cues that can change an answer. A pattern matched only at given positions (a
+    /// header label) is compiled but not scanned for, unless some rule also searches for it; a pattern anchored at
+    /// the start of its range whose matches start with a cue is answered by its first characters there, and gives
+    /// what a search gives; an anchored pattern whose cue lies inside keeps its cues (a range without one is
+    /// skipped).
+    func testEngineScansOnlyForCuesThatCanChangeAnAnswer() throws {
+        let file = RuleFile(path: "x.yaml", kind: "test", node: .scalar(.init("")))
+        let label = try file.pattern("(?:Source|From)[ ]*:", rule: "label", line: 1, searched: false)
+        let shared = try file.pattern("(?:Title|Subject)[ ]*:", rule: "label", line: 2, searched: false)
+        _ = try file.pattern("(?:Title|Subject)[ ]*:", rule: "search", line: 3)
+        let anchored = try file.pattern("^(?i:you|them|the\\s+recipients)$", rule: "to", line: 4)
+        let inside = try file.pattern("^(?:[A-Z][a-z]+,\\s+)?(?i:please)\\s+\\w+", rule: "please", line: 5)
+        let engine = RuleEngine(patterns: RuleLibrary(files: [file]).patterns)
+        XCTAssertNil(engine.slot(of: label), "only matched at positions")
+        XCTAssertNotNil(engine.slot(of: shared), "also searched for")
+        XCTAssertNil(engine.slot(of: anchored), "anchored, matches start with a cue")
+        XCTAssertNotNil(engine.slot(of: inside), "anchored, cue inside")
+        for text in ["you", "The  recipients", "them all", "Then", "x you", "Please note", "Bob, please send", "Yo"] {
+            let scan = ScanText(text)
+            let whole = NSRange(location: 0, length: scan.count)
+            XCTAssertEqual(anchored.matches(in: scan, range: whole).map(\.range),
+                           anchored.matches(in: text).map(\.range), text)
+            XCTAssertEqual(anchored.matches(in: scan, range: whole).isEmpty,
+                           !["you", "The  recipients"].contains(text), text)
         }
     }
 }

@@ -161,7 +161,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     private let firstCharacters: [Bool]?
     /// Whether every match starts at the start of the searched text (the pattern begins with `^` and has no `m`
     /// flag, so `^` never matches after a line break).
-    private let anchoredAtStart: Bool
+    let anchoredAtStart: Bool
 
     /// Whether a match can only start after a non-word character: the pattern starts with `\b` and every first
     /// character is an ASCII word character.
@@ -360,7 +360,8 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         let range = Self.clamp(range, to: text)
         guard limit > 0 else { return [] }
         // A pattern anchored at the start can only match there.
-        if anchoredAtStart, range.length > 0, !mayStart(in: text, at: range.location) { return [] }
+        if anchoredAtStart, range.length > 0,
+           !mayStart(in: text, at: range.location) || !startsWithPrefix(text, at: range.location) { return [] }
         return withMatcher(for: text) { matcher in
             var found: [PatternMatch] = []
             guard lt_regex_set_text(matcher, text.units.baseAddress! + range.location, Int32(range.length)) == 0

@@ -50,6 +50,10 @@ public final class RuleEngine: Sendable {
         var sources: [String] = []
         for pattern in patterns {
             guard let cues = pattern.cues, slots[ObjectIdentifier(pattern)] == nil else { continue }
+            // A pattern anchored at the start of what it is asked about, whose matches start with a cue, can only
+            // match where that range starts: a look at its first characters there answers (`matches(in:range:)`),
+            // and scanning every document for its cues ("the", "in", "us") would only hand out candidates.
+            if pattern.anchoredAtStart, case .start = cues.placement { continue }
             slots[ObjectIdentifier(pattern)] = addSlot(cues.literals, wordStartOnly: cues.wordStart)
             sources.append(pattern.source)
         }

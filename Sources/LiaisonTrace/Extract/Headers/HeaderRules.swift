@@ -533,8 +533,8 @@ public struct HeaderRules: Sendable {
     }
 
     static func compile(_ source: String, file: RuleFile, line: Int, rule: String,
-                        caseInsensitive: Bool = false) throws(PipelineError) -> Pattern {
-        try file.pattern(source, rule: rule, line: line, caseInsensitive: caseInsensitive)
+                        caseInsensitive: Bool = false, searched: Bool = true) throws(PipelineError) -> Pattern {
+        try file.pattern(source, rule: rule, line: line, caseInsensitive: caseInsensitive, searched: searched)
     }
 
     static func cues(_ items: [Lined<CueSpec>], file: RuleFile, group: String) throws(PipelineError) -> [Cue] {
@@ -581,15 +581,16 @@ public struct HeaderRules: Sendable {
             let alternation = "(?:" + field.labels.joined(separator: "|") + ")"
             let label: Pattern
             let whole: Pattern
+            // Labels are only matched where a segment starts, never searched for.
             if readsFields {
                 label = try compile("^" + alternation + "$", file: file, line: line, rule: spec.id,
-                                    caseInsensitive: true)
+                                    caseInsensitive: true, searched: false)
                 whole = label
             } else {
                 label = try compile("[(\\[]?[ ]*" + alternation + "[ ]*:", file: file, line: line, rule: spec.id,
-                                    caseInsensitive: true)
+                                    caseInsensitive: true, searched: false)
                 whole = try compile(alternation + "[ ]*:?[ ]*$", file: file, line: line, rule: spec.id,
-                                    caseInsensitive: true)
+                                    caseInsensitive: true, searched: false)
             }
             let id = field.id ?? "header.\(spec.id).\(field.role.rawValue)" + (field.purpose.map { ".\($0)" } ?? "")
             if field.keep_label == true || field.names_people == true || field.acronym_group != nil,

@@ -15,12 +15,13 @@ public struct RuleFile: @unchecked Sendable { // Yams.Node is an immutable value
     let compiled = PatternCollector()
 
     /// Compiles a pattern of this file; a pattern that does not compile is a `PipelineError` naming the file,
-    /// the line and the rule.
+    /// the line and the rule. A pattern that is only ever matched at a given position (`Pattern.match(in:at:limit:)`)
+    /// is compiled with `searched: false`: the engine's scan does not look for its cues.
     public func pattern(_ source: String, rule: String?, line: Int?, caseInsensitive: Bool = false,
-                        what: String = "pattern") throws(PipelineError) -> Pattern {
+                        what: String = "pattern", searched: Bool = true) throws(PipelineError) -> Pattern {
         do {
             let origin = "\(path):\(line ?? 1)" + (rule.map { " rule '\($0)'" } ?? "")
-            return try compiled.pattern(source, caseInsensitive: caseInsensitive, origin: origin)
+            return try compiled.pattern(source, caseInsensitive: caseInsensitive, origin: origin, searched: searched)
         } catch {
             throw self.error(line: line, rule: rule, "\(what) does not compile: \(error.localizedDescription)")
         }
@@ -42,7 +43,7 @@ public struct RuleLibrary: Sendable {
         self.files = files
     }
 
-    /// Every pattern compiled from the library's files so far.
+    /// Every pattern compiled from the library's files so far that is searched for (see `RuleFile.pattern`).
     var patterns: [Pattern] { files.flatMap { $0.compiled.patterns } }
 
     /// The files of one kind.
@@ -110,23 +111,26 @@ public struct RuleLibrary: Sendable {
 final class PatternCollector: @unchecked Sendable { // guarded by `lock`
     private let lock = NSLock()
     private var bySource: [String: Pattern] = [:]
+    /// The keys of the patterns some rule searches for (not only matches at a given position).
+    private var searched = Set<String>()
 
     /// The pattern for `source`, compiled on first use.
-    func pattern(_ source: String, caseInsensitive: Bool, origin: String) throws -> Pattern {
+    func pattern(_ source: String, caseInsensitive: Bool, origin: String, searched: Bool = true) throws -> Pattern {
         let key = (caseInsensitive ? "i:" : "s:") + source
         lock.lock()
         defer { lock.unlock() }
+        if searched { self.searched.insert(key) }
         if let known = bySource[key] { return known }
         let pattern = try Pattern(source, caseInsensitive: caseInsensitive, origin: origin)
         bySource[key] = pattern
         return pattern
     }
 
-    /// The patterns compiled so far, in the order of their sources (extractors compile side by side: the order they
-    /// asked in is not the same from one run to the next).
+    /// The patterns compiled so far that some rule searches for, in the order of their sources (extractors compile
+    /// side by side: the order they asked in is not the same from one run to the next).
     var patterns: [Pattern] {
         lock.lock()
         defer { lock.unlock() }
-        return bySource.keys.sorted().map { bySource[$0]! }
+        return searched.sorted().map { bySource[$0]! }
     }
 }
