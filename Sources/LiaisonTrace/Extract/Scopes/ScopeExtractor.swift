@@ -80,6 +80,7 @@ public struct ScopeExtractor: Extractor {
     /// A `kind: scopes` rule file as written.
     struct FileSpec: Decodable {
         var adjacent_gap: Lined<PatternRuleSpec>?
+        var sender_pronoun: Lined<PatternRuleSpec>?
         var split: SplitSpec?
         var clause: ClauseBoundsSpec?
         var scope_clause: Lined<ClauseSpec>?
@@ -135,6 +136,8 @@ public struct ScopeExtractor: Extractor {
     let clauseInfo: RuleInfo?
     let clauseSkip: Pattern?
     let adjacentGap: Pattern?
+    /// A word naming the sender ("we", "our"), looked for between a named group and a cue (`subject: group`).
+    let senderPronoun: Pattern?
     let separators: Pattern?
     let minWords: Int
     let qualifiers: Pattern?
@@ -175,6 +178,7 @@ public struct ScopeExtractor: Extractor {
                 patternRules.append(rule)
             }
             try add(decoded.adjacent_gap, "scope.adjacent-gap")
+            try add(decoded.sender_pronoun, "scope.sender-pronoun")
             if let split = decoded.split {
                 minWords = split.min_words
                 try add(split.separators, "scope.split.separators")
@@ -229,6 +233,7 @@ public struct ScopeExtractor: Extractor {
         self.minWords = minWords
         self.patternRules = patternRules
         adjacentGap = named["scope.adjacent-gap"]?.pattern
+        senderPronoun = named["scope.sender-pronoun"]?.pattern
         separators = named["scope.split.separators"]?.pattern
         qualifiers = named["scope.split.qualifiers"]?.pattern
         aspectEnd = named["scope.split.end"]?.pattern
@@ -343,8 +348,8 @@ public struct ScopeExtractor: Extractor {
                 let inSentence = groups.elements(within: statement.range) { $0.range }
                 let before = inSentence.last(where: { NSMaxRange($0.range) <= match.range.location })
                 let gapStart = before.map { NSMaxRange($0.range) } ?? statement.range.location
-                let gap = scan.context.string(NSRange(location: gapStart, length: match.range.location - gapStart))
-                if gap.range(of: #"\b(?:[Ww]e|[Oo]ur|[Oo]urselves)\b"#, options: .regularExpression) != nil {
+                let gap = NSRange(location: gapStart, length: match.range.location - gapStart)
+                if let senderPronoun, senderPronoun.hasMatch(in: scan.context, range: gap) {
                     return senders.first.map { .document($0) } ?? .unnamed
                 }
                 if let before { return .document(before.id) }
