@@ -93,13 +93,24 @@ public struct LineIndex: Sendable {
     }
 
     private func countScalars(from start: Int, to end: Int) -> Int {
-        var count = 0
-        var index = start
-        while index < end {
-            if utf8[index] & 0xC0 != 0x80 { count += 1 }
-            index += 1
+        utf8.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress, start < end else { return 0 }
+            var count = 0
+            var index = start
+            // Eight bytes at a time: a byte starts a scalar unless it is a continuation byte (10xxxxxx), whose top
+            // bit is set and next bit clear.
+            while index + 8 <= end {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                let continuations = word & ~(word << 1) & 0x8080_8080_8080_8080
+                count += 8 - continuations.nonzeroBitCount
+                index += 8
+            }
+            while index < end {
+                if base[index] & 0xC0 != 0x80 { count += 1 }
+                index += 1
+            }
+            return count
         }
-        return count
     }
 
     /// The number of lines (a text ending in a newline has an empty last line, which is counted).
