@@ -196,4 +196,35 @@ final class LiteralScannerTests: XCTestCase {
                            !["you", "The  recipients"].contains(text), text)
         }
     }
+
+    /// The longest runs of white space and of other bytes, counted without branches, are those a plain count finds.
+    func testLongestRunsAreThoseAPlainCountFinds() {
+        func plain(_ bytes: [UInt8]) -> (space: Int, word: Int) {
+            var best = (space: 0, word: 0)
+            var space = 0
+            var word = 0
+            for byte in bytes {
+                let asciiSpace = [0x20, 0x0A, 0x09, 0x0C, 0x0D].contains(byte)
+                space = asciiSpace || byte == 0x0B || byte >= 0x80 ? space + 1 : 0
+                word = asciiSpace ? 0 : word + 1
+                best = (max(best.space, space), max(best.word, word))
+            }
+            return best
+        }
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [0x20, 0x0A, 0x09, 0x0B, 0x0C, 0x0D, 0x41, 0x61, 0x2E, 0xC3, 0xA9, 0xE6, 0x97, 0xA5]
+        var texts: [[UInt8]] = [[], [0x20], [0x61], Array("é日 word\t\u{0B}x".utf8),
+                                Array(repeating: 0x20, count: 300), Array(repeating: 0x61, count: 300)]
+        for _ in 0..<200 {
+            texts.append((0..<Int.random(in: 0..<400, using: &generator)).map { _ in
+                alphabet.randomElement(using: &generator)!
+            })
+        }
+        for bytes in texts {
+            let runs = RuleEngine.longestRuns(bytes)
+            let expected = plain(bytes)
+            XCTAssertEqual(runs.space, expected.space, "\(bytes)")
+            XCTAssertEqual(runs.word, expected.word, "\(bytes)")
+        }
+    }
 }

@@ -144,30 +144,32 @@ public final class RuleEngine: Sendable {
     /// `\S+` or `\w+` can match).
     static func longestRuns(_ bytes: [UInt8]) -> (space: Int, word: Int) {
         bytes.withUnsafeBufferPointer { buffer in
-            var longestSpace = 0
-            var space = 0
-            var longestWord = 0
-            var word = 0
-            for byte in buffer {
-                let isASCIISpace = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0C || byte == 0x0D
-                if isASCIISpace || byte == 0x0B || byte >= 0x80 {
-                    space += 1
-                    if space > longestSpace { longestSpace = space }
-                } else {
-                    space = 0
+            runClasses.withUnsafeBufferPointer { classes in
+                var longestSpace = 0
+                var space = 0
+                var longestWord = 0
+                var word = 0
+                // Without branches: a run goes on (+1) or starts again (0, by a mask of all ones or none).
+                for byte in buffer {
+                    let kind = Int(classes[Int(byte)])
+                    space = (space &+ 1) & (0 &- (kind & 1))
+                    word = (word &+ 1) & ((kind >> 1) &- 1)
+                    longestSpace = max(longestSpace, space)
+                    longestWord = max(longestWord, word)
                 }
-                if isASCIISpace {
-                    word = 0
-                } else {
-                    word += 1
-                    if word > longestWord { longestWord = word }
-                }
+                return (longestSpace, longestWord)
             }
-            return (longestSpace, longestWord)
         }
     }
 
-
+    /// For each byte: bit 0 when it counts as white space for `longestRuns` (ICU's ASCII white space, the vertical
+    /// tab, or part of a non-ASCII character), bit 1 when it is ICU's ASCII white space (tab, line feed, form feed,
+    /// carriage return, space).
+    private static let runClasses: [UInt8] = (0..<256).map { value -> UInt8 in
+        let asciiSpace = value == 0x20 || value == 0x0A || value == 0x09 || value == 0x0C || value == 0x0D
+        let spaceLike = asciiSpace || value == 0x0B || value >= 0x80
+        return (spaceLike ? 1 : 0) | (asciiSpace ? 2 : 0)
+    }
 
     /// Whether a byte is an ASCII word character (`[A-Za-z0-9_]`).
     @inline(__always)
