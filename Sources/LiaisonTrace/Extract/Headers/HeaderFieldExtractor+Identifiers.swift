@@ -217,38 +217,38 @@ extension HeaderFieldExtractor {
     /// the line: on a document written on one line, every reference would otherwise read all of it.
     static func isWholeLine(_ value: String, in text: String, from start: Int, to end: Int) -> Bool {
         var text = text
-        var value = value
+        var wanted = value
         return text.withUTF8 { bytes in
             var low = max(0, min(start, bytes.count))
             var high = max(low, min(end, bytes.count))
-            func isTrimmed(_ scalar: UInt32) -> Bool {
-                guard let scalar = Unicode.Scalar(scalar) else { return false }
+            func isTrimmed(_ code: UInt32) -> Bool {
+                guard let scalar = Unicode.Scalar(code) else { return false }
                 return Substring.isSpace(scalar) || Substring.isNewline(scalar)
             }
-            /// The scalar starting at `index` and its length in bytes.
-            func scalar(at index: Int) -> (UInt32, Int) {
+            /// The scalar value starting at `index` and its length in bytes.
+            func scalar(at index: Int) -> (code: UInt32, width: Int) {
                 let lead = bytes[index]
                 let width = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
-                var value = width == 1 ? UInt32(lead) : UInt32(lead) & (0x7F >> UInt32(width))
+                var code = width == 1 ? UInt32(lead) : UInt32(lead) & (0x7F >> UInt32(width))
                 for offset in 1..<width where index + offset < bytes.count {
-                    value = value << 6 | UInt32(bytes[index + offset] & 0x3F)
+                    code = code << 6 | UInt32(bytes[index + offset] & 0x3F)
                 }
-                return (value, min(width, bytes.count - index))
+                return (code, min(width, bytes.count - index))
             }
             while low < high {
-                let (value, width) = scalar(at: low)
-                guard isTrimmed(value) else { break }
-                low += width
+                let next = scalar(at: low)
+                guard isTrimmed(next.code) else { break }
+                low += next.width
             }
             while high > low {
                 var lead = high - 1
                 while lead > low, bytes[lead] & 0xC0 == 0x80 { lead -= 1 }
-                guard isTrimmed(scalar(at: lead).0) else { break }
+                guard isTrimmed(scalar(at: lead).code) else { break }
                 high = lead
             }
-            return value.withUTF8 { wanted in
-                high - low == wanted.count
-                    && (wanted.isEmpty || memcmp(bytes.baseAddress! + low, wanted.baseAddress!, wanted.count) == 0)
+            return wanted.withUTF8 { valueBytes in
+                high - low == valueBytes.count && (valueBytes.isEmpty
+                    || memcmp(bytes.baseAddress! + low, valueBytes.baseAddress!, valueBytes.count) == 0)
             }
         }
     }

@@ -220,7 +220,7 @@ public struct DocumentOutline: Sendable {
                 return collapsedLine == nil
             } ?? false
             if !clean, collapsedLine == nil { collapsedLine = collapsed(context, trimmed) }
-            let parsed = collapsedLine.map { parseNumbered($0, rules) } ?? parseNumbered(context, trimmed, rules)
+            let parsed = collapsedLine.map { parseNumbered($0, rules) } ?? parseNumbered(context.scan, trimmed, rules)
             var heading: Heading?
             if let parsed, !previousWraps(context, lines, index),
                let last = parsed.title.unicodeScalars.last {
@@ -299,29 +299,21 @@ public struct DocumentOutline: Sendable {
         return SentenceSegmenter.endsWithFunctionWord(units, 0, units.count - 1, context.outlineRules)
     }
 
+    /// The clause number and title of a heading line (`numbered` or `annex` rule), or nil.
     static func parseNumbered(_ text: String, _ rules: OutlineRules) -> (number: String, title: String)? {
-        let ns = text as NSString
-        for pattern in [rules.numbered, rules.annex].compactMap({ $0 }) {
-            if let match = pattern.matches(in: text).first, let number = match.groups["number"],
-               let title = match.groups["title"] {
-                let titleText = ns.substring(with: title).trimmingSpaces()
-                var numberText = ns.substring(with: number)
-                if numberText.hasSuffix(".") { numberText.removeLast() }
-                return (numberText, titleText)
-            }
-        }
-        return nil
+        let scan = ScanText(text)
+        return parseNumbered(scan, NSRange(location: 0, length: scan.count), rules)
     }
 
-    /// `parseNumbered` of the text of `range`, matched in place (the text must have nothing to collapse).
-    static func parseNumbered(_ context: ExtractionContext, _ range: NSRange,
+    /// `parseNumbered` of the text of `range`, matched where it is (a line with nothing to collapse).
+    static func parseNumbered(_ scan: ScanText, _ range: NSRange,
                               _ rules: OutlineRules) -> (number: String, title: String)? {
         for pattern in [rules.numbered, rules.annex].compactMap({ $0 }) {
-            if let match = pattern.firstMatch(in: context.scan, range: range), let number = match.groups["number"],
+            if let match = pattern.firstMatch(in: scan, range: range), let number = match.groups["number"],
                let title = match.groups["title"] {
-                var numberText = context.string(number)
+                var numberText = scan.string(number)
                 if numberText.hasSuffix(".") { numberText.removeLast() }
-                return (numberText, context.string(title).trimmingSpaces())
+                return (numberText, scan.string(title).trimmingSpaces())
             }
         }
         return nil
