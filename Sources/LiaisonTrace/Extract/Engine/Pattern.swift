@@ -104,6 +104,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         startsAtWord = source.hasPrefix("\\b")
             && analysis.firstCharacters?.allSatisfy(RuleEngine.isWordByte) == true
         startsAfter = Self.startsAfter(source, caseInsensitive: caseInsensitive)
+        leading = LeadingCharacters(source: source, caseInsensitive: caseInsensitive)
     }
 
     /// For each ASCII character, whether a match may start right after it, when the pattern begins with a negative
@@ -148,13 +149,21 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     }
 
     /// Whether a match can start at `position` of a search that sees `text` from `low`, judging by the lookbehind
-    /// the pattern begins with (at `low` the lookbehind sees nothing before it, and holds).
+    /// the pattern begins with and by a leading `^` in multi-line mode (at `low` the search sees nothing before
+    /// it: the lookbehind holds, and a line starts).
     @inline(__always)
     func mayStartAfter(in text: ScanText, low: Int, at position: Int) -> Bool {
-        guard let startsAfter, position > low else { return true }
-        let unit = text[position - 1]
-        return unit >= 0x80 || startsAfter[Int(unit)]
+        guard position > low else { return true }
+        let before = text[position - 1]
+        if atLineStart, before != 0x0A { return false }
+        guard let startsAfter else { return true }
+        return before >= 0x80 || startsAfter[Int(before)]
     }
+
+    /// The ASCII characters a match can hold at each of its first positions (nil: any).
+    let leading: LeadingCharacters?
+    /// Whether every match starts at a line start (`leading`).
+    private var atLineStart: Bool { leading?.atLineStart == true }
 
     /// For each ASCII character, whether a match can start with it (nil: any character may start one). A match
     /// starting with a non-ASCII character is never ruled out.
@@ -207,11 +216,11 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         return table
     }
 
-    /// Whether a match can start at `location` of `text`, judging by its first character alone.
+    /// Whether a match can start at `location` of `text`, judging by its first characters.
     @inline(__always)
     func mayStart(in text: ScanText, at location: Int) -> Bool {
         guard location < text.count else { return true }
-        return mayStart(with: text[location])
+        return mayStart(with: text[location]) && leading?.admits(text.units, at: location) != false
     }
 
     /// Whether a match can start with the UTF-16 unit `unit`, judging by the pattern's first characters.
@@ -449,7 +458,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
                     first += 1
                     if start < covered { continue }
                     let end = min(high, start + reach)
-                    guard mayStart(in: text, at: start) else { continue }
+                    guard mayStart(in: text, at: start), mayStartAfter(in: text, low: low, at: start) else { continue }
                     lt_regex_set_region(matcher, Int32(start - low), Int32(end - low), 1)
                     let hit = lt_regex_looking_at(matcher) == 1
                     if PatternProfile.isEnabled { PatternProfile.attempt(source, hit: hit) }
