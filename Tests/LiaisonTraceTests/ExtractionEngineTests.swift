@@ -95,6 +95,34 @@ final class ExtractionEngineTests: XCTestCase {
         XCTAssertGreaterThan(compared, 20, "matches compared")
     }
 
+    /// Characters outside the BMP before a cue: the engine never starts a try or a window between the halves of a
+    /// surrogate pair, where a scan never starts a match (and where ICU 72 can read before the text and crash, with
+    /// patterns that begin with a class loop), and finds what a scan finds.
+    func testTriesNeverStartInsideASurrogatePair() throws {
+        let sources = [#"[a-z ]*[,;]\s*registered"#, #"[ \t]*[,;]\s*registered\b"#, #".{0,3}[,;]\s*registered"#,
+                       #"(?<![^\s(])(?<first>[^\s(]+)\s+registered"#]
+        let patterns = try sources.map { try Pattern($0) }
+        let engine = RuleEngine(patterns: patterns)
+        let texts = ["\u{1F600}, registered", "a \u{1D400}\u{1F600}; registered b", "\u{1F600}registered ,registered",
+                     "x\u{10400}, registered\n\u{1F600}\u{1F600}\u{1F600};registered"]
+        var compared = 0
+        for string in texts {
+            let text = ScanText(string)
+            let index = engine.candidates(in: text)
+            for pattern in patterns {
+                let slot = try XCTUnwrap(engine.slot(of: pattern), pattern.source)
+                for start in 0..<min(4, text.count) {
+                    let range = NSRange(location: start, length: text.count - start)
+                    let cued = pattern.matches(in: text, range: range, candidates: index.positions(of: slot))
+                    let scanned = pattern.matches(in: text, range: range)
+                    XCTAssertEqual(cued.map(\.range), scanned.map(\.range), "\(pattern.source) in \(string.debugDescription)")
+                    compared += scanned.count
+                }
+            }
+        }
+        XCTAssertGreaterThan(compared, 10)
+    }
+
     /// A document that runs out of time is quarantined with an error naming a rule; the batch goes on.
     func testDocumentOverBudgetIsQuarantinedNamingTheRule() async throws {
         var pipeline = try Self.pipeline()

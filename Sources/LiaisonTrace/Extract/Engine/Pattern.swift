@@ -149,15 +149,25 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     }
 
     /// Whether a match can start at `position` of a search that sees `text` from `low`, judging by the lookbehind
-    /// the pattern begins with and by a leading `^` in multi-line mode (at `low` the search sees nothing before
-    /// it: the lookbehind holds, and a line starts).
+    /// the pattern begins with, by a leading `^` in multi-line mode, and by what comes before (at `low` the search
+    /// sees nothing before it: the lookbehind holds, and a line starts).
     @inline(__always)
     func mayStartAfter(in text: ScanText, low: Int, at position: Int) -> Bool {
         guard position > low else { return true }
         let before = text[position - 1]
+        if Self.splitsPair(text, at: position) { return false }
         if atLineStart, before != 0x0A { return false }
         guard let startsAfter else { return true }
         return before >= 0x80 || startsAfter[Int(before)]
+    }
+
+    /// Whether `position` is between the two halves of a surrogate pair. A scan never starts a match there; and
+    /// ICU 72, asked to match from there with transparent bounds, can read before the start of the text and
+    /// crash (with a pattern that begins with a class loop, such as `[ \t]*[,;]`).
+    @inline(__always)
+    static func splitsPair(_ text: ScanText, at position: Int) -> Bool {
+        position > 0 && position < text.count && text[position] & 0xFC00 == 0xDC00
+            && text[position - 1] & 0xFC00 == 0xD800
     }
 
     /// The ASCII characters a match can hold at each of its first positions (nil: any).
@@ -521,7 +531,8 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
                 while first < last {
                     let position = Int(candidates[first])
                     first += 1
-                    let start = max(low, position - back)
+                    var start = max(low, position - back)
+                    if start > low, Self.splitsPair(text, at: start) { start -= 1 }
                     let end = min(high, position + ahead)
                     if start <= windowEnd {
                         windowEnd = max(windowEnd, end)
