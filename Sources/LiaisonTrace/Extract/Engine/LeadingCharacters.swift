@@ -61,53 +61,72 @@ struct LeadingCharacters: Sendable, Equatable {
 
     /// What the strings a part of a pattern matches look like: for each length below `depth`, the union of the
     /// sets at each position of the strings of that length; strings of `depth` or more characters are cut to their
-    /// first `depth` (and kept at index `depth`). Merging strings of one length into one set per position keeps
-    /// the table small and only ever admits more.
+    /// first `depth` (and kept as length `depth`). Merging strings of one length into one set per position keeps
+    /// the table small and only ever admits more. Stored flat, `depth` sets per length, with a bit per length that
+    /// has strings: every pattern of a pipeline is analyzed when it is loaded, so this must be quick.
     struct Summary: Equatable {
-        var byLength: [[AsciiMask]?]
+        /// Bit `l`: there are strings of length `l`.
+        var lengths: UInt32 = 0
+        /// The sets of length `l` at `l * depth ..< l * depth + min(l, depth)`.
+        var masks: [AsciiMask]
 
-        static let empty = Summary(byLength: [[]] + Array(repeating: nil, count: depth))
-        static func one(_ mask: AsciiMask) -> Summary {
-            var summary = Summary(byLength: Array(repeating: nil, count: depth + 1))
-            summary.byLength[1] = [mask]
-            return summary
+        private init() {
+            masks = Array(repeating: .none, count: (depth + 1) * depth)
         }
-        /// Strings of unknown shape: every position admits everything.
-        static let unknown: Summary = {
-            var summary = Summary(byLength: Array(repeating: nil, count: depth + 1))
-            summary.byLength[depth] = Array(repeating: .all, count: depth)
+
+        static let empty: Summary = {
+            var summary = Summary()
+            summary.lengths = 1
             return summary
         }()
 
-        mutating func add(_ length: Int, _ masks: [AsciiMask]) {
-            if let known = byLength[length] {
-                byLength[length] = zip(known, masks).map { $0.union($1) }
-            } else {
-                byLength[length] = masks
-            }
+        static func one(_ mask: AsciiMask) -> Summary {
+            var summary = Summary()
+            summary.lengths = 1 << 1
+            summary.masks[depth] = mask
+            return summary
         }
+
+        /// Strings of unknown shape: every position admits everything.
+        static let unknown: Summary = {
+            var summary = Summary()
+            summary.lengths = 1 << UInt32(depth)
+            for index in 0..<depth { summary.masks[depth * depth + index] = .all }
+            return summary
+        }()
+
+        func has(_ length: Int) -> Bool { lengths & (1 << UInt32(length)) != 0 }
 
         func union(_ other: Summary) -> Summary {
             var result = self
-            for (length, masks) in other.byLength.enumerated() {
-                if let masks { result.add(length, masks) }
-            }
+            result.lengths |= other.lengths
+            for index in result.masks.indices { result.masks[index] = result.masks[index].union(other.masks[index]) }
             return result
         }
 
         /// The strings of `self` followed by those of `next`.
         func then(_ next: Summary) -> Summary {
-            var result = Summary(byLength: Array(repeating: nil, count: depth + 1))
-            for (length, masks) in byLength.enumerated() {
-                guard let masks else { continue }
+            var result = Summary()
+            for length in 0...depth where has(length) {
+                let base = length * depth
                 guard length < depth else {
-                    result.add(length, masks)
+                    result.lengths |= 1 << UInt32(depth)
+                    for index in 0..<depth {
+                        result.masks[base + index] = result.masks[base + index].union(masks[base + index])
+                    }
                     continue
                 }
-                for (nextLength, nextMasks) in next.byLength.enumerated() {
-                    guard let nextMasks else { continue }
+                for nextLength in 0...depth where next.has(nextLength) {
                     let total = min(depth, length + nextLength)
-                    result.add(total, masks + nextMasks.prefix(total - length))
+                    let target = total * depth
+                    result.lengths |= 1 << UInt32(total)
+                    for index in 0..<length {
+                        result.masks[target + index] = result.masks[target + index].union(masks[base + index])
+                    }
+                    for index in 0..<(total - length) {
+                        result.masks[target + length + index] = result.masks[target + length + index]
+                            .union(next.masks[nextLength * depth + index])
+                    }
                 }
             }
             return result
@@ -117,10 +136,9 @@ struct LeadingCharacters: Sendable, Equatable {
         var positions: [AsciiMask] {
             (0..<depth).map { index in
                 var mask = AsciiMask.none
-                for (length, masks) in byLength.enumerated() {
-                    guard let masks else { continue }
+                for length in 0...depth where has(length) {
                     if length <= index { return .all }
-                    mask = mask.union(masks[index])
+                    mask = mask.union(masks[length * depth + index])
                 }
                 return mask
             }
