@@ -123,6 +123,38 @@ final class ExtractionEngineTests: XCTestCase {
         XCTAssertGreaterThan(compared, 10)
     }
 
+    /// Group names and references searched in a bare string (a header value, an addressee list) through the
+    /// engine's cues are those a search of the whole string finds: every line of the first lines of the real
+    /// corpus's documents and of `Corpus/`, and every example of the rule files.
+    func testStringSearchesThroughTheEngineFindWhatFullSearchesFind() throws {
+        let pipeline = try TestSupport.pipeline()
+        let engine = try XCTUnwrap(pipeline.extract.engine)
+        let groups = try XCTUnwrap(pipeline.extract.extractors.lazy.compactMap { $0 as? GroupMentionExtractor }.first)
+            .groups
+        let references = try XCTUnwrap(pipeline.extract.extractors.lazy.compactMap { $0 as? ReferenceExtractor }.first)
+        var strings = try RulePatternCatalog(directory: TestSupport.packageRoot.appendingPathComponent("Pipelines/rules"))
+            .examples
+        var folders = [TestSupport.packageRoot.appendingPathComponent("Corpus")]
+        if let corpus = TestSupport.realCorpus { folders.append(corpus) }
+        for folder in folders {
+            for url in PatternLiteralsTests.corpusTexts(in: folder) {
+                let text = try String(contentsOf: url, encoding: .utf8)
+                strings += text.split(separator: "\n").prefix(80).map(String.init)
+            }
+        }
+        var found = 0
+        for string in strings {
+            let plain = groups.mentions(in: string, inheritWithinLists: true)
+            let cued = groups.mentions(in: string, inheritWithinLists: true, engine: engine)
+            XCTAssertEqual(cued.map(\.id), plain.map(\.id), string)
+            XCTAssertEqual(cued.map(\.range), plain.map(\.range), string)
+            let plainReferences = references.mentions(in: string)
+            XCTAssertEqual(references.mentions(in: string, engine: engine).map(\.id), plainReferences.map(\.id), string)
+            found += plain.count + plainReferences.count
+        }
+        XCTAssertGreaterThan(found, 500, "group names and references compared")
+    }
+
     /// A document that runs out of time is quarantined with an error naming a rule; the batch goes on.
     func testDocumentOverBudgetIsQuarantinedNamingTheRule() async throws {
         var pipeline = try Self.pipeline()

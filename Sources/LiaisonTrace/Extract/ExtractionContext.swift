@@ -157,14 +157,21 @@ extension Pattern {
     /// see only `range`. With an engine, the pattern runs only where its cues are.
     func matches(in context: ExtractionContext, range: NSRange? = nil, limit: Int = .max) -> [PatternMatch] {
         guard context.withinBudget(self) else { return [] }
-        if let engine = context.engine, let slot = engine.slot(of: self), let candidates = context.candidates,
+        return matches(in: context.scan, range: range, engine: context.engine, candidates: context.candidates,
+                       limit: limit)
+    }
+
+    /// Every match within `range` of `text` (all of it when nil), tried only where `candidates` (the cues `engine`
+    /// found in `text`) say, when the engine scans for this pattern's cues.
+    func matches(in text: ScanText, range: NSRange?, engine: RuleEngine?, candidates: CandidateIndex?,
+                 limit: Int = .max) -> [PatternMatch] {
+        if let engine, let slot = engine.slot(of: self), let candidates,
            !(candidates.hasFoldTraps && cues?.foldSensitive == true) {
-            let range = range ?? NSRange(location: 0, length: context.length)
-            return matches(in: context.scan, range: range, candidates: candidates.positions(of: slot),
-                           shortRuns: candidates.hasShortRuns, limit: limit)
+            return matches(in: text, range: range ?? NSRange(location: 0, length: text.count),
+                           candidates: candidates.positions(of: slot), shortRuns: candidates.hasShortRuns, limit: limit)
         }
-        if PatternProfile.isEnabled { PatternProfile.fullScan(source, units: range?.length ?? context.length) }
-        return matches(in: context.scan, range: range, limit: limit)
+        if PatternProfile.isEnabled { PatternProfile.fullScan(source, units: range?.length ?? text.count) }
+        return matches(in: text, range: range, limit: limit)
     }
 
     /// The first match within `range` of the document's normalized text.

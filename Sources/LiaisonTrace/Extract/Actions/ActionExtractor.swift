@@ -248,7 +248,7 @@ public struct ActionExtractor: Extractor {
         guard let addresseeLine, let match = addresseeLine.matches(in: context, range: statement.range).first,
               match.range.location == statement.range.location, let toRange = match.groups["to"] else { return nil }
         let toText = context.string(toRange)
-        let mentions = groups.mentions(in: toText, inheritWithinLists: true)
+        let mentions = groups.mentions(in: toText, inheritWithinLists: true, engine: context.engine)
         guard !mentions.isEmpty else { return nil }
         // Only group names and filler words.
         var leftover = toText as NSString
@@ -275,18 +275,18 @@ public struct ActionExtractor: Extractor {
         case .before:
             let start = statement.range.location
             let range = NSRange(location: start, length: match.range.location - start)
-            return groups.canonicalList(context.string(range))
+            return groups.canonicalList(context.string(range), engine: context.engine)
         case .group:
             guard let toRange = match.groups["to"] else { return [] }
-            return names(DocumentOutline.collapsed(context, toRange))
+            return names(DocumentOutline.collapsed(context, toRange), engine: context.engine)
         }
     }
 
     /// Canonical group names in an addressee text; a pronoun gives none; a text naming no known group but looking
     /// like a name ("oneM2M") is kept as written.
-    func names(_ text: String) -> [String] {
+    func names(_ text: String, engine: RuleEngine? = nil) -> [String] {
         if let pronouns, !pronouns.matches(in: text).isEmpty { return [] }
-        let found = groups.canonicalList(text)
+        let found = groups.canonicalList(text, engine: engine)
         if !found.isEmpty { return found }
         let words = text.split(separator: " ")
         guard let first = words.first, words.count <= 4, !determiners.contains(first.lowercased()),

@@ -92,9 +92,11 @@ public struct GroupCanonicalizer: Sendable {
     }
 
     /// Group mentions in `text` (within `range`), longest match first on overlaps, in text order. Bare names
-    /// inherit the body of the closest explicit mention before them when `inheritWithinLists` is set.
-    public func mentions(in text: String, range: NSRange? = nil, inheritWithinLists: Bool = false) -> [GroupMention] {
-        mentions(in: SearchText(text), range: range, inheritWithinLists: inheritWithinLists)
+    /// inherit the body of the closest explicit mention before them when `inheritWithinLists` is set. With an
+    /// `engine`, only the rules whose cues the string holds are run.
+    public func mentions(in text: String, range: NSRange? = nil, inheritWithinLists: Bool = false,
+                         engine: RuleEngine? = nil) -> [GroupMention] {
+        mentions(in: SearchText(text, engine: engine), range: range, inheritWithinLists: inheritWithinLists)
     }
 
     /// Group mentions in a document's normalized text (within `range`), as `mentions(in:range:inheritWithinLists:)`.
@@ -133,15 +135,15 @@ public struct GroupCanonicalizer: Sendable {
     }
 
     /// The canonical ids of a list such as a header value ("ITU-T SG2, SG5, ITU-D SG1, SG2"), each once, in order.
-    public func canonicalList(_ value: String) -> [String] {
+    public func canonicalList(_ value: String, engine: RuleEngine? = nil) -> [String] {
         var seen = Set<String>()
-        return mentions(in: value, inheritWithinLists: true).map(\.id).filter { seen.insert($0).inserted }
+        return mentions(in: value, inheritWithinLists: true, engine: engine).map(\.id).filter { seen.insert($0).inserted }
     }
 
     /// The canonical id when the whole of `name` is one group name, else nil.
-    public func canonical(_ name: String) -> String? {
+    public func canonical(_ name: String, engine: RuleEngine? = nil) -> String? {
         let trimmed = name.trimmingSpacesAndNewlines()
-        let found = mentions(in: trimmed)
+        let found = mentions(in: trimmed, engine: engine)
         guard found.count == 1, let mention = found.first, mention.range.location == 0,
               mention.range.length == (trimmed as NSString).length else { return nil }
         return mention.id
@@ -164,3 +166,4 @@ extension GroupCanonicalizer {
         }
     }
 }
+

@@ -15,7 +15,7 @@ extension HeaderFieldExtractor {
                 let text = String(part)
                 let cues = purposeCues(in: text, form: form)
                 guard let first = cues.first else { continue }
-                let mentions = groups.mentions(in: text, inheritWithinLists: true)
+                let mentions = groups.mentions(in: text, inheritWithinLists: true, engine: context.engine)
                 guard !mentions.isEmpty else {
                     rest = rest ?? first.purpose
                     continue

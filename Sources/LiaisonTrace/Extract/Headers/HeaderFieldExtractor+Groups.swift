@@ -10,7 +10,7 @@ extension HeaderFieldExtractor {
         let cleaned = Self.withoutAddresses(value)
         let text = cleaned as NSString
         let depth = Self.parenthesisDepths(text)
-        let mentions = groups.mentions(in: cleaned, inheritWithinLists: true)
+        let mentions = groups.mentions(in: cleaned, inheritWithinLists: true, engine: context.engine)
         var kept: [GroupMention] = []
         for mention in mentions {
             if depth[mention.range.location] > 0, let open = Self.openingParenthesis(before: mention.range.location,

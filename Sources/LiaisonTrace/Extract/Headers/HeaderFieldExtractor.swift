@@ -114,7 +114,7 @@ public struct HeaderFieldExtractor: Extractor {
         // A liaison that names no sender is sent by the group its number belongs to ("Annex 12 to Document
         // 5D/1845-E" is Working Party 5D's).
         if record.document.kind == .liaison, draft.from.isEmpty, let primary = own.ids.first,
-           let owner = rules.owner(of: primary, groups: groups) {
+           let owner = rules.owner(of: primary, groups: groups, engine: context.engine) {
             draft.from = [owner]
         }
         dropGroupNamedReferences(context, scanner: scanner, draft: draft, record: &record)
@@ -129,7 +129,7 @@ public struct HeaderFieldExtractor: Extractor {
         header.deadline = draft.deadline
         header.date = draft.approvalDate ?? draft.fieldDate ?? own.meetingDate
         if !draft.aliases.isEmpty { header.aliases = draft.aliases }
-        if header.sdo == nil { header.sdo = senderBody(header.from) }
+        if header.sdo == nil { header.sdo = senderBody(header.from, engine: context.engine) }
         record.document = header
         record.meetings = own.meetings
         record.headerFields = draft.fields
@@ -182,7 +182,7 @@ public struct HeaderFieldExtractor: Extractor {
         case .from:
             draft.groupValueParts += occurrence.parts
             if !isNone {
-                draft.from += acronymGroup(value, field: field)
+                draft.from += acronymGroup(value, field: field, engine: context.engine)
                     ?? groupList(value, context: context, at: whole, diagnostics: &diagnostics,
                                  reportUnknown: !field.namesPeople)
             }
@@ -190,7 +190,7 @@ public struct HeaderFieldExtractor: Extractor {
             draft.groupValueParts += occurrence.parts
             guard !isNone, let purpose = field.purpose else { break }
             let label = field.keepsLabel ? Self.labelText(context.string(occurrence.labelRange)) : nil
-            for group in acronymGroup(value, field: field)
+            for group in acronymGroup(value, field: field, engine: context.engine)
                 ?? groupList(value, context: context, at: whole, diagnostics: &diagnostics,
                              reportUnknown: !field.namesPeople) {
                 if !field.keepsLabel { draft.overridable.insert(draft.to.count) }
@@ -377,19 +377,19 @@ public struct HeaderFieldExtractor: Extractor {
     }
 
     /// The standards body all senders belong to, when they agree.
-    func senderBody(_ from: [String]) -> String? {
-        let bodies = Set(from.compactMap { groups.mentions(in: $0).first?.body })
+    func senderBody(_ from: [String], engine: RuleEngine? = nil) -> String? {
+        let bodies = Set(from.compactMap { groups.mentions(in: $0, engine: engine).first?.body })
         guard bodies.count == 1, let body = bodies.first, body != "other" else { return nil }
         return body
     }
 
     /// The group a value names when it is one acronym and the field has an `acronym_group` template ("TLS" in a
     /// Datatracker "To Group" is "IETF TLS"); nil when the value is anything else or a group rule knows it.
-    func acronymGroup(_ value: String, field: HeaderRules.Field) -> [String]? {
+    func acronymGroup(_ value: String, field: HeaderRules.Field, engine: RuleEngine? = nil) -> [String]? {
         guard let template = field.acronymGroup else { return nil }
         let trimmed = value.trimmingSpaces()
         guard (2...16).contains(trimmed.count), trimmed.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
-              trimmed.contains(where: \.isLetter), groups.mentions(in: trimmed).isEmpty else { return nil }
+              trimmed.contains(where: \.isLetter), groups.mentions(in: trimmed, engine: engine).isEmpty else { return nil }
         return [template.replacingOccurrences(of: "{value}", with: trimmed.uppercased())]
     }
 

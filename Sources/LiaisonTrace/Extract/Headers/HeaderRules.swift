@@ -634,14 +634,14 @@ public struct HeaderRules: Sendable {
     // MARK: - Queries
 
     /// The canonical group owning `id` ("SG11-LS159" -> "ITU-T SG11"), from the `ids.owners` rules.
-    func owner(of id: String, groups: GroupCanonicalizer) -> String? {
+    func owner(of id: String, groups: GroupCanonicalizer, engine: RuleEngine? = nil) -> String? {
         let nsID = id as NSString
         for owner in owners {
             guard let match = owner.pattern.match(in: id, at: 0, limit: nsID.length) else { continue }
             var values: [String: String] = ["0": nsID.substring(with: match.range)]
             for (name, range) in match.groups { values[name] = nsID.substring(with: range) }
             let name = owner.template.render(values)
-            if let canonical = groups.canonical(name) { return canonical }
+            if let canonical = groups.canonical(name, engine: engine) { return canonical }
         }
         return nil
     }

@@ -59,9 +59,10 @@ public struct ReferenceExtractor: Extractor {
         mentions(in: SearchText(context), range: range)
     }
 
-    /// All mentions in a plain string (used by rule examples and by other extractors on header values).
-    public func mentions(in text: String) -> [Mention] {
-        mentions(in: SearchText(text), range: nil)
+    /// All mentions in a plain string (used by rule examples and by other extractors on header values); with an
+    /// `engine`, only the rules whose cues the string holds are run.
+    public func mentions(in text: String, engine: RuleEngine? = nil) -> [Mention] {
+        mentions(in: SearchText(text, engine: engine), range: nil)
     }
 
     func mentions(in text: SearchText, range: NSRange?) -> [Mention] {
