@@ -20,7 +20,7 @@ final class LeadingCharactersTests: XCTestCase {
     }
 
     private func admits(_ source: String, _ text: String, caseInsensitive: Bool = false) -> Bool {
-        leading(source, caseInsensitive: caseInsensitive)?.admits(Array(text.utf16), at: 0) ?? true
+        leading(source, caseInsensitive: caseInsensitive)?.admits(Array(text.utf16), at: 0, limit: text.utf16.count) ?? true
     }
 
     func testSetsOfTheFirstPositions() {
@@ -68,6 +68,24 @@ final class LeadingCharactersTests: XCTestCase {
         XCTAssertEqual(shown("stra\u{DF}e!", caseInsensitive: true), ["Ss", "Tt", "Rr", "Aa"])
         XCTAssertEqual(shown("stra\u{DF}e!")?.count, 7, "case-sensitive: the ß holds no ASCII character")
 
+        // A word boundary after the strings that end there: after a word character, no ASCII word character (a
+        // non-ASCII one stops the test); after another character, a word character; nothing at the end of the text
+        // the search sees.
+        let verbs = #"\b(?:defines|define|covers)\b"#
+        XCTAssertFalse(admits(verbs, "defined in"))
+        XCTAssertFalse(admits(verbs, "covered"))
+        XCTAssertTrue(admits(verbs, "define the"))
+        XCTAssertTrue(admits(verbs, "defines."))
+        XCTAssertTrue(admits(verbs, "define"), "the end of the text is a boundary")
+        XCTAssertTrue(admits(verbs, "define\u{E9}"), "a character outside ASCII is left to ICU")
+        XCTAssertEqual(leading(verbs)?.admits(Array("defined".utf16), at: 0, limit: 6), true,
+                       "what lies past the end of the searched text is not looked at")
+        XCTAssertFalse(admits(#"SA\b"#, "SAT"))
+        XCTAssertTrue(admits(#"SA\b"#, "SA-1"))
+        XCTAssertFalse(admits(#"-\b"#, "- a"))
+        XCTAssertTrue(admits(#"-\b"#, "-a"))
+        XCTAssertEqual(shown(#"a[b-]\b"#), ["a", "-b"], "after a class of both kinds, anything")
+
         // A line start, and patterns that give nothing.
         XCTAssertEqual(leading("(?m)^[ \\t]*From:")?.atLineStart, true)
         XCTAssertEqual(leading("^From:")?.atLineStart, false, "without m, ^ is the start of the text")
@@ -89,20 +107,22 @@ final class LeadingCharactersTests: XCTestCase {
         }
     }
 
-    /// Whether ICU finds a match starting exactly at `start` of `text` (the search sees all of it).
-    static func icuMatches(_ pattern: Pattern, in text: ScanText, at start: Int) -> Bool {
+    /// Whether ICU finds a match starting exactly at `start` of `text`, in a search that sees it up to `limit`.
+    static func icuMatches(_ pattern: Pattern, in text: ScanText, at start: Int, limit: Int) -> Bool {
         pattern.withMatcher(for: text) { matcher in
-            guard lt_regex_set_text(matcher, text.units.baseAddress!, Int32(text.count)) == 0,
-                  lt_regex_set_region(matcher, Int32(start), Int32(text.count), 1) == 0 else { return false }
+            guard lt_regex_set_text(matcher, text.units.baseAddress!, Int32(limit)) == 0,
+                  lt_regex_set_region(matcher, Int32(start), Int32(limit), 1) == 0 else { return false }
             return lt_regex_looking_at(matcher) == 1
         }
     }
 
-    /// What is wrong with a match of `pattern` at `start` of `text`, if anything.
-    static func problem(_ pattern: Pattern, at start: Int, in text: ScanText) -> String? {
+    /// What is wrong with a match of `pattern` at `start` of `text` seen up to `limit`, if anything.
+    static func problem(_ pattern: Pattern, at start: Int, in text: ScanText, limit: Int? = nil) -> String? {
         guard let leading = pattern.leading else { return nil }
         let shown = text.string(NSRange(location: start, length: min(12, text.count - start)))
-        if !leading.admits(text.units, at: start) { return "match at \(start) \"\(shown)\" not admitted" }
+        if !leading.admits(text.units, at: start, limit: limit ?? text.count) {
+            return "match at \(start) \"\(shown)\" not admitted" + (limit.map { " (text seen up to \($0))" } ?? "")
+        }
         if leading.atLineStart, start > 0, text[start - 1] != 0x0A {
             return "match at \(start) \"\(shown)\" not at a line start"
         }
@@ -166,7 +186,7 @@ final class LeadingCharactersTests: XCTestCase {
             let units = Array(text.units)
             for index in units.indices.dropLast(3) where units[index] == 0x54 && units[index + 1] == 0x53
                 && units[index + 2] == 0x47 {
-                XCTAssertFalse(leading.admits(units, at: index))
+                XCTAssertFalse(leading.admits(units, at: index, limit: units.count))
                 rejected += 1
             }
         }
@@ -189,18 +209,26 @@ final class LeadingCharactersTests: XCTestCase {
             let caseInsensitive = random.next() % 3 == 0
             guard let pattern = try? Pattern(source, caseInsensitive: caseInsensitive) else { continue }
             if pattern.leading != nil { withSets += 1 }
-            for _ in 0..<3 {
-                let text = ScanText(RandomPattern.text(length: 20, random: &random))
+            // Texts over the generator's alphabet (full of characters outside ASCII, which stop the test), and
+            // over its ASCII characters only (where the sets and boundaries decide).
+            let ascii = RandomPattern.textCharacters.filter { $0.utf8.allSatisfy { $0 < 0x80 } }
+            for round in 0..<5 {
+                let text = ScanText(round < 3 ? RandomPattern.text(length: 20, random: &random)
+                    : (0..<20).map { _ in ascii[Int(random.next() % UInt64(ascii.count))] }.joined())
                 // Not between the halves of a surrogate pair: the engine never asks there (`Pattern.splitsPair`).
-                for start in 0..<text.count where !Pattern.splitsPair(text, at: start) {
-                    let admitted = pattern.leading.map {
-                        $0.admits(text.units, at: start) && (!$0.atLineStart || start == 0 || text[start - 1] == 0x0A)
-                    } ?? true
-                    if !admitted { rejected += 1 }
-                    guard Self.icuMatches(pattern, in: text, at: start) else { continue }
-                    checked += 1
-                    if let problem = Self.problem(pattern, at: start, in: text) {
-                        failures.append("'\(source)'\(caseInsensitive ? " (i)" : ""): \(problem)")
+                // The whole text, and the text seen up to three characters before its end (a search of a range).
+                for limit in [text.count, text.count - 3] {
+                    for start in 0..<limit where !Pattern.splitsPair(text, at: start) {
+                        let admitted = pattern.leading.map {
+                            $0.admits(text.units, at: start, limit: limit)
+                                && (!$0.atLineStart || start == 0 || text[start - 1] == 0x0A)
+                        } ?? true
+                        if !admitted { rejected += 1 }
+                        guard Self.icuMatches(pattern, in: text, at: start, limit: limit) else { continue }
+                        checked += 1
+                        if let problem = Self.problem(pattern, at: start, in: text, limit: limit) {
+                            failures.append("'\(source)'\(caseInsensitive ? " (i)" : ""): \(problem)")
+                        }
                     }
                 }
             }

@@ -37,13 +37,15 @@ struct LeadingCharacters: Sendable, Equatable {
     }
 
     /// Whether a match may start at `position` of `units` (UTF-16 units or UTF-8 bytes: both are ASCII for ASCII
-    /// characters), judging by the characters there.
+    /// characters), judging by the characters there, in a search that sees the text up to `limit` (a word boundary
+    /// holds at its end whatever follows, so nothing from `limit` on is looked at).
     @inline(__always)
-    func admits<Units: RandomAccessCollection>(_ units: Units, at position: Int) -> Bool
+    func admits<Units: RandomAccessCollection>(_ units: Units, at position: Int, limit: Int) -> Bool
         where Units.Element: BinaryInteger, Units.Index == Int {
+        let end = min(limit, units.endIndex)
         var index = position
         for mask in positions {
-            guard index < units.endIndex else { return true }
+            guard index < end else { return true }
             let unit = units[index]
             if unit >= 0x80 { return true }
             if !mask.contains(UInt8(truncatingIfNeeded: unit)) { return false }
@@ -60,13 +62,16 @@ struct LeadingCharacters: Sendable, Equatable {
     }
 
     /// What the strings a part of a pattern matches look like: for each length below `depth`, the union of the
-    /// sets at each position of the strings of that length; strings of `depth` or more characters are cut to their
-    /// first `depth` (and kept as length `depth`). Merging strings of one length into one set per position keeps
-    /// the table small and only ever admits more. Stored flat, `depth` sets per length, with a bit per length that
-    /// has strings: every pattern of a pipeline is analyzed when it is loaded, so this must be quick.
+    /// sets at each position of the strings of that length, and whether all of them are followed by a word
+    /// boundary (`\b` right after them); strings of `depth` or more characters are cut to their first `depth` (and
+    /// kept as length `depth`). Merging strings of one length into one set per position keeps the table small and
+    /// only ever admits more. Stored flat, `depth` sets per length, with a bit per length that has strings: every
+    /// pattern of a pipeline is analyzed when it is loaded, so this must be quick.
     struct Summary: Equatable {
         /// Bit `l`: there are strings of length `l`.
         var lengths: UInt32 = 0
+        /// Bit `l`: every string of length `l` is followed by a word boundary.
+        var boundaries: UInt32 = 0
         /// The sets of length `l` at `l * depth ..< l * depth + min(l, depth)`.
         var masks: [AsciiMask]
 
@@ -77,6 +82,14 @@ struct LeadingCharacters: Sendable, Equatable {
         static let empty: Summary = {
             var summary = Summary()
             summary.lengths = 1
+            return summary
+        }()
+
+        /// `\b`: the empty string, followed by a word boundary.
+        static let boundary: Summary = {
+            var summary = Summary()
+            summary.lengths = 1
+            summary.boundaries = 1
             return summary
         }()
 
@@ -97,29 +110,47 @@ struct LeadingCharacters: Sendable, Equatable {
 
         func has(_ length: Int) -> Bool { lengths & (1 << UInt32(length)) != 0 }
 
+        /// Notes strings of `length`, followed by a boundary or not: a length keeps its boundary only when all its
+        /// strings have one.
+        private mutating func mark(_ length: Int, boundary: Bool) {
+            let bit: UInt32 = 1 << UInt32(length)
+            if lengths & bit == 0 {
+                if boundary, length < depth { boundaries |= bit }
+            } else if !boundary {
+                boundaries &= ~bit
+            }
+            lengths |= bit
+        }
+
         func union(_ other: Summary) -> Summary {
             var result = self
+            result.boundaries = (boundaries & other.boundaries) | (boundaries & ~other.lengths)
+                | (other.boundaries & ~lengths)
             result.lengths |= other.lengths
             for index in result.masks.indices { result.masks[index] = result.masks[index].union(other.masks[index]) }
             return result
         }
 
-        /// The strings of `self` followed by those of `next`.
+        /// The strings of `self` followed by those of `next`. A boundary after a string of `self` is kept when
+        /// `next` adds nothing to it; after a longer string, only `next`'s boundary counts (the one before is not
+        /// used to narrow `next`'s first set: admitting more is sound).
         func then(_ next: Summary) -> Summary {
             var result = Summary()
             for length in 0...depth where has(length) {
                 let base = length * depth
                 guard length < depth else {
-                    result.lengths |= 1 << UInt32(depth)
+                    result.mark(depth, boundary: false)
                     for index in 0..<depth {
                         result.masks[base + index] = result.masks[base + index].union(masks[base + index])
                     }
                     continue
                 }
+                let before = boundaries & (1 << UInt32(length)) != 0
                 for nextLength in 0...depth where next.has(nextLength) {
                     let total = min(depth, length + nextLength)
                     let target = total * depth
-                    result.lengths |= 1 << UInt32(total)
+                    let after = next.boundaries & (1 << UInt32(nextLength)) != 0
+                    result.mark(total, boundary: nextLength == 0 ? before || after : after)
                     for index in 0..<length {
                         result.masks[target + index] = result.masks[target + index].union(masks[base + index])
                     }
@@ -132,12 +163,26 @@ struct LeadingCharacters: Sendable, Equatable {
             return result
         }
 
-        /// The set of each position over all strings; a position some strings end before admits everything.
+        /// The set of each position over all strings. A position some strings end before admits everything; one
+        /// right after strings followed by a boundary admits what the boundary allows after their last character
+        /// (after word characters, no ASCII word character).
         var positions: [AsciiMask] {
             (0..<depth).map { index in
                 var mask = AsciiMask.none
                 for length in 0...depth where has(length) {
-                    if length <= index { return .all }
+                    if length < index { return .all }
+                    if length == index {
+                        guard length > 0, boundaries & (1 << UInt32(length)) != 0 else { return .all }
+                        let last = masks[length * depth + length - 1]
+                        if last.isSubset(of: .word) {
+                            mask = mask.union(AsciiMask.word.inverted)
+                        } else if last.isSubset(of: AsciiMask.word.inverted) {
+                            mask = mask.union(.word)
+                        } else {
+                            return .all
+                        }
+                        continue
+                    }
                     mask = mask.union(masks[length * depth + index])
                 }
                 return mask
@@ -160,6 +205,8 @@ struct LeadingCharacters: Sendable, Equatable {
                 // `\R` and `\X` can match two ASCII characters ("\r\n").
                 if text == "\\R" || text == "\\X" { return .unknown }
                 return .one(AsciiMask.set(text, caseInsensitive: flags.caseInsensitive))
+            case .anchor("\\b"):
+                return .boundary
             case .anchor, .lookaround:
                 return .empty
             case .flags(let text):
@@ -308,6 +355,7 @@ struct AsciiMask: Sendable, Equatable {
     }
 
     func union(_ other: AsciiMask) -> AsciiMask { AsciiMask(low: low | other.low, high: high | other.high) }
+    func isSubset(of other: AsciiMask) -> Bool { low & ~other.low == 0 && high & ~other.high == 0 }
     var inverted: AsciiMask { AsciiMask(low: ~low, high: ~high) }
 
     /// With both cases of every letter.

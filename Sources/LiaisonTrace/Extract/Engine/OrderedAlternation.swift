@@ -146,7 +146,7 @@ final class OrderedAlternation: Sendable {
         while first < last {
             let start = Int(positions[first])
             first += 1
-            if start < covered || !whole.mayStart(in: text, at: start) { continue }
+            if start < covered || !whole.mayStart(in: text, at: start, limit: high) { continue }
             let end = min(high, start + reach)
             let hit = match(in: text, low: low, high: high, at: start, end: end)
             if PatternProfile.isEnabled { PatternProfile.attempt(whole.source, hit: hit != nil) }
@@ -183,7 +183,7 @@ final class OrderedAlternation: Sendable {
         for step in steps {
             switch step {
             case .run(let pattern, let alternatives, let groups):
-                guard pattern.mayStart(in: text, at: start), pattern.startsWithPrefix(text, at: start),
+                guard pattern.mayStart(in: text, at: start, limit: high), pattern.startsWithPrefix(text, at: start),
                       let (range, group) = pattern.lookingAt(text, low: low, high: high, start: start, end: end,
                                                              firstOf: groups)
                 else { continue }

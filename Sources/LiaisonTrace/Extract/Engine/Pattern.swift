@@ -226,11 +226,12 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         return table
     }
 
-    /// Whether a match can start at `location` of `text`, judging by its first characters.
+    /// Whether a match can start at `location` of `text`, judging by its first characters, in a search that sees
+    /// the text up to `limit`.
     @inline(__always)
-    func mayStart(in text: ScanText, at location: Int) -> Bool {
+    func mayStart(in text: ScanText, at location: Int, limit: Int) -> Bool {
         guard location < text.count else { return true }
-        return mayStart(with: text[location]) && leading?.admits(text.units, at: location) != false
+        return mayStart(with: text[location]) && leading?.admits(text.units, at: location, limit: limit) != false
     }
 
     /// Whether a match can start with the UTF-16 unit `unit`, judging by the pattern's first characters.
@@ -380,7 +381,8 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         guard limit > 0 else { return [] }
         // A pattern anchored at the start can only match there.
         if anchoredAtStart, range.length > 0,
-           !mayStart(in: text, at: range.location) || !startsWithPrefix(text, at: range.location) { return [] }
+           !mayStart(in: text, at: range.location, limit: range.location + range.length)
+               || !startsWithPrefix(text, at: range.location) { return [] }
         return withMatcher(for: text) { matcher in
             var found: [PatternMatch] = []
             guard lt_regex_set_text(matcher, text.units.baseAddress! + range.location, Int32(range.length)) == 0
@@ -431,7 +433,8 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     /// The match starting exactly at `location`, within `limit` units; it sees only that range.
     public func match(in text: ScanText, at location: Int, limit: Int) -> PatternMatch? {
         let length = min(limit, text.count - location)
-        guard location >= 0, length > 0, mayStart(in: text, at: location), startsWithPrefix(text, at: location)
+        guard location >= 0, length > 0, mayStart(in: text, at: location, limit: location + length),
+              startsWithPrefix(text, at: location)
         else { return nil }
         return withMatcher(for: text) { matcher in
             guard lt_regex_set_text(matcher, text.units.baseAddress! + location, Int32(length)) == 0,
@@ -468,7 +471,9 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
                     first += 1
                     if start < covered { continue }
                     let end = min(high, start + reach)
-                    guard mayStart(in: text, at: start), mayStartAfter(in: text, low: low, at: start) else { continue }
+                    guard mayStart(in: text, at: start, limit: high), mayStartAfter(in: text, low: low, at: start) else {
+                        continue
+                    }
                     lt_regex_set_region(matcher, Int32(start - low), Int32(end - low), 1)
                     let hit = lt_regex_looking_at(matcher) == 1
                     if PatternProfile.isEnabled { PatternProfile.attempt(source, hit: hit) }
@@ -491,7 +496,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
                     first += 1
                     var position = max(next, covered, cue - back)
                     while position <= cue, position < high {
-                        guard mayStart(in: text, at: position),
+                        guard mayStart(in: text, at: position, limit: high),
                               !startsAtWord || position == low || !Self.isWordUnit(text[position - 1]),
                               mayStartAfter(in: text, low: low, at: position),
                               startsWithPrefix(text, at: position) else {
