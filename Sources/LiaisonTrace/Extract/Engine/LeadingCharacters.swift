@@ -261,7 +261,7 @@ struct LeadingCharacters: Sendable, Equatable {
         }
 
         /// `(?i)`, `(?i-m)`, `(?-i:`...: the flags after the setting; nil for flags that change how literals read
-        /// (`x`) or are unknown.
+        /// (`x`), how a word boundary reads (`w`, Unicode words), or are unknown.
         static func flags(_ text: String, from flags: Flags) -> Flags? {
             var result = flags
             var on = true
@@ -269,7 +269,7 @@ struct LeadingCharacters: Sendable, Equatable {
                 switch scalar {
                 case "i": result.caseInsensitive = on
                 case "m": result.multiline = on
-                case "s", "w", "d": break  // `.` is read as any character anyway; `\b` is zero width
+                case "s", "d": break  // `.` is read as any character anyway
                 case "-": on = false
                 case ":", ")": return result
                 default: return nil
