@@ -23,7 +23,7 @@ final class LeadingCharactersTests: XCTestCase {
         leading(source, caseInsensitive: caseInsensitive)?.admits(Array(text.utf16), at: 0, limit: text.utf16.count) ?? true
     }
 
-    func testSetsOfTheFirstPositions() {
+    func testSetsOfTheFirstPositions() throws {
         let spec = #"\b(?:3GPP\s)?(?<type>TS|TR)[\s.]?(?<number>\d{2}\.\d{3})"#
         let sets = shown(spec)
         XCTAssertEqual(sets?.first, "3T")
@@ -86,6 +86,22 @@ final class LeadingCharactersTests: XCTestCase {
         XCTAssertTrue(admits(#"-\b"#, "-a"))
         XCTAssertEqual(shown(#"a[b-]\b"#), ["a", "-b"], "after a class of both kinds, anything")
 
+        // What comes before a match, from a leading positive lookbehind (nearest character first).
+        let objectives = #"(?i:(?<=(?:^|[^a-z0-9_])the\s{1,3}(?:(?:main|overall)\s{1,3})?)(?:objectives?|goals?))"#
+        let before = try XCTUnwrap(LeadingCharacters.before(source: objectives, caseInsensitive: false))
+        func admitsBefore(_ text: String) -> Bool {
+            let scan = ScanText(text)
+            return before.admitsBefore(scan.units, at: scan.count, low: 0)
+        }
+        XCTAssertTrue(admitsBefore("reach THE "))
+        XCTAssertTrue(admitsBefore("the main "))
+        XCTAssertFalse(admitsBefore("our "), "'r' cannot end 'the' or 'main'")
+        XCTAssertFalse(admitsBefore("the"), "a space must come right before")
+        XCTAssertTrue(admitsBefore(" "), "the start of the searched text: the lookbehind sees nothing before it")
+        XCTAssertNil(LeadingCharacters.before(source: "x(?<=a)", caseInsensitive: false), "not leading")
+        XCTAssertNil(LeadingCharacters.before(source: "(?<=a)x|y", caseInsensitive: false), "not on every branch")
+        XCTAssertNil(LeadingCharacters.before(source: "(?<!a)x", caseInsensitive: false), "negative")
+
         // A line start, and patterns that give nothing.
         XCTAssertEqual(leading("(?m)^[ \\t]*From:")?.atLineStart, true)
         XCTAssertEqual(leading("^From:")?.atLineStart, false, "without m, ^ is the start of the text")
@@ -118,8 +134,11 @@ final class LeadingCharactersTests: XCTestCase {
 
     /// What is wrong with a match of `pattern` at `start` of `text` seen up to `limit`, if anything.
     static func problem(_ pattern: Pattern, at start: Int, in text: ScanText, limit: Int? = nil) -> String? {
-        guard let leading = pattern.leading else { return nil }
         let shown = text.string(NSRange(location: start, length: min(12, text.count - start)))
+        if let before = pattern.leadingBefore, !before.admitsBefore(text.units, at: start, low: 0) {
+            return "match at \(start) \"\(shown)\": what comes before it not admitted"
+        }
+        guard let leading = pattern.leading else { return nil }
         if !leading.admits(text.units, at: start, limit: limit ?? text.count) {
             return "match at \(start) \"\(shown)\" not admitted" + (limit.map { " (text seen up to \($0))" } ?? "")
         }
@@ -200,15 +219,27 @@ final class LeadingCharactersTests: XCTestCase {
         var failures: [String] = []
         var checked = 0
         var withSets = 0
+        var withBefore = 0
+        var checkedBefore = 0
         var rejected = 0
         for _ in 0..<12_000 {
             var generator = RandomPattern(random: random)
             var source = generator.alternation(depth: 0)
             random = generator.random
-            if random.next() % 4 == 0 { source = "(?m)^" + source.replacingOccurrences(of: "|", with: "x") }
+            switch random.next() % 8 {
+            case 0, 1: source = "(?m)^" + source.replacingOccurrences(of: "|", with: "x")
+            case 2, 3:
+                // A leading positive lookbehind (ICU refuses bodies of unbounded length: those are skipped).
+                var lookbehind = RandomPattern(random: random)
+                let body = lookbehind.alternation(depth: 1)
+                random = lookbehind.random
+                source = random.next() % 2 == 0 ? "(?<=\(body))\(source)" : "(?i:(?<=\(body))\(source))"
+            default: break
+            }
             let caseInsensitive = random.next() % 3 == 0
             guard let pattern = try? Pattern(source, caseInsensitive: caseInsensitive) else { continue }
             if pattern.leading != nil { withSets += 1 }
+            if pattern.leadingBefore != nil { withBefore += 1 }
             // Texts over the generator's alphabet (full of characters outside ASCII, which stop the test), and
             // over its ASCII characters only (where the sets and boundaries decide).
             let ascii = RandomPattern.textCharacters.filter { $0.utf8.allSatisfy { $0 < 0x80 } }
@@ -219,13 +250,14 @@ final class LeadingCharactersTests: XCTestCase {
                 // The whole text, and the text seen up to three characters before its end (a search of a range).
                 for limit in [text.count, text.count - 3] {
                     for start in 0..<limit where !Pattern.splitsPair(text, at: start) {
-                        let admitted = pattern.leading.map {
+                        let admitted = (pattern.leading.map {
                             $0.admits(text.units, at: start, limit: limit)
                                 && (!$0.atLineStart || start == 0 || text[start - 1] == 0x0A)
-                        } ?? true
+                        } ?? true) && pattern.leadingBefore?.admitsBefore(text.units, at: start, low: 0) != false
                         if !admitted { rejected += 1 }
                         guard Self.icuMatches(pattern, in: text, at: start, limit: limit) else { continue }
                         checked += 1
+                        if pattern.leadingBefore != nil { checkedBefore += 1 }
                         if let problem = Self.problem(pattern, at: start, in: text, limit: limit) {
                             failures.append("'\(source)'\(caseInsensitive ? " (i)" : ""): \(problem)")
                         }
@@ -233,9 +265,11 @@ final class LeadingCharactersTests: XCTestCase {
                 }
             }
         }
-        print("LeadingCharacters random patterns: \(withSets) with sets, \(checked) matches checked, "
-              + "\(rejected) positions rejected")
+        print("LeadingCharacters random patterns: \(withSets) with sets, \(withBefore) with a leading lookbehind's, "
+              + "\(checked) matches checked (\(checkedBefore) of patterns with a lookbehind's), \(rejected) positions rejected")
         XCTAssertGreaterThan(withSets, 5_000)
+        XCTAssertGreaterThan(withBefore, 150)
+        XCTAssertGreaterThan(checkedBefore, 500)
         XCTAssertGreaterThan(checked, 100_000)
         XCTAssertGreaterThan(rejected, 100_000)
         for failure in failures.prefix(30) { XCTFail(failure) }

@@ -36,6 +36,42 @@ struct LeadingCharacters: Sendable, Equatable {
         atLineStart = lineStart
     }
 
+    /// The characters right before every match, nearest first, when the pattern begins (after flag settings and
+    /// inside groups) with a positive lookbehind: the leading characters of its body reversed
+    /// (`RegexTree.reversed`), which must end where the match starts. For `(?<=;\s{0,3}(?:it|they)\s{1,3}not\s)`,
+    /// a space, then "t" or a space, ...; nil when there is no such lookbehind or nothing is known.
+    static func before(source: String, caseInsensitive: Bool) -> LeadingCharacters? {
+        guard !source.contains("[]"), !source.contains("[^]"), let tree = RegexTree(source),
+              let (body, flags) = Walk.leadingLookbehind(tree, Flags(caseInsensitive: caseInsensitive, multiline: false)),
+              let reversed = body.reversed else { return nil }
+        var inner = flags
+        guard let summary = Walk.summary(of: reversed, flags: &inner) else { return nil }
+        var positions = summary.positions
+        while positions.last == .all { positions.removeLast() }
+        guard !positions.isEmpty else { return nil }
+        return LeadingCharacters(positions: positions)
+    }
+
+    private init(positions: [AsciiMask]) {
+        self.positions = positions
+        atLineStart = false
+    }
+
+    /// Whether what comes before `position` of `units` fits `before(source:caseInsensitive:)`'s sets, in a search
+    /// that sees the text from `low` (the lookbehind sees nothing before it).
+    @inline(__always)
+    func admitsBefore(_ units: UnsafeMutableBufferPointer<UInt16>, at position: Int, low: Int) -> Bool {
+        var index = position - 1
+        for mask in positions {
+            guard index >= low else { return true }
+            let unit = units[index]
+            if unit >= 0x80 { return true }
+            if !mask.contains(UInt8(truncatingIfNeeded: unit)) { return false }
+            index -= 1
+        }
+        return true
+    }
+
     /// Whether a match may start at `position` of `units` (UTF-16 units or UTF-8 bytes: both are ASCII for ASCII
     /// characters), judging by the characters there, in a search that sees the text up to `limit` (a word boundary
     /// holds at its end whatever follows, so nothing from `limit` on is looked at).
@@ -295,6 +331,32 @@ struct LeadingCharacters: Sendable, Equatable {
                 if parts[1].isEmpty { return (low, nil) }
                 guard let high = Int(parts[1]), high >= low else { return nil }
                 return (low, high)
+            }
+        }
+
+        /// The body of the positive lookbehind a pattern begins with (after flag settings, inside groups that are
+        /// not alternations), with the flags in force there.
+        static func leadingLookbehind(_ tree: RegexTree, _ flags: Flags) -> (RegexTree, Flags)? {
+            switch tree {
+            case .lookaround("<=", let body):
+                return (body, flags)
+            case .group(let opening, let body):
+                var inner = flags
+                if opening.hasPrefix("(?"), opening != "(?:", opening != "(?>", !opening.hasPrefix("(?<") {
+                    guard let changed = Self.flags(opening, from: flags) else { return nil }
+                    inner = changed
+                }
+                return leadingLookbehind(body, inner)
+            case .sequence(let items):
+                var flags = flags
+                for item in items {
+                    guard case .flags(let text) = item else { return leadingLookbehind(item, flags) }
+                    guard let changed = Self.flags(text, from: flags) else { return nil }
+                    flags = changed
+                }
+                return nil
+            default:
+                return nil
             }
         }
 

@@ -105,6 +105,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
             && analysis.firstCharacters?.allSatisfy(RuleEngine.isWordByte) == true
         startsAfter = Self.startsAfter(source, caseInsensitive: caseInsensitive)
         leading = LeadingCharacters(source: source, caseInsensitive: caseInsensitive)
+        leadingBefore = LeadingCharacters.before(source: source, caseInsensitive: caseInsensitive)
     }
 
     /// For each ASCII character, whether a match may start right after it, when the pattern begins with a negative
@@ -149,14 +150,16 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     }
 
     /// Whether a match can start at `position` of a search that sees `text` from `low`, judging by the lookbehind
-    /// the pattern begins with, by a leading `^` in multi-line mode, and by what comes before (at `low` the search
-    /// sees nothing before it: the lookbehind holds, and a line starts).
+    /// the pattern begins with (one class, `startsAfter`; or a positive one, `leadingBefore`), by a leading `^` in
+    /// multi-line mode, and by what comes before (at `low` the search sees nothing before it: a negative
+    /// lookbehind holds, and a line starts).
     @inline(__always)
     func mayStartAfter(in text: ScanText, low: Int, at position: Int) -> Bool {
         guard position > low else { return true }
         let before = text[position - 1]
         if Self.splitsPair(text, at: position) { return false }
         if atLineStart, before != 0x0A { return false }
+        if let leadingBefore, !leadingBefore.admitsBefore(text.units, at: position, low: low) { return false }
         guard let startsAfter else { return true }
         return before >= 0x80 || startsAfter[Int(before)]
     }
@@ -172,6 +175,9 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
 
     /// The ASCII characters a match can hold at each of its first positions (nil: any).
     let leading: LeadingCharacters?
+    /// The ASCII characters right before a match, nearest first, from the positive lookbehind the pattern begins
+    /// with (nil: none known).
+    let leadingBefore: LeadingCharacters?
     /// Whether every match starts at a line start (`leading`).
     private var atLineStart: Bool { leading?.atLineStart == true }
 
