@@ -426,8 +426,29 @@ final class PatternLiteralsTests: XCTestCase {
         return pattern.matches(in: text).contains { $0.range.location == 0 && $0.range.length == text.utf16.count }
     }
 
+    /// Sources that are canonically equivalent but not the same characters (the KELVIN SIGN and "K") are different
+    /// patterns to ICU: they get analyses, leading sets and compiled patterns of their own.
+    func testEquivalentSourcesAreKeptApart() throws {
+        let kelvin = "\u{212A}elvin [\u{212A}]"
+        let plain = "Kelvin [K]"
+        XCTAssertEqual(kelvin, plain, "Swift compares strings by canonical equivalence")
+        let first = PatternLiterals(source: kelvin)
+        let second = PatternLiterals(source: plain)
+        XCTAssertEqual(first.source.unicodeScalars.first, "\u{212A}")
+        XCTAssertEqual(second.source.unicodeScalars.first, "K")
+        XCTAssertNotEqual(first.firstCharacters, second.firstCharacters)
+        XCTAssertEqual(second.firstCharacters, [0x4B])
+        XCTAssertNotEqual(LeadingCharacters.of(source: kelvin, caseInsensitive: false),
+                          LeadingCharacters.of(source: plain, caseInsensitive: false))
+        let collector = PatternCollector()
+        let compiled = try [kelvin, plain].map { try collector.pattern($0, caseInsensitive: false, origin: "test") }
+        XCTAssertFalse(compiled[0] === compiled[1])
+        XCTAssertEqual(compiled[1].matches(in: "Kelvin K").count, 1)
+        XCTAssertEqual(compiled[0].matches(in: "Kelvin K").count, 0)
+    }
+
     /// The analyses a run keeps for the next one read back equal, field by field, to the analyses made (every
-    /// pattern of the built-in rules); a damaged input gives none.
+    /// pattern of the built-in rules), and so do the patterns' leading sets; a damaged input gives none.
     func testKeptAnalysesReadBackAsMade() throws {
         _ = try TestSupport.pipeline()
         let made = PatternAnalyses.shared.all
@@ -437,6 +458,11 @@ final class PatternLiteralsTests: XCTestCase {
         XCTAssertTrue(kept.wereLoaded(under: "f"))
         XCTAssertFalse(kept.wereLoaded(under: "g"))
         XCTAssertEqual(kept.all, made)
+        // The leading sets too (`LeadingCharacters.of`).
+        let madeLeading = PatternAnalyses.shared.allLeading
+        XCTAssertGreaterThan(madeLeading.values.count { $0.leading != nil }, 400)
+        XCTAssertGreaterThan(madeLeading.values.count { $0.before != nil }, 3)
+        XCTAssertEqual(kept.allLeading, madeLeading)
         // A damaged input adds nothing.
         let damaged = PatternAnalyses()
         damaged.load(Array(PatternAnalyses.shared.bytes().dropLast()), under: "f")

@@ -104,8 +104,9 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         startsAtWord = source.hasPrefix("\\b")
             && analysis.firstCharacters?.allSatisfy(RuleEngine.isWordByte) == true
         startsAfter = Self.startsAfter(source, caseInsensitive: caseInsensitive)
-        leading = LeadingCharacters(source: source, caseInsensitive: caseInsensitive)
-        leadingBefore = LeadingCharacters.before(source: source, caseInsensitive: caseInsensitive)
+        let sets = LeadingCharacters.of(source: source, caseInsensitive: caseInsensitive)
+        leading = sets.leading
+        leadingBefore = sets.before
     }
 
     /// For each ASCII character, whether a match may start right after it, when the pattern begins with a negative

@@ -10,14 +10,31 @@ final class PatternAnalyses: @unchecked Sendable {
     struct Key: Hashable, Sendable {
         var source: String
         var caseInsensitive: Bool
-        var spaceRun: Int?
-        var wordRun: Int?
+        var spaceRun: Int? = nil
+        var wordRun: Int? = nil
+
+        // Sources compare by their bytes: `String` equality is canonical equivalence, which takes the KELVIN SIGN
+        // for "K" (ICU does not), and two such patterns would share an analysis.
+        static func == (lhs: Key, rhs: Key) -> Bool {
+            lhs.caseInsensitive == rhs.caseInsensitive && lhs.spaceRun == rhs.spaceRun && lhs.wordRun == rhs.wordRun
+                && lhs.source.utf8.elementsEqual(rhs.source.utf8)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(caseInsensitive)
+            hasher.combine(spaceRun)
+            hasher.combine(wordRun)
+            var source = source
+            source.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
     }
 
     static let shared = PatternAnalyses()
 
     private let lock = NSLock()
     private var table: [Key: PatternLiterals] = [:]
+    /// The leading sets of each pattern (`LeadingCharacters.of`), by source and case mode (runs unset).
+    private var leadingTable: [Key: LeadingCharacters.Sets] = [:]
     /// The fingerprint the analyses were loaded under, if they were.
     private var loadedFingerprint: String?
 
@@ -34,22 +51,42 @@ final class PatternAnalyses: @unchecked Sendable {
         lock.withLock { table }
     }
 
+    func leading(_ key: Key) -> LeadingCharacters.Sets? {
+        lock.withLock { leadingTable[key] }
+    }
+
+    func add(_ key: Key, _ sets: LeadingCharacters.Sets) {
+        lock.withLock { leadingTable[key] = sets }
+    }
+
+    /// Every pattern's leading sets held, by key.
+    var allLeading: [Key: LeadingCharacters.Sets] {
+        lock.withLock { leadingTable }
+    }
+
     /// Whether the analyses were loaded under `fingerprint` (then there is nothing new to keep).
     func wereLoaded(under fingerprint: String) -> Bool {
         lock.withLock { loadedFingerprint == fingerprint }
     }
 
-    /// Every analysis, in a binary form (`BinaryWriter`), in the order of their sources.
+    /// Every analysis and every pattern's leading sets, in a binary form (`BinaryWriter`), in the order of their
+    /// sources.
     func bytes() -> [UInt8] {
-        let entries = lock.withLock { table }.sorted { lhs, rhs in
-            (lhs.key.source, lhs.key.caseInsensitive ? 1 : 0, lhs.key.spaceRun ?? -1, lhs.key.wordRun ?? -1)
-                < (rhs.key.source, rhs.key.caseInsensitive ? 1 : 0, rhs.key.spaceRun ?? -1, rhs.key.wordRun ?? -1)
+        func order(_ lhs: Key, _ rhs: Key) -> Bool {
+            (lhs.source, lhs.caseInsensitive ? 1 : 0, lhs.spaceRun ?? -1, lhs.wordRun ?? -1)
+                < (rhs.source, rhs.caseInsensitive ? 1 : 0, rhs.spaceRun ?? -1, rhs.wordRun ?? -1)
         }
+        let (analyses, leading) = lock.withLock { (table, leadingTable) }
         var writer = BinaryWriter(capacity: 1 << 16)
-        writer.array(entries) { writer, entry in
+        writer.array(analyses.sorted { order($0.key, $1.key) }) { writer, entry in
             writer.bool(entry.key.caseInsensitive)
             writer.int(entry.key.spaceRun)
             writer.int(entry.key.wordRun)
+            entry.value.write(to: &writer)
+        }
+        writer.array(leading.sorted { order($0.key, $1.key) }) { writer, entry in
+            writer.string(entry.key.source)
+            writer.bool(entry.key.caseInsensitive)
             entry.value.write(to: &writer)
         }
         return writer.bytes
@@ -66,9 +103,13 @@ final class PatternAnalyses: @unchecked Sendable {
             guard analysis.caseInsensitive == caseInsensitive else { throw BinaryReader.Corrupt() }
             return (Key(source: analysis.source, caseInsensitive: caseInsensitive, spaceRun: spaceRun,
                         wordRun: wordRun), analysis)
+        }), let leading = try? reader.array({ reader -> (Key, LeadingCharacters.Sets) in
+            let key = Key(source: try reader.string(), caseInsensitive: try reader.bool())
+            return (key, try LeadingCharacters.Sets(reading: &reader))
         }), reader.isAtEnd else { return }
         lock.withLock {
             for (key, analysis) in entries { table[key] = analysis }
+            for (key, sets) in leading { leadingTable[key] = sets }
             loadedFingerprint = fingerprint
         }
     }

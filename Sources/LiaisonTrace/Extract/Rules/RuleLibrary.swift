@@ -110,13 +110,15 @@ public struct RuleLibrary: Sendable {
 /// engine scans for its cues once.
 final class PatternCollector: @unchecked Sendable { // guarded by `lock`
     private let lock = NSLock()
-    private var bySource: [String: Pattern] = [:]
+    /// Patterns by key: the case mode and the source, as UTF-8 bytes (`String` equality is canonical equivalence,
+    /// which takes the KELVIN SIGN for "K"; ICU does not).
+    private var bySource: [[UInt8]: Pattern] = [:]
     /// The keys of the patterns some rule searches for (not only matches at a given position).
-    private var searched = Set<String>()
+    private var searched = Set<[UInt8]>()
 
     /// The pattern for `source`, compiled on first use.
     func pattern(_ source: String, caseInsensitive: Bool, origin: String, searched: Bool = true) throws -> Pattern {
-        let key = (caseInsensitive ? "i:" : "s:") + source
+        let key = Array(((caseInsensitive ? "i:" : "s:") + source).utf8)
         lock.lock()
         defer { lock.unlock() }
         if searched { self.searched.insert(key) }
@@ -126,11 +128,11 @@ final class PatternCollector: @unchecked Sendable { // guarded by `lock`
         return pattern
     }
 
-    /// The patterns compiled so far that some rule searches for, in the order of their sources (extractors compile
-    /// side by side: the order they asked in is not the same from one run to the next).
+    /// The patterns compiled so far that some rule searches for, in the order of their keys' bytes (extractors
+    /// compile side by side: the order they asked in is not the same from one run to the next).
     var patterns: [Pattern] {
         lock.lock()
         defer { lock.unlock() }
-        return searched.sorted().map { bySource[$0]! }
+        return searched.sorted { $0.lexicographicallyPrecedes($1) }.map { bySource[$0]! }
     }
 }
