@@ -72,9 +72,13 @@ final class PatternAnalyses: @unchecked Sendable {
     /// Every analysis and every pattern's leading sets, in a binary form (`BinaryWriter`), in the order of their
     /// sources.
     func bytes() -> [UInt8] {
+        // By the sources' bytes (as `Key` compares them), then by the options.
         func order(_ lhs: Key, _ rhs: Key) -> Bool {
-            (lhs.source, lhs.caseInsensitive ? 1 : 0, lhs.spaceRun ?? -1, lhs.wordRun ?? -1)
-                < (rhs.source, rhs.caseInsensitive ? 1 : 0, rhs.spaceRun ?? -1, rhs.wordRun ?? -1)
+            if !lhs.source.utf8.elementsEqual(rhs.source.utf8) {
+                return lhs.source.utf8.lexicographicallyPrecedes(rhs.source.utf8)
+            }
+            return (lhs.caseInsensitive ? 1 : 0, lhs.spaceRun ?? -1, lhs.wordRun ?? -1)
+                < (rhs.caseInsensitive ? 1 : 0, rhs.spaceRun ?? -1, rhs.wordRun ?? -1)
         }
         let (analyses, leading) = lock.withLock { (table, leadingTable) }
         var writer = BinaryWriter(capacity: 1 << 16)
