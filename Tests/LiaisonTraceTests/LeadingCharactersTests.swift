@@ -162,14 +162,7 @@ final class LeadingCharactersTests: XCTestCase {
             print("LeadingCharactersTests: ../shared is absent; the rule patterns are checked on their examples only")
         }
         let texts = strings.map(ScanText.init)
-        var checks: [(source: String, caseInsensitive: Bool)] = []
-        var seen: Set<String> = []
-        for entry in rules.compiled + rules.raw {
-            for caseInsensitive in [entry.caseInsensitive, !entry.caseInsensitive]
-            where seen.insert("\(caseInsensitive) \(entry.source)").inserted {
-                checks.append((entry.source, caseInsensitive))
-            }
-        }
+        let checks = rules.patternModes
         let results = SoundnessResults()
         let work = checks
         DispatchQueue.concurrentPerform(iterations: work.count) { index in

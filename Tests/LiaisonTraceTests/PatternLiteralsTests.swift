@@ -229,14 +229,7 @@ final class PatternLiteralsTests: XCTestCase {
         let folded = [Self.ligatures(String(slice)), Self.longS(String(slice))].map(SoundnessText.init)
             + rules.examples.flatMap { [Self.ligatures($0), Self.longS($0)] }.map(SoundnessText.init)
 
-        var checks: [(source: String, caseInsensitive: Bool)] = []
-        var seen: Set<String> = []
-        for entry in rules.compiled + rules.raw {
-            for caseInsensitive in [entry.caseInsensitive, !entry.caseInsensitive]
-            where seen.insert("\(caseInsensitive) \(entry.source)").inserted {
-                checks.append((entry.source, caseInsensitive))
-            }
-        }
+        let checks = rules.patternModes
         let results = SoundnessResults()
         let (plain, withFolds, work) = (texts, texts + folded, checks)
         DispatchQueue.concurrentPerform(iterations: work.count) { index in
@@ -555,6 +548,19 @@ struct RulePatternCatalog {
     var compiled: [Entry] = []
     var raw: [Entry] = []
     var examples: [String] = []
+
+    /// Every pattern (compiled and raw), each in its own case mode and in the other one, once.
+    var patternModes: [(source: String, caseInsensitive: Bool)] {
+        var result: [(source: String, caseInsensitive: Bool)] = []
+        var seen: Set<String> = []
+        for entry in compiled + raw {
+            for caseInsensitive in [entry.caseInsensitive, !entry.caseInsensitive]
+            where seen.insert("\(caseInsensitive) \(entry.source)").inserted {
+                result.append((entry.source, caseInsensitive))
+            }
+        }
+        return result
+    }
 
     /// Keys whose values (a string or a list of strings) are regular expressions.
     static let patternKeys: Set<String> = [
