@@ -74,12 +74,13 @@ struct PipelineOptions: ParsableArguments {
     /// The pipeline file chosen, and why.
     var choice: (source: PipelineSource, reason: String) { PipelineSource.choose(option: pipeline) }
 
-    /// Loads and builds the pipeline (for a run into `outputDirectory`: with what a run into that folder kept, see
-    /// `Pipeline.load(_:runningInto:)`); a pipeline or rule file that is missing or invalid is reported and ends the
-    /// command with exit status 2.
-    func load(reportingTo engine: inout DiagnosticEngine, runningInto outputDirectory: URL? = nil) throws -> Pipeline {
+    /// Loads and builds the pipeline (for a run into `outputDirectory`: with what a run into that folder kept, else
+    /// with what the user's cache of built rules kept, see `Pipeline.load(_:runningInto:ruleCache:)`); a pipeline or
+    /// rule file that is missing or invalid is reported and ends the command with exit status 2.
+    func load(reportingTo engine: inout DiagnosticEngine, runningInto outputDirectory: URL? = nil,
+              ruleCache: RuleBuildCache? = .standard()) throws -> Pipeline {
         do {
-            return try Pipeline.load(choice.source, runningInto: outputDirectory)
+            return try Pipeline.load(choice.source, runningInto: outputDirectory, ruleCache: ruleCache)
         } catch {
             throw engine.fail(error.diagnostic)
         }

@@ -41,9 +41,11 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         var engine = diagnosticOptions.engine()
-        // With --full the examples run again, as everything else.
+        // With --full the examples run again and every pattern is analyzed again, as everything else is done again
+        // (what that makes is still kept for the next commands).
         let pipeline = try pipelineOptions.load(reportingTo: &engine,
-                                                runningInto: full ? nil : URL(fileURLWithPath: out))
+                                                runningInto: full ? nil : URL(fileURLWithPath: out),
+                                                ruleCache: .standard(reads: !full))
         let interactive = Terminal.isInteractive
         let inputs = (paths.isEmpty ? ["Corpus"] : paths).map(PipelineInput.path)
         if let asOf, !TraceChecker.isDay(asOf) {

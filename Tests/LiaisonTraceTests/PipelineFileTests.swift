@@ -272,6 +272,100 @@ final class PipelineTests: XCTestCase {
         XCTAssertThrowsError(try Pipeline.load(.file(pipelineFile.path), runningInto: out))
         XCTAssertThrowsError(try Pipeline.load(.file(pipelineFile.path)))
     }
+    /// The user's cache of built rules (`RuleBuildCache`) serves a command with no run folder (`lstrace extract`) and
+    /// a first run into a new folder: the second load neither runs the examples nor analyzes the patterns, and
+    /// extracts what the first did. It is written only by a load whose rules built and passed, and read only under
+    /// the same fingerprint.
+    func testTheUsersRuleCacheServesCommandsWithoutARunFolder() async throws {
+        let folder = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("rules"),
+                                                withIntermediateDirectories: true)
+        let pipelineFile = folder.appendingPathComponent("p.yaml")
+        try Data("version: 1\nrules: [rules/refs.yaml]\n".utf8).write(to: pipelineFile)
+        let rules = try XCTUnwrap(PipelineSource.builtInFiles["rules/references-ietf.yaml"])
+        // A rule file of its own, so that the fingerprint is this test's whatever else the process loaded.
+        try Data((rules + "\n# \(UUID().uuidString)\n").utf8).write(to: folder.appendingPathComponent("rules/refs.yaml"))
+        try Data("See RFC 9110 and RFC 2119.\n".utf8).write(to: folder.appendingPathComponent("in.txt"))
+        let cache = RuleBuildCache(folder: folder.appendingPathComponent("cache"))
+
+        let first = try Pipeline.load(.file(pipelineFile.path), ruleCache: cache)
+        XCTAssertFalse(first.extractionDeferred, "nothing kept yet: the examples run")
+        let fingerprint = try XCTUnwrap(first.fingerprint)
+        let kept = cache.kept(fingerprint: fingerprint)
+        XCTAssertTrue(kept.examplesPassed)
+        let analyses = try XCTUnwrap(kept.analyses)
+        let fresh = PatternAnalyses()
+        fresh.load(analyses, under: fingerprint)
+        XCTAssertTrue(fresh.wereLoaded(under: fingerprint), "the analyses read back whole")
+        XCTAssertFalse(cache.kept(fingerprint: fingerprint + "0").examplesPassed, "another build or other rules")
+        XCTAssertFalse(RuleBuildCache(folder: cache.folder, reads: false).kept(fingerprint: fingerprint).examplesPassed)
+
+        let second = try Pipeline.load(.file(pipelineFile.path), ruleCache: cache)
+        XCTAssertTrue(second.extractionDeferred, "examples known to pass")
+        XCTAssertEqual(second.fingerprint, fingerprint)
+        let input = PipelineInput.path(folder.appendingPathComponent("in.txt").path)
+        guard case .processed(let eager) = first.process(input), case .processed(let cached) = second.process(input)
+        else { return XCTFail("in.txt not processed") }
+        XCTAssertEqual(cached.map { JSONOutput.bytes($0.record) }, eager.map { JSONOutput.bytes($0.record) })
+        XCTAssertEqual(eager.first?.record.references.map(\.id), ["RFC 9110", "RFC 2119"])
+        // A first run into a folder, served by the user's cache, keeps the same in the folder's run cache.
+        let out = folder.appendingPathComponent("out")
+        let intoFolder = try Pipeline.load(.file(pipelineFile.path), runningInto: out, ruleCache: cache)
+        XCTAssertTrue(intoFolder.extractionDeferred)
+        XCTAssertNil(intoFolder.rulesKeptIn)
+        _ = try await intoFolder.run([input], options: RunOptions(outputDirectory: out))
+        XCTAssertTrue(RunCache.kept(in: out, fingerprint: fingerprint).examplesPassed)
+        XCTAssertEqual(RunCache.kept(in: out, fingerprint: fingerprint).analyses, analyses)
+        XCTAssertEqual(try Pipeline.load(.file(pipelineFile.path), runningInto: out, ruleCache: nil).rulesKeptIn, out)
+        XCTAssertFalse(try Pipeline.load(.file(pipelineFile.path), ruleCache: RuleBuildCache(folder: cache.folder,
+                                                                                        reads: false))
+                        .extractionDeferred, "--full reads nothing kept")
+
+        // A damaged file is ignored: the rules are built again, and the file written again.
+        let file = cache.folder.appendingPathComponent("rules-\(fingerprint).bin")
+        let whole = try Data(contentsOf: file)
+        try whole.prefix(whole.count / 2).write(to: file)
+        XCTAssertFalse(cache.kept(fingerprint: fingerprint).examplesPassed)
+        XCTAssertFalse(try Pipeline.load(.file(pipelineFile.path), ruleCache: cache).extractionDeferred)
+        XCTAssertTrue(cache.kept(fingerprint: fingerprint).examplesPassed, "written whole again")
+
+        // Rules whose example no longer holds fail to load, and leave nothing in the cache.
+        let broken = rules.replacingOccurrences(of: "RFC 9110", with: "RFC 9111 ")
+        XCTAssertNotEqual(broken, rules, "the rule file has an example to break")
+        try Data(broken.utf8).write(to: folder.appendingPathComponent("rules/refs.yaml"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: cache.folder.path)
+        XCTAssertThrowsError(try Pipeline.load(.file(pipelineFile.path), ruleCache: cache))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: cache.folder.path), files)
+    }
+
+    /// Where the user's cache of built rules lives, and that only the newest files stay.
+    func testTheUsersRuleCacheFolderAndItsOldFiles() throws {
+        XCTAssertEqual(RuleBuildCache.standard(environment: ["LSTRACE_CACHE_DIR": "/c", "HOME": "/h"])?.folder.path, "/c")
+        XCTAssertNil(RuleBuildCache.standard(environment: ["LSTRACE_CACHE_DIR": "", "HOME": "/h"]), "turned off")
+        XCTAssertEqual(RuleBuildCache.standard(environment: ["XDG_CACHE_HOME": "/x", "HOME": "/h"])?.folder.path,
+                       "/x/lstrace")
+        XCTAssertEqual(RuleBuildCache.standard(environment: ["XDG_CACHE_HOME": "x", "HOME": "/h"])?.folder.path,
+                       "/h/.cache/lstrace", "a relative XDG_CACHE_HOME is ignored, as the XDG specification says")
+        XCTAssertNil(RuleBuildCache.standard(environment: [:]))
+        XCTAssertEqual(RuleBuildCache.standard(environment: ["HOME": "/h"], reads: false)?.reads, false)
+
+        let folder = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cache = RuleBuildCache(folder: folder.appendingPathComponent("deeper/cache"))
+        for index in 0..<(RuleBuildCache.keptFiles + 2) {
+            cache.keep(fingerprint: "f\(index)", analyses: [UInt8(index)])
+            // Apart in time, so that the newest are known.
+            let file = cache.folder.appendingPathComponent("rules-f\(index).bin").path
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: Double(1000 + index))],
+                                                  ofItemAtPath: file)
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: cache.folder.path).sorted()
+        XCTAssertEqual(names, (2..<(RuleBuildCache.keptFiles + 2)).map { "rules-f\($0).bin" })
+        XCTAssertEqual(cache.kept(fingerprint: "f5").analyses, [5])
+        XCTAssertTrue(cache.kept(fingerprint: "f5").examplesPassed)
+        XCTAssertNil(cache.kept(fingerprint: "f1").analyses, "removed")
+    }
 }
 
 /// Progress reports, collected from any thread.

@@ -144,9 +144,10 @@ extension Pipeline {
             try cache?.recordHashes(newHashes)
             try cache?.forget(pathsOtherThan: Set(items.map(\.input.path)))
             try cache?.saveState(state)
-            // A deferred extraction stage is one whose examples passed under this fingerprint already.
-            if !extractionDeferred, extract.examplesPassed { try cache?.recordExamplesPassed(batch.fingerprint) }
-            if !PatternAnalyses.shared.wereLoaded(under: batch.fingerprint) {
+            // What the folder did not keep of the rules' build (it may have come from the user's cache): a deferred
+            // extraction stage is one whose examples passed under this fingerprint already.
+            if !(rulesKeptIn.map { $0.standardizedFileURL == writes?.standardizedFileURL } ?? false) {
+                if extractionDeferred || extract.examplesPassed { try cache?.recordExamplesPassed(batch.fingerprint) }
                 _ = extract // (every pattern analysed: a deferred extraction stage may still be compiling)
                 try cache?.keepAnalyses(PatternAnalyses.shared.bytes(), fingerprint: batch.fingerprint)
             }

@@ -202,6 +202,9 @@ public struct Pipeline: Sendable {
     let extractionDeferred: Bool
     /// The run cache's fingerprint of the pipeline (see `RunCache.fingerprint`), when `load` computed it.
     let fingerprint: String?
+    /// The run folder whose cache kept that the rules' examples passed and the patterns' analyses, under
+    /// `fingerprint`, when `load` took both from there (a run into it has nothing of the rules' build to keep).
+    let rulesKeptIn: URL?
     /// Records to graph.
     public let link: Linker
     /// Records and graph to files.
@@ -222,7 +225,7 @@ public struct Pipeline: Sendable {
     }
 
     private init(configuration: PipelineConfiguration, rules: RuleLibrary, examplesKnownToPass: Bool,
-                 fingerprint: String? = nil) throws(PipelineError) {
+                 fingerprint: String? = nil, rulesKeptIn: URL? = nil) throws(PipelineError) {
         self.configuration = configuration
         ingest = Ingestor(limits: configuration.limits, converters: configuration.converters)
         normalize = NormalizeStage()
@@ -240,6 +243,7 @@ public struct Pipeline: Sendable {
         emit = EmitStage(ids: configuration.stages.contains(.emit) ? configuration.emit : [])
         extractionDeferred = false
         self.fingerprint = fingerprint
+        self.rulesKeptIn = rulesKeptIn
     }
 
     /// Builds the pipeline of `configuration` whose rules, the files `ruleFiles` (path and text), are known to load
@@ -247,7 +251,7 @@ public struct Pipeline: Sendable {
     /// extract (`startExtraction`), while it reads the cache, and the first document to extract waits for it. A run
     /// that takes every document from the cache builds no extraction stage.
     private init(configuration: PipelineConfiguration, knownGoodRules ruleFiles: [(path: String, text: String)],
-                 fingerprint: String) {
+                 fingerprint: String, rulesKeptIn: URL?) {
         self.configuration = configuration
         ingest = Ingestor(limits: configuration.limits, converters: configuration.converters)
         normalize = NormalizeStage()
@@ -267,6 +271,7 @@ public struct Pipeline: Sendable {
         emit = EmitStage(ids: configuration.stages.contains(.emit) ? configuration.emit : [])
         extractionDeferred = true
         self.fingerprint = fingerprint
+        self.rulesKeptIn = rulesKeptIn
     }
 
     /// The same pipeline with another extraction stage (a different budget, in tests).
@@ -279,6 +284,7 @@ public struct Pipeline: Sendable {
         emit = other.emit
         extractionDeferred = false
         fingerprint = other.fingerprint
+        rulesKeptIn = other.rulesKeptIn
     }
 
     private init(_ other: Pipeline, stages: [StageName]) {
@@ -293,6 +299,7 @@ public struct Pipeline: Sendable {
         extractionDeferred = stages.contains(.extract) && other.extractionDeferred
         // The stages are part of the fingerprint.
         fingerprint = nil
+        rulesKeptIn = nil
     }
 
     /// The same pipeline, without the stages after `stage` (`lstrace extract` stops after extract).
@@ -306,20 +313,37 @@ public struct Pipeline: Sendable {
     /// analyses it kept are used (see `PatternAnalyses`). Rules known to pass are moreover compiled on a thread of
     /// their own while the run starts: a run that takes most documents from the cache does not wait for them
     /// (reading and compiling them takes about 80 ms, as long as reading 2,000 documents from the cache).
-    public static func load(_ source: PipelineSource = .builtIn, runningInto outputDirectory: URL? = nil)
-        throws(PipelineError) -> Pipeline {
+    ///
+    /// `ruleCache`, the user's cache of the same (`RuleBuildCache`), serves where the folder kept nothing (a first run
+    /// into it, or no folder: `lstrace extract`), and is written when the rules were built here.
+    public static func load(_ source: PipelineSource = .builtIn, runningInto outputDirectory: URL? = nil,
+                            ruleCache: RuleBuildCache? = nil) throws(PipelineError) -> Pipeline {
         let configuration = try PipelineConfiguration.load(source)
-        guard let outputDirectory else { return try Pipeline(configuration: configuration) }
-        let ruleFiles = configuration.stages.contains(.extract) ? try ruleTexts(of: configuration) : []
+        guard outputDirectory != nil || ruleCache != nil else { return try Pipeline(configuration: configuration) }
+        let extracts = configuration.stages.contains(.extract)
+        let ruleFiles = extracts ? try ruleTexts(of: configuration) : []
         let fingerprint = RunCache.fingerprint(of: configuration, ruleTexts: ruleFiles)
-        let kept = RunCache.kept(in: outputDirectory, fingerprint: fingerprint)
+        var kept: (examplesPassed: Bool, analyses: [UInt8]?) =
+            outputDirectory.map { RunCache.kept(in: $0, fingerprint: fingerprint) } ?? (false, nil)
+        let rulesKeptIn = kept.examplesPassed && kept.analyses != nil ? outputDirectory : nil
+        var keptForUser = false
+        if extracts, !kept.examplesPassed || kept.analyses == nil, let user = ruleCache?.kept(fingerprint: fingerprint) {
+            kept = (kept.examplesPassed || user.examplesPassed, kept.analyses ?? user.analyses)
+            keptForUser = user.analyses != nil
+        }
         if let analyses = kept.analyses { PatternAnalyses.shared.load(analyses, under: fingerprint) }
-        if kept.examplesPassed, configuration.stages.contains(.extract) {
-            return Pipeline(configuration: configuration, knownGoodRules: ruleFiles, fingerprint: fingerprint)
+        if kept.examplesPassed, extracts {
+            return Pipeline(configuration: configuration, knownGoodRules: ruleFiles, fingerprint: fingerprint,
+                            rulesKeptIn: rulesKeptIn)
         }
         let rules = try rules(in: ruleFiles)
-        return try Pipeline(configuration: configuration, rules: rules, examplesKnownToPass: kept.examplesPassed,
-                            fingerprint: fingerprint)
+        let pipeline = try Pipeline(configuration: configuration, rules: rules, examplesKnownToPass: kept.examplesPassed,
+                                    fingerprint: fingerprint, rulesKeptIn: rulesKeptIn)
+        // The examples ran and passed (the stage would not build otherwise), and every pattern was analyzed.
+        if extracts, !keptForUser {
+            ruleCache?.keep(fingerprint: fingerprint, analyses: PatternAnalyses.shared.bytes())
+        }
+        return pipeline
     }
 
     /// The rule files `configuration` names, read through its source (built-in files for the built-in pipeline,
