@@ -57,6 +57,28 @@ final class SentenceSegmenterTests: XCTestCase {
         XCTAssertEqual(sections, ["Foreword", "Foreword", "Scope", "Scope", "References", "References"])
     }
 
+    /// A short capitalized line alone is a heading unless it has more than eight words, a bar, a colon and a space,
+    /// or a run of three spaces (layout columns); each rule is checked on its own.
+    func testUnnumberedHeadingsAndWhatRulesThemOut() throws {
+        func headings(_ line: String) throws -> [String] {
+            let text = "The group met.\n\n\(line)\n\nThe work goes on.\n"
+            let context = StatementTestSupport.context(AnalyzedDocument(try TestSupport.ingest(text, name: "x.txt")))
+            return context.outline.headings.map(\.title)
+        }
+        XCTAssertEqual(try headings("Working Methods Overview"), ["Working Methods Overview"])
+        XCTAssertEqual(try headings("One Two Three Four Five Six Seven Eight"),
+                       ["One Two Three Four Five Six Seven Eight"])
+        XCTAssertEqual(try headings("One Two Three Four Five Six Seven Eight Nine"), [])
+        XCTAssertEqual(try headings("Annex  Two    "), ["Annex Two"], "two spaces are one word gap")
+        XCTAssertEqual(try headings("Scope | Overview"), [])
+        XCTAssertEqual(try headings("Scope: Overview"), [])
+        XCTAssertEqual(try headings("Scope:Overview"), ["Scope:Overview"])
+        XCTAssertEqual(try headings("Source   Title"), [])
+        XCTAssertEqual(try headings("Été Overview"), ["Été Overview"])
+        XCTAssertEqual(DocumentOutline.words(Array("  a  b c ".utf8)), 3)
+        XCTAssertEqual(DocumentOutline.words([]), 0)
+    }
+
     func testTableOfContentsLinesAreNoHeadings() throws {
         let text = "Contents\n1\tScope\t8\n2\tReferences\t8\n\n1\tScope\nThe present document specifies X.\n"
         let context = StatementTestSupport.context(AnalyzedDocument(try TestSupport.ingest(text, name: "x.txt")))

@@ -333,13 +333,37 @@ public struct DocumentOutline: Sendable {
 
     /// A short line that stands alone: capitalized, at most eight words, no final punctuation, no layout columns,
     /// after a blank line, a finished sentence or another heading, and before a blank line or a capitalized line.
+    /// How many words `bytes` (UTF-8) has: runs of bytes other than the space.
+    static func words(_ bytes: [UInt8]) -> Int {
+        var count = 0
+        var previous: UInt8 = 0x20
+        for byte in bytes {
+            if previous == 0x20, byte != 0x20 { count += 1 }
+            previous = byte
+        }
+        return count
+    }
+
+    /// Whether `bytes` hold `needle` (not empty).
+    static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard bytes.count >= needle.count else { return false }
+        return (0...(bytes.count - needle.count)).contains { start in
+            needle.indices.allSatisfy { bytes[start + $0] == needle[$0] }
+        }
+    }
+
     static func isUnnumberedHeading(_ text: String, context: ExtractionContext, lines: [NSRange], index: Int,
                                     previousWasHeading: Bool) -> Bool {
-        guard text.count <= 60, let first = text.unicodeScalars.first, first.properties.isUppercase,
-              let last = text.unicodeScalars.last, !".,;:!?".unicodeScalars.contains(last),
-              text.split(separator: " ").count <= 8, !text.contains("|"), !text.contains(": ") else { return false }
-        let raw = context.string(context.trim(lines[index]))
-        if raw.contains("   ") || !(context.outlineRules.tocEntry?.matches(in: text).isEmpty ?? true) { return false }
+        // Spaces, bars and colons are looked for among the bytes (code points, not grapheme clusters: this runs on
+        // every short capitalized line, where Foundation's `contains` took half the time).
+        let bytes = Array(text.utf8)
+        guard bytes.count <= 60 || text.count <= 60, let first = text.unicodeScalars.first,
+              first.properties.isUppercase, let last = text.unicodeScalars.last,
+              !".,;:!?".unicodeScalars.contains(last), words(bytes) <= 8, !bytes.contains(0x7C),
+              !bytes.withUnsafeBufferPointer({ Self.contains($0, [0x3A, 0x20]) }) else { return false }
+        let columns = context.scan.withUTF8(of: context.trim(lines[index])) { Self.contains($0, [0x20, 0x20, 0x20]) }
+            ?? context.string(context.trim(lines[index])).contains("   ")
+        if columns || !(context.outlineRules.tocEntry?.matches(in: text).isEmpty ?? true) { return false }
         let previousOK: Bool = {
             if index == 0 || previousWasHeading { return true }
             let previous = context.trim(lines[index - 1])
