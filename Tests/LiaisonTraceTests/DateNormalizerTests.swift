@@ -62,6 +62,37 @@ final class DateNormalizerTests: XCTestCase {
         check("5G and 3GPP Release 15", nil)
     }
 
+    /// `dates(in:)` tokenizes only texts with a run of four digits: every form has a year, a number token of exactly
+    /// four digits. Checked on the lines of the real corpus and `Corpus/`, and on random texts of digits, letters and
+    /// separators.
+    func testTextsWithoutFourDigitsHaveNoYearToken() throws {
+        var texts: [String] = []
+        var folders = [TestSupport.packageRoot.appendingPathComponent("Corpus")]
+        if let corpus = TestSupport.realCorpus { folders.append(corpus) }
+        for url in folders.flatMap(PatternLiteralsTests.corpusTexts(in:)) {
+            texts += try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
+        }
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["1", "12", "123", "2017", "20171", "٣", "T", "th", "-", "/", " ", "é", "Aug", ".", "\u{FF11}"]
+        for _ in 0..<20_000 {
+            texts.append((0..<Int.random(in: 1...8, using: &generator)).map { _ in
+                pieces.randomElement(using: &generator)!
+            }.joined())
+        }
+        var withYearToken = 0
+        for text in texts {
+            let yearToken = DateNormalizer.tokenize(text).contains {
+                if case .number(_, 4) = $0.kind { return true } else { return false }
+            }
+            if yearToken { withYearToken += 1 }
+            XCTAssertTrue(!yearToken || DateNormalizer.hasFourDigits(text), text)
+        }
+        XCTAssertGreaterThan(withYearToken, 1_000, "texts with a year token were checked")
+        XCTAssertEqual(DateNormalizer.dates(in: "Jeju, 1 July 21"), [])
+        XCTAssertTrue(DateNormalizer.hasFourDigits("(10/2016)"))
+        XCTAssertFalse(DateNormalizer.hasFourDigits("12 123 ٣٣٣٣"))
+    }
+
     func testLeapYears() {
         check("29 February 2024", "2024-02-29")
         check("29 February 2023", nil)

@@ -26,6 +26,8 @@ public enum DateNormalizer {
 
     /// Every date in `text`, in order (ranges count once).
     public static func dates(in text: String, limit: Int = .max) -> [NormalizedDate] {
+        // Every form has a year of four digits: most header lines have none, and are not tokenized.
+        guard hasFourDigits(text) else { return [] }
         let tokens = tokenize(text)
         var result: [NormalizedDate] = []
         var index = 0
@@ -41,6 +43,16 @@ public enum DateNormalizer {
             }
         }
         return result
+    }
+
+    /// Whether `text` holds a run of four ASCII digits or more (a year's token is a run of exactly four).
+    static func hasFourDigits(_ text: String) -> Bool {
+        var run = 0
+        for byte in text.utf8 {
+            run = byte >= 0x30 && byte <= 0x39 ? run + 1 : 0
+            if run == 4 { return true }
+        }
+        return false
     }
 
     /// Whether `text` says "no value": empty, "-", "N/A", "none", "TBD"...
@@ -215,8 +227,10 @@ public enum DateNormalizer {
             let first = tokens[start].range.location
             let last = tokens[found.end - 1]
             let range = NSRange(location: first, length: last.range.location + last.range.length - first)
-            let value = found.day.map { String(format: "%04d-%02d-%02d", found.year, found.month, $0) }
-                ?? String(format: "%04d-%02d", found.year, found.month)
+            // (Years have four digits, 1900-2199.)
+            func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+            let month = "\(found.year)-\(twoDigits(found.month))"
+            let value = found.day.map { "\(month)-\(twoDigits($0))" } ?? month
             return .date(NormalizedDate(value: value, isRange: found.range, range: range), next: found.end)
         }
         return .none
