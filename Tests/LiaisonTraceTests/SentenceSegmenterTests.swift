@@ -79,6 +79,39 @@ final class SentenceSegmenterTests: XCTestCase {
         XCTAssertEqual(DocumentOutline.words([]), 0)
     }
 
+    /// `collapse` and its fast test, eight bytes at a time, against a plain loop over random texts of spaces, line
+    /// ends, tabs, other control characters, letters and characters outside ASCII.
+    func testCollapsingWhiteSpace() {
+        func plain(_ bytes: [UInt8]) -> [UInt8] {
+            var out: [UInt8] = []
+            var pending = false
+            for byte in bytes {
+                if [0x20, 0x0A, 0x09, 0x0D].contains(byte) { pending = !out.isEmpty } else {
+                    if pending { out.append(0x20); pending = false }
+                    out.append(byte)
+                }
+            }
+            return out
+        }
+        var generator = SystemRandomNumberGenerator()
+        let pieces = [" ", " ", " ", "\n", "\t", "\r", "\u{0B}", "\u{01}", "a", "b", "A", "é", "\u{7F}", "日", "_", "!"]
+        var changed = 0
+        for _ in 0..<30_000 {
+            let text = (0..<Int.random(in: 0...30, using: &generator)).map { _ in
+                pieces.randomElement(using: &generator)!
+            }.joined()
+            let bytes = Array(text.utf8)
+            let collapsed = bytes.withUnsafeBufferPointer { DocumentOutline.collapse($0) }
+            XCTAssertEqual(collapsed.map { Array($0.utf8) } ?? bytes, plain(bytes), text.debugDescription)
+            XCTAssertEqual(collapsed == nil, plain(bytes) == bytes, text.debugDescription)
+            if collapsed != nil { changed += 1 }
+        }
+        XCTAssertGreaterThan(changed, 10_000)
+        XCTAssertEqual(DocumentOutline.collapse("  a \n\t b  "), "a b")
+        XCTAssertEqual(DocumentOutline.collapse("abcdefgh ijklmnop"), "abcdefgh ijklmnop")
+        XCTAssertEqual(DocumentOutline.collapse("abcdefg  hijklmnop"), "abcdefg hijklmnop", "across eight bytes")
+    }
+
     func testTableOfContentsLinesAreNoHeadings() throws {
         let text = "Contents\n1\tScope\t8\n2\tReferences\t8\n\n1\tScope\nThe present document specifies X.\n"
         let context = StatementTestSupport.context(AnalyzedDocument(try TestSupport.ingest(text, name: "x.txt")))

@@ -58,9 +58,11 @@ enum SentenceSegmenter {
                 index += 1
             }
         }
-        // Blocks may overlap (a list item inside a table cell): keep each sentence once.
-        var seen = Set<Int>()
-        return result.filter { seen.insert($0.location &* 31 &+ $0.length).inserted }
+        // Blocks may overlap (a list item inside a table cell): keep each sentence once. Pieces of spans that do not
+        // overlap are all different.
+        guard zip(spans, spans.dropFirst()).contains(where: { NSMaxRange($0) > $1.location }) else { return result }
+        var seen = Set<NSRange>()
+        return result.filter { seen.insert($0).inserted }
     }
 
     /// ICU sentence boundaries (ends of sentences) of `units`.
