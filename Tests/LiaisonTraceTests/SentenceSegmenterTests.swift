@@ -112,6 +112,24 @@ final class SentenceSegmenterTests: XCTestCase {
         XCTAssertEqual(DocumentOutline.collapse("abcdefg  hijklmnop"), "abcdefg hijklmnop", "across eight bytes")
     }
 
+    /// Blocks that overlap (a list item inside a table cell) give each sentence once.
+    func testSentencesOfOverlappingBlocksComeOnce() throws {
+        let text = "First sentence in the cell. Second one.\nItem text of the list.\nThird block here."
+        func sentences(_ ranges: [(BlockKind, Int, Int)]) -> [String] {
+            let blocks = ranges.map { Block(kind: $0.0, range: SourceRange($0.1, $0.2)) }
+            let ingested = IngestedDocument(source: SourceInfo(path: "x.docx", format: .docx, sha256: ""), text: text,
+                                            blocks: blocks)
+            let context = StatementTestSupport.context(AnalyzedDocument(ingested))
+            return context.sentences.map { context.string($0) }
+        }
+        let cell = (BlockKind.tableCell, 0, 62)
+        let item = (BlockKind.listItem, 40, 62)
+        let third = (BlockKind.paragraph, 63, text.utf8.count)
+        XCTAssertEqual(sentences([cell, item, third]), ["First sentence in the cell.", "Second one.",
+                                                        "Item text of the list.", "Third block here."])
+        XCTAssertEqual(sentences([cell, third]), sentences([cell, item, third]))
+    }
+
     func testTableOfContentsLinesAreNoHeadings() throws {
         let text = "Contents\n1\tScope\t8\n2\tReferences\t8\n\n1\tScope\nThe present document specifies X.\n"
         let context = StatementTestSupport.context(AnalyzedDocument(try TestSupport.ingest(text, name: "x.txt")))
