@@ -257,7 +257,8 @@ final class LiteralScannerTests: XCTestCase {
         }
     }
 
-    /// The longest runs of white space and of other bytes, counted without branches, are those a plain count finds.
+    /// The longest runs of white space and of other bytes, counted without branches, are those a plain count finds:
+    /// random bytes, and runs of one byte of random lengths.
     func testLongestRunsAreThoseAPlainCountFinds() {
         func plain(_ bytes: [UInt8]) -> (space: Int, word: Int) {
             var best = (space: 0, word: 0)
@@ -279,6 +280,14 @@ final class LiteralScannerTests: XCTestCase {
             texts.append((0..<Int.random(in: 0..<400, using: &generator)).map { _ in
                 alphabet.randomElement(using: &generator)!
             })
+        }
+        for _ in 0..<300 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 1..<30, using: &generator) {
+                let byte = alphabet.randomElement(using: &generator)!
+                bytes += Array(repeating: byte, count: Int.random(in: 0..<20, using: &generator))
+            }
+            texts.append(bytes)
         }
         for bytes in texts {
             let runs = RuleEngine.longestRuns(bytes)
