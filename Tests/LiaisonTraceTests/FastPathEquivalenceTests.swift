@@ -62,6 +62,12 @@ final class FastPathEquivalenceTests: XCTestCase {
                                "\(format) blocks of \(text.debugDescription.prefix(80))")
             }
             XCTAssertEqual(PlainTextReader.isBlank(text), text.allSatisfy { $0.isWhitespace })
+            XCTAssertEqual(PlainTextReader.isUnwrapped(text), ReferencePlainText.isUnwrapped(text),
+                           "unwrapped: \(text.debugDescription.prefix(80))")
+        }
+        for text in ["", "\n", String(repeating: "x", count: 121), String(repeating: "x", count: 121) + "\n\nshort\n",
+                     "a\n" + String(repeating: "y", count: 200)] {
+            XCTAssertEqual(PlainTextReader.isUnwrapped(text), ReferencePlainText.isUnwrapped(text), text)
         }
     }
 

@@ -167,7 +167,7 @@ struct ReferenceNormalizer {
 
 enum ReferencePlainText {
     static func blocks(of text: String, format: DocumentFormat) -> [Block] {
-        let unwrapped = PlainTextReader.isUnwrapped(text)
+        let unwrapped = isUnwrapped(text)
         var blocks: [Block] = []
         var paragraphStart: Int?
         var paragraphEnd = 0

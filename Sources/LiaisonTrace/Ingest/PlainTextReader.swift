@@ -173,12 +173,18 @@ public struct PlainTextReader: DocumentReader {
     }
 
     static func isUnwrapped(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
         var long = 0
         var nonBlank = 0
         var start = 0
-        for index in 0...bytes.count where index == bytes.count || bytes[index] == 0x0A {
-            let length = index - start
-            start = index + 1
+        while start <= bytes.count {
+            // The next line feed (memchr: this runs over every plain-text document).
+            let end = start < bytes.count
+                ? memchr(base + start, 0x0A, bytes.count - start).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
+                    ?? bytes.count
+                : bytes.count
+            let length = end - start
+            start = end + 1
             if length <= 1 { continue }
             nonBlank += 1
             if length > 120 { long += 1 }
