@@ -360,6 +360,18 @@ final class PipelineTests: XCTestCase {
             try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: Double(1000 + index))],
                                                   ofItemAtPath: file)
         }
+        // A temporary file a killed command left, an hour old, and one being written now.
+        let leftover = cache.folder.appendingPathComponent(".rules-f0.bin" + AtomicFile.suffix).path
+        let writing = cache.folder.appendingPathComponent(".rules-f9.bin" + AtomicFile.suffix).path
+        for path in [leftover, writing] { try Data([1]).write(to: URL(fileURLWithPath: path)) }
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)],
+                                              ofItemAtPath: leftover)
+        cache.keep(fingerprint: "f5", analyses: [5])
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1005)],
+                                              ofItemAtPath: cache.folder.appendingPathComponent("rules-f5.bin").path)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: leftover))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: writing))
+        try FileManager.default.removeItem(atPath: writing)
         let names = try FileManager.default.contentsOfDirectory(atPath: cache.folder.path).sorted()
         XCTAssertEqual(names, (2..<(RuleBuildCache.keptFiles + 2)).map { "rules-f\($0).bin" })
         XCTAssertEqual(cache.kept(fingerprint: "f5").analyses, [5])

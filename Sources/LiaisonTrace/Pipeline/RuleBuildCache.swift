@@ -83,17 +83,23 @@ public struct RuleBuildCache: Sendable {
         magic + Array(fingerprint.utf8) + [0]
     }
 
+    /// Removes the oldest files beyond `keptFiles`, and temporary files a killed command left (a minute old: another
+    /// command may be writing one).
     private func removeOldFiles() {
         let manager = FileManager.default
         guard let names = try? manager.contentsOfDirectory(atPath: folder.path) else { return }
-        let files = names.filter { $0.hasPrefix("rules-") && $0.hasSuffix(".bin") }.map { name -> (String, Date) in
+        func modified(_ name: String) -> (path: String, date: Date) {
             let path = folder.appendingPathComponent(name).path
-            let modified = (try? manager.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? .distantPast
-            return (path, modified)
+            return (path, (try? manager.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? .distantPast)
         }
+        let files = names.filter { $0.hasPrefix("rules-") && $0.hasSuffix(".bin") }.map(modified)
         // Newest first; ties by name, so that two commands agree on what goes.
-        for (path, _) in files.sorted(by: { ($0.1, $1.0) > ($1.1, $0.0) }).dropFirst(Self.keptFiles) {
-            try? manager.removeItem(atPath: path)
+        for file in files.sorted(by: { ($0.date, $1.path) > ($1.date, $0.path) }).dropFirst(Self.keptFiles) {
+            try? manager.removeItem(atPath: file.path)
+        }
+        let leftovers = names.filter { $0.hasPrefix(".rules-") && $0.hasSuffix(AtomicFile.suffix) }.map(modified)
+        for file in leftovers where file.date < Date(timeIntervalSinceNow: -60) {
+            try? manager.removeItem(atPath: file.path)
         }
     }
 }
