@@ -179,10 +179,10 @@ public struct PlainTextReader: DocumentReader {
         var start = 0
         while start <= bytes.count {
             // The next line feed (memchr: this runs over every plain-text document).
-            let end = start < bytes.count
-                ? memchr(base + start, 0x0A, bytes.count - start).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
-                    ?? bytes.count
-                : bytes.count
+            var end = bytes.count
+            if start < bytes.count, let found = memchr(base + start, 0x0A, bytes.count - start) {
+                end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            }
             let length = end - start
             start = end + 1
             if length <= 1 { continue }

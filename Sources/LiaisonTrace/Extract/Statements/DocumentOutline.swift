@@ -360,8 +360,6 @@ public struct DocumentOutline: Sendable {
         title.hasSuffix(":") ? String(title.dropLast()).trimmingSpaces() : title
     }
 
-    /// A short line that stands alone: capitalized, at most eight words, no final punctuation, no layout columns,
-    /// after a blank line, a finished sentence or another heading, and before a blank line or a capitalized line.
     /// How many words `bytes` (UTF-8) has: runs of bytes other than the space.
     static func words(_ bytes: [UInt8]) -> Int {
         var count = 0
@@ -381,6 +379,8 @@ public struct DocumentOutline: Sendable {
         }
     }
 
+    /// A short line that stands alone: capitalized, at most eight words, no final punctuation, no layout columns,
+    /// after a blank line, a finished sentence or another heading, and before a blank line or a capitalized line.
     static func isUnnumberedHeading(_ text: String, context: ExtractionContext, lines: [NSRange], index: Int,
                                     previousWasHeading: Bool) -> Bool {
         // Spaces, bars and colons are looked for among the bytes (code points, not grapheme clusters: this runs on
