@@ -130,6 +130,32 @@ final class SentenceSegmenterTests: XCTestCase {
         XCTAssertEqual(sentences([cell, third]), sentences([cell, item, third]))
     }
 
+    /// The context's lines are those of a plain pass over the text's UTF-16 units, in ASCII texts and in texts with
+    /// characters of two, three and four bytes.
+    func testLinesAreThoseOfThePlainText() throws {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["a", "Word", " ", "\n", "\n\n", "é", "日本", "😀", "\t", "𐐀x"]
+        var texts = ["x", "x\n", "a\nb\n", "\n\nz"]
+        for _ in 0..<300 {
+            // (Not blank: a blank file is quarantined.)
+            texts.append("T" + (0..<Int.random(in: 1...40, using: &generator)).map { _ in
+                pieces.randomElement(using: &generator)!
+            }.joined())
+        }
+        for text in texts {
+            let context = StatementTestSupport.context(AnalyzedDocument(try TestSupport.ingest(text, name: "x.txt")))
+            let units = Array(context.text.utf16)
+            var expected: [NSRange] = []
+            var start = 0
+            for (index, unit) in units.enumerated() where unit == 0x0A {
+                expected.append(NSRange(location: start, length: index - start))
+                start = index + 1
+            }
+            expected.append(NSRange(location: start, length: units.count - start))
+            XCTAssertEqual(context.lines, expected, text.debugDescription)
+        }
+    }
+
     func testTableOfContentsLinesAreNoHeadings() throws {
         let text = "Contents\n1\tScope\t8\n2\tReferences\t8\n\n1\tScope\nThe present document specifies X.\n"
         let context = StatementTestSupport.context(AnalyzedDocument(try TestSupport.ingest(text, name: "x.txt")))
