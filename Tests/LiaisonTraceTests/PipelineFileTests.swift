@@ -220,19 +220,26 @@ final class PipelineTests: XCTestCase {
         }
     }
 
-    /// A run records in its folder's cache that the rules' examples passed; a pipeline loaded for the next run into
-    /// that folder does not run them again, unless the rules (or the build) changed: a rule file edited so that an
-    /// example no longer holds fails to load as it would anywhere else.
-    func testExamplesRunAgainOnlyWhenTheRulesChange() async throws {
+    /// A new folder holding a pipeline file `p.yaml` whose one rule file, `rules/refs.yaml`, holds `rules`, and an
+    /// input `in.txt` holding `text`.
+    private static func pipelineFolder(rules: String, text: String) throws -> (folder: URL, pipelineFile: URL) {
         let folder = try TestSupport.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("rules"),
                                                 withIntermediateDirectories: true)
         let pipelineFile = folder.appendingPathComponent("p.yaml")
         try Data("version: 1\nrules: [rules/refs.yaml]\n".utf8).write(to: pipelineFile)
-        let rules = try XCTUnwrap(PipelineSource.builtInFiles["rules/references-ietf.yaml"])
         try Data(rules.utf8).write(to: folder.appendingPathComponent("rules/refs.yaml"))
-        try Data("See RFC 9110.\n".utf8).write(to: folder.appendingPathComponent("in.txt"))
+        try Data(text.utf8).write(to: folder.appendingPathComponent("in.txt"))
+        return (folder, pipelineFile)
+    }
+
+    /// A run records in its folder's cache that the rules' examples passed; a pipeline loaded for the next run into
+    /// that folder does not run them again, unless the rules (or the build) changed: a rule file edited so that an
+    /// example no longer holds fails to load as it would anywhere else.
+    func testExamplesRunAgainOnlyWhenTheRulesChange() async throws {
+        let rules = try XCTUnwrap(PipelineSource.builtInFiles["rules/references-ietf.yaml"])
+        let (folder, pipelineFile) = try Self.pipelineFolder(rules: rules, text: "See RFC 9110.\n")
+        defer { try? FileManager.default.removeItem(at: folder) }
         let out = folder.appendingPathComponent("out")
 
         let first = try Pipeline.load(.file(pipelineFile.path), runningInto: out)
@@ -277,16 +284,11 @@ final class PipelineTests: XCTestCase {
     /// extracts what the first did. It is written only by a load whose rules built and passed, and read only under
     /// the same fingerprint.
     func testTheUsersRuleCacheServesCommandsWithoutARunFolder() async throws {
-        let folder = try TestSupport.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("rules"),
-                                                withIntermediateDirectories: true)
-        let pipelineFile = folder.appendingPathComponent("p.yaml")
-        try Data("version: 1\nrules: [rules/refs.yaml]\n".utf8).write(to: pipelineFile)
         let rules = try XCTUnwrap(PipelineSource.builtInFiles["rules/references-ietf.yaml"])
         // A rule file of its own, so that the fingerprint is this test's whatever else the process loaded.
-        try Data((rules + "\n# \(UUID().uuidString)\n").utf8).write(to: folder.appendingPathComponent("rules/refs.yaml"))
-        try Data("See RFC 9110 and RFC 2119.\n".utf8).write(to: folder.appendingPathComponent("in.txt"))
+        let (folder, pipelineFile) = try Self.pipelineFolder(rules: rules + "\n# \(UUID().uuidString)\n",
+                                                             text: "See RFC 9110 and RFC 2119.\n")
+        defer { try? FileManager.default.removeItem(at: folder) }
         let cache = RuleBuildCache(folder: folder.appendingPathComponent("cache"))
 
         let first = try Pipeline.load(.file(pipelineFile.path), ruleCache: cache)
