@@ -280,11 +280,7 @@ struct LeadingCharacters: Sendable, Equatable {
                 flags = changed
                 return .empty
             case .group(let opening, let body):
-                var inner = flags
-                if opening.hasPrefix("(?"), opening != "(?:", opening != "(?>", !opening.hasPrefix("(?<") {
-                    guard let changed = Self.flags(opening, from: flags) else { return nil }
-                    inner = changed
-                }
+                guard var inner = Self.flags(inside: opening, from: flags) else { return nil }
                 return summary(of: body, flags: &inner)
             case .sequence(let items):
                 var result = Summary.empty
@@ -344,6 +340,15 @@ struct LeadingCharacters: Sendable, Equatable {
             return result
         }
 
+        /// The flags inside a group that opens with `opening`: those of a flag group (`(?i:`), else `flags`; nil
+        /// for flags `flags(_:from:)` does not take.
+        static func flags(inside opening: String, from flags: Flags) -> Flags? {
+            guard opening.hasPrefix("(?"), opening != "(?:", opening != "(?>", !opening.hasPrefix("(?<") else {
+                return flags
+            }
+            return Self.flags(opening, from: flags)
+        }
+
         /// The bounds of a quantifier as written (`?`, `*`, `+`, `{n}`, `{n,}`, `{n,m}`, with `?` or `+` after).
         static func bounds(_ quantifier: String) -> (Int, Int?)? {
             var text = Substring(quantifier)
@@ -371,11 +376,7 @@ struct LeadingCharacters: Sendable, Equatable {
             case .lookaround("<=", let body):
                 return (body, flags)
             case .group(let opening, let body):
-                var inner = flags
-                if opening.hasPrefix("(?"), opening != "(?:", opening != "(?>", !opening.hasPrefix("(?<") {
-                    guard let changed = Self.flags(opening, from: flags) else { return nil }
-                    inner = changed
-                }
+                guard let inner = Self.flags(inside: opening, from: flags) else { return nil }
                 return leadingLookbehind(body, inner)
             case .sequence(let items):
                 var flags = flags

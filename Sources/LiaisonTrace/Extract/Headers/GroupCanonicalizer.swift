@@ -137,7 +137,8 @@ public struct GroupCanonicalizer: Sendable {
     /// The canonical ids of a list such as a header value ("ITU-T SG2, SG5, ITU-D SG1, SG2"), each once, in order.
     public func canonicalList(_ value: String, engine: RuleEngine? = nil) -> [String] {
         var seen = Set<String>()
-        return mentions(in: value, inheritWithinLists: true, engine: engine).map(\.id).filter { seen.insert($0).inserted }
+        return mentions(in: value, inheritWithinLists: true, engine: engine).map(\.id)
+            .filter { seen.insert($0).inserted }
     }
 
     /// The canonical id when the whole of `name` is one group name, else nil.
@@ -166,4 +167,3 @@ extension GroupCanonicalizer {
         }
     }
 }
-

@@ -120,7 +120,9 @@ extension HeaderFieldExtractor {
         var primary: Candidate?
         let senders = Set(draft.from)
         let kindRank = Dictionary(uniqueKeysWithValues: rules.idKinds.enumerated().map { ($1, $0) })
-        let owned = candidates.filter { rules.owner(of: $0.id, groups: groups, engine: context.engine).map(senders.contains) ?? false }
+        let owned = candidates.filter {
+            rules.owner(of: $0.id, groups: groups, engine: context.engine).map(senders.contains) ?? false
+        }
         func rank(_ candidate: Candidate) -> Int { candidate.kind.flatMap { kindRank[$0] } ?? 99 }
         primary = owned.min { (rank($0), $0.start) < (rank($1), $1.start) }
         if primary == nil { primary = candidates.first { $0.kind == rules.idKinds.first } }

@@ -172,7 +172,9 @@ extension HeaderFieldExtractor {
             }
         }
         for answered in draft.respondsTo {
-            if let owner = rules.owner(of: answered, groups: groups, engine: context.engine) { add(owner, rules.ownerPurpose) }
+            if let owner = rules.owner(of: answered, groups: groups, engine: context.engine) {
+                add(owner, rules.ownerPurpose)
+            }
         }
         draft.to = addressees
         if let cueRange, !draft.from.isEmpty || !draft.to.isEmpty {
