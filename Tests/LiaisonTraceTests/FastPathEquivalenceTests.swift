@@ -82,6 +82,82 @@ final class FastPathEquivalenceTests: XCTestCase {
         }
     }
 
+    /// The requirement extractor's quotation spans, found four UTF-16 units at a time between quotes and line
+    /// feeds, against the loop over every unit it replaced: on the real texts, on random texts thick with quotes,
+    /// apostrophes and blank lines, with resets anywhere.
+    func testQuotationsMatchReference() throws {
+        /// The loop the fast path replaced.
+        func reference(_ text: ScanText, resets: [Int]) -> [NSRange] {
+            var spans: [NSRange] = []
+            var openDouble: Int?
+            var openSingle: Int?
+            let length = text.length
+            var start = 0
+            for end in resets.filter({ $0 > 0 && $0 < length }).sorted() + [length] where end >= start {
+                for index in start..<end {
+                    let unit = text[index]
+                    let previous: UInt16 = index > 0 ? text[index - 1] : 0x0A
+                    if unit == 0x0A, previous == 0x0A {
+                        openDouble = nil
+                        openSingle = nil
+                    } else if unit == 0x22 {
+                        if let open = openDouble {
+                            spans.append(NSRange(location: open, length: index + 1 - open))
+                            openDouble = nil
+                        } else {
+                            openDouble = index
+                        }
+                    } else if unit == 0x27 {
+                        let after: UInt16 = index + 1 < length ? text[index + 1] : 0x20
+                        if openSingle == nil, [0x20, 0x0A, 0x28, 0x5B].contains(previous) {
+                            openSingle = index
+                        } else if let open = openSingle, !SentenceSegmenter.isLetterOrDigit(after) {
+                            spans.append(NSRange(location: open, length: index + 1 - open))
+                            openSingle = nil
+                        }
+                    }
+                }
+                openDouble = nil
+                openSingle = nil
+                start = end
+            }
+            return spans.sorted { $0.location < $1.location }
+        }
+        var generator = SplitMix(seed: 2027)
+        let pieces = ["\"", "'", "\n", "\n\n", " ", "(", "[", "word", "x", "FG-MV's", "é", "😀", "\u{2019}", ".",
+                      "  \"a b\" ", " 'c' "]
+        var texts = try texts()
+        texts += (0..<3000).map { _ in
+            (0..<Int(generator.next() % 80)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
+        }
+        var spans = 0
+        for string in texts {
+            let text = ScanText(string)
+            let resets = (0..<Int(generator.next() % 4)).map { _ in Int(generator.next() % UInt64(text.count + 2)) }
+            let expected = reference(text, resets: resets)
+            XCTAssertEqual(RequirementExtractor.quotations(text, resets: resets), expected,
+                           "\(string.prefix(200).debugDescription) resets \(resets)")
+            spans += expected.count
+        }
+        XCTAssertGreaterThan(spans, 1000, "quotation spans compared")
+    }
+
+    /// `WordMasks.lanes` finds a unit among four exactly: random words, and words whose lanes are near the unit.
+    func testWordMasksFindExactlyTheUnitsEqualToOne() {
+        var generator = SplitMix(seed: 5)
+        let near: [UInt16] = [0x00, 0x01, 0x21, 0x22, 0x23, 0x26, 0x27, 0x28, 0x0A, 0x0B, 0x09, 0x7F, 0x80, 0xFF,
+                              0x122, 0x2022, 0x8022, 0xFFFF, 0x8000, 0x7FFF]
+        for round in 0..<200_000 {
+            let lanes: [UInt16] = (0..<4).map { _ in
+                round % 2 == 0 ? UInt16(truncatingIfNeeded: generator.next()) : near[Int(generator.next() % 20)]
+            }
+            let word = lanes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (16 * UInt64($1.offset)) }
+            for unit: UInt16 in [0x22, 0x27, 0x0A, lanes[Int(generator.next() % 4)]] {
+                XCTAssertEqual(WordMasks.lanes(word, equalTo: unit) != 0, lanes.contains(unit), "\(lanes) \(unit)")
+            }
+        }
+    }
+
     func testLineIndexMatchesCounting() throws {
         for text in try texts().filter({ $0.utf8.count < 60_000 }).prefix(10) + randomTexts(count: 300) {
             let index = LineIndex(text)

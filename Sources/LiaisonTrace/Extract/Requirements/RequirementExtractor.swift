@@ -285,10 +285,20 @@ public struct RequirementExtractor: Extractor {
         let length = text.length
         let units = UnsafeBufferPointer(text.units)
         // The stretches between resets (where pairing starts again), each scanned for the three characters that
-        // matter: `"`, `'` and a line feed (every other character is above them, so one comparison skips it).
+        // matter: `"`, `'` and a line feed, four units at a time while none of them is one (spaces, below them,
+        // made a one-comparison test branch wrongly at every word).
+        let raw = UnsafeRawPointer(units.baseAddress)
         var start = 0
         for end in resets.filter({ $0 > 0 && $0 < length }).sorted() + [length] where end >= start {
-            for index in start..<end {
+            var position = start
+            while position < end {
+                if let raw, position + 4 <= end,
+                   !Self.holdsQuoteOrLineFeed(raw.loadUnaligned(fromByteOffset: position * 2, as: UInt64.self)) {
+                    position += 4
+                    continue
+                }
+                let index = position
+                position += 1
                 let unit = units[index]
                 guard unit <= 0x27 else { continue }
                 let previous: UInt16 = index > 0 ? units[index - 1] : 0x0A
@@ -317,6 +327,13 @@ public struct RequirementExtractor: Extractor {
             start = end
         }
         return spans.sorted { $0.location < $1.location }
+    }
+
+    /// Whether one of the four UTF-16 units of `word` is a double quote, an apostrophe or a line feed.
+    @inline(__always)
+    static func holdsQuoteOrLineFeed(_ word: UInt64) -> Bool {
+        WordMasks.lanes(word, equalTo: 0x22) | WordMasks.lanes(word, equalTo: 0x27) | WordMasks.lanes(word, equalTo: 0x0A)
+            != 0
     }
 
     /// Whether `range` lies inside one of the sorted `spans`.
