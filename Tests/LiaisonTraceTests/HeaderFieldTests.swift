@@ -676,6 +676,59 @@ final class HeaderFieldTests: XCTestCase {
         }
     }
 
+    /// The scanner splits a text line into segments only when it reaches it: every row of the zone is split as
+    /// splitting every line would split it, and a zone that ends early (a liaison's header before long paragraphs)
+    /// leaves the lines after it unsplit. On the 3GPP template, a form whose body is all tabs and columns, and the
+    /// real corpus's liaisons.
+    func testZoneRowsAreSplitAsSplittingEveryLineWould() throws {
+        let extractor = try XCTUnwrap(Support.extraction.extractors.lazy.compactMap { $0 as? HeaderFieldExtractor }.first)
+        var documents = [try TestSupport.ingest(Self.antiwordLS, name: "ls.txt"),
+                         try TestSupport.ingest("Source:\tSG2\nTitle:\tLS\n" + String(repeating: "a\tb   c | d\n", count: 150),
+                                                name: "columns.txt"),
+                         // A heading whose title is the next line: the scan passes that line without reading it.
+                         try TestSupport.ingest("""
+                             Liaison statement
+                             LS on time-sensitive   networking profiles
+
+                             Submission date:   2024-03-01
+                             From:   IEEE 802.1
+                             To:   ITU-T SG15
+
+                             IEEE 802.1 thanks ITU-T Study Group 15 for its liaison statement on the profiles.
+                             """, name: "datatracker.txt")]
+        if let corpus = TestSupport.realCorpus {
+            for file in InputWalker.files(in: [corpus.appendingPathComponent("liaisons").path]).files.prefix(20) {
+                if let document = try? Ingestor().ingest(path: file) { documents.append(document) }
+            }
+        }
+        var unsplit = 0
+        var zoneRows = 0
+        for document in documents {
+            let context = ExtractionContext(AnalyzedDocument(document))
+            let forms = Array(extractor.rules.forms.indices.filter { !extractor.rules.forms[$0].readsFields })
+            let scanner = HeaderScanner(context, rules: extractor.rules, textForms: forms)
+            let zone = extractor.rules.zone
+            var every = HeaderLayout(context, maxLines: zone.maxLines, columnGap: zone.columnGap)
+            for index in every.rows.indices { every.split(index) }
+            XCTAssertEqual(every.rows.count, scanner.layout.rows.count)
+            for (index, row) in scanner.layout.rows.enumerated() {
+                if index < scanner.zoneRowCount { XCTAssertTrue(row.isSplit, "\(document.source.path) row \(index)") }
+                guard row.isSplit else {
+                    unsplit += 1
+                    continue
+                }
+                zoneRows += 1
+                let whole = every.rows[index].segments
+                XCTAssertEqual(row.range, every.rows[index].range)
+                XCTAssertEqual(row.segments.map(\.range), whole.map(\.range), "\(document.source.path) row \(index)")
+                XCTAssertEqual(row.segments.map(\.column), whole.map(\.column), "\(document.source.path) row \(index)")
+                XCTAssertEqual(scanner.roles[index].count, row.segments.count)
+            }
+        }
+        XCTAssertGreaterThan(zoneRows, 20, "split rows compared")
+        XCTAssertGreaterThan(unsplit, 0, "rows after a zone that ends early are not split")
+    }
+
     /// A reference is its line when the line, trimmed as `trimmingSpacesAndNewlines` trims, is the reference's
     /// text; the test reads only the line's ends.
     func testWholeLineTestTrimsAsFoundationDoes() {

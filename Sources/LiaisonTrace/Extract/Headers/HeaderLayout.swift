@@ -17,20 +17,39 @@ struct HeaderLayout {
     struct Row {
         /// The whole row (a line, or the span of a table row's cells).
         var range: NSRange
+        /// The row's segments, once it is split (`isSplit`).
         var segments: [Segment]
         var isTable: Bool
+        /// Whether `segments` are known: a text line is split at its columns when first asked for (`split`).
+        fileprivate(set) var isSplit = true
         var isBlank: Bool { segments.isEmpty }
+
+        init(range: NSRange, segments: [Segment], isTable: Bool) {
+            self.range = range
+            self.segments = segments
+            self.isTable = isTable
+        }
     }
 
-    let rows: [Row]
+    private(set) var rows: [Row]
+    /// What splitting a text line needs.
+    private let context: ExtractionContext?
+    private let columnGap: Int
+    private let tabs: [Int]
 
-    /// Rows of the first `maxLines` lines of `context`.
+    /// Rows of the first `maxLines` lines of `context`. Text lines are split into segments only when `split` asks:
+    /// a header zone ends after a few dozen lines, often short of `maxLines`, and the lines after it can be long
+    /// paragraphs.
     init(_ context: ExtractionContext, maxLines: Int, columnGap: Int) {
+        self.columnGap = columnGap
         let lines = context.lines.prefix(maxLines)
         guard let last = lines.last else {
             rows = []
+            self.context = nil
+            tabs = []
             return
         }
+        self.context = context
         let limit = last.location + last.length
         // Table cells by (table, row), in order.
         var cellsByRow: [[Int]: [(column: Int, range: NSRange)]] = [:]
@@ -63,7 +82,7 @@ struct HeaderLayout {
             if tableRowAt[first] == nil { tableRowAt[first] = key }
             coveredLines.insert(integersIn: first...max(first, lastLine))
         }
-        let tabs = Self.tabs(in: context, before: limit)
+        tabs = Self.tabs(in: context, before: limit)
         var result: [Row] = []
         var emitted = Set<[Int]>()
         for (index, line) in lines.enumerated() {
@@ -83,10 +102,18 @@ struct HeaderLayout {
                 }
                 continue
             }
-            result.append(Row(range: line, segments: Self.segments(of: line, in: context, gap: columnGap, tabs: tabs),
-                              isTable: false))
+            var row = Row(range: line, segments: [], isTable: false)
+            row.isSplit = false
+            result.append(row)
         }
         rows = result
+    }
+
+    /// Splits row `index` into its segments, unless it is split already.
+    mutating func split(_ index: Int) {
+        guard !rows[index].isSplit, let context else { return }
+        rows[index].segments = Self.segments(of: rows[index].range, in: context, gap: columnGap, tabs: tabs)
+        rows[index].isSplit = true
     }
 
     @inline(__always)

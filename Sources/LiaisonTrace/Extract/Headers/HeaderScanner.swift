@@ -20,7 +20,7 @@ struct HeaderScanner {
     /// What a segment turned out to be.
     enum SegmentRole { case free, label, value }
 
-    let layout: HeaderLayout
+    private(set) var layout: HeaderLayout
     /// Label occurrences in text order.
     private(set) var occurrences: [Occurrence] = []
     /// Role of every segment, by row and segment index.
@@ -45,12 +45,23 @@ struct HeaderScanner {
         mastheadMaxRows = rules.zone.mastheadMaxLines
         roles = layout.rows.map { [SegmentRole](repeating: .free, count: $0.segments.count) }
         scan(context, rules: rules, textForms: textForms)
+        // What is read of the zone after the scan: all of its rows split.
+        for index in 0..<zoneRowCount { _ = row(index) }
+    }
+
+    /// Row `index`, split into its segments (and their roles) if it was not yet.
+    private mutating func row(_ index: Int) -> HeaderLayout.Row {
+        if !layout.rows[index].isSplit {
+            layout.split(index)
+            roles[index] = [SegmentRole](repeating: .free, count: layout.rows[index].segments.count)
+        }
+        return layout.rows[index]
     }
 
     // MARK: - Scanning
 
     private mutating func scan(_ context: ExtractionContext, rules: HeaderRules, textForms: [Int]) {
-        let rows = layout.rows
+        let rowCount = layout.rows.count
         let text = context
         func matchesAny(_ patterns: [HeaderRules.ExamplePattern], _ range: NSRange) -> Bool {
             patterns.contains { !$0.pattern.matches(in: text, range: range).isEmpty }
@@ -91,8 +102,8 @@ struct HeaderScanner {
         var index = 0
         var zoneEndRow: Int?
         var zoneEndOffset: Int?
-        rowLoop: while index < rows.count {
-            let row = rows[index]
+        rowLoop: while index < rowCount {
+            let row = self.row(index)
             if row.isBlank {
                 index += 1
                 continue
@@ -150,9 +161,9 @@ struct HeaderScanner {
                         valueColumn = next.column
                         segmentIndex += 1
                     }
-                } else if index + 1 < rows.count {
+                } else if index + 1 < rowCount {
                     // Label alone: the value is on the next row (one table cell per line).
-                    let next = rows[index + 1]
+                    let next = self.row(index + 1)
                     if let first = next.segments.first, label(first, isTable: next.isTable) == nil,
                        !matchesAny(rules.zone.separators, next.range), !isStamp(next) {
                         parts.append(first.range)
@@ -165,8 +176,8 @@ struct HeaderScanner {
                 // Continuation lines.
                 if !parts.isEmpty, segmentIndex == row.segments.count - 1 || nextLine {
                     var next = rowsUsed + 1
-                    while parts.count < maxLines, next < rows.count {
-                        let candidate = rows[next]
+                    while parts.count < maxLines, next < rowCount {
+                        let candidate = self.row(next)
                         guard let first = candidate.segments.first, !candidate.isTable || nextLine,
                               roles[next][0] == .free, label(first, isTable: candidate.isTable) == nil,
                               !matchesAny(rules.zone.separators, candidate.range), !isStamp(candidate),
@@ -204,7 +215,7 @@ struct HeaderScanner {
                     titleRows.append((index, cue))
                     let end = match.range.location + match.range.length
                     var last = index
-                    while last + 1 < rows.count, rows[last + 1].range.location < end { last += 1 }
+                    while last + 1 < rowCount, layout.rows[last + 1].range.location < end { last += 1 }
                     index = max(lastRowUsed, last) + 1
                     continue rowLoop
                 }
@@ -225,14 +236,14 @@ struct HeaderScanner {
             }
             index = lastRowUsed + 1
         }
-        let endRow = zoneEndRow ?? rows.count
+        let endRow = zoneEndRow ?? rowCount
         zoneRowCount = endRow
         if let offset = zoneEndOffset {
             zoneEnd = offset
-        } else if endRow < rows.count {
-            zoneEnd = rows[endRow].range.location
+        } else if endRow < rowCount {
+            zoneEnd = layout.rows[endRow].range.location
         } else {
-            zoneEnd = rows.last.map { $0.range.location + $0.range.length } ?? 0
+            zoneEnd = layout.rows.last.map { $0.range.location + $0.range.length } ?? 0
         }
         if zoneEndOffset == nil { openingStart = zoneEnd }
     }
