@@ -498,10 +498,12 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
                 let reach = min(maxLength ?? PatternCues.windowCap, PatternCues.windowCap)
                 var covered = low
                 var next = low
+                var walked = 0
                 while first < last, found.count < limit {
                     let cue = Int(candidates[first])
                     first += 1
                     var position = max(next, covered, cue - back)
+                    if PatternProfile.isEnabled { walked += max(0, min(cue + 1, high) - position) }
                     while position <= cue, position < high {
                         guard mayStart(in: text, at: position, limit: high),
                               !startsAtWord || position == low || !Self.isWordUnit(text[position - 1]),
@@ -525,6 +527,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
                     }
                     next = max(next, cue + 1)
                 }
+                if PatternProfile.isEnabled { PatternProfile.walked(source, positions: walked) }
             case .inside(let maxOffset, let maxLength):
                 // Every match contains a cue: search merged windows around the cue positions.
                 let back = min(maxOffset ?? PatternCues.windowCap, PatternCues.windowCap)

@@ -13,6 +13,7 @@ public enum PatternProfile {
         var hits = 0
         var fullScans = 0
         var scannedUnits = 0
+        var walked = 0
     }
 
     private static let lock = NSLock()
@@ -38,6 +39,11 @@ public enum PatternProfile {
             $0.tries += 1
             if hit { $0.hits += 1 }
         }
+    }
+
+    /// Positions looked at before a cue for a match that contains it (`inside` placement).
+    static func walked(_ source: String, positions: Int) {
+        update(source) { $0.walked += positions }
     }
 
     /// A search of a document range without cues.
@@ -73,6 +79,12 @@ public enum PatternProfile {
         for (source, entry) in all.filter({ $0.value.tries > 0 })
             .sorted(by: { $0.value.tries > $1.value.tries }).prefix(limit) {
             lines.append(line(String(format: "%8d tries %8d hits", entry.tries, entry.hits), source))
+        }
+        let walked = all.values.reduce(0) { $0 + $1.walked }
+        lines.append("--- positions looked at before cues (all: \(walked))")
+        for (source, entry) in all.filter({ $0.value.walked > 0 })
+            .sorted(by: { $0.value.walked > $1.value.walked }).prefix(limit) {
+            lines.append(line(String(format: "%10d positions", entry.walked), source))
         }
         return lines.joined(separator: "\n")
     }
