@@ -82,6 +82,46 @@ final class FastPathEquivalenceTests: XCTestCase {
         }
     }
 
+    /// The engine's text: its UTF-16 units are those of `String.utf16`, whatever runs of ASCII (read eight bytes at
+    /// a time) stand between other characters; the offsets between the two encodings, found from the characters
+    /// outside ASCII alone, are those of maps of every offset made by walking the scalars (inside a character: its
+    /// start); and the boundary traps are those a scan of the scalars finds.
+    func testScanTextUnitsAndOffsetsMatchFullMaps() throws {
+        var generator = SplitMix(seed: 99)
+        var texts = try texts() + randomTexts(count: 2000)
+        // Long ASCII runs of every length around eight, between characters of every width.
+        for _ in 0..<500 {
+            texts.append((0..<Int(generator.next() % 12)).map { _ in
+                String(repeating: "x", count: Int(generator.next() % 20))
+                    + ["é", "日", "😀", "\u{2019}", "", "٣"][Int(generator.next() % 6)]
+            }.joined())
+        }
+        for text in texts {
+            let scan = ScanText(text)
+            XCTAssertEqual(Array(scan.units), Array(text.utf16), text.debugDescription)
+            // For each UTF-8 offset the UTF-16 one, and the other way round.
+            var toUTF16: [Int] = []
+            var toUTF8: [Int] = []
+            var (offset8, offset16) = (0, 0)
+            var traps = false
+            for scalar in text.unicodeScalars {
+                toUTF16 += Array(repeating: offset16, count: UTF8.width(scalar))
+                toUTF8 += Array(repeating: offset8, count: UTF16.width(scalar))
+                offset8 += UTF8.width(scalar)
+                offset16 += UTF16.width(scalar)
+                if !scalar.isASCII, ScanText.isBoundaryTrap(scalar.value) { traps = true }
+            }
+            toUTF16.append(offset16)
+            toUTF8.append(offset8)
+            XCTAssertEqual((0...text.utf8.count).map(scan.utf16Offset), toUTF16, text.debugDescription)
+            XCTAssertEqual((0...text.utf16.count).map(scan.utf8Offset), toUTF8, text.debugDescription)
+            XCTAssertEqual(scan.isASCII, text.utf8.allSatisfy { $0 < 0x80 })
+            XCTAssertEqual(scan.hasBoundaryTraps, traps, text.debugDescription)
+            XCTAssertEqual(scan.utf16Offset(-3), 0)
+            XCTAssertEqual(scan.utf8Offset(text.utf16.count + 5), text.utf8.count)
+        }
+    }
+
     /// The requirement extractor's quotation spans, found four UTF-16 units at a time between quotes and line
     /// feeds, against the loop over every unit it replaced: on the real texts, on random texts thick with quotes,
     /// apostrophes and blank lines, with resets anywhere.
