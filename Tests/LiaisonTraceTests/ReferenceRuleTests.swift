@@ -8,6 +8,24 @@ final class ReferenceRuleTests: XCTestCase {
         return try RuleLibrary.load(PipelineConfiguration.load(path: path))
     }
 
+    /// A template filled from a match reads the whole match as `0` and each group it names, with its
+    /// transforms, as one filled from the values of all groups does; a group that took no part is empty.
+    func testTemplatesFillFromAMatchAsFromItsValues() throws {
+        let pattern = try Pattern(#"(?<body>[A-Z]+)[ -]?(?<n>\d+)(?:/(?<rev>r\d))?"#)
+        let template = try IDTemplate("{body:lower}-{n:int}{rev}/{0:compact}", groups: ["body", "n", "rev", "0"])
+        var rendered: [String] = []
+        for text in ["SG 011", "x TSAG-0 y", "QITN 12/r3 é", "😀 AB 007/r1"] {
+            let scan = ScanText(text)
+            for match in pattern.matches(in: scan) {
+                var values = ["0": scan.string(match.range)]
+                for (name, range) in match.groups { values[name] = scan.string(range) }
+                XCTAssertEqual(template.render(match, in: scan), template.render(values), text)
+                rendered.append(template.render(match, in: scan))
+            }
+        }
+        XCTAssertEqual(rendered, ["sg-11/SG011", "tsag-0/TSAG-0", "qitn-12r3/QITN12/r3", "ab-7r1/AB007/r1"])
+    }
+
     func testPlaceholderIsADiagnosticNotAReference() throws {
         let extraction = try Extraction(rules: Self.defaultRules())
         var diagnostics: [Diagnostic] = []

@@ -118,12 +118,10 @@ public struct GroupCanonicalizer: Sendable {
         var currentBody: String?
         for (match, index) in kept {
             let rule = rules[index]
-            var values: [String: String] = ["0": nsText.substring(with: match.range)]
-            for (name, groupRange) in match.groups { values[name] = nsText.substring(with: groupRange) }
-            var id = rule.template.render(values)
+            var id = rule.template.render(match, in: nsText)
             var body = rule.body
             if rule.bare, inheritWithinLists, let inherited = currentBody, let template = rule.inherit[inherited] {
-                id = template.render(values)
+                id = template.render(match, in: nsText)
                 body = inherited
             } else if !rule.bare {
                 currentBody = rule.body

@@ -132,9 +132,7 @@ public struct HeaderRules: Sendable {
 
         /// The id a match makes.
         func id(of match: PatternMatch, in text: ScanText) -> String {
-            var values: [String: String] = ["0": text.string(match.range)]
-            for (name, range) in match.groups { values[name] = text.string(range) }
-            return template.render(values)
+            template.render(match, in: text)
         }
     }
 

@@ -137,12 +137,23 @@ struct IDTemplate: Sendable {
 
     /// Fills the template from group values (missing groups are empty).
     func render(_ values: [String: String]) -> String {
+        render { values[$0] }
+    }
+
+    /// Fills the template from the groups of `match` in `text` ("0": the whole match), making only the texts of
+    /// the groups it names.
+    func render(_ match: PatternMatch, in text: ScanText) -> String {
+        render { name in name == "0" ? text.string(match.range) : match.groups[name].map(text.string) }
+    }
+
+    /// Fills the template from the value of each group it names (nil: empty).
+    func render(_ value: (String) -> String?) -> String {
         var out = ""
         for piece in pieces {
             switch piece {
             case .literal(let text): out += text
             case .group(let name, let transforms):
-                var value = values[name] ?? ""
+                var value = value(name) ?? ""
                 for transform in transforms { value = Self.apply(transform, value) }
                 out += value
             }
