@@ -729,6 +729,28 @@ final class HeaderFieldTests: XCTestCase {
         XCTAssertGreaterThan(unsplit, 0, "rows after a zone that ends early are not split")
     }
 
+    /// Header values collapsed and zone lines' words counted byte by byte in ASCII give what splitting the
+    /// characters gives, and so does the fallback for the rest: a space with a combining accent is one character,
+    /// and so is "\r\n".
+    func testCollapsedValuesAndWordCountsAreThoseOfSplittingCharacters() {
+        var generator = SplitMix(seed: 31)
+        let pieces = ["a", "Bc", " ", "  ", "\n", "\t", "\r", "\r\n", " \u{0301}", "é", "😀", "-", ":", "\u{00A0}", "x y"]
+        var texts = ["", " ", "\n\t ", " a  b\t\tc\n", "a \u{0301}b", "a\r\nb", "SG11,  SG13\nSG17 "]
+        texts += (0..<5000).map { _ in
+            (0..<Int(generator.next() % 14)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
+        }
+        for text in texts {
+            XCTAssertEqual(HeaderFieldExtractor.collapse(text),
+                           text.split { $0 == " " || $0 == "\n" || $0 == "\t" }.joined(separator: " "), text.debugDescription)
+            let scan = ScanText(text)
+            for range in [NSRange(location: 0, length: scan.count),
+                          NSRange(location: min(1, scan.count), length: max(0, scan.count - 2))] {
+                XCTAssertEqual(HeaderScanner.words(in: scan, range),
+                               scan.string(range).split { $0 == " " || $0 == "\n" }.count, text.debugDescription)
+            }
+        }
+    }
+
     /// A reference is its line when the line, trimmed as `trimmingSpacesAndNewlines` trims, is the reference's
     /// text; the test reads only the line's ends.
     func testWholeLineTestTrimsAsFoundationDoes() {

@@ -95,9 +95,7 @@ struct HeaderScanner {
             }
             return best
         }
-        func words(_ range: NSRange) -> Int {
-            context.string(range).split { $0 == " " || $0 == "\n" }.count
-        }
+        func words(_ range: NSRange) -> Int { Self.words(in: context.scan, range) }
 
         var index = 0
         var zoneEndRow: Int?
@@ -246,6 +244,21 @@ struct HeaderScanner {
             zoneEnd = layout.rows.last.map { $0.range.location + $0.range.length } ?? 0
         }
         if zoneEndOffset == nil { openingStart = zoneEnd }
+    }
+
+    /// How many words, between spaces and line feeds, `range` of `text` holds (as splitting its characters there
+    /// counts them). In ASCII without carriage returns, one character per unit: counted unit by unit.
+    static func words(in text: ScanText, _ range: NSRange) -> Int {
+        var count = 0
+        var inWord = false
+        for offset in range.location..<(range.location + range.length) {
+            let unit = text[offset]
+            if unit >= 0x80 || unit == 0x0D { return text.string(range).split { $0 == " " || $0 == "\n" }.count }
+            let separator = unit == 0x20 || unit == 0x0A
+            if !separator, !inWord { count += 1 }
+            inWord = !separator
+        }
+        return count
     }
 
     /// Whether `line` is a sentence of at least `minWords` words: it ends in '.', '!' or '?' right after a word of
