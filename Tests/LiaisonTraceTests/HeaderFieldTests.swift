@@ -681,9 +681,11 @@ final class HeaderFieldTests: XCTestCase {
     /// leaves the lines after it unsplit. On the 3GPP template, a form whose body is all tabs and columns, and the
     /// real corpus's liaisons.
     func testZoneRowsAreSplitAsSplittingEveryLineWould() throws {
-        let extractor = try XCTUnwrap(Support.extraction.extractors.lazy.compactMap { $0 as? HeaderFieldExtractor }.first)
+        let extractor = try XCTUnwrap(Support.extraction.extractors.lazy
+            .compactMap { $0 as? HeaderFieldExtractor }.first)
         var documents = [try TestSupport.ingest(Self.antiwordLS, name: "ls.txt"),
-                         try TestSupport.ingest("Source:\tSG2\nTitle:\tLS\n" + String(repeating: "a\tb   c | d\n", count: 150),
+                         try TestSupport.ingest("Source:\tSG2\nTitle:\tLS\n"
+                                                    + String(repeating: "a\tb   c | d\n", count: 150),
                                                 name: "columns.txt"),
                          // A heading whose title is the next line: the scan passes that line without reading it.
                          try TestSupport.ingest("""
@@ -734,14 +736,15 @@ final class HeaderFieldTests: XCTestCase {
     /// and so is "\r\n".
     func testCollapsedValuesAndWordCountsAreThoseOfSplittingCharacters() {
         var generator = SplitMix(seed: 31)
-        let pieces = ["a", "Bc", " ", "  ", "\n", "\t", "\r", "\r\n", " \u{0301}", "é", "😀", "-", ":", "\u{00A0}", "x y"]
+        let pieces = ["a", "Bc", " ", "  ", "\n", "\t", "\r", "\r\n", " \u{0301}", "é", "😀", "-", ":", "\u{00A0}",
+                      "x y"]
         var texts = ["", " ", "\n\t ", " a  b\t\tc\n", "a \u{0301}b", "a\r\nb", "SG11,  SG13\nSG17 "]
         texts += (0..<5000).map { _ in
             (0..<Int(generator.next() % 14)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
         }
         for text in texts {
-            XCTAssertEqual(HeaderFieldExtractor.collapse(text),
-                           text.split { $0 == " " || $0 == "\n" || $0 == "\t" }.joined(separator: " "), text.debugDescription)
+            let split = text.split { $0 == " " || $0 == "\n" || $0 == "\t" }.joined(separator: " ")
+            XCTAssertEqual(HeaderFieldExtractor.collapse(text), split, text.debugDescription)
             let scan = ScanText(text)
             for range in [NSRange(location: 0, length: scan.count),
                           NSRange(location: min(1, scan.count), length: max(0, scan.count - 2))] {

@@ -332,8 +332,8 @@ public struct RequirementExtractor: Extractor {
     /// Whether one of the four UTF-16 units of `word` is a double quote, an apostrophe or a line feed.
     @inline(__always)
     static func holdsQuoteOrLineFeed(_ word: UInt64) -> Bool {
-        WordMasks.lanes(word, equalTo: 0x22) | WordMasks.lanes(word, equalTo: 0x27) | WordMasks.lanes(word, equalTo: 0x0A)
-            != 0
+        let quotes = WordMasks.lanes(word, equalTo: 0x22) | WordMasks.lanes(word, equalTo: 0x27)
+        return quotes | WordMasks.lanes(word, equalTo: 0x0A) != 0
     }
 
     /// Whether `range` lies inside one of the sorted `spans`.
