@@ -408,26 +408,13 @@ public struct HeaderFieldExtractor: Extractor {
     }
 
     static func collapse(_ text: String) -> String {
-        // An ASCII text without carriage returns has one character per byte: collapsed byte by byte. (Elsewhere a
-        // space can be part of a character, " " with a combining accent, and "\r\n" is one character.)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var space = false
-        for byte in text.utf8 {
-            if byte >= 0x80 || byte == 0x0D {
-                return text.split { $0 == " " || $0 == "\n" || $0 == "\t" }.joined(separator: " ")
-            }
-            if byte == 0x20 || byte == 0x0A || byte == 0x09 {
-                space = !bytes.isEmpty
-                continue
-            }
-            if space {
-                bytes.append(0x20)
-                space = false
-            }
-            bytes.append(byte)
+        // An ASCII text without carriage returns has one character per byte: the outline's collapse of the bytes
+        // gives what splitting the characters gives. (Elsewhere a space can be part of a character, " " with a
+        // combining accent, and "\r\n" is one character.)
+        guard text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) else {
+            return text.split { $0 == " " || $0 == "\n" || $0 == "\t" }.joined(separator: " ")
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return DocumentOutline.collapse(text)
     }
 
     static func unique(_ values: [String]) -> [String] {
