@@ -309,25 +309,17 @@ struct Batch {
         let pipeline = pipeline
         // A full search feed writes every document's search JSON: read with its entry, not in a query of its own.
         let searchWithEntries = options.feed == .full && pipeline.emit.emitters.contains { $0.id == SearchFeed.id }
-        let window = max(64, options.jobs * 8)
+        // At most `window` documents are made ahead of the one awaited (their outcomes wait in memory); among
+        // documents from the cache, the few to process start at once, beside the reading of the others.
+        let queue = PreparationQueue(window: max(64, options.jobs * 8))
         let jobs = options.jobs
+        let toPrepare = fresh
         var this = self
-        await withTaskGroup(of: (Int, PreparedOutcome).self) { group in
-            var nextFresh = 0
-            var running = 0
-            var ready: [Int: PreparedOutcome] = [:]
-            func fill() {
-                // At most `window` documents are made ahead of the one awaited (their outcomes wait in memory); among
-                // documents from the cache, the few to process start at once, beside the reading of the others.
-                while running < jobs, nextFresh < fresh.count, running + ready.count < window, !Task.isCancelled {
-                    let index = fresh[nextFresh]
-                    let input = items[index].input
-                    group.addTask { (index, pipeline.prepare(input)) }
-                    running += 1
-                    nextFresh += 1
-                }
+        await withTaskGroup(of: Void.self) { group in
+            if !toPrepare.isEmpty {
+                group.addTask { await queue.run(toPrepare, jobs: jobs) { index in pipeline.prepare(items[index].input) } }
             }
-            fill()
+            defer { queue.close() }
             for index in items.indices {
                 if Task.isCancelled { break }
                 if cached.removeValue(forKey: index) != nil {
@@ -341,18 +333,11 @@ struct Batch {
                         this.take(items[index], fresh: pipeline.prepare(items[index].input))
                     }
                 } else {
-                    while ready[index] == nil, let (done, outcome) = await group.next() {
-                        ready[done] = outcome
-                        running -= 1
-                        fill()
-                    }
-                    guard let outcome = ready.removeValue(forKey: index) else { break }
+                    guard let outcome = await queue.outcome(for: index) else { break }
                     this.take(items[index], fresh: outcome)
                 }
-                fill()
                 progress?(.document(done: index + 1, total: items.count, path: items[index].input.path))
             }
-            group.cancelAll()
         }
         self = this
         if Task.isCancelled { throw CancellationError() }
