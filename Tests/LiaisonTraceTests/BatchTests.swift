@@ -91,4 +91,27 @@ final class BatchTests: XCTestCase {
             XCTAssertEqual(RecordsEmitter.lastPart(of: path), parts.last, path)
         }
     }
+
+    /// Outputs are the same bytes whatever `--jobs`: with one job the writer encodes each document, with more the
+    /// per-document stages do, and documents are made ahead of the writer in either case. Run on the shipped corpus
+    /// and, when present, the real one (with its broken files), the store compared byte for byte too.
+    func testOutputsAreTheSameBytesWhateverTheJobs() async throws {
+        var inputs = [PipelineInput.path(TestSupport.packageRoot.appendingPathComponent("Corpus").path)]
+        if let real = TestSupport.realCorpus { inputs.append(.path(real.path)) }
+        var folders: [URL] = []
+        defer { for folder in folders { try? FileManager.default.removeItem(at: folder) } }
+        for jobs in [1, 3] {
+            let out = try TestSupport.temporaryDirectory()
+            folders.append(out)
+            // As `lstrace run` does: the documents are not kept in memory.
+            _ = try await TestSupport.pipeline().run(inputs, options: RunOptions(jobs: jobs, outputDirectory: out,
+                                                                                asOf: "2026-12-06",
+                                                                                retainsDocuments: false))
+            let records = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("documents").path)
+            XCTAssertGreaterThan(records.count, 10, "jobs \(jobs)")
+        }
+        XCTAssertEqual(try TestSupport.outputDifferences(folders[0], folders[1]), [])
+        let stores = try folders.map { try Data(contentsOf: $0.appendingPathComponent("index.sqlite")) }
+        XCTAssertEqual(stores[0], stores[1], "the store's bytes")
+    }
 }

@@ -38,7 +38,7 @@ final class PreparationQueueTests: XCTestCase {
         // Every other index is one the writer reads from elsewhere (the cache); inputs take uneven times.
         let indices = Array(stride(from: 0, to: 400, by: 2))
         for jobs in [1, 3] {
-            let queue = PreparationQueue(window: 8)
+            let queue = PreparationQueue<PreparedOutcome>(window: 8)
             let counter = Counter()
             async let stages: Void = queue.run(indices, jobs: jobs) { index in
                 usleep(UInt32((index * 7919) % 5) * 100)
@@ -64,7 +64,7 @@ final class PreparationQueueTests: XCTestCase {
     func testTheStagesGoOnWhileTheWriterIsBusy() async {
         // With one job, the stages made the next input while the writer wrote one, and waited for the writer
         // before starting the one after. Now they fill the window while the writer is still busy with its first.
-        let queue = PreparationQueue(window: 6)
+        let queue = PreparationQueue<PreparedOutcome>(window: 6)
         let counter = Counter()
         async let stages: Void = queue.run(Array(0..<20), jobs: 1) { index in
             counter.madeOne()
@@ -85,7 +85,7 @@ final class PreparationQueueTests: XCTestCase {
     }
 
     func testClosingStopsTheStagesAndAnUnmadeOutcomeIsNil() async {
-        let queue = PreparationQueue(window: 4)
+        let queue = PreparationQueue<PreparedOutcome>(window: 4)
         let counter = Counter()
         async let stages: Void = queue.run(Array(0..<1_000), jobs: 2) { index in
             counter.madeOne()

@@ -8,12 +8,12 @@ import Foundation
 /// The stages used to be started by the writer itself, between two documents: a finished input counted as running
 /// until the writer came back for it, so the next one waited for the writer. With one job, the stages then ran only
 /// 85-90% of the time on 2,000 documents. Apart, they never wait for writing, only for the window.
-final class PreparationQueue: @unchecked Sendable {
+final class PreparationQueue<Outcome: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     /// Outcomes made and not yet taken, by the index of their input.
-    private var ready: [Int: PreparedOutcome] = [:]
+    private var ready: [Int: Outcome] = [:]
     /// The writer, waiting for the outcome of one index.
-    private var awaited: (index: Int, continuation: CheckedContinuation<PreparedOutcome?, Never>)?
+    private var awaited: (index: Int, continuation: CheckedContinuation<Outcome?, Never>)?
     /// The stages, waiting for the window to have room.
     private var roomWaiter: CheckedContinuation<Void, Never>?
     /// How many outcomes the writer took.
@@ -32,8 +32,8 @@ final class PreparationQueue: @unchecked Sendable {
     /// Runs `prepare` over `indices`, in their order, `jobs` at a time, until all are made or the writer closed the
     /// queue (or the task is cancelled).
     func run(_ indices: [Int], jobs: Int,
-             prepare: @escaping @Sendable (Int) -> PreparedOutcome) async {
-        await withTaskGroup(of: (Int, PreparedOutcome).self) { group in
+             prepare: @escaping @Sendable (Int) -> Outcome) async {
+        await withTaskGroup(of: (Int, Outcome).self) { group in
             var next = 0
             var running = 0
             while true {
@@ -57,7 +57,7 @@ final class PreparationQueue: @unchecked Sendable {
     }
 
     /// The outcome of `index`, once made; nil when it never will be (the stages stopped).
-    func outcome(for index: Int) async -> PreparedOutcome? {
+    func outcome(for index: Int) async -> Outcome? {
         await withCheckedContinuation { continuation in
             lock.lock()
             if let outcome = ready.removeValue(forKey: index) {
@@ -110,7 +110,7 @@ final class PreparationQueue: @unchecked Sendable {
         }
     }
 
-    private func deliver(_ outcome: PreparedOutcome, for index: Int) {
+    private func deliver(_ outcome: Outcome, for index: Int) {
         lock.lock()
         if let awaited, awaited.index == index {
             self.awaited = nil
