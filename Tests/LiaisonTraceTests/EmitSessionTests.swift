@@ -2,9 +2,8 @@ import Foundation
 import XCTest
 @testable import LiaisonTrace
 
-/// How a run finishes its outputs: with more than one job the graph file on a thread of its own, the others one
-/// after the other beside it with the store last, and the diagnostics output after all of them, seeing every
-/// failure.
+/// How a run finishes its outputs: the graph file on a thread of its own, the others one after the other beside it
+/// with the store last, and the diagnostics output after all of them, seeing every failure.
 final class EmitSessionTests: XCTestCase {
     /// A record of which outputs finished, in what order, and on which thread.
     private final class Journal: @unchecked Sendable { // guarded by `lock`
@@ -19,11 +18,12 @@ final class EmitSessionTests: XCTestCase {
         var all: [(id: String, thread: String)] { lock.withLock { entries } }
     }
 
-    private func session(_ journal: Journal, failing: Set<String>, seen: UnsafeSendableBox<NSMutableArray>)
-        -> EmitSession {
+    private static let allIDs = [RecordsEmitter.id, JSONGraphEmitter.id, DOTEmitter.id, SearchFeed.id,
+                                 SearchStoreEmitter.id, DeltaEmitter.id, DiagnosticsEmitter.id]
+
+    private func session(_ journal: Journal, failing: Set<String>, seen: UnsafeSendableBox<NSMutableArray>,
+                         ids: [String] = allIDs) -> EmitSession {
         var session = EmitSession(directory: URL(fileURLWithPath: "/nonexistent/out"))
-        let ids = [RecordsEmitter.id, JSONGraphEmitter.id, DOTEmitter.id, SearchFeed.id, SearchStoreEmitter.id,
-                   DeltaEmitter.id, DiagnosticsEmitter.id]
         for id in ids {
             session.outputs.append((id, FinishOnlyOutput { output in
                 if id == JSONGraphEmitter.id { Thread.sleep(forTimeInterval: 0.05) } // the long one
@@ -42,8 +42,7 @@ final class EmitSessionTests: XCTestCase {
         let seen = UnsafeSendableBox(NSMutableArray())
         var session = session(journal, failing: [JSONGraphEmitter.id, DOTEmitter.id], seen: seen)
         var clock = StepClock()
-        let diagnostics = session.finish(RunOutput(graph: nil, quarantined: [], diagnostics: []), clock: &clock,
-                                         jobs: 2)
+        let diagnostics = session.finish(RunOutput(graph: nil, quarantined: [], diagnostics: []), clock: &clock)
         let order = journal.all
         XCTAssertEqual(Set(order.map(\.id)).count, 7, "every output finished once: \(order.map(\.id))")
         XCTAssertEqual(order.last?.id, DiagnosticsEmitter.id)
@@ -61,15 +60,14 @@ final class EmitSessionTests: XCTestCase {
         XCTAssertTrue(clock.timings.contains { $0.step == "emit \(JSONGraphEmitter.id)" })
     }
 
-    func testOneJobFinishesEveryOutputInTurn() {
+    func testWithoutAGraphFileEveryOutputFinishesInTurn() {
         let journal = Journal()
         let seen = UnsafeSendableBox(NSMutableArray())
-        var session = session(journal, failing: [SearchStoreEmitter.id], seen: seen)
+        let ids = Self.allIDs.filter { $0 != JSONGraphEmitter.id }
+        var session = session(journal, failing: [SearchStoreEmitter.id], seen: seen, ids: ids)
         var clock = StepClock()
-        let diagnostics = session.finish(RunOutput(graph: nil, quarantined: [], diagnostics: []), clock: &clock,
-                                         jobs: 1)
-        XCTAssertEqual(journal.all.map(\.id), [RecordsEmitter.id, JSONGraphEmitter.id, DOTEmitter.id, SearchFeed.id,
-                                               SearchStoreEmitter.id, DeltaEmitter.id, DiagnosticsEmitter.id])
+        let diagnostics = session.finish(RunOutput(graph: nil, quarantined: [], diagnostics: []), clock: &clock)
+        XCTAssertEqual(journal.all.map(\.id), ids)
         XCTAssertEqual(Set(journal.all.map(\.thread)).count, 1)
         XCTAssertEqual(diagnostics.count, 1)
         XCTAssertEqual(seen.value.count, 1)

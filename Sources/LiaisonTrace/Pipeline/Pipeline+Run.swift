@@ -147,7 +147,7 @@ extension Pipeline {
         do {
             let output = RunOutput(graph: result.graph, quarantined: result.quarantined,
                                    diagnostics: result.diagnostics, delta: delta)
-            result.diagnostics += session.finish(output, clock: &clock, jobs: options.jobs)
+            result.diagnostics += session.finish(output, clock: &clock)
         }
         // A caller that keeps no documents keeps no graph either: it goes before the run's state is saved, so that the
         // two are never in memory together.
