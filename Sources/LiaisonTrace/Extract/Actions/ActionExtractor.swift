@@ -234,7 +234,7 @@ public struct ActionExtractor: Extractor {
     func firstCue(_ rules: [Rule], in range: NSRange, _ context: ExtractionContext) -> (Rule, PatternMatch)? {
         // By index: a rule is copied (with every reference it holds) only when its cue is there.
         for index in rules.indices {
-            if let match = rules[index].pattern.matches(in: context, range: range).first {
+            if let match = rules[index].pattern.firstMatch(in: context, range: range) {
                 return (rules[index], match)
             }
         }
@@ -245,7 +245,7 @@ public struct ActionExtractor: Extractor {
     /// line is all there is).
     func addresseeBlock(_ statement: DocumentOutline.Statement, _ context: ExtractionContext)
         -> ([String], NSRange?)? {
-        guard let addresseeLine, let match = addresseeLine.matches(in: context, range: statement.range).first,
+        guard let addresseeLine, let match = addresseeLine.firstMatch(in: context, range: statement.range),
               match.range.location == statement.range.location, let toRange = match.groups["to"] else { return nil }
         let toText = context.string(toRange)
         let mentions = groups.mentions(in: toText, inheritWithinLists: true, engine: context.engine)

@@ -62,7 +62,7 @@ extension HeaderFieldExtractor {
     func titleLines(_ context: ExtractionContext, scanner: HeaderScanner, draft: inout Draft) {
         guard draft.title == nil, let found = scanner.titleRows.first else { return }
         let cue = rules.titleLines[found.cue]
-        guard let match = cue.pattern.matches(in: context, range: scanner.titleSearchRange(found.row)).first,
+        guard let match = cue.pattern.firstMatch(in: context, range: scanner.titleSearchRange(found.row)),
               let titleRange = match.groups["title"] else { return }
         var parts = [titleRange]
         // A heading in capitals goes on over the lines in capitals under it.

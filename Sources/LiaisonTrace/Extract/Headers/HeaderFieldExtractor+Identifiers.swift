@@ -25,7 +25,7 @@ extension HeaderFieldExtractor {
         for rowIndex in 0..<scanner.zoneRowCount {
             let row = rows[rowIndex]
             for stamp in rules.stamps {
-                guard let match = stamp.pattern.matches(in: text, range: row.range).first,
+                guard let match = stamp.pattern.firstMatch(in: text, range: row.range),
                       let groupRange = match.groups["group"], let numberRange = match.groups["number"],
                       let group = groups.mentions(in: text, range: groupRange).last?.id else { continue }
                 stampRows.insert(rowIndex)
@@ -166,7 +166,7 @@ extension HeaderFieldExtractor {
     /// The date a cover-date rule finds in `line`.
     func coverDate(_ line: String) -> String? {
         for rule in rules.coverDates {
-            guard let match = rule.pattern.matches(in: line).first, let range = match.groups["date"] else { continue }
+            guard let match = rule.pattern.firstMatch(in: line), let range = match.groups["date"] else { continue }
             if let value = DateNormalizer.normalize((line as NSString).substring(with: range))?.value { return value }
         }
         return nil

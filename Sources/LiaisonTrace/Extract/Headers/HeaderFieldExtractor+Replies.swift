@@ -138,7 +138,7 @@ extension HeaderFieldExtractor {
         if draft.from.isEmpty {
             search: for sentence in sentences {
                 for cue in rules.senders {
-                    guard let match = cue.pattern.matches(in: context, range: sentence).first,
+                    guard let match = cue.pattern.firstMatch(in: context, range: sentence),
                           let span = match.groups["sender"] else { continue }
                     let found = Self.unique(groups.mentions(in: context, range: span).map(\.id))
                     if !found.isEmpty {

@@ -86,7 +86,7 @@ extension HeaderFieldExtractor {
     func description(of stamp: HeaderRules.Stamp) -> RuleDescription {
         RuleDescription(id: stamp.id, kind: "headers", summary: stamp.summary, file: stamp.file, line: stamp.line,
                         patterns: [stamp.pattern], examples: stamp.examples) { _, input in
-            guard let match = stamp.pattern.matches(in: input.scan, range: input.range).first,
+            guard let match = stamp.pattern.firstMatch(in: input.scan, range: input.range),
                   let group = match.groups["group"], let number = match.groups["number"],
                   let canonical = groups.mentions(in: input.text, range: group).last?.id else { return RuleOutcome() }
             let meeting = "\(canonical)#\(Self.meetingNumber(input.scan.string(number)))"
@@ -119,7 +119,7 @@ extension HeaderFieldExtractor {
     func titleDescription(_ cue: HeaderRules.Cue) -> RuleDescription {
         RuleDescription(id: cue.id, kind: "headers", summary: cue.summary, file: cue.file, line: cue.line,
                         patterns: [cue.pattern], examples: cue.examples) { _, input in
-            guard let match = cue.pattern.matches(in: input.scan, range: input.range).first,
+            guard let match = cue.pattern.firstMatch(in: input.scan, range: input.range),
                   let title = match.groups["title"] else { return RuleOutcome() }
             let to = match.groups["to"].map { span in
                 groups.mentions(in: input.text, range: span, inheritWithinLists: true).map(\.id)

@@ -208,7 +208,7 @@ struct HeaderScanner {
                 // line is the title) is header, not prose.
                 let titleRange = titleSearchRange(index)
                 for (cue, rule) in rules.titleLines.enumerated() {
-                    guard let match = rule.pattern.matches(in: text, range: titleRange).first,
+                    guard let match = rule.pattern.firstMatch(in: text, range: titleRange),
                           match.range.location < row.range.location + row.range.length + 1 else { continue }
                     titleRows.append((index, cue))
                     let end = match.range.location + match.range.length

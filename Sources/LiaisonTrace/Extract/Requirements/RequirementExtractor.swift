@@ -205,7 +205,7 @@ public struct RequirementExtractor: Extractor {
     func idMatch(_ statement: DocumentOutline.Statement, _ scan: StatementScan) -> PatternMatch? {
         for rule in idRules {
             for range in [statement.sentence, statement.range] {
-                if let match = rule.pattern.matches(in: scan.context, range: range).first,
+                if let match = rule.pattern.firstMatch(in: scan.context, range: range),
                    match.range.location == range.location {
                     return match
                 }

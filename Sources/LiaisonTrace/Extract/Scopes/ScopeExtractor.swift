@@ -411,7 +411,7 @@ public struct ScopeExtractor: Extractor {
         case .after:
             let start = NSMaxRange(match.range)
             var range = NSRange(location: start, length: NSMaxRange(statement.range) - start)
-            if let end = aspectEnd?.matches(in: scan.context, range: range).first {
+            if let end = aspectEnd?.firstMatch(in: scan.context, range: range) {
                 range.length = end.range.location - start
             }
             var aspect = clean(scan.text(range))
@@ -433,11 +433,11 @@ public struct ScopeExtractor: Extractor {
             let rest = NSRange(location: start, length: NSMaxRange(clause) - start)
             if let soft = subordinator?.matches(in: scan.context, range: rest).last {
                 start = NSMaxRange(soft.range)
-            } else if let intro = introClause?.matches(in: scan.context, range: rest).first {
+            } else if let intro = introClause?.firstMatch(in: scan.context, range: rest) {
                 start = NSMaxRange(intro.range)
             }
             var aspect = scan.text(NSRange(location: start, length: match.range.location - start))
-            if let lead = aspectLead?.matches(in: aspect).first {
+            if let lead = aspectLead?.firstMatch(in: aspect) {
                 aspect = String((aspect as NSString).substring(from: NSMaxRange(lead.range)))
             }
             aspect = clean(aspect)
@@ -445,9 +445,9 @@ public struct ScopeExtractor: Extractor {
             if aspect == "It" || aspect == "it" {
                 let after = NSRange(location: NSMaxRange(match.range),
                                     length: NSMaxRange(statement.range) - NSMaxRange(match.range))
-                guard let infinitive = extraposed?.matches(in: scan.context, range: after).first,
+                guard let infinitive = extraposed?.firstMatch(in: scan.context, range: after),
                       var group = infinitive.groups["matter"] else { return [] }
-                if let end = aspectEnd?.matches(in: scan.context, range: group).first {
+                if let end = aspectEnd?.firstMatch(in: scan.context, range: group) {
                     group.length = end.range.location - group.location
                 }
                 aspect = clean(scan.text(group))

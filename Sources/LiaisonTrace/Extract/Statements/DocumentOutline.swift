@@ -190,7 +190,7 @@ public struct DocumentOutline: Sendable {
             let trimmed = context.trim(range)
             guard trimmed.length > 0 else { continue }
             var title = collapsed(context, trimmed)
-            if let match = rules.markup?.matches(in: title).first {
+            if let match = rules.markup?.firstMatch(in: title) {
                 title = (title as NSString).substring(from: match.range.length)
             }
             var number: String?
