@@ -95,6 +95,51 @@ final class SearchIndexTests: XCTestCase {
         }
     }
 
+    /// The rows are written a batch at a time (`SearchStore.Builder.batchBytes` of text): a store of texts that
+    /// fill several batches, written anew and updated in place (a text changed, a document gone, one added, across
+    /// the batches), holds every document, finds a word of each, and equals a store written anew.
+    func testStoreWrittenInBatchesHoldsEveryDocument() throws {
+        let folder = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let graph = Linker().link(GraphTests.sampleRecords())
+        let filler = String(repeating: "liaison statement on numbering ", count: SearchStore.Builder.batchBytes / 93)
+        func documents(_ numbers: [Int], changed: Int? = nil) -> [SearchDocument] {
+            numbers.map { number in
+                var record = DocumentRecord(source: SourceInfo(path: "in/doc-\(number).txt", format: .text,
+                                                               sha256: String(number)))
+                record.document.ids = ["SG2-LS\(100 + number)"]
+                let word = number == changed ? "changedword\(number)" : "uniqueword\(number)"
+                return SearchDocument(record: record, text: filler + word + " " + filler)
+            }
+        }
+        func build(_ documents: [SearchDocument], at path: String, previous: SearchStore.StoreState?) throws
+            -> SearchStore.StoreState {
+            let builder = try SearchStore.Builder(path: path, previous: previous)
+            for document in documents {
+                let json = JSONOutput.bytes(document, pretty: false)
+                try builder.add(path: document.path, hash: ContentHash.sha256(json), json: json) { document }
+            }
+            return try builder.finish(graph: graph)
+        }
+        let first = documents(Array(0..<8))
+        XCTAssertGreaterThan(first.reduce(0) { $0 + $1.text.utf8.count }, 3 * SearchStore.Builder.batchBytes,
+                             "the texts fill more than three batches")
+        let path = folder.appendingPathComponent("index.sqlite").path
+        let state = try build(first, at: path, previous: nil)
+        for number in 0..<8 {
+            XCTAssertEqual(try SearchStore(path: path).search("uniqueword\(number)").map(\.id), ["SG2-LS\(100 + number)"])
+        }
+        let next = documents([0, 1, 2, 4, 5, 6, 7, 8], changed: 5)
+        _ = try build(next, at: path, previous: state)
+        let fresh = folder.appendingPathComponent("fresh.sqlite").path
+        _ = try build(next, at: fresh, previous: nil)
+        XCTAssertEqual(try SearchStore(path: path).contentDigest(), try SearchStore(path: fresh).contentDigest())
+        XCTAssertEqual(try SearchStore(path: path).search("changedword5").map(\.id), ["SG2-LS105"])
+        XCTAssertEqual(try SearchStore(path: path).search("uniqueword5").count, 0)
+        XCTAssertEqual(try SearchStore(path: path).search("uniqueword3").count, 0)
+        XCTAssertEqual(try SearchStore(path: path).search("uniqueword8").map(\.id), ["SG2-LS108"])
+    }
+
     @discardableResult
     private func write(_ graph: TraceGraph, to path: String, previous: SearchStore.StoreState?) throws
         -> SearchStore.StoreState {
