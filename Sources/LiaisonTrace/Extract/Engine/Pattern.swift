@@ -233,6 +233,23 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         return table
     }
 
+    /// The first position from `start` through `stop` whose character may start a match, judging by the first
+    /// characters only (a character outside ASCII always may); `stop + 1` when there is none.
+    @inline(__always)
+    func skipToFirstCharacter(_ text: ScanText, from start: Int, through stop: Int) -> Int {
+        guard let firstCharacters else { return start }
+        return firstCharacters.withUnsafeBufferPointer { table in
+            let units = text.units
+            var position = start
+            while position <= stop {
+                let unit = units[position]
+                if unit >= 0x80 || table[Int(unit)] { return position }
+                position += 1
+            }
+            return position
+        }
+    }
+
     /// Whether a match can start at `location` of `text`, judging by its first characters, in a search that sees
     /// the text up to `limit`.
     @inline(__always)
@@ -504,7 +521,12 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
                     first += 1
                     var position = max(next, covered, cue - back)
                     if PatternProfile.isEnabled { walked += max(0, min(cue + 1, high) - position) }
-                    while position <= cue, position < high {
+                    let stop = min(cue, high - 1)
+                    while position <= stop {
+                        // Most positions before a cue cannot start a match by their first character: pass over them
+                        // in a tight loop before the other tests.
+                        position = skipToFirstCharacter(text, from: position, through: stop)
+                        guard position <= stop else { break }
                         guard mayStart(in: text, at: position, limit: high),
                               !startsAtWord || position == low || !Self.isWordUnit(text[position - 1]),
                               mayStartAfter(in: text, low: low, at: position),
