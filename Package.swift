@@ -72,7 +72,8 @@ let package = Package(
         ),
         .testTarget(
             name: "LiaisonTraceTests",
-            dependencies: ["LiaisonTrace", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["LiaisonTrace", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                           .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Annotations"]
         ),
     ]

@@ -1,3 +1,4 @@
+import GRDB
 import XCTest
 @testable import LiaisonTrace
 
@@ -93,6 +94,49 @@ final class SearchIndexTests: XCTestCase {
             // The digests left by the update are those of a store written anew.
             XCTAssertEqual(updated.graph, try write(after, to: path + ".again", previous: nil).graph)
         }
+    }
+
+    /// The `nodes` and `edges` rows hold the graph's texts exactly (they are bound from the graph's UTF-8 bytes,
+    /// not through strings): an empty label, text outside ASCII, an edge id with its purpose, the attributes in the
+    /// metadata column.
+    func testGraphRowsHoldTheGraphsTexts() throws {
+        let folder = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var graph = Linker().link(GraphTests.sampleRecords())
+        graph.add(TraceNode(id: "ITU-T SG99", label: "", kind: .group, attributes: ["note": .string("Genève — réunion")]))
+        graph.add(TraceNode(id: "Réunion #1", label: "Réunion à Genève 📡", kind: .meeting))
+        graph.add(TraceEdge(source: "ITU-T SG99", target: "Réunion #1", relation: .addressedTo,
+                            attributes: ["purpose": .string("action"), "note": .string("")]))
+        let path = folder.appendingPathComponent("index.sqlite").path
+        try SearchStore(path: path).write(documents: documents(), graph: graph)
+        let queue = try DatabaseQueue(path: path)
+        defer { try? queue.close() }
+        let (nodes, edges) = try queue.read { db in
+            (try Row.fetchAll(db, sql: "SELECT id, kind, label, metadata FROM nodes"),
+             try Row.fetchAll(db, sql: "SELECT id, source, target, relation, metadata FROM edges"))
+        }
+        func metadata(_ row: Row, _ column: Int) throws -> JSONValue {
+            try JSONDecoder().decode(JSONValue.self, from: Data((row[column] as String).utf8))
+        }
+        let nodeRows = Dictionary(uniqueKeysWithValues: nodes.map { ($0[0] as String, $0) })
+        XCTAssertEqual(nodeRows.count, Array(graph.nodes).count)
+        for (_, node) in graph.nodes {
+            let row = try XCTUnwrap(nodeRows[node.id], node.id)
+            XCTAssertEqual(row[1] as String, node.kind.rawValue)
+            XCTAssertEqual(row[2] as String?, node.label, node.id)
+            let stored = try metadata(row, 3)
+            for (key, value) in node.attributes { XCTAssertEqual(stored[key], value, "\(node.id) \(key)") }
+        }
+        let edgeRows = Dictionary(uniqueKeysWithValues: edges.map { ($0[0] as String, $0) })
+        XCTAssertEqual(edgeRows.count, graph.edges.count)
+        for edge in graph.edges {
+            let row = try XCTUnwrap(edgeRows[edge.id], edge.id)
+            XCTAssertEqual([row[1], row[2], row[3]] as [String], [edge.source, edge.target, edge.relation.rawValue])
+            let stored = try metadata(row, 4)
+            for (key, value) in edge.attributes { XCTAssertEqual(stored[key], value, "\(edge.id) \(key)") }
+        }
+        XCTAssertNotNil(edgeRows["ITU-T SG99 -addressed-to-> Réunion #1 (action)"])
+        XCTAssertEqual(nodeRows["Réunion #1"]?[2] as String?, "Réunion à Genève 📡")
     }
 
     /// The rows are written a batch at a time (`SearchStore.Builder.batchBytes` of text): a store of texts that
