@@ -95,6 +95,73 @@ final class ExtractionEngineTests: XCTestCase {
         XCTAssertGreaterThan(compared, 20, "matches compared")
     }
 
+    /// The literals that a start's positive lookbehinds need before it: those of the one lookbehind a pattern
+    /// begins with, or of each alternative's; none when a way to start a match has no lookbehind, or a body is
+    /// unbounded.
+    func testLookbehindLiteralsComeFromEveryWayToStart() throws {
+        func literals(_ source: String, caseInsensitive: Bool = false) -> (span: Int, fold: Bool, occur: [Bool])? {
+            Pattern.lookbehindLiterals(source, caseInsensitive: caseInsensitive).map { found in
+                let text = ScanText("is not|the|been|x")
+                return (found.span, found.foldSensitive,
+                        [(0, 6), (7, 10), (11, 15), (16, 17)].map { found.literals.occur(in: text, from: $0.0, to: $0.1) })
+            }
+        }
+        let one = try XCTUnwrap(literals(#"(?i:(?<=(?:^|[^a-z0-9_])(?:is|are)\s{1,3}not\s{1,3})(?:defined|covered))"#))
+        XCTAssertEqual(one.span, 2 + 3 + 3 + 3 + 3, "a character (two UTF-16 units at most), \"are\", spaces, \"not\", spaces")
+        XCTAssertEqual(one.occur, [true, false, false, false], "\"not\" is needed")
+        let each = try XCTUnwrap(literals(#"(?i:(?<=the\s)aims?|(?<=(?:has|have)\s{1,3}been\s{1,3})assigned)\b"#))
+        XCTAssertEqual(each.occur, [false, true, true, false], "\"the\" or \"been\"")
+        XCTAssertEqual(each.span, 4 + 3 + 4 + 3)
+        XCTAssertTrue(each.fold, "case-insensitive \"t\" and \"s\" fold from ligatures")
+        XCTAssertEqual(literals(#"(?<=ab)c|(?<=de)f"#)?.fold, false)
+        for none in [#"(?<=the\s)aims?|goals?"#, #"(?<=the\s+)aims"#, #"x(?<=x)y"#, #"(?<!not\s)defined"#,
+                     #"(?:(?<=the\s)aims)?x"#, #"(?<=\s)aims"#] {
+            XCTAssertNil(literals(none), none)
+        }
+    }
+
+    /// Rule patterns whose starts need a positive lookbehind find, through the engine's cues (and the literals the
+    /// lookbehinds need), what a scan of the whole range finds: on the real corpus's texts and on built texts where
+    /// the needed word is just within reach, just out of it, before the range, or spelled with a ligature.
+    func testLookbehindLiteralsChangeNoMatch() throws {
+        let directory = TestSupport.packageRoot.appendingPathComponent("Pipelines/rules")
+        let entries = try RulePatternCatalog(directory: directory).compiled
+            .filter { Pattern.lookbehindLiterals($0.source, caseInsensitive: false) != nil }
+        XCTAssertGreaterThanOrEqual(entries.count, 5, "rule patterns whose starts need a lookbehind")
+        // And one whose needed word ICU also finds spelled with a character that folds to "s" ("haſ").
+        let patterns = try entries.map { try Pattern($0.source, origin: $0.origin) }
+            + [try Pattern(#"(?i:(?<=has\s)x)"#, origin: "has x")]
+        let engine = RuleEngine(patterns: patterns)
+        var texts = ["The service is not  defined here; it is   not covered. The main objectives of the group are x.",
+                     "It haſ x, it has x.",
+                     "It is not\tsupported, the  goals of FG are set, and SG2 has been assigned to it.",
+                     "notdefined is  not defined; isnot covered; the\u{FB05}e aims of x are y; is no\u{FB05} defined"]
+        if let corpus = TestSupport.realCorpus {
+            for url in PatternLiteralsTests.corpusTexts(in: corpus) {
+                texts.append(try String(contentsOf: url, encoding: .utf8))
+            }
+        }
+        var compared = 0
+        for string in texts {
+            let text = ScanText(string)
+            let index = engine.candidates(in: text)
+            for pattern in patterns {
+                guard let slot = engine.slot(of: pattern) else { continue }
+                for (start, trim) in [(0, 0), (4, 0), (9, 3), (15, 1)] where text.count > start + trim {
+                    let range = NSRange(location: start, length: text.count - start - trim)
+                    for foldTraps in [index.hasFoldTraps, true] {
+                        let cued = pattern.matches(in: text, range: range, candidates: index.positions(of: slot),
+                                                   shortRuns: index.hasShortRuns, foldTraps: foldTraps)
+                        let scanned = pattern.matches(in: text, range: range)
+                        XCTAssertEqual(cued.map(\.range), scanned.map(\.range), "\(pattern.origin) at \(range)")
+                        compared += scanned.count
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(compared, 20, "matches compared")
+    }
+
     /// Characters outside the BMP before a cue: the engine never starts a try or a window between the halves of a
     /// surrogate pair, where a scan never starts a match (and where ICU 72 can read before the text and crash, with
     /// patterns that begin with a class loop), and finds what a scan finds.

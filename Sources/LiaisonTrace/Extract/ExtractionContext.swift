@@ -168,7 +168,8 @@ extension Pattern {
         if let engine, let slot = engine.slot(of: self), let candidates,
            !(candidates.hasFoldTraps && cues?.foldSensitive == true) {
             return matches(in: text, range: range ?? NSRange(location: 0, length: text.count),
-                           candidates: candidates.positions(of: slot), shortRuns: candidates.hasShortRuns, limit: limit)
+                           candidates: candidates.positions(of: slot), shortRuns: candidates.hasShortRuns,
+                           foldTraps: candidates.hasFoldTraps, limit: limit)
         }
         if PatternProfile.isEnabled { PatternProfile.fullScan(source, units: range?.length ?? text.count) }
         return matches(in: text, range: range, limit: limit)

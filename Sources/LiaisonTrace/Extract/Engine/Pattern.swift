@@ -107,6 +107,74 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         let sets = LeadingCharacters.of(source: source, caseInsensitive: caseInsensitive)
         leading = sets.leading
         leadingBefore = sets.before
+        lookbehindLiterals = Self.lookbehindLiterals(source, caseInsensitive: caseInsensitive)
+    }
+
+    /// Literals one of which every match of the positive lookbehinds that matches start after holds, and the most
+    /// UTF-16 units such a match spans: a start without one of them in that stretch before it cannot match (nil:
+    /// none known).
+    private let lookbehindLiterals: LookbehindLiterals?
+
+    /// Literals one of which every match of a lookbehind's body holds, within `span` units.
+    struct LookbehindLiterals {
+        let literals: AsciiLiterals
+        /// The most UTF-16 units a match of the body spans.
+        let span: Int
+        /// Whether ICU's case folding lets a character outside ASCII match a letter of the literals
+        /// (`PatternLiterals.foldSensitive`): then the test holds only in texts without such characters.
+        let foldSensitive: Bool
+    }
+
+    /// `lookbehindLiterals` of `source`: when every way a match can start is right after a positive lookbehind (the
+    /// pattern begins with one, or each of its alternatives does), the required literals of those lookbehinds'
+    /// bodies (`PatternLiterals.required`), when each body is bounded and its literals are ASCII.
+    static func lookbehindLiterals(_ source: String, caseInsensitive: Bool) -> LookbehindLiterals? {
+        guard source.contains("(?<="), let tree = RegexTree(source),
+              let bodies = leadingLookbehinds(tree, LeadingCharacters.Flags(caseInsensitive: caseInsensitive,
+                                                                            multiline: false)) else { return nil }
+        var literals: Set<String> = []
+        var span = 0
+        var foldSensitive = false
+        for (body, flags) in bodies {
+            let analysis = PatternLiterals(source: body.source, caseInsensitive: flags.caseInsensitive)
+            guard let length = analysis.maxLength, let required = analysis.required?.map(\.literal),
+                  !required.isEmpty, required.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 < 0x80 } })
+            else { return nil }
+            literals.formUnion(required)
+            span = max(span, length)
+            foldSensitive = foldSensitive || analysis.foldSensitive
+        }
+        return LookbehindLiterals(literals: AsciiLiterals(literals.sorted()), span: span, foldSensitive: foldSensitive)
+    }
+
+    /// The bodies of the positive lookbehinds that every match of `tree` starts right after, one for each of its
+    /// alternatives, with the flags in force in each; nil when a way to start a match has none.
+    private static func leadingLookbehinds(_ tree: RegexTree, _ flags: LeadingCharacters.Flags)
+        -> [(RegexTree, LeadingCharacters.Flags)]? {
+        switch tree {
+        case .lookaround("<=", let body):
+            return [(body, flags)]
+        case .group(let opening, let body):
+            guard let inner = LeadingCharacters.Walk.flags(inside: opening, from: flags) else { return nil }
+            return leadingLookbehinds(body, inner)
+        case .alternation(let branches):
+            var bodies: [(RegexTree, LeadingCharacters.Flags)] = []
+            for branch in branches {
+                guard let found = leadingLookbehinds(branch, flags) else { return nil }
+                bodies += found
+            }
+            return bodies
+        case .sequence(let items):
+            var flags = flags
+            for item in items {
+                guard case .flags(let text) = item else { return leadingLookbehinds(item, flags) }
+                guard let changed = LeadingCharacters.Walk.flags(text, from: flags) else { return nil }
+                flags = changed
+            }
+            return nil
+        default:
+            return nil
+        }
     }
 
     /// For each ASCII character, whether a match may start right after it, when the pattern begins with a negative
@@ -151,16 +219,20 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     }
 
     /// Whether a match can start at `position` of a search that sees `text` from `low`, judging by the lookbehind
-    /// the pattern begins with (one class, `startsAfter`; or a positive one, `leadingBefore`), by a leading `^` in
+    /// the pattern begins with (one class, `startsAfter`; or a positive one, `leadingBefore` and
+    /// `lookbehindLiterals`), by a leading `^` in
     /// multi-line mode, and by what comes before (at `low` the search sees nothing before it: a negative
     /// lookbehind holds, and a line starts).
     @inline(__always)
-    func mayStartAfter(in text: ScanText, low: Int, at position: Int) -> Bool {
+    func mayStartAfter(in text: ScanText, low: Int, at position: Int, lookbehind: LookbehindLiterals?) -> Bool {
         guard position > low else { return true }
         let before = text[position - 1]
         if Self.splitsPair(text, at: position) { return false }
         if atLineStart, before != 0x0A { return false }
         if let leadingBefore, !leadingBefore.admitsBefore(text.units, at: position, low: low) { return false }
+        if let lookbehind, !lookbehind.literals.occur(in: text, from: max(low, position - lookbehind.span), to: position) {
+            return false
+        }
         guard let startsAfter else { return true }
         return before >= 0x80 || startsAfter[Int(before)]
     }
@@ -470,9 +542,12 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     /// Matches within `range` of `text`, tried only where the literal scan found this pattern's cues
     /// (`candidates`: sorted UTF-16 offsets where a cue starts). Gives what a scan of the whole range gives, as long
     /// as no match is longer than `PatternCues.windowCap`.
+    /// `foldTraps`: whether the text holds characters that ICU's case folding equates with ASCII letters
+    /// (`CandidateIndex.hasFoldTraps`).
     func matches(in text: ScanText, range: NSRange, candidates: ArraySlice<Int32>, shortRuns: Bool = false,
-                 limit: Int = .max) -> [PatternMatch] {
+                 foldTraps: Bool = true, limit: Int = .max) -> [PatternMatch] {
         guard let cues, !candidates.isEmpty, limit > 0 else { return [] }
+        let lookbehind = foldTraps && lookbehindLiterals?.foldSensitive == true ? nil : lookbehindLiterals
         let range = Self.clamp(range, to: text)
         let low = range.location
         let high = range.location + range.length
@@ -495,7 +570,8 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
                     first += 1
                     if start < covered { continue }
                     let end = min(high, start + reach)
-                    guard mayStart(in: text, at: start, limit: high), mayStartAfter(in: text, low: low, at: start) else {
+                    guard mayStart(in: text, at: start, limit: high),
+                          mayStartAfter(in: text, low: low, at: start, lookbehind: lookbehind) else {
                         continue
                     }
                     lt_regex_set_region(matcher, Int32(start - low), Int32(end - low), 1)
@@ -529,7 +605,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
                         guard position <= stop else { break }
                         guard mayStart(in: text, at: position, limit: high),
                               !startsAtWord || position == low || !Self.isWordUnit(text[position - 1]),
-                              mayStartAfter(in: text, low: low, at: position),
+                              mayStartAfter(in: text, low: low, at: position, lookbehind: lookbehind),
                               startsWithPrefix(text, at: position) else {
                             position += 1
                             continue
