@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 
 /// What the previous run's `nodes` and `edges` rows held, without the rows: for each row, the hash of its id and
 /// the hash of its columns (`StableHash`), as pairs sorted by the first. With them an update compares the graph
@@ -239,44 +238,4 @@ struct GraphRows {
             }
         }
     }
-}
-
-/// One insert statement run row after row, its text columns bound straight from UTF-8 bytes through SQLite's C API.
-/// GRDB's arguments make a `String` and a boxed value of every column and copy each again to bind it: with the
-/// graph's hundred thousand rows that was most of writing them, where SQLite's own work was a few percent.
-private struct RowInsert {
-    private let statement: Statement
-    private let db: Database
-
-    init(_ db: Database, sql: String) throws {
-        self.db = db
-        statement = try db.makeStatement(sql: sql)
-    }
-
-    /// Binds UTF-8 text to parameter `index` (from 1); SQLite copies it.
-    func bind(_ index: Int32, _ bytes: UnsafeBufferPointer<UInt8>) {
-        // An empty text still needs a pointer: a null one would bind NULL.
-        let base = bytes.baseAddress.map { UnsafeRawPointer($0) } ?? UnsafeRawPointer(("" as StaticString).utf8Start)
-        sqlite3_bind_text(statement.sqliteStatement, index, base.assumingMemoryBound(to: CChar.self),
-                          Int32(bytes.count), Self.transient)
-    }
-
-    /// Binds `text` to parameter `index`.
-    func bind(_ index: Int32, _ text: String) {
-        var text = text
-        text.withUTF8 { bind(index, $0) }
-    }
-
-    /// Inserts the row bound, and makes the statement ready for the next.
-    func step() throws {
-        let code = sqlite3_step(statement.sqliteStatement)
-        sqlite3_reset(statement.sqliteStatement)
-        guard code == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code),
-                                message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: statement.sql)
-        }
-    }
-
-    /// SQLite's `SQLITE_TRANSIENT`: the value is copied before the call returns.
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 }

@@ -162,12 +162,24 @@ public struct SearchStore: Sendable {
                         try db.execute(sql: "DELETE FROM documents_fts WHERE rowid = ?", arguments: [rowid])
                         try db.execute(sql: "DELETE FROM documents WHERE rowid = ?", arguments: [rowid])
                     }
-                    try insertDocument!.execute(arguments: [document.path, document.id, document.kind, document.sdo,
-                                                           document.title, document.date, document.deadline,
-                                                           String(decoding: json, as: UTF8.self)])
-                    try insertText!.execute(arguments: [db.lastInsertedRowID, document.path,
-                                                       document.ids.joined(separator: " "), document.title ?? "",
-                                                       document.references.joined(separator: " "), document.text])
+                    let row = RowInsert(insertDocument!)
+                    row.bind(1, document.path)
+                    row.bind(2, document.id)
+                    row.bind(3, document.kind)
+                    row.bind(4, document.sdo)
+                    row.bind(5, document.title)
+                    row.bind(6, document.date)
+                    row.bind(7, document.deadline)
+                    json.withUnsafeBufferPointer { row.bind(8, $0) }
+                    try row.step()
+                    let text = RowInsert(insertText!)
+                    text.bind(1, db.lastInsertedRowID)
+                    text.bind(2, document.path)
+                    text.bind(3, document.ids.joined(separator: " "))
+                    text.bind(4, document.title ?? "")
+                    text.bind(5, document.references.joined(separator: " "))
+                    text.bind(6, document.text)
+                    try text.step()
                 }
             }
         }

@@ -288,14 +288,21 @@ final class RunCache: @unchecked Sendable {
             case .processed(let units):
                 try db.execute(sql: "INSERT OR REPLACE INTO entries (path, sha256, fingerprint, failure) VALUES (?, ?, ?, NULL)",
                                arguments: [path, sha256, fingerprint])
-                let statement = try db.cachedStatement(sql: """
+                // Bound through SQLite's C API: the blobs, tens of kilobytes a document, are copied once.
+                let row = RowInsert(try db.cachedStatement(sql: """
                     INSERT OR REPLACE INTO units (unit_path, path, ordinal, record, record_hash, link, search, search_hash)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
+                    """))
                 for (ordinal, unit) in units.enumerated() {
-                    try statement.execute(arguments: [unit.record.source.path, path, ordinal, Data(unit.recordJSON),
-                                                      unit.recordHash, Data(unit.linkingBytes), Data(unit.searchJSON),
-                                                      unit.searchHash])
+                    row.bind(1, unit.record.source.path)
+                    row.bind(2, path)
+                    row.bind(3, Int64(ordinal))
+                    row.bind(4, blob: unit.recordJSON)
+                    row.bind(5, unit.recordHash)
+                    row.bind(6, blob: unit.linkingBytes)
+                    row.bind(7, blob: unit.searchJSON)
+                    row.bind(8, unit.searchHash)
+                    try row.step()
                 }
             }
         }
