@@ -95,6 +95,18 @@ final class ExtractionEngineTests: XCTestCase {
         XCTAssertGreaterThan(compared, 20, "matches compared")
     }
 
+    /// Every pattern with cues finds its own slot in the engine's table of patterns (slots are given in the
+    /// patterns' order), and a pattern the engine was not built with has none: 300 patterns, a table that grew past
+    /// its first size.
+    func testEveryPatternFindsItsSlot() throws {
+        let many = try (0..<300).map { try Pattern("\\bword\($0)x\\b") }
+        let engine = RuleEngine(patterns: many)
+        XCTAssertEqual(engine.slotCount, 300)
+        XCTAssertEqual(many.map { engine.slot(of: $0) }, Array(0..<300))
+        XCTAssertNil(engine.slot(of: try Pattern("\\bword1x\\b")), "the same source, another pattern")
+        XCTAssertNil(RuleEngine(patterns: Array(many.prefix(3))).slot(of: many[3]))
+    }
+
     /// The literals that a start's positive lookbehinds need before it: those of the one lookbehind a pattern
     /// begins with, or of each alternative's; none when a way to start a match has no lookbehind, or a body is
     /// unbounded.
