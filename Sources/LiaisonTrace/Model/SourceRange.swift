@@ -1,3 +1,5 @@
+import Foundation
+
 /// A half-open range of UTF-8 byte offsets into a document's ingested text (the text `lstrace dump` prints).
 public struct SourceRange: Codable, Hashable, Sendable, Comparable {
     /// First byte of the range.
@@ -64,17 +66,28 @@ public struct LineIndex: Sendable {
         var checkpoints: [Int32] = []
         var ascii = true
         utf8.withUnsafeBufferPointer { bytes in
-            for offset in 0..<bytes.count where bytes[offset] == 0x0A { starts.append(offset + 1) }
-            for byte in bytes where byte >= 0x80 {
-                ascii = false
-                break
+            guard let base = bytes.baseAddress else { return }
+            // Line feeds found by `memchr` (vectorized), ASCII told by OR-ing the bytes a word at a time, scalars
+            // counted a block at a time: byte-by-byte loops made this 15 instructions a byte (callgrind).
+            var offset = 0
+            while offset < bytes.count, let found = memchr(base + offset, 0x0A, bytes.count - offset) {
+                offset = base.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+                starts.append(offset)
             }
+            var high: UInt64 = 0
+            let words = bytes.count / 8
+            for index in 0..<words { high |= UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index * 8, as: UInt64.self) }
+            for index in (words * 8)..<bytes.count { high |= UInt64(bytes[index]) }
+            ascii = high & 0x8080_8080_8080_8080 == 0
             guard !ascii else { return }
             checkpoints.reserveCapacity(bytes.count / Self.checkpointStride + 1)
             var scalars: Int32 = 0
-            for offset in 0..<bytes.count {
-                if offset % Self.checkpointStride == 0 { checkpoints.append(scalars) }
-                if bytes[offset] & 0xC0 != 0x80 { scalars += 1 }
+            var blockStart = 0
+            while blockStart < bytes.count {
+                checkpoints.append(scalars)
+                let blockEnd = min(blockStart + Self.checkpointStride, bytes.count)
+                for offset in blockStart..<blockEnd where bytes[offset] & 0xC0 != 0x80 { scalars &+= 1 }
+                blockStart = blockEnd
             }
         }
         lineStarts = starts
