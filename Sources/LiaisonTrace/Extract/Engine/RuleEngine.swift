@@ -133,7 +133,7 @@ public final class RuleEngine: Sendable {
             if range.count > 1 { positions[range].sort() }
         }
         let runs = Self.longestRuns(text.utf8)
-        return CandidateIndex(offsets: offsets, positions: positions, hasFoldTraps: Self.hasFoldTraps(text.utf8),
+        return CandidateIndex(offsets: offsets, positions: positions, hasFoldTraps: !text.isASCII && Self.hasFoldTraps(text.utf8),
                               hasShortRuns: runs.space <= PatternCues.shortSpaceRun
                                   && runs.word <= PatternCues.shortWordRun)
     }
@@ -178,12 +178,19 @@ public final class RuleEngine: Sendable {
             || byte == 0x5F
     }
 
+    /// For each byte, whether one of `PatternCues.foldTraps` starts with it (made once: this is asked of every
+    /// text searched through the engine, and making the set each time was most of the question).
+    private static let foldTrapLeads: [Bool] = {
+        var leads = [Bool](repeating: false, count: 256)
+        for trap in PatternCues.foldTraps { if let first = trap.first { leads[Int(first)] = true } }
+        return leads
+    }()
+
     /// Whether `bytes` hold one of `PatternCues.foldTraps`.
     static func hasFoldTraps(_ bytes: [UInt8]) -> Bool {
         let traps = PatternCues.foldTraps
-        let leads = Set(traps.compactMap(\.first))
         return bytes.withUnsafeBufferPointer { buffer in
-            for index in 0..<buffer.count where buffer[index] >= 0xC2 && leads.contains(buffer[index]) {
+            for index in 0..<buffer.count where buffer[index] >= 0xC2 && foldTrapLeads[Int(buffer[index])] {
                 for trap in traps where index + trap.count <= buffer.count
                     && (0..<trap.count).allSatisfy({ buffer[index + $0] == trap[$0] }) {
                     return true
