@@ -64,10 +64,28 @@ final class ExtractionEngineTests: XCTestCase {
         let patterns = try entries.flatMap { entry in
             try [false, true].map { try Pattern(entry.source, caseInsensitive: $0, origin: entry.origin) }
         }
-        let engine = RuleEngine(patterns: patterns)
-        var texts = ["TD 167 has been registered as FG-MV-I-753 (SP-170146 registered as an input document SG11-LS10).",
+        let texts = ["TD 167 has been registered as FG-MV-I-753 (SP-170146 registered as an input document SG11-LS10).",
                      "x(SG11-LS159 was registered at SA#75 as SP-170010.)\tB.12 and Q.PMV,Y.3090-b.12 A.1/F.7",
                      "in-SG17 of ITU-T SG2,SG5 SG 17;SG12-LS1 Study Group 9 registered\u{0B}as X"]
+        // The whole text, and ranges that start one to three characters into it and end early.
+        let compared = try compareCuedWithScanned(patterns, texts: texts, ranges: [(0, 0), (1, 0), (2, 5), (3, 1)]) {
+            pattern, text, range, positions, index in
+            [false, index.hasShortRuns].map { shortRuns in
+                pattern.matches(in: text, range: range, candidates: positions, shortRuns: shortRuns)
+            }
+        }
+        XCTAssertGreaterThan(compared, 20, "matches compared")
+    }
+
+    /// Whether `patterns` find through the engine's cues (`cued`: each way the test asks, given the pattern, the
+    /// text, the range, the pattern's candidate positions and the candidate index) what a scan of the range finds,
+    /// in `texts` and the real corpus's texts, over the whole text and the ranges `(start, trim)`: the matches
+    /// compared.
+    private func compareCuedWithScanned(
+        _ patterns: [Pattern], texts builtTexts: [String], ranges: [(start: Int, trim: Int)],
+        cued: (Pattern, ScanText, NSRange, ArraySlice<Int32>, CandidateIndex) -> [[PatternMatch]]) throws -> Int {
+        let engine = RuleEngine(patterns: patterns)
+        var texts = builtTexts
         if let corpus = TestSupport.realCorpus {
             for url in PatternLiteralsTests.corpusTexts(in: corpus) {
                 texts.append(try String(contentsOf: url, encoding: .utf8))
@@ -79,20 +97,17 @@ final class ExtractionEngineTests: XCTestCase {
             let index = engine.candidates(in: text)
             for pattern in patterns {
                 guard let slot = engine.slot(of: pattern) else { continue }
-                // The whole text, and ranges that start one to three characters into it and end early.
-                for (start, trim) in [(0, 0), (1, 0), (2, 5), (3, 1)] where text.count > start + trim {
+                for (start, trim) in ranges where text.count > start + trim {
                     let range = NSRange(location: start, length: text.count - start - trim)
-                    for shortRuns in [false, index.hasShortRuns] {
-                        let cued = pattern.matches(in: text, range: range, candidates: index.positions(of: slot),
-                                                   shortRuns: shortRuns)
-                        let scanned = pattern.matches(in: text, range: range)
-                        XCTAssertEqual(cued.map(\.range), scanned.map(\.range), "\(pattern.origin) at \(range)")
+                    let scanned = pattern.matches(in: text, range: range)
+                    for found in cued(pattern, text, range, index.positions(of: slot), index) {
+                        XCTAssertEqual(found.map(\.range), scanned.map(\.range), "\(pattern.origin) at \(range)")
                         compared += scanned.count
                     }
                 }
             }
         }
-        XCTAssertGreaterThan(compared, 20, "matches compared")
+        return compared
     }
 
     /// Every pattern with cues finds its own slot in the engine's table of patterns (slots are given in the
@@ -143,32 +158,15 @@ final class ExtractionEngineTests: XCTestCase {
         // And one whose needed word ICU also finds spelled with a character that folds to "s" ("haſ").
         let patterns = try entries.map { try Pattern($0.source, origin: $0.origin) }
             + [try Pattern(#"(?i:(?<=has\s)x)"#, origin: "has x")]
-        let engine = RuleEngine(patterns: patterns)
-        var texts = ["The service is not  defined here; it is   not covered. The main objectives of the group are x.",
+        let texts = ["The service is not  defined here; it is   not covered. The main objectives of the group are x.",
                      "It haſ x, it has x.",
                      "It is not\tsupported, the  goals of FG are set, and SG2 has been assigned to it.",
                      "notdefined is  not defined; isnot covered; the\u{FB05}e aims of x are y; is no\u{FB05} defined"]
-        if let corpus = TestSupport.realCorpus {
-            for url in PatternLiteralsTests.corpusTexts(in: corpus) {
-                texts.append(try String(contentsOf: url, encoding: .utf8))
-            }
-        }
-        var compared = 0
-        for string in texts {
-            let text = ScanText(string)
-            let index = engine.candidates(in: text)
-            for pattern in patterns {
-                guard let slot = engine.slot(of: pattern) else { continue }
-                for (start, trim) in [(0, 0), (4, 0), (9, 3), (15, 1)] where text.count > start + trim {
-                    let range = NSRange(location: start, length: text.count - start - trim)
-                    for foldTraps in [index.hasFoldTraps, true] {
-                        let cued = pattern.matches(in: text, range: range, candidates: index.positions(of: slot),
-                                                   shortRuns: index.hasShortRuns, foldTraps: foldTraps)
-                        let scanned = pattern.matches(in: text, range: range)
-                        XCTAssertEqual(cued.map(\.range), scanned.map(\.range), "\(pattern.origin) at \(range)")
-                        compared += scanned.count
-                    }
-                }
+        let compared = try compareCuedWithScanned(patterns, texts: texts, ranges: [(0, 0), (4, 0), (9, 3), (15, 1)]) {
+            pattern, text, range, positions, index in
+            [index.hasFoldTraps, true].map { foldTraps in
+                pattern.matches(in: text, range: range, candidates: positions, shortRuns: index.hasShortRuns,
+                                foldTraps: foldTraps)
             }
         }
         XCTAssertGreaterThan(compared, 20, "matches compared")
