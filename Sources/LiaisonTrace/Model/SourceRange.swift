@@ -76,7 +76,9 @@ public struct LineIndex: Sendable {
             }
             var high: UInt64 = 0
             let words = bytes.count / 8
-            for index in 0..<words { high |= UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index * 8, as: UInt64.self) }
+            for index in 0..<words {
+                high |= UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)
+            }
             for index in (words * 8)..<bytes.count { high |= UInt64(bytes[index]) }
             ascii = high & 0x8080_8080_8080_8080 == 0
             guard !ascii else { return }

@@ -59,7 +59,9 @@ struct LeadingCharacters: Sendable, Equatable {
     /// a space, then "t" or a space, ...; nil when there is no such lookbehind or nothing is known.
     static func before(source: String, caseInsensitive: Bool) -> LeadingCharacters? {
         guard !source.contains("[]"), !source.contains("[^]"), let tree = RegexTree(source),
-              let (body, flags) = Walk.leadingLookbehind(tree, Flags(caseInsensitive: caseInsensitive, multiline: false)),
+              // One lookbehind that every match starts after (with alternatives, each has its own body).
+              let bodies = Walk.leadingLookbehinds(tree, Flags(caseInsensitive: caseInsensitive, multiline: false)),
+              bodies.count == 1, let (body, flags) = bodies.first,
               let reversed = body.reversed else { return nil }
         var inner = flags
         guard let summary = Walk.summary(of: reversed, flags: &inner) else { return nil }
@@ -369,19 +371,26 @@ struct LeadingCharacters: Sendable, Equatable {
             }
         }
 
-        /// The body of the positive lookbehind a pattern begins with (after flag settings, inside groups that are
-        /// not alternations), with the flags in force there.
-        static func leadingLookbehind(_ tree: RegexTree, _ flags: Flags) -> (RegexTree, Flags)? {
+        /// The bodies of the positive lookbehinds that every match of `tree` starts right after, one for each of
+        /// its alternatives, with the flags in force in each; nil when a way to start a match has none.
+        static func leadingLookbehinds(_ tree: RegexTree, _ flags: Flags) -> [(RegexTree, Flags)]? {
             switch tree {
             case .lookaround("<=", let body):
-                return (body, flags)
+                return [(body, flags)]
             case .group(let opening, let body):
                 guard let inner = Self.flags(inside: opening, from: flags) else { return nil }
-                return leadingLookbehind(body, inner)
+                return leadingLookbehinds(body, inner)
+            case .alternation(let branches):
+                var bodies: [(RegexTree, Flags)] = []
+                for branch in branches {
+                    guard let found = leadingLookbehinds(branch, flags) else { return nil }
+                    bodies += found
+                }
+                return bodies
             case .sequence(let items):
                 var flags = flags
                 for item in items {
-                    guard case .flags(let text) = item else { return leadingLookbehind(item, flags) }
+                    guard case .flags(let text) = item else { return leadingLookbehinds(item, flags) }
                     guard let changed = Self.flags(text, from: flags) else { return nil }
                     flags = changed
                 }

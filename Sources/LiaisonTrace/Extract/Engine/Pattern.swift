@@ -130,8 +130,8 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     /// bodies (`PatternLiterals.required`), when each body is bounded and its literals are ASCII.
     static func lookbehindLiterals(_ source: String, caseInsensitive: Bool) -> LookbehindLiterals? {
         guard source.contains("(?<="), let tree = RegexTree(source),
-              let bodies = leadingLookbehinds(tree, LeadingCharacters.Flags(caseInsensitive: caseInsensitive,
-                                                                            multiline: false)) else { return nil }
+              let bodies = LeadingCharacters.Walk.leadingLookbehinds(
+                  tree, LeadingCharacters.Flags(caseInsensitive: caseInsensitive, multiline: false)) else { return nil }
         var literals: Set<String> = []
         var span = 0
         var foldSensitive = false
@@ -145,36 +145,6 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
             foldSensitive = foldSensitive || analysis.foldSensitive
         }
         return LookbehindLiterals(literals: AsciiLiterals(literals.sorted()), span: span, foldSensitive: foldSensitive)
-    }
-
-    /// The bodies of the positive lookbehinds that every match of `tree` starts right after, one for each of its
-    /// alternatives, with the flags in force in each; nil when a way to start a match has none.
-    private static func leadingLookbehinds(_ tree: RegexTree, _ flags: LeadingCharacters.Flags)
-        -> [(RegexTree, LeadingCharacters.Flags)]? {
-        switch tree {
-        case .lookaround("<=", let body):
-            return [(body, flags)]
-        case .group(let opening, let body):
-            guard let inner = LeadingCharacters.Walk.flags(inside: opening, from: flags) else { return nil }
-            return leadingLookbehinds(body, inner)
-        case .alternation(let branches):
-            var bodies: [(RegexTree, LeadingCharacters.Flags)] = []
-            for branch in branches {
-                guard let found = leadingLookbehinds(branch, flags) else { return nil }
-                bodies += found
-            }
-            return bodies
-        case .sequence(let items):
-            var flags = flags
-            for item in items {
-                guard case .flags(let text) = item else { return leadingLookbehinds(item, flags) }
-                guard let changed = LeadingCharacters.Walk.flags(text, from: flags) else { return nil }
-                flags = changed
-            }
-            return nil
-        default:
-            return nil
-        }
     }
 
     /// For each ASCII character, whether a match may start right after it, when the pattern begins with a negative
@@ -220,9 +190,8 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
 
     /// Whether a match can start at `position` of a search that sees `text` from `low`, judging by the lookbehind
     /// the pattern begins with (one class, `startsAfter`; or a positive one, `leadingBefore` and
-    /// `lookbehindLiterals`), by a leading `^` in
-    /// multi-line mode, and by what comes before (at `low` the search sees nothing before it: a negative
-    /// lookbehind holds, and a line starts).
+    /// `lookbehindLiterals`), by a leading `^` in multi-line mode, and by what comes before (at `low` the search sees
+    /// nothing before it: a negative lookbehind holds, and a line starts).
     @inline(__always)
     func mayStartAfter(in text: ScanText, low: Int, at position: Int, lookbehind: LookbehindLiterals?) -> Bool {
         guard position > low else { return true }
@@ -230,7 +199,8 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         if Self.splitsPair(text, at: position) { return false }
         if atLineStart, before != 0x0A { return false }
         if let leadingBefore, !leadingBefore.admitsBefore(text.units, at: position, low: low) { return false }
-        if let lookbehind, !lookbehind.literals.occur(in: text, from: max(low, position - lookbehind.span), to: position) {
+        if let lookbehind,
+           !lookbehind.literals.occur(in: text, from: max(low, position - lookbehind.span), to: position) {
             return false
         }
         guard let startsAfter else { return true }

@@ -133,7 +133,8 @@ public final class RuleEngine: Sendable {
             if range.count > 1 { positions[range].sort() }
         }
         let runs = Self.longestRuns(text.utf8)
-        return CandidateIndex(offsets: offsets, positions: positions, hasFoldTraps: !text.isASCII && Self.hasFoldTraps(text.utf8),
+        return CandidateIndex(offsets: offsets, positions: positions,
+                              hasFoldTraps: !text.isASCII && Self.hasFoldTraps(text.utf8),
                               hasShortRuns: runs.space <= PatternCues.shortSpaceRun
                                   && runs.word <= PatternCues.shortWordRun)
     }
