@@ -24,8 +24,10 @@ final class OrderedAlternation: Sendable {
 
     /// A run of alternatives tried by one ICU pattern, or one alternative tried in steps.
     private enum Step: Sendable {
-        /// `\b(?:(?<z0>B0)|(?<z1>B1)...)\b`: `alternatives[i]` is the alternative of the group `z<i>`.
-        case run(Pattern, alternatives: [Int], groups: [Int32])
+        /// `\b(?:(?<z0>B0)|(?<z1>B1)...)\b`: `alternatives[i]` is the alternative of the group `z<i>`. `gates`:
+        /// the leading characters of each branch on its own (`\b(?:B0)\b`...), one of which a place must fit for
+        /// the pattern to be tried there; nil when a branch has none.
+        case run(Pattern, alternatives: [Int], groups: [Int32], gates: [LeadingCharacters]?)
         case lookbehind(Lookbehind)
     }
 
@@ -65,8 +67,14 @@ final class OrderedAlternation: Sendable {
             guard !pending.isEmpty else { return }
             let body = pending.enumerated().map { "(?<z\($0.offset)>\($0.element.tree.source))" }.joined(separator: "|")
             let pattern = try Pattern("\\b\(open)\(body))\\b")
+            // The pattern's own leading characters merge its branches' ("may" then " o" of "may only", "shall"
+            // then " n" of "shall not"): each branch's are narrower.
+            let gates = pending.map {
+                LeadingCharacters.of(source: "\\b\(open)\($0.tree.source))\\b", caseInsensitive: false).leading
+            }
             steps.append(.run(pattern, alternatives: pending.map(\.alternative),
-                              groups: pending.indices.map { pattern.groupNumber(of: "z\($0)") }))
+                              groups: pending.indices.map { pattern.groupNumber(of: "z\($0)") },
+                              gates: gates.contains { $0 == nil } ? nil : gates.compactMap { $0 }))
             pending = []
         }
         do {
@@ -101,21 +109,36 @@ final class OrderedAlternation: Sendable {
               case let bodyAnalysis = PatternLiterals(source: bodyTree.source, caseInsensitive: caseInsensitive),
               let bodyMaxLength = bodyAnalysis.maxLength
         else { return nil }
-        // Literals with a character outside ASCII are not compared in place. (Steps run only on texts without
-        // the characters ICU folds to ASCII letters, "ß" for "ss": there ASCII letters match only themselves.)
-        let required = bodyAnalysis.required?.map(\.literal)
-        let bodyLiterals = required.flatMap { list in
-            list.isEmpty || !list.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 < 0x80 } })
-                ? nil : AsciiLiterals(list)
-        }
         let tailSource = RegexTree.sequence(Array(items[(at + 1)...])).source
         return Lookbehind(
             alternative: alternative,
             heads: heads.map { head in
                 head.map { UInt16(caseInsensitive ? Pattern.lower(UInt8($0.value)) : UInt8($0.value)) }
             },
-            body: try Pattern("\(open)\(reversed.source))"), bodyMaxLength: bodyMaxLength, bodyLiterals: bodyLiterals,
+            body: try Pattern("\(open)\(reversed.source))"), bodyMaxLength: bodyMaxLength,
+            bodyLiterals: bodyLiterals(bodyTree, heads: heads, caseInsensitive: caseInsensitive),
             tail: tailSource.isEmpty ? nil : try Pattern("\(open)\(tailSource))\\b"))
+    }
+
+    /// Literals one of which every match of the lookbehind's body holds (`PatternLiterals.required`), none of them
+    /// within a head's own text: the body's match ends where the head does, so such a literal is always within
+    /// reach and tells nothing ("may" for `(?<=\bit\s{1,4}may)`). The body without its last item is read first,
+    /// as that item is most often the head again. Nil when no such literals are known: the body then always runs.
+    /// Literals with a character outside ASCII are not compared in place. (Steps run only on texts without the
+    /// characters ICU folds to ASCII letters, "ß" for "ss": there ASCII letters match only themselves.)
+    static func bodyLiterals(_ body: RegexTree, heads: [[Unicode.Scalar]], caseInsensitive: Bool) -> AsciiLiterals? {
+        let heads = heads.map { String(String.UnicodeScalarView($0)).lowercased() }
+        let items = body.items
+        let readings = items.count > 1 ? [RegexTree.sequence(Array(items.dropLast())), body] : [body]
+        for reading in readings {
+            guard let list = PatternLiterals(source: reading.source, caseInsensitive: caseInsensitive).required?
+                    .map(\.literal),
+                  !list.isEmpty, list.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 < 0x80 } }),
+                  !list.contains(where: { literal in heads.contains { $0.contains(literal.lowercased()) } })
+            else { continue }
+            return AsciiLiterals(list)
+        }
+        return nil
     }
 
     /// One match: the alternative and its range (UTF-16).
@@ -182,8 +205,9 @@ final class OrderedAlternation: Sendable {
         guard before != after else { return nil }
         for step in steps {
             switch step {
-            case .run(let pattern, let alternatives, let groups):
+            case .run(let pattern, let alternatives, let groups, let gates):
                 guard pattern.mayStart(in: text, at: start, limit: high), pattern.startsWithPrefix(text, at: start),
+                      gates?.contains(where: { $0.admits(text.units, at: start, limit: high) }) != false,
                       let (range, group) = pattern.lookingAt(text, low: low, high: high, start: start, end: end,
                                                              firstOf: groups)
                 else { continue }
@@ -231,6 +255,10 @@ final class OrderedAlternation: Sendable {
         let from = max(low, position - step.bodyMaxLength - 4)
         let to = min(high, position + 4)
         guard to > from else { return false }
+        // The reversed body's leading characters, read backwards from `position` over what the window holds.
+        if let leading = step.body.leading, !leading.admitsBefore(text.units, at: position, low: from) {
+            return false
+        }
         if let literals = step.bodyLiterals,
            !literals.occur(in: text, from: max(low, position - step.bodyMaxLength), to: position) {
             return false
