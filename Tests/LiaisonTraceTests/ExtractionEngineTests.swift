@@ -77,6 +77,35 @@ final class ExtractionEngineTests: XCTestCase {
         XCTAssertGreaterThan(compared, 20, "matches compared")
     }
 
+    /// Rule patterns whose matches start at a line start (`(?m)^`) find, through the engine's cues, what a scan of
+    /// the range finds: tried only at line starts before each cue (where the range starts, or after a line feed; a
+    /// carriage return is none), on the real corpus's texts and on built texts with the cue in mid-line, indented,
+    /// after blank lines that `^\s*` takes in, after white space outside ASCII, and in ranges that start in mid-line.
+    func testLineStartPatternsChangeNoMatch() throws {
+        let directory = TestSupport.packageRoot.appendingPathComponent("Pipelines/rules")
+        let entries = try RulePatternCatalog(directory: directory).compiled
+            .filter { LeadingCharacters(source: $0.source, caseInsensitive: false)?.atLineStart == true }
+        XCTAssertGreaterThanOrEqual(entries.count, 10, "rule patterns whose matches start at a line start")
+        let patterns = try entries.map { try Pattern($0.source, origin: $0.origin) }
+        let texts = ["Title: LS on X\nETSI TC MTS #12 Meeting\n  3GPP TS 23.501 V17.0.0\r\nFrom: GSMA\n"
+                        + "the ETSI TC A B Meeting\n",
+                     "x\n\n   ETSI TC SES 5 Meeting y\n\tFor action to: SA2\nFor information to:\n"
+                        + "Network Working Group\n",
+                     "prefix ETSI TC X Meeting\r\n ETSI ISG ZSM x Meeting\u{0B}\nLIAISON STATEMENT TO SG2\n\n"
+                        + "SG11-LS159 x\n",
+                     "\u{E9}\nETSI EP E2NA \u{1F600} Meeting\n\u{A0}From: GSMA\n\u{2003}Network Working Group\n"
+                        + "From: GSMA"]
+        // The whole text, and ranges that start in mid-line ("ETSI" of "prefix ETSI") and end early.
+        let compared = try compareCuedWithScanned(patterns, texts: texts,
+                                                  ranges: [(0, 0), (1, 0), (7, 0), (5, 2), (11, 1)]) {
+            pattern, text, range, positions, index in
+            [false, index.hasShortRuns].map { shortRuns in
+                pattern.matches(in: text, range: range, candidates: positions, shortRuns: shortRuns)
+            }
+        }
+        XCTAssertGreaterThan(compared, 20, "matches compared")
+    }
+
     /// Whether `patterns` find through the engine's cues (`cued`: each way the test asks, given the pattern, the
     /// text, the range, the pattern's candidate positions and the candidate index) what a scan of the range finds,
     /// in `texts` and the real corpus's texts, over the whole text and the ranges `(start, trim)`: the matches

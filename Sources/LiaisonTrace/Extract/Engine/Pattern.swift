@@ -276,13 +276,24 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     }
 
     /// The first position from `start` through `stop` whose character may start a match, judging by the first
-    /// characters only (a character outside ASCII always may); `stop + 1` when there is none.
+    /// characters only (a character outside ASCII always may), and that is a line start (`low`, where the search's
+    /// text starts, or right after a line feed) when every match starts at one; `stop + 1` when there is none.
     @inline(__always)
-    func skipToFirstCharacter(_ text: ScanText, from start: Int, through stop: Int) -> Int {
+    func skipToFirstCharacter(_ text: ScanText, from start: Int, through stop: Int, low: Int) -> Int {
+        let units = text.units
+        var position = start
+        if atLineStart {
+            while position <= stop {
+                if position == low || units[position - 1] == 0x0A {
+                    let unit = units[position]
+                    if firstCharacters == nil || unit >= 0x80 || firstCharacters![Int(unit)] { return position }
+                }
+                position += 1
+            }
+            return position
+        }
         guard let firstCharacters else { return start }
         return firstCharacters.withUnsafeBufferPointer { table in
-            let units = text.units
-            var position = start
             while position <= stop {
                 let unit = units[position]
                 if unit >= 0x80 || table[Int(unit)] { return position }
@@ -553,10 +564,11 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
                     found.append(match)
                     if found.count >= limit { break }
                 }
-            case .inside(let maxOffset, let maxLength) where firstCharacters != nil || startsAfter != nil:
+            case .inside(let maxOffset, let maxLength)
+                where firstCharacters != nil || startsAfter != nil || atLineStart:
                 // Every match contains a cue at most `back` after its start, and starts with one of the first
-                // characters or after a character its leading lookbehind allows: try those positions before each
-                // cue, in order, as a scan of the range would.
+                // characters, after a character its leading lookbehind allows, or at a line start: try those
+                // positions before each cue, in order, as a scan of the range would.
                 let back = min(maxOffset ?? PatternCues.windowCap, PatternCues.windowCap)
                 let reach = min(maxLength ?? PatternCues.windowCap, PatternCues.windowCap)
                 var covered = low
@@ -571,7 +583,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
                     while position <= stop {
                         // Most positions before a cue cannot start a match by their first character: pass over them
                         // in a tight loop before the other tests.
-                        position = skipToFirstCharacter(text, from: position, through: stop)
+                        position = skipToFirstCharacter(text, from: position, through: stop, low: low)
                         guard position <= stop else { break }
                         guard mayStart(in: text, at: position, limit: high),
                               !startsAtWord || position == low || !Self.isWordUnit(text[position - 1]),
