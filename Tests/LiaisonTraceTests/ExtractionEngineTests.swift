@@ -106,6 +106,62 @@ final class ExtractionEngineTests: XCTestCase {
         XCTAssertGreaterThan(compared, 20, "matches compared")
     }
 
+    /// A pattern's leading alternation written out: through groups and after what consumes nothing; none after a
+    /// consuming item, under a quantifier or in an atomic group.
+    func testLeadingBranchesWriteOutTheLeadingAlternation() throws {
+        func branches(_ source: String) throws -> [String]? {
+            try XCTUnwrap(RegexTree(source), source).leadingBranches?.map(\.source)
+        }
+        XCTAssertEqual(try branches(#"\b(?i:is|are\s+to)x"#), [#"\b(?i:is)x"#, #"\b(?i:are\s+to)x"#])
+        XCTAssertEqual(try branches(#"(?<=y\s)(?<n>a|bc)d"#), [#"(?<=y\s)(?<n>a)d"#, #"(?<=y\s)(?<n>bc)d"#])
+        XCTAssertEqual(try branches(#"(?i)(?:(a|b)|c)"#), [#"(?i)(?:(a|b))"#, #"(?i)(?:c)"#])
+        XCTAssertEqual(try branches("a|b"), ["a", "b"])
+        XCTAssertEqual(try branches(#"x|(?i)y"#), ["x", "(?i)y"])
+        // `(?i)` in the first branch makes the next ones case-insensitive too: they cannot be written out alone.
+        for source in [#"(?:a|b)?c"#, #"x(?:a|b)"#, #"(?>a|b)"#, #"\b(?i:abc)"#, #"(?=a|b)c"#, #"(?i)\bx|\by"#,
+                       #"(?:a(?i)|b)"#] {
+            XCTAssertNil(try branches(source), source)
+        }
+    }
+
+    /// Rule patterns whose alternatives each have narrower leading characters than the pattern (`branchGates`)
+    /// find, through the engine's cues, what a scan of the range finds; and a match at a place is found where ICU
+    /// finds it. On the real corpus's texts and on built texts where a cue is followed by what only some alternatives
+    /// take ("is to specify", "is the study on", "is a").
+    func testBranchGatesChangeNoMatch() throws {
+        let directory = TestSupport.packageRoot.appendingPathComponent("Pipelines/rules")
+        let entries = try RulePatternCatalog(directory: directory).compiled
+        let patterns = try entries.map { try Pattern($0.source, origin: $0.origin) }
+            .filter { Pattern.branchGates($0.source, caseInsensitive: false, leading: $0.leading) != nil }
+        XCTAssertGreaterThanOrEqual(patterns.count, 20, "rule patterns with gates for their alternatives")
+        let texts = ["This Recommendation is to specify x. It is the study on y; it is a z, and it IS THE REPORT FOR w.",
+                     "SA2 specifies, SA3 defines\tthe key; the TR covers it; is  intended to define;is\u{A0}to study",
+                     "For action to: SA2\nTo: ITU-T SG2\n(Source: X)\nCc: Y\nDeadline: 1 May\n\u{E9}is the x"]
+        let compared = try compareCuedWithScanned(patterns, texts: texts, ranges: [(0, 0), (8, 2)]) {
+            pattern, text, range, positions, index in
+            [false, index.hasShortRuns].map { shortRuns in
+                pattern.matches(in: text, range: range, candidates: positions, shortRuns: shortRuns)
+            }
+        }
+        XCTAssertGreaterThan(compared, 20, "matches compared")
+        // At every place of the built texts: what `match(in:at:limit:)` finds is ICU's anchored match there.
+        var found = 0
+        for string in texts {
+            let text = ScanText(string)
+            for pattern in patterns {
+                for location in 0..<text.count {
+                    let limit = text.count - location
+                    let expected = pattern.lookingAt(text, low: location, high: location + limit, start: location,
+                                                     end: location + limit)?.range
+                    XCTAssertEqual(pattern.match(in: text, at: location, limit: limit)?.range, expected,
+                                   "\(pattern.origin) at \(location) of \(string.debugDescription)")
+                    if expected != nil { found += 1 }
+                }
+            }
+        }
+        XCTAssertGreaterThan(found, 10, "places where a pattern matches")
+    }
+
     /// Whether `patterns` find through the engine's cues (`cued`: each way the test asks, given the pattern, the
     /// text, the range, the pattern's candidate positions and the candidate index) what a scan of the range finds,
     /// in `texts` and the real corpus's texts, over the whole text and the ranges `(start, trim)`: the matches

@@ -24,10 +24,8 @@ final class OrderedAlternation: Sendable {
 
     /// A run of alternatives tried by one ICU pattern, or one alternative tried in steps.
     private enum Step: Sendable {
-        /// `\b(?:(?<z0>B0)|(?<z1>B1)...)\b`: `alternatives[i]` is the alternative of the group `z<i>`. `gates`:
-        /// the leading characters of each branch on its own (`\b(?:B0)\b`...), one of which a place must fit for
-        /// the pattern to be tried there; nil when a branch has none.
-        case run(Pattern, alternatives: [Int], groups: [Int32], gates: [LeadingCharacters]?)
+        /// `\b(?:(?<z0>B0)|(?<z1>B1)...)\b`: `alternatives[i]` is the alternative of the group `z<i>`.
+        case run(Pattern, alternatives: [Int], groups: [Int32])
         case lookbehind(Lookbehind)
     }
 
@@ -67,14 +65,8 @@ final class OrderedAlternation: Sendable {
             guard !pending.isEmpty else { return }
             let body = pending.enumerated().map { "(?<z\($0.offset)>\($0.element.tree.source))" }.joined(separator: "|")
             let pattern = try Pattern("\\b\(open)\(body))\\b")
-            // The pattern's own leading characters merge its branches' ("may" then " o" of "may only", "shall"
-            // then " n" of "shall not"): each branch's are narrower.
-            let gates = pending.map {
-                LeadingCharacters.of(source: "\\b\(open)\($0.tree.source))\\b", caseInsensitive: false).leading
-            }
             steps.append(.run(pattern, alternatives: pending.map(\.alternative),
-                              groups: pending.indices.map { pattern.groupNumber(of: "z\($0)") },
-                              gates: gates.contains { $0 == nil } ? nil : gates.compactMap { $0 }))
+                              groups: pending.indices.map { pattern.groupNumber(of: "z\($0)") }))
             pending = []
         }
         do {
@@ -205,9 +197,11 @@ final class OrderedAlternation: Sendable {
         guard before != after else { return nil }
         for step in steps {
             switch step {
-            case .run(let pattern, let alternatives, let groups, let gates):
+            case .run(let pattern, let alternatives, let groups):
+                // Each branch's leading characters on its own ("may" then " o" of "may only", "shall" then " n" of
+                // "shall not"), which the pattern's own merge.
                 guard pattern.mayStart(in: text, at: start, limit: high), pattern.startsWithPrefix(text, at: start),
-                      gates?.contains(where: { $0.admits(text.units, at: start, limit: high) }) != false,
+                      pattern.branchesAdmit(text, at: start, limit: high),
                       let (range, group) = pattern.lookingAt(text, low: low, high: high, start: start, end: end,
                                                              firstOf: groups)
                 else { continue }

@@ -108,6 +108,41 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         leading = sets.leading
         leadingBefore = sets.before
         lookbehindLiterals = Self.lookbehindLiterals(source, caseInsensitive: caseInsensitive)
+        branchGates = Self.branchGates(source, caseInsensitive: caseInsensitive, leading: sets.leading)
+    }
+
+    /// The leading characters of each alternative of the pattern's leading alternation on its own
+    /// (`RegexTree.leadingBranches`), listed under each ASCII character their first position holds. `leading`
+    /// merges the alternatives' characters ("i", "s", " ", then "t" or "i" for `(?:is|are)\s+(?:intended\s+)?to`,
+    /// "s", "p" for `specify`...); a place where no alternative fits cannot start a match. Nil when the pattern has
+    /// no leading alternation (or more than 64 alternatives), when an alternative has no leading characters, or when
+    /// all are the same as `leading`.
+    private let branchGates: [[LeadingCharacters]]?
+
+    static func branchGates(_ source: String, caseInsensitive: Bool,
+                            leading: LeadingCharacters?) -> [[LeadingCharacters]]? {
+        guard !source.contains("[]"), !source.contains("[^]"), let tree = RegexTree(source),
+              let branches = tree.leadingBranches, (2...64).contains(branches.count) else { return nil }
+        var gates: [LeadingCharacters] = []
+        for branch in branches {
+            guard let gate = LeadingCharacters.of(source: branch.source, caseInsensitive: caseInsensitive).leading
+            else { return nil }
+            gates.append(gate)
+        }
+        guard gates.contains(where: { $0 != leading }) else { return nil }
+        return (0..<128).map { unit in
+            gates.filter { $0.positions.first?.contains(UInt8(unit)) ?? true }
+        }
+    }
+
+    /// Whether one of the alternatives' leading characters (`branchGates`) fits at `position` of `text`, in a
+    /// search that sees the text up to `limit`. A character outside ASCII there always fits.
+    @inline(__always)
+    func branchesAdmit(_ text: ScanText, at position: Int, limit: Int) -> Bool {
+        guard let branchGates, position < text.count else { return true }
+        let unit = text[position]
+        guard unit < 0x80 else { return true }
+        return branchGates[Int(unit)].contains { $0.admits(text.units, at: position, limit: limit) }
     }
 
     /// Literals one of which every match of the positive lookbehinds that matches start after holds, and the most
@@ -511,7 +546,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     public func match(in text: ScanText, at location: Int, limit: Int) -> PatternMatch? {
         let length = min(limit, text.count - location)
         guard location >= 0, length > 0, mayStart(in: text, at: location, limit: location + length),
-              startsWithPrefix(text, at: location)
+              startsWithPrefix(text, at: location), branchesAdmit(text, at: location, limit: location + length)
         else { return nil }
         return withMatcher(for: text) { matcher in
             guard lt_regex_set_text(matcher, text.units.baseAddress! + location, Int32(length)) == 0,
@@ -552,7 +587,8 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
                     if start < covered { continue }
                     let end = min(high, start + reach)
                     guard mayStart(in: text, at: start, limit: high),
-                          mayStartAfter(in: text, low: low, at: start, lookbehind: lookbehind) else {
+                          mayStartAfter(in: text, low: low, at: start, lookbehind: lookbehind),
+                          branchesAdmit(text, at: start, limit: high) else {
                         continue
                     }
                     lt_regex_set_region(matcher, Int32(start - low), Int32(end - low), 1)
@@ -588,7 +624,8 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
                         guard mayStart(in: text, at: position, limit: high),
                               !startsAtWord || position == low || !Self.isWordUnit(text[position - 1]),
                               mayStartAfter(in: text, low: low, at: position, lookbehind: lookbehind),
-                              startsWithPrefix(text, at: position) else {
+                              startsWithPrefix(text, at: position),
+                              branchesAdmit(text, at: position, limit: high) else {
                             position += 1
                             continue
                         }

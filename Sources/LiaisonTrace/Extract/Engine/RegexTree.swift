@@ -144,6 +144,41 @@ indirect enum RegexTree: Equatable {
         }
     }
 
+    /// The pattern with the alternatives of its leading alternation written out, each a whole pattern
+    /// (`\b(?i:A|B)x` gives `\b(?i:A)x` and `\b(?i:B)x`): a match of the pattern is a match of one of them at the same
+    /// place. The leading alternation is the pattern's own, or the one its first item that consumes is, through
+    /// groups (capturing, named, non-capturing or flag groups); what comes before that item consumes nothing
+    /// (anchors, lookarounds, flag settings). Nil when there is none, or when a branch but the last sets flags.
+    var leadingBranches: [RegexTree]? {
+        switch self {
+        case .alternation(let branches):
+            // A flag setting in a branch lasts into the branches after it (`(?i)a|b`): alone, they would lose it.
+            guard !branches.dropLast().contains(where: \.hasTopLevelFlags) else { return nil }
+            return branches
+        case .group(let opening, let body):
+            let flags = opening.dropFirst(2).dropLast()
+            let named = opening.hasPrefix("(?<") && !opening.hasPrefix("(?<=") && !opening.hasPrefix("(?<!")
+            guard opening == "(" || named || (opening.hasPrefix("(?") && opening.hasSuffix(":")
+                        && flags.allSatisfy { $0 == "-" || ($0.isASCII && $0.isLetter) })
+            else { return nil }
+            return body.leadingBranches?.map { .group(opening: opening, $0) }
+        case .sequence(let items):
+            guard let index = items.firstIndex(where: { !$0.consumesNothing }),
+                  let inner = items[index].leadingBranches else { return nil }
+            return inner.map { .sequence(Array(items[..<index]) + [$0] + Array(items[(index + 1)...])) }
+        case .literal, .characterSet, .anchor, .lookaround, .flags, .quantified:
+            return nil
+        }
+    }
+
+    /// Whether this is an anchor, a lookaround or a flag setting.
+    var consumesNothing: Bool {
+        switch self {
+        case .anchor, .lookaround, .flags: return true
+        default: return false
+        }
+    }
+
     /// Whether this is a positive lookbehind.
     var isLookbehind: Bool {
         if case .lookaround("<=", _) = self { return true }
