@@ -318,7 +318,7 @@ final class PatternLiteralsTests: XCTestCase {
             let texts = (0..<3).map { _ in RandomPattern.text(length: 20, random: &random) }
             for text in texts.map(SoundnessText.init) {
                 // The bounds the engine derives from the text's own longest runs must hold for it.
-                let runs = RuleEngine.longestRuns(Array(text.string.utf8))
+                let runs = TestSupport.longestRuns(Array(text.string.utf8))
                 let bounded = PatternLiterals(source: source, caseInsensitive: caseInsensitive, spaceRun: runs.space,
                                               wordRun: runs.word)
                 for start in 0..<text.units.count {
@@ -492,7 +492,7 @@ struct SoundnessText {
         self.string = string
         units = Array(string.utf16)
         scan = ScanText(string)
-        let runs = RuleEngine.longestRuns(Array(string.utf8))
+        let runs = TestSupport.longestRuns(Array(string.utf8))
         hasShortRuns = runs.space <= PatternCues.shortSpaceRun && runs.word <= PatternCues.shortWordRun
     }
 

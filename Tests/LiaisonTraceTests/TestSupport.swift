@@ -4,6 +4,22 @@ import XCTest
 
 /// Paths and helpers shared by tests.
 enum TestSupport {
+    /// The longest run of white space (ASCII white space, the vertical tab, or a byte of a non-ASCII character)
+    /// and the longest run of other bytes than ICU's ASCII white space, counted byte by byte: the bounds
+    /// `RuleEngine.hasShortRuns` compares with its limits.
+    static func longestRuns(_ bytes: [UInt8]) -> (space: Int, word: Int) {
+        var best = (space: 0, word: 0)
+        var space = 0
+        var word = 0
+        for byte in bytes {
+            let asciiSpace = [0x20, 0x0A, 0x09, 0x0C, 0x0D].contains(byte)
+            space = asciiSpace || byte == 0x0B || byte >= 0x80 ? space + 1 : 0
+            word = asciiSpace ? 0 : word + 1
+            best = (max(best.space, space), max(best.word, word))
+        }
+        return best
+    }
+
     /// The package root.
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
