@@ -47,26 +47,27 @@ public final class ScanText: @unchecked Sendable { // immutable after init; the 
             return
         }
         // Non-ASCII: decode scalar by scalar into buffers sized for the worst case (one UTF-16 unit per byte),
-        // recording both maps.
+        // recording both maps. The maps are written whole, so they are not zeroed first.
         let storage = buffer
-        var toUTF8 = [Int32](repeating: 0, count: bytes.count + 1)
-        var toUTF16 = [Int32](repeating: 0, count: bytes.count + 1)
         var traps = false
         var position = 0
-        bytes.withUnsafeBufferPointer { bytes in
-            toUTF8.withUnsafeMutableBufferPointer { toUTF8 in
-                toUTF16.withUnsafeMutableBufferPointer { toUTF16 in
+        var toUTF8: [Int32] = []
+        let toUTF16 = [Int32](unsafeUninitializedCapacity: bytes.count + 1) { toUTF16, written16 in
+            toUTF8 = [Int32](unsafeUninitializedCapacity: bytes.count + 1) { toUTF8, written8 in
+                bytes.withUnsafeBufferPointer { bytes in
+                    let count = bytes.count
                     var index = 0
-                    while index < bytes.count {
-                        let lead = bytes[index]
-                        if lead < 0x80 {
-                            storage[position] = UInt16(lead)
-                            toUTF8[position] = Int32(index)
-                            toUTF16[index] = Int32(position)
-                            position += 1
-                            index += 1
-                            continue
+                    while index < count {
+                        // A run of ASCII: one unit per byte.
+                        while index < count, bytes[index] < 0x80 {
+                            storage[position] = UInt16(bytes[index])
+                            toUTF8[position] = Int32(truncatingIfNeeded: index)
+                            toUTF16[index] = Int32(truncatingIfNeeded: position)
+                            position &+= 1
+                            index &+= 1
                         }
+                        guard index < count else { break }
+                        let lead = bytes[index]
                         let width: Int
                         var scalar: UInt32
                         switch lead {
@@ -74,7 +75,7 @@ public final class ScanText: @unchecked Sendable { // immutable after init; the 
                         case 0xE0..<0xF0: width = 3; scalar = UInt32(lead & 0x0F)
                         default: width = 4; scalar = UInt32(lead & 0x07)
                         }
-                        let end = min(bytes.count, index + width)
+                        let end = min(count, index + width)
                         var next = index + 1
                         while next < end {
                             scalar = scalar << 6 | UInt32(bytes[next] & 0x3F)
@@ -96,12 +97,13 @@ public final class ScanText: @unchecked Sendable { // immutable after init; the 
                         }
                         index = end
                     }
-                    toUTF8[position] = Int32(bytes.count)
-                    toUTF16[bytes.count] = Int32(position)
+                    toUTF8[position] = Int32(count)
+                    toUTF16[count] = Int32(position)
                 }
+                written8 = position + 1
             }
+            written16 = bytes.count + 1
         }
-        toUTF8.removeLast(toUTF8.count - (position + 1))
         units = UnsafeMutableBufferPointer(rebasing: storage[0..<position])
         utf16ToUTF8 = toUTF8
         utf8ToUTF16 = toUTF16
