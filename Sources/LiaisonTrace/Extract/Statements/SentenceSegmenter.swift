@@ -86,33 +86,43 @@ enum SentenceSegmenter {
         var result: [Int] = []
         result.reserveCapacity(boundaries.count)
         var start = 0
-        for boundary in boundaries {
-            var index = start + 2
-            while index < boundary - 2 {
-                if units[index] == 0x2E, units[index + 1] == 0x20 {
-                    var next = index + 1
-                    while next < boundary, units[next] == 0x20 { next += 1 }
-                    if next < boundary - 1, isUpper(units[next]) {
-                        var wordStart = index
-                        while wordStart > start, units[wordStart - 1] != 0x20, units[wordStart - 1] != 0x0A,
-                              units[wordStart - 1] != 0x28 {
-                            wordStart -= 1
-                        }
-                        let word = units[wordStart..<index]
-                        if word.count >= 2, !word.contains(0x2E),
-                           word.count >= 3 || word.contains(where: { isLower($0) }),
-                           !abbreviations.contains(String(decoding: units[wordStart...index], as: UTF16.self)
-                            .lowercased()) {
-                            result.append(next)
+        return units.withUnsafeBufferPointer { units in
+            let raw = UnsafeRawPointer(units.baseAddress)
+            for boundary in boundaries {
+                var index = start + 2
+                while index < boundary - 2 {
+                    // Four units at a time while none is a full stop (most are not).
+                    if let raw, index + 4 <= boundary - 2,
+                       WordMasks.lanes(raw.loadUnaligned(fromByteOffset: index * 2, as: UInt64.self),
+                                       equalTo: 0x2E) == 0 {
+                        index += 4
+                        continue
+                    }
+                    if units[index] == 0x2E, units[index + 1] == 0x20 {
+                        var next = index + 1
+                        while next < boundary, units[next] == 0x20 { next += 1 }
+                        if next < boundary - 1, isUpper(units[next]) {
+                            var wordStart = index
+                            while wordStart > start, units[wordStart - 1] != 0x20, units[wordStart - 1] != 0x0A,
+                                  units[wordStart - 1] != 0x28 {
+                                wordStart -= 1
+                            }
+                            let word = units[wordStart..<index]
+                            if word.count >= 2, !word.contains(0x2E),
+                               word.count >= 3 || word.contains(where: { isLower($0) }),
+                               !abbreviations.contains(String(decoding: units[wordStart...index], as: UTF16.self)
+                                .lowercased()) {
+                                result.append(next)
+                            }
                         }
                     }
+                    index += 1
                 }
-                index += 1
+                result.append(boundary)
+                start = boundary
             }
-            result.append(boundary)
-            start = boundary
+            return result
         }
-        return result
     }
 
     /// Drops the boundaries that follow one of the rules' abbreviations.
