@@ -321,7 +321,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
             while position <= stop {
                 if position == low || units[position - 1] == 0x0A {
                     let unit = units[position]
-                    if firstCharacters == nil || unit >= 0x80 || firstCharacters![Int(unit)] { return position }
+                    if unit >= 0x80 || firstCharacters?[Int(unit)] != false { return position }
                 }
                 position += 1
             }
