@@ -67,20 +67,15 @@ public struct LineIndex: Sendable {
         var ascii = true
         utf8.withUnsafeBufferPointer { bytes in
             guard let base = bytes.baseAddress else { return }
-            // Line feeds found by `memchr` (vectorized), ASCII told by OR-ing the bytes a word at a time, scalars
-            // counted a block at a time: byte-by-byte loops made this 15 instructions a byte (callgrind).
+            // Line feeds found by `memchr` (vectorized), ASCII told by OR-ing the bytes a word at a time
+            // (`WordMasks.isASCII`), scalars counted a block at a time: byte-by-byte loops made this 15 instructions
+            // a byte (callgrind).
             var offset = 0
             while offset < bytes.count, let found = memchr(base + offset, 0x0A, bytes.count - offset) {
                 offset = base.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
                 starts.append(offset)
             }
-            var high: UInt64 = 0
-            let words = bytes.count / 8
-            for index in 0..<words {
-                high |= UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)
-            }
-            for index in (words * 8)..<bytes.count { high |= UInt64(bytes[index]) }
-            ascii = high & 0x8080_8080_8080_8080 == 0
+            ascii = WordMasks.isASCII(bytes)
             guard !ascii else { return }
             checkpoints.reserveCapacity(bytes.count / Self.checkpointStride + 1)
             var scalars: Int32 = 0

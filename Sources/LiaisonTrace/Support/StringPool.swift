@@ -35,7 +35,7 @@ struct StringPool: Sendable {
         bytes.append(contentsOf: utf8)
         starts.append(Int32(bytes.count))
         if number & 63 == 0 { nonASCII.append(0) }
-        if !Self.isASCII(utf8) { nonASCII[Int(number >> 6)] |= 1 << UInt64(number & 63) }
+        if !WordMasks.isASCII(utf8) { nonASCII[Int(number >> 6)] |= 1 << UInt64(number & 63) }
         slots[slot] = number + 1
         if count * 2 > slots.count { grow() }
         return number
@@ -58,22 +58,6 @@ struct StringPool: Sendable {
     /// Whether string `number` is all ASCII.
     func isASCII(_ number: Int32) -> Bool {
         nonASCII[Int(number >> 6)] & 1 << UInt64(number & 63) == 0
-    }
-
-    /// Whether `utf8` is all ASCII, eight bytes at a time.
-    private static func isASCII(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = UnsafeRawPointer(utf8.baseAddress) else { return true }
-        var high: UInt64 = 0
-        var offset = 0
-        while offset + 8 <= utf8.count {
-            high |= base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            offset += 8
-        }
-        while offset < utf8.count {
-            high |= UInt64(utf8[offset])
-            offset += 1
-        }
-        return high & 0x8080_8080_8080_8080 == 0
     }
 
     /// String number `number`.

@@ -9,4 +9,20 @@ enum WordMasks {
         let flipped = word ^ (ones &* UInt64(unit))
         return (flipped &- ones) & ~flipped & 0x8000_8000_8000_8000
     }
+
+    /// Whether `utf8` is all ASCII: its bytes OR-ed eight at a time.
+    static func isASCII(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = UnsafeRawPointer(utf8.baseAddress) else { return true }
+        var high: UInt64 = 0
+        var offset = 0
+        while offset + 8 <= utf8.count {
+            high |= base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            offset += 8
+        }
+        while offset < utf8.count {
+            high |= UInt64(utf8[offset])
+            offset += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
+    }
 }
