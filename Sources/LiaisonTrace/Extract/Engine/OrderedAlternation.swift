@@ -123,9 +123,8 @@ final class OrderedAlternation: Sendable {
         let items = body.items
         let readings = items.count > 1 ? [RegexTree.sequence(Array(items.dropLast())), body] : [body]
         for reading in readings {
-            guard let list = PatternLiterals(source: reading.source, caseInsensitive: caseInsensitive).required?
-                    .map(\.literal),
-                  !list.isEmpty, list.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 < 0x80 } }),
+            guard let list = AsciiLiterals.required(PatternLiterals(source: reading.source,
+                                                                    caseInsensitive: caseInsensitive)),
                   !list.contains(where: { literal in heads.contains { $0.contains(literal.lowercased()) } })
             else { continue }
             return AsciiLiterals(list)
@@ -288,6 +287,14 @@ struct AsciiLiterals: Sendable {
     /// none).
     private let literals: [[UInt16]]
     private let byFirstStart: [Int]
+
+    /// The literals one of which every match holds (`PatternLiterals.required`), when there are some and all are
+    /// ASCII and not empty; nil otherwise.
+    static func required(_ analysis: PatternLiterals) -> [String]? {
+        guard let list = analysis.required?.map(\.literal), !list.isEmpty,
+              list.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 < 0x80 } }) else { return nil }
+        return list
+    }
 
     /// `literals`: ASCII, not empty.
     init(_ literals: [String]) {

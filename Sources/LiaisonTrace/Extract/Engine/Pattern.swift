@@ -172,9 +172,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         var foldSensitive = false
         for (body, flags) in bodies {
             let analysis = PatternLiterals(source: body.source, caseInsensitive: flags.caseInsensitive)
-            guard let length = analysis.maxLength, let required = analysis.required?.map(\.literal),
-                  !required.isEmpty, required.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 < 0x80 } })
-            else { return nil }
+            guard let length = analysis.maxLength, let required = AsciiLiterals.required(analysis) else { return nil }
             literals.formUnion(required)
             span = max(span, length)
             foldSensitive = foldSensitive || analysis.foldSensitive
@@ -355,7 +353,8 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
 
     /// One compiled ICU expression, compiled when made or on first use, and the matchers cloned from it for use by
     /// one thread at a time.
-    final class Compiled: @unchecked Sendable { // `expression` once deferred, `pending` and `idle` are guarded by `lock`
+    // `expression` once deferred, `pending` and `idle` are guarded by `lock`.
+    final class Compiled: @unchecked Sendable {
         private let lock = NSLock()
         private var expression: OpaquePointer?
         /// For a deferred expression not compiled yet: what makes its source (nil: use `fallback`).
