@@ -28,6 +28,10 @@ final class OrderedAlternationTests: XCTestCase {
                       found.filter { !$0.alternation.hasSteps }.map(\.name).description)
         // The modal verbs' `none` phrases ("whether ... may", "if ... can") are the lookbehinds the steps are for.
         XCTAssertGreaterThanOrEqual(found.map(\.alternation.lookbehindSteps).max() ?? 0, 5)
+        // Their bodies' literals are among the engine's cues, so that the test before a body runs is a look-up.
+        let engine = try XCTUnwrap(TestSupport.pipeline().extract.engine)
+        let cued = found.map { $0.alternation.bodyCues.count { engine.slot(of: $0) != nil } }
+        XCTAssertGreaterThanOrEqual(cued.max() ?? 0, 5, cued.description)
     }
 
     /// Every text of `texts`, compared lexicon by lexicon, over the whole text and over a window inside it.

@@ -40,6 +40,12 @@ final class OrderedAlternation: Sendable {
         /// Literals (lower-cased ASCII) one of which every match of the body holds, when known
         /// (`PatternLiterals.required`): where none is near, the body is not run.
         let bodyLiterals: AsciiLiterals?
+        /// Those literals as one pattern compiled through the rule file, so that the engine's scan records where
+        /// they start (`bodyCueLength`: the shortest literal's length). Where the engine holds its cues, the test
+        /// is a look-up among those places; where it does not (no engine, or literals too common to be cues, such as
+        /// "I"), `bodyLiterals` reads the text.
+        let bodyCue: Pattern?
+        let bodyCueLength: Int
         /// The tail with the closing `\b`; nil when the tail is empty (only the `\b` is left).
         let tail: Pattern?
     }
@@ -72,7 +78,7 @@ final class OrderedAlternation: Sendable {
         do {
             for branch in branches where readable {
                 if let step = try Self.lookbehind(branch.tree, alternative: branch.alternative, open: open,
-                                                  caseInsensitive: caseInsensitive) {
+                                                  caseInsensitive: caseInsensitive, compile: compile) {
                     try flush()
                     steps.append(.lookbehind(step))
                 } else {
@@ -88,8 +94,8 @@ final class OrderedAlternation: Sendable {
     }
 
     /// The alternative in steps, when it has the shape `HEAD(?<=BODY)TAIL` this supports.
-    private static func lookbehind(_ branch: RegexTree, alternative: Int, open: String,
-                                   caseInsensitive: Bool) throws -> Lookbehind? {
+    private static func lookbehind(_ branch: RegexTree, alternative: Int, open: String, caseInsensitive: Bool,
+                                   compile: (String) throws -> Pattern) throws -> Lookbehind? {
         let items = branch.items
         guard let at = items.firstIndex(where: \.isLookbehind),
               case .lookaround(_, let bodyTree) = items[at],
@@ -102,13 +108,15 @@ final class OrderedAlternation: Sendable {
               let bodyMaxLength = bodyAnalysis.maxLength
         else { return nil }
         let tailSource = RegexTree.sequence(Array(items[(at + 1)...])).source
+        let literals = bodyLiterals(bodyTree, heads: heads, caseInsensitive: caseInsensitive)
         return Lookbehind(
             alternative: alternative,
             heads: heads.map { head in
                 head.map { UInt16(caseInsensitive ? Pattern.lower(UInt8($0.value)) : UInt8($0.value)) }
             },
             body: try Pattern("\(open)\(reversed.source))"), bodyMaxLength: bodyMaxLength,
-            bodyLiterals: bodyLiterals(bodyTree, heads: heads, caseInsensitive: caseInsensitive),
+            bodyLiterals: literals, bodyCue: try literals.map { try compile($0.source) },
+            bodyCueLength: literals?.shortest ?? 0,
             tail: tailSource.isEmpty ? nil : try Pattern("\(open)\(tailSource))\\b"))
     }
 
@@ -162,7 +170,7 @@ final class OrderedAlternation: Sendable {
             first += 1
             if start < covered || !whole.mayStart(in: text, at: start, limit: high) { continue }
             let end = min(high, start + reach)
-            let hit = match(in: text, low: low, high: high, at: start, end: end)
+            let hit = match(in: text, low: low, high: high, at: start, end: end, engine: engine, candidates: candidates)
             if PatternProfile.isEnabled { PatternProfile.attempt(whole.source, hit: hit != nil) }
             guard let hit else { continue }
             covered = max(start + 1, NSMaxRange(hit.range))
@@ -188,8 +196,15 @@ final class OrderedAlternation: Sendable {
         steps.count { if case .lookbehind = $0 { return true } else { return false } }
     }
 
-    /// The first alternative matching at `start` within `start..<end` (lookarounds see `low..<high`).
-    private func match(in text: ScanText, low: Int, high: Int, at start: Int, end: Int) -> Match? {
+    /// The patterns of the lookbehind steps' body literals, for the engine to scan for (see `Lookbehind.bodyCue`).
+    var bodyCues: [Pattern] {
+        steps.compactMap { if case .lookbehind(let step) = $0 { return step.bodyCue } else { return nil } }
+    }
+
+    /// The first alternative matching at `start` within `start..<end` (lookarounds see `low..<high`); `candidates`
+    /// are the engine's cues in `text`.
+    private func match(in text: ScanText, low: Int, high: Int, at start: Int, end: Int, engine: RuleEngine,
+                       candidates: CandidateIndex) -> Match? {
         // `\b` before the alternatives.
         let before = start > low && Pattern.isWordUnit(text[start - 1])
         let after = start < high && Pattern.isWordUnit(text[start])
@@ -206,7 +221,8 @@ final class OrderedAlternation: Sendable {
                 else { continue }
                 if let group { return Match(alternative: alternatives[group], range: range) }
             case .lookbehind(let step):
-                if let stop = lookbehind(step, in: text, low: low, high: high, at: start, end: end) {
+                if let stop = lookbehind(step, in: text, low: low, high: high, at: start, end: end, engine: engine,
+                                         candidates: candidates) {
                     return Match(alternative: step.alternative, range: NSRange(location: start, length: stop - start))
                 }
             }
@@ -216,7 +232,7 @@ final class OrderedAlternation: Sendable {
 
     /// Where the alternative's match at `start` ends, trying its heads in ICU's order.
     private func lookbehind(_ step: Lookbehind, in text: ScanText, low: Int, high: Int, at start: Int,
-                            end: Int) -> Int? {
+                            end: Int, engine: RuleEngine, candidates: CandidateIndex) -> Int? {
         heads: for head in step.heads {
             let headEnd = start + head.count
             guard headEnd <= end else { continue }
@@ -225,7 +241,8 @@ final class OrderedAlternation: Sendable {
                 if caseInsensitive, value < 0x80 { value = UInt16(Pattern.lower(UInt8(value))) }
                 if value != unit { continue heads }
             }
-            guard bodyMatches(step, in: text, low: low, high: high, endingAt: headEnd) else { continue }
+            guard bodyMatches(step, in: text, low: low, high: high, endingAt: headEnd, engine: engine,
+                              candidates: candidates) else { continue }
             if let tail = step.tail {
                 if let found = tail.lookingAt(text, low: low, high: high, start: headEnd, end: end) {
                     return NSMaxRange(found.range)
@@ -243,8 +260,8 @@ final class OrderedAlternation: Sendable {
     /// Whether the lookbehind's body matches a text ending at `position`: its reverse, run over the reversed text
     /// from there. The reversed window holds a few characters beyond the body's longest match on each side, for its
     /// boundaries to look at; `^` (reversed `\z`) can only match where the window ends at `low`.
-    private func bodyMatches(_ step: Lookbehind, in text: ScanText, low: Int, high: Int, endingAt position: Int)
-        -> Bool {
+    private func bodyMatches(_ step: Lookbehind, in text: ScanText, low: Int, high: Int, endingAt position: Int,
+                             engine: RuleEngine, candidates: CandidateIndex) -> Bool {
         let from = max(low, position - step.bodyMaxLength - 4)
         let to = min(high, position + 4)
         guard to > from else { return false }
@@ -252,9 +269,18 @@ final class OrderedAlternation: Sendable {
         if let leading = step.body.leading, !leading.admitsBefore(text.units, at: position, low: from) {
             return false
         }
-        if let literals = step.bodyLiterals,
-           !literals.occur(in: text, from: max(low, position - step.bodyMaxLength), to: position) {
-            return false
+        if let literals = step.bodyLiterals {
+            let start = max(low, position - step.bodyMaxLength)
+            if let cue = step.bodyCue, let slot = engine.slot(of: cue) {
+                // The first place a literal starts at or after `start`, which must leave room for the shortest.
+                let places = candidates.positions(of: slot)
+                let first = places.partitionPoint { Int($0) < start }
+                guard first < places.endIndex, Int(places[first]) + step.bodyCueLength <= position else {
+                    return false
+                }
+            } else if !literals.occur(in: text, from: start, to: position) {
+                return false
+            }
         }
         // On the stack: this runs at every keyword a lookbehind step is tried at.
         return withUnsafeTemporaryAllocation(of: UInt16.self, capacity: to - from) { window in
@@ -294,6 +320,21 @@ struct AsciiLiterals: Sendable {
         guard let list = analysis.required?.map(\.literal), !list.isEmpty,
               list.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 < 0x80 } }) else { return nil }
         return list
+    }
+
+    /// The fewest characters of a literal.
+    var shortest: Int { literals.map(\.count).min() ?? 0 }
+
+    /// A pattern that matches each literal, ASCII letters in either case (for the engine to scan for).
+    var source: String {
+        let escaped = literals.map { literal in
+            literal.map { unit -> String in
+                let scalar = Unicode.Scalar(UInt8(unit))
+                let plain = ("a"..."z") ~= scalar || ("0"..."9") ~= scalar
+                return (plain ? "" : "\\") + String(Character(scalar))
+            }.joined()
+        }
+        return "(?i:" + escaped.joined(separator: "|") + ")"
     }
 
     /// `literals`: ASCII, not empty.
