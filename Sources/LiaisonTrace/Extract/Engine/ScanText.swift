@@ -57,8 +57,25 @@ public final class ScanText: @unchecked Sendable { // immutable after init; the 
                 bytes.withUnsafeBufferPointer { bytes in
                     let count = bytes.count
                     var index = 0
+                    let base = UnsafeRawPointer(bytes.baseAddress!)
+                    let units = UnsafeMutableRawPointer(storage.baseAddress!)
+                    let toUTF8Base = UnsafeMutableRawPointer(toUTF8.baseAddress!)
+                    let toUTF16Base = UnsafeMutableRawPointer(toUTF16.baseAddress!)
+                    let steps = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
                     while index < count {
-                        // A run of ASCII: one unit per byte.
+                        // A run of ASCII: eight bytes at a time while all eight are ASCII, one unit per byte.
+                        while index &+ 8 <= count {
+                            let eight = base.loadUnaligned(fromByteOffset: index, as: SIMD8<UInt8>.self)
+                            guard eight & 0x80 == SIMD8(repeating: 0) else { break }
+                            units.storeBytes(of: SIMD8<UInt16>(truncatingIfNeeded: eight), toByteOffset: position &* 2,
+                                             as: SIMD8<UInt16>.self)
+                            toUTF8Base.storeBytes(of: SIMD8(repeating: Int32(truncatingIfNeeded: index)) &+ steps,
+                                                  toByteOffset: position &* 4, as: SIMD8<Int32>.self)
+                            toUTF16Base.storeBytes(of: SIMD8(repeating: Int32(truncatingIfNeeded: position)) &+ steps,
+                                                   toByteOffset: index &* 4, as: SIMD8<Int32>.self)
+                            position &+= 8
+                            index &+= 8
+                        }
                         while index < count, bytes[index] < 0x80 {
                             storage[position] = UInt16(bytes[index])
                             toUTF8[position] = Int32(truncatingIfNeeded: index)
