@@ -102,7 +102,12 @@ public final class RuleEngine: Sendable {
 
     /// Where every pattern's cues occur in `text`: one pass over its UTF-8 bytes.
     func candidates(in text: ScanText) -> CandidateIndex {
-        var hits: [(slot: Int32, position: Int32)] = []
+        // The hits in a buffer of our own, grown by doubling: appending to an array from inside the scan's closure
+        // made Swift check the array's uniqueness at every hit.
+        var capacity = max(64, text.utf8.count / 8)
+        var hits = UnsafeMutablePointer<(slot: Int32, position: Int32)>.allocate(capacity: capacity)
+        var count = 0
+        defer { hits.deallocate() }
         let starts = literalSlotStart
         let owners = literalSlots
         let wordStart = wordStartSlots
@@ -112,18 +117,27 @@ public final class RuleEngine: Sendable {
                 for index in Int(starts[Int(literal)])..<Int(starts[Int(literal) + 1]) {
                     let slot = owners[index]
                     if afterWord, wordStart[Int(slot)] { continue }
-                    hits.append((slot, Int32(start)))
+                    if count == capacity {
+                        let grown = UnsafeMutablePointer<(slot: Int32, position: Int32)>.allocate(capacity: capacity * 2)
+                        grown.moveInitialize(from: hits, count: count)
+                        hits.deallocate()
+                        hits = grown
+                        capacity *= 2
+                    }
+                    (hits + count).initialize(to: (slot, Int32(start)))
+                    count += 1
                 }
             }
         }
+        let found = UnsafeBufferPointer(start: hits, count: count)
         // Bucket by slot (counting sort), then order each slot's positions and map them to UTF-16 offsets.
         var offsets = [Int32](repeating: 0, count: slotCount + 1)
-        for hit in hits { offsets[Int(hit.slot) + 1] += 1 }
+        for hit in found { offsets[Int(hit.slot) + 1] += 1 }
         for slot in 0..<slotCount { offsets[slot + 1] += offsets[slot] }
         var fill = offsets
-        var positions = [Int32](repeating: 0, count: hits.count)
+        var positions = [Int32](repeating: 0, count: count)
         let ascii = text.isASCII
-        for hit in hits {
+        for hit in found {
             let slot = Int(hit.slot)
             positions[Int(fill[slot])] = ascii ? hit.position : Int32(text.utf16Offset(Int(hit.position)))
             fill[slot] += 1
