@@ -175,9 +175,12 @@ struct ModalLexicon: Sendable {
         }
     }
 
-    /// The distinct compiled patterns, in the order of the lexicon's classes.
+    /// The distinct compiled patterns, in the order of the lexicon's classes: each class's alternation, then the
+    /// literals of its lookbehinds' bodies that the engine scans for (`OrderedAlternation.bodyCues`).
     var compiledPatterns: [Pattern] {
         var seen = Set<String>()
-        return classes.compactMap { patterns[$0]?.whole }.filter { seen.insert($0.source).inserted }
+        return classes.flatMap { documentClass in
+            patterns[documentClass].map { [$0.whole] + $0.bodyCues } ?? []
+        }.filter { seen.insert($0.source).inserted }
     }
 }
