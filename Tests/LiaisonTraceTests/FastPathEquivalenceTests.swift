@@ -120,6 +120,12 @@ final class FastPathEquivalenceTests: XCTestCase {
             XCTAssertEqual(scan.utf16Offset(-3), 0)
             XCTAssertEqual(scan.utf8Offset(text.utf16.count + 5), text.utf8.count)
         }
+        // The engine asks whether a text holds a fold trap only when it holds a boundary trap: each fold trap is one.
+        for trap in PatternLiterals.foldExceptions.keys {
+            let scan = ScanText("é and " + String(trap) + " and more")
+            XCTAssertTrue(RuleEngine.hasFoldTraps(scan.utf8), "\(trap)")
+            XCTAssertTrue(scan.hasBoundaryTraps, "\(trap)")
+        }
     }
 
     /// The requirement extractor's quotation spans, found four UTF-16 units at a time between quotes and line

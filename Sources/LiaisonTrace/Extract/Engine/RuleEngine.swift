@@ -147,7 +147,9 @@ public final class RuleEngine: Sendable {
             if range.count > 1 { positions[range].sort() }
         }
         return CandidateIndex(offsets: offsets, positions: positions,
-                              hasFoldTraps: !text.isASCII && Self.hasFoldTraps(text.utf8),
+                              // A fold trap is one of the boundary traps `ScanText` notes as it transcodes: a text
+                              // without those is not read again.
+                              hasFoldTraps: text.hasBoundaryTraps && Self.hasFoldTraps(text.utf8),
                               hasShortRuns: Self.hasShortRuns(text.utf8))
     }
 
