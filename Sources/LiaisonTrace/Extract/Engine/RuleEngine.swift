@@ -104,8 +104,9 @@ public final class RuleEngine: Sendable {
     func candidates(in text: ScanText) -> CandidateIndex {
         // The hits in a buffer of our own, grown by doubling: appending to an array from inside the scan's closure
         // made Swift check the array's uniqueness at every hit.
+        typealias Hit = (slot: Int32, position: Int32)
         var capacity = max(64, text.utf8.count / 8)
-        var hits = UnsafeMutablePointer<(slot: Int32, position: Int32)>.allocate(capacity: capacity)
+        var hits = UnsafeMutablePointer<Hit>.allocate(capacity: capacity)
         var count = 0
         defer { hits.deallocate() }
         let starts = literalSlotStart
@@ -118,7 +119,7 @@ public final class RuleEngine: Sendable {
                     let slot = owners[index]
                     if afterWord, wordStart[Int(slot)] { continue }
                     if count == capacity {
-                        let grown = UnsafeMutablePointer<(slot: Int32, position: Int32)>.allocate(capacity: capacity * 2)
+                        let grown = UnsafeMutablePointer<Hit>.allocate(capacity: capacity * 2)
                         grown.moveInitialize(from: hits, count: count)
                         hits.deallocate()
                         hits = grown
