@@ -41,11 +41,9 @@ final class OrderedAlternation: Sendable {
         /// (`PatternLiterals.required`): where none is near, the body is not run.
         let bodyLiterals: AsciiLiterals?
         /// Those literals as one pattern compiled through the rule file, so that the engine's scan records where
-        /// they start (`bodyCueLength`: the shortest literal's length). Where the engine holds its cues, the test
-        /// is a look-up among those places; where it does not (no engine, or literals too common to be cues, such as
-        /// "I"), `bodyLiterals` reads the text.
+        /// they start. Where the engine holds its cues, the test is a look-up among those places; where it does not
+        /// (no engine, or literals too common to be cues, such as "I"), `bodyLiterals` reads the text.
         let bodyCue: Pattern?
-        let bodyCueLength: Int
         /// The tail with the closing `\b`; nil when the tail is empty (only the `\b` is left).
         let tail: Pattern?
     }
@@ -116,7 +114,6 @@ final class OrderedAlternation: Sendable {
             },
             body: try Pattern("\(open)\(reversed.source))"), bodyMaxLength: bodyMaxLength,
             bodyLiterals: literals, bodyCue: try literals.map { try compile($0.source) },
-            bodyCueLength: literals?.shortest ?? 0,
             tail: tailSource.isEmpty ? nil : try Pattern("\(open)\(tailSource))\\b"))
     }
 
@@ -275,7 +272,7 @@ final class OrderedAlternation: Sendable {
                 // The first place a literal starts at or after `start`, which must leave room for the shortest.
                 let places = candidates.positions(of: slot)
                 let first = places.partitionPoint { Int($0) < start }
-                guard first < places.endIndex, Int(places[first]) + step.bodyCueLength <= position else {
+                guard first < places.endIndex, Int(places[first]) + literals.shortest <= position else {
                     return false
                 }
             } else if !literals.occur(in: text, from: start, to: position) {
@@ -307,7 +304,8 @@ final class OrderedAlternation: Sendable {
 }
 
 /// A few ASCII literals looked for in short stretches of text, ASCII letters in either case: the test before a
-/// lookbehind's body runs (a linear pass; the literal scanner of the engine would need a table per stretch).
+/// lookbehind's body runs. Read from the text (`occur`, a linear pass) only where the engine's scan does not hold
+/// them as cues (`source`, see `OrderedAlternation.Lookbehind.bodyCue`).
 struct AsciiLiterals: Sendable {
     /// The literals, lower-cased and sorted, and for each ASCII character the first one that starts with it (-1:
     /// none).
@@ -323,7 +321,7 @@ struct AsciiLiterals: Sendable {
     }
 
     /// The fewest characters of a literal.
-    var shortest: Int { literals.map(\.count).min() ?? 0 }
+    let shortest: Int
 
     /// A pattern that matches each literal, ASCII letters in either case (for the engine to scan for).
     var source: String {
@@ -342,6 +340,7 @@ struct AsciiLiterals: Sendable {
         let lowered = literals.map { $0.utf8.map { UInt16(Pattern.lower($0)) } }
             .sorted { $0.lexicographicallyPrecedes($1) }
         self.literals = lowered
+        shortest = lowered.map(\.count).min() ?? 0
         var start = [Int](repeating: -1, count: 128)
         for (index, literal) in lowered.enumerated().reversed() { start[Int(literal[0])] = index }
         byFirstStart = start
