@@ -30,11 +30,19 @@ let package = Package(
             pkgConfig: "icu-i18n",
             providers: [.apt(["libicu-dev"])]
         ),
-        // A plain-C bridge over ICU: its public header uses <stdint.h> types only, so Swift code that imports
-        // Foundation (which bundles its own ICU) never sees the system <unicode/*.h> headers.
+        // PCRE2's 16-bit library, linked as a system library: the JIT form of the rule patterns, which answers the
+        // engine's tries where it is known to give ICU's answer (Sources/CICU/regex_jit.c).
+        .systemLibrary(
+            name: "CPCRE2System",
+            path: "Sources/CPCRE2System",
+            pkgConfig: "libpcre2-16",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
+        // A plain-C bridge over ICU (and PCRE2): its public header uses <stdint.h> types only, so Swift code that
+        // imports Foundation (which bundles its own ICU) never sees the system <unicode/*.h> headers.
         .target(
             name: "CICU",
-            dependencies: ["CICUSystem"],
+            dependencies: ["CICUSystem", "CPCRE2System"],
             path: "Sources/CICU"
         ),
         .target(

@@ -1,4 +1,5 @@
 #include "cicu.h"
+#include "regex_jit.h"
 
 #include <string.h>
 #include <unicode/ubrk.h>
@@ -98,6 +99,19 @@ int32_t lt_sentence_breaks(const uint16_t *text, int32_t length, int32_t *bounda
 
 struct lt_regex {
     URegularExpression *expression;
+    /// The JIT form (shared with the clones) and this matcher's PCRE2 match data.
+    lt_jit *jit;
+    void *jitData;
+    /// The text and region as set, kept for the JIT form; the region is given to ICU only when ICU answers.
+    const UChar *text;
+    int32_t length;
+    int32_t regionStart;
+    int32_t regionEnd;
+    int32_t transparent;
+    int32_t regionPending;
+    /// Whether the caller allowed the JIT form for this text, and whether the last match came from it.
+    int32_t jitAllowed;
+    int32_t jitMatched;
 };
 
 lt_regex *lt_regex_open(const uint16_t *pattern, int32_t length, uint32_t flags, int32_t *errorOffset,
@@ -123,7 +137,9 @@ lt_regex *lt_regex_open(const uint16_t *pattern, int32_t length, uint32_t flags,
         uregex_close(expression);
         return NULL;
     }
+    memset(regex, 0, sizeof *regex);
     regex->expression = expression;
+    regex->jit = lt_jit_new((const UChar *)pattern, length, flags);
     return regex;
 }
 
@@ -139,13 +155,17 @@ lt_regex *lt_regex_clone(const lt_regex *regex) {
         uregex_close(expression);
         return NULL;
     }
+    memset(copy, 0, sizeof *copy);
     copy->expression = expression;
+    copy->jit = lt_jit_retain(regex->jit);
     return copy;
 }
 
 void lt_regex_close(lt_regex *regex) {
     if (regex == NULL) return;
     uregex_close(regex->expression);
+    lt_jit_match_data_free(regex->jitData);
+    lt_jit_release(regex->jit);
     free(regex);
 }
 
@@ -165,14 +185,41 @@ int32_t lt_regex_set_text(lt_regex *regex, const uint16_t *text, int32_t length)
     static const UChar empty[1] = {0};
     UErrorCode status = U_ZERO_ERROR;
     uregex_setText(regex->expression, length > 0 ? (const UChar *)text : empty, length, &status);
+    regex->text = (const UChar *)text;
+    regex->length = length;
+    regex->regionStart = 0;
+    regex->regionEnd = length;
+    regex->regionPending = 0;
+    regex->jitAllowed = 0;
+    regex->jitMatched = 0;
     return U_FAILURE(status) ? -1 : 0;
 }
 
+void lt_regex_allow_jit(lt_regex *regex, int32_t allowed) {
+    regex->jitAllowed = allowed;
+}
+
+int32_t lt_regex_has_jit_form(const lt_regex *regex) {
+    return lt_jit_is_ready(regex->jit);
+}
+
 int32_t lt_regex_set_region(lt_regex *regex, int32_t start, int32_t end, int32_t transparent) {
+    if (start < 0 || end < start || end > regex->length) return -1;
+    regex->regionStart = start;
+    regex->regionEnd = end;
+    regex->transparent = transparent ? 1 : 0;
+    regex->regionPending = 1;
+    return 0;
+}
+
+/// Gives ICU the region set last, when ICU is to answer.
+static int32_t lt_regex_apply_region(lt_regex *regex) {
+    if (!regex->regionPending) return 0;
+    regex->regionPending = 0;
     UErrorCode status = U_ZERO_ERROR;
-    uregex_setRegion(regex->expression, start, end, &status);
-    uregex_useTransparentBounds(regex->expression, transparent ? 1 : 0, &status);
-    uregex_useAnchoringBounds(regex->expression, transparent ? 0 : 1, &status);
+    uregex_setRegion(regex->expression, regex->regionStart, regex->regionEnd, &status);
+    uregex_useTransparentBounds(regex->expression, regex->transparent, &status);
+    uregex_useAnchoringBounds(regex->expression, regex->transparent ? 0 : 1, &status);
     return U_FAILURE(status) ? -1 : 0;
 }
 
@@ -183,24 +230,48 @@ static int32_t lt_regex_result(UBool found, UErrorCode status) {
 }
 
 int32_t lt_regex_find_next(lt_regex *regex) {
+    regex->jitMatched = 0;
+    if (lt_regex_apply_region(regex) != 0) return -1;
     UErrorCode status = U_ZERO_ERROR;
     UBool found = uregex_findNext(regex->expression, &status);
     return lt_regex_result(found, status);
 }
 
 int32_t lt_regex_looking_at(lt_regex *regex) {
+    // The JIT form answers when the caller allowed it and the region's bounds are transparent (or the region is the
+    // whole text): then PCRE2, given the whole text, sees what ICU sees (regex_jit.c says when it answers).
+    if (regex->jitAllowed && (regex->transparent || (regex->regionStart == 0 && regex->regionEnd == regex->length))) {
+        int32_t answer = lt_jit_looking_at(regex->jit, &regex->jitData, regex->text, regex->length,
+                                           regex->regionStart, regex->regionEnd);
+        if (answer >= 0) {
+            regex->jitMatched = answer;
+            return answer;
+        }
+    }
+    regex->jitMatched = 0;
+    if (lt_regex_apply_region(regex) != 0) return -1;
     UErrorCode status = U_ZERO_ERROR;
     UBool found = uregex_lookingAt(regex->expression, -1, &status);
     return lt_regex_result(found, status);
 }
 
 int32_t lt_regex_start(lt_regex *regex, int32_t group) {
+    if (regex->jitMatched) {
+        int32_t start, end;
+        lt_jit_group(regex->jitData, group, &start, &end);
+        return start;
+    }
     UErrorCode status = U_ZERO_ERROR;
     int32_t start = uregex_start(regex->expression, group, &status);
     return U_FAILURE(status) ? -1 : start;
 }
 
 int32_t lt_regex_end(lt_regex *regex, int32_t group) {
+    if (regex->jitMatched) {
+        int32_t start, end;
+        lt_jit_group(regex->jitData, group, &start, &end);
+        return end;
+    }
     UErrorCode status = U_ZERO_ERROR;
     int32_t end = uregex_end(regex->expression, group, &status);
     return U_FAILURE(status) ? -1 : end;

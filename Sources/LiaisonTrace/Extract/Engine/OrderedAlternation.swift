@@ -297,8 +297,8 @@ final class OrderedAlternation: Sendable {
                     source -= 1
                 }
             }
-            return step.body.lookingAt(units: UnsafeBufferPointer(window), start: to - position, end: window.count)
-                != nil
+            return step.body.lookingAt(units: UnsafeBufferPointer(window), start: to - position, end: window.count,
+                                       jit: text.jitAgrees) != nil
         }
     }
 }
@@ -396,18 +396,21 @@ extension Pattern {
                                    read: (OpaquePointer) -> Result) -> Result? {
         withMatcher(for: text) { matcher in
             guard lt_regex_set_text(matcher, text.units.baseAddress! + low, Int32(high - low)) == 0 else { return nil }
+            lt_regex_allow_jit(matcher, text.jitAgrees ? 1 : 0)
             lt_regex_set_region(matcher, Int32(start - low), Int32(end - low), 1)
             guard lt_regex_looking_at(matcher) == 1 else { return nil }
             return read(matcher)
         }
     }
 
-    /// The match starting at `start` within `start..<end` of `units` (a text of its own, without boundary traps).
-    func lookingAt(units: UnsafeBufferPointer<UInt16>, start: Int, end: Int) -> PatternMatch? {
+    /// The match starting at `start` within `start..<end` of `units` (a text of its own, without boundary traps);
+    /// `jit`: whether the units are characters of a text whose `jitAgrees` holds.
+    func lookingAt(units: UnsafeBufferPointer<UInt16>, start: Int, end: Int, jit: Bool) -> PatternMatch? {
         withPlainMatcher { matcher in
             guard let base = units.baseAddress, lt_regex_set_text(matcher, base, Int32(units.count)) == 0 else {
                 return nil
             }
+            lt_regex_allow_jit(matcher, jit ? 1 : 0)
             lt_regex_set_region(matcher, Int32(start), Int32(end), 1)
             guard lt_regex_looking_at(matcher) == 1 else { return nil }
             return current(matcher, offset: 0)

@@ -35,6 +35,9 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
 
     /// How many searches a pattern serves in the form as written before its `folded` form is compiled.
     static let foldedAfter = 64
+    /// Whether a pattern's PCRE2 JIT form may answer the engine's anchored tries where it gives ICU's answer
+    /// (`Sources/CICU/regex_jit.c`). `LSTRACE_JIT=0` turns it off, to compare; tests set it to compare both ways.
+    nonisolated(unsafe) static var jitEnabled = ProcessInfo.processInfo.environment["LSTRACE_JIT"] != "0"
 
     /// A pattern that does not compile: the ICU error and where in the pattern it is.
     public struct CompileError: Error, LocalizedError {
@@ -548,8 +551,9 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
               startsWithPrefix(text, at: location), branchesAdmit(text, at: location, limit: location + length)
         else { return nil }
         return withMatcher(for: text) { matcher in
-            guard lt_regex_set_text(matcher, text.units.baseAddress! + location, Int32(length)) == 0,
-                  lt_regex_looking_at(matcher) == 1 else { return nil }
+            guard lt_regex_set_text(matcher, text.units.baseAddress! + location, Int32(length)) == 0 else { return nil }
+            lt_regex_allow_jit(matcher, text.jitAgrees ? 1 : 0)
+            guard lt_regex_looking_at(matcher) == 1 else { return nil }
             return current(matcher, offset: location)
         }
     }
@@ -575,6 +579,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
             guard lt_regex_set_text(matcher, text.units.baseAddress! + low, Int32(range.length)) == 0 else {
                 return found
             }
+            lt_regex_allow_jit(matcher, text.jitAgrees ? 1 : 0)
             switch shortRuns ? cues.placementInShortRuns : cues.placement {
             case .start(let maxLength):
                 // Every match starts with a cue: try each cue position not inside the previous match.

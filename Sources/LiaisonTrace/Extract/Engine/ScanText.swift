@@ -1,3 +1,4 @@
+import CICU
 import Foundation
 
 /// Text as the rule engine matches it: UTF-16 code units in one buffer that ICU reads in place (no copy per
@@ -22,6 +23,9 @@ public final class ScanText: @unchecked Sendable { // immutable after init; the 
     /// `WordBoundary`): a non-ASCII decimal digit (`\d` matches it, `[0-9]` does not), or a character that ICU's
     /// case folding equates with ASCII letters ("ß" for "ss").
     let hasBoundaryTraps: Bool
+    /// Whether ICU and PCRE2 read every character of the text alike, so that a pattern's JIT form may answer the
+    /// engine's tries (`lt_regex_jit_agrees`; off when `Pattern.jitEnabled` is).
+    let jitAgrees: Bool
 
     /// Transcodes `text` once.
     public init(_ text: String) {
@@ -44,6 +48,7 @@ public final class ScanText: @unchecked Sendable { // immutable after init; the 
             utf16ToUTF8 = []
             utf8ToUTF16 = []
             hasBoundaryTraps = false
+            jitAgrees = Pattern.jitEnabled && lt_regex_jit_agrees(buffer.baseAddress!, Int32(bytes.count)) == 1
             return
         }
         // Non-ASCII: decode scalar by scalar into buffers sized for the worst case (one UTF-16 unit per byte),
@@ -125,6 +130,7 @@ public final class ScanText: @unchecked Sendable { // immutable after init; the 
         utf16ToUTF8 = toUTF8
         utf8ToUTF16 = toUTF16
         hasBoundaryTraps = traps
+        jitAgrees = Pattern.jitEnabled && lt_regex_jit_agrees(storage.baseAddress!, Int32(position)) == 1
     }
 
     /// Whether a scalar outside ASCII is a boundary trap: a decimal digit, or one of
