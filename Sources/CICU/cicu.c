@@ -112,6 +112,9 @@ struct lt_regex {
     /// Whether the caller allowed the JIT form for this text, and whether the last match came from it.
     int32_t jitAllowed;
     int32_t jitMatched;
+    /// Where the next search over the whole text starts; whether ICU took the searches over (after no JIT answer).
+    int32_t searchFrom;
+    int32_t icuSearching;
 };
 
 lt_regex *lt_regex_open(const uint16_t *pattern, int32_t length, uint32_t flags, int32_t *errorOffset,
@@ -192,6 +195,8 @@ int32_t lt_regex_set_text(lt_regex *regex, const uint16_t *text, int32_t length)
     regex->regionPending = 0;
     regex->jitAllowed = 0;
     regex->jitMatched = 0;
+    regex->searchFrom = 0;
+    regex->icuSearching = 0;
     return U_FAILURE(status) ? -1 : 0;
 }
 
@@ -203,12 +208,18 @@ int32_t lt_regex_has_jit_form(const lt_regex *regex) {
     return lt_jit_is_ready(regex->jit);
 }
 
+int32_t lt_regex_has_jit_search(const lt_regex *regex) {
+    return lt_jit_search_is_ready(regex->jit);
+}
+
 int32_t lt_regex_set_region(lt_regex *regex, int32_t start, int32_t end, int32_t transparent) {
     if (start < 0 || end < start || end > regex->length) return -1;
     regex->regionStart = start;
     regex->regionEnd = end;
     regex->transparent = transparent ? 1 : 0;
     regex->regionPending = 1;
+    regex->searchFrom = start;
+    regex->icuSearching = 0;
     return 0;
 }
 
@@ -230,7 +241,35 @@ static int32_t lt_regex_result(UBool found, UErrorCode status) {
 }
 
 int32_t lt_regex_find_next(lt_regex *regex) {
+    // The JIT form searches only the whole text (a search of a region would read on past its end).
+    if (regex->jitAllowed && !regex->icuSearching && regex->regionStart == 0 && regex->regionEnd == regex->length) {
+        if (regex->searchFrom > regex->length) {
+            regex->jitMatched = 0;
+            return 0;
+        }
+        int32_t answer = lt_jit_find(regex->jit, &regex->jitData, regex->text, regex->length, regex->searchFrom);
+        if (answer >= 0) {
+            regex->jitMatched = answer;
+            if (answer == 1) {
+                int32_t start, end;
+                lt_jit_group(regex->jitData, 0, &start, &end);
+                // After an empty match ICU moves one character on (texts with JIT forms have no surrogates).
+                regex->searchFrom = end > start ? end : end + 1;
+            } else {
+                regex->searchFrom = regex->length + 1;
+            }
+            return answer;
+        }
+        // ICU takes over where the JIT form stopped.
+        regex->jitMatched = 0;
+        regex->icuSearching = 1;
+        regex->regionPending = 0;
+        UErrorCode status = U_ZERO_ERROR;
+        UBool found = uregex_find(regex->expression, regex->searchFrom, &status);
+        return lt_regex_result(found, status);
+    }
     regex->jitMatched = 0;
+    regex->icuSearching = 1;
     if (lt_regex_apply_region(regex) != 0) return -1;
     UErrorCode status = U_ZERO_ERROR;
     UBool found = uregex_findNext(regex->expression, &status);

@@ -9,6 +9,9 @@
 //   against every class (`\s \w \d \h \v`), every ASCII letter case-insensitively and the strings ICU's full case
 //   folding matches ("ss" for "ß"), in both engines; one difference, and a text holding it is left to ICU. No
 //   surrogates (so every text unit is one character);
+// - a search (the next match from a place on) is answered only over the whole text set, where PCRE2's search is
+//   ICU's: the leftmost match, tried at each position in turn; after an empty match ICU moves one character on, and
+//   so does the caller here (PCRE2's own rule, a non-empty match first at the same place, is not used);
 // - a match that would end after the try's region is left to ICU: PCRE2 sees the whole text, where ICU stops
 //   consuming at the region's end (lookarounds see the whole text in both, the region's bounds being transparent).
 //   A path that fits the region is the same path in both, so PCRE2's first match that fits is ICU's, and when PCRE2
@@ -42,6 +45,10 @@ struct lt_jit {
     uint32_t flags;
     pcre2_code *code;
     pcre2_match_context *context;
+    /// The unanchored form, for searches, compiled on first use like `code` (0, 1, 2 as `state`).
+    atomic_int searchState;
+    atomic_int searchTries;
+    pcre2_code *searchCode;
 };
 
 // MARK: - Which patterns
@@ -125,7 +132,8 @@ static pcre2_code *compileWithPCRE2(const UChar *pattern, int32_t length, uint32
     if (context == NULL) return NULL;
     // ICU's UNIX_LINES: only a line feed ends a line, for `.`, `^`, `$`.
     pcre2_set_newline(context, PCRE2_NEWLINE_LF);
-    uint32_t options = PCRE2_UTF | PCRE2_UCP | extra;
+    // ALT_CIRCUMFLEX: in multiline mode `^` also matches after a line feed that ends the text, as in ICU.
+    uint32_t options = PCRE2_UTF | PCRE2_UCP | PCRE2_ALT_CIRCUMFLEX | extra;
     if (flags & LT_REGEX_CASE_INSENSITIVE) options |= PCRE2_CASELESS;
     int error = 0;
     PCRE2_SIZE offset = 0;
@@ -164,57 +172,79 @@ lt_jit *lt_jit_retain(lt_jit *jit) {
 void lt_jit_release(lt_jit *jit) {
     if (jit == NULL || atomic_fetch_sub(&jit->references, 1) != 1) return;
     if (jit->code) pcre2_code_free(jit->code);
+    if (jit->searchCode) pcre2_code_free(jit->searchCode);
     if (jit->context) pcre2_match_context_free(jit->context);
     pthread_mutex_destroy(&jit->lock);
     free(jit->pattern);
     free(jit);
 }
 
-/// Compiles the JIT form once the pattern has served `compileAfter` tries.
-static int ready(lt_jit *jit) {
-    int state = atomic_load_explicit(&jit->state, memory_order_acquire);
+/// Compiles a JIT form (`anchored`: for tries, else for searches) once the pattern has served `compileAfter` uses
+/// of it.
+static int ready(lt_jit *jit, int anchored) {
+    atomic_int *stateOf = anchored ? &jit->state : &jit->searchState;
+    int state = atomic_load_explicit(stateOf, memory_order_acquire);
     if (state != 0) return state == 1;
-    if (atomic_fetch_add_explicit(&jit->tries, 1, memory_order_relaxed) < compileAfter) return 0;
+    if (atomic_fetch_add_explicit(anchored ? &jit->tries : &jit->searchTries, 1, memory_order_relaxed) < compileAfter)
+        return 0;
     pthread_mutex_lock(&jit->lock);
-    state = atomic_load_explicit(&jit->state, memory_order_relaxed);
+    state = atomic_load_explicit(stateOf, memory_order_relaxed);
     if (state == 0) {
         state = 2;
         if (accepts(jit->pattern, jit->length)) {
-            jit->code = compileWithPCRE2(jit->pattern, jit->length, jit->flags, PCRE2_ANCHORED);
-            jit->context = jit->code ? pcre2_match_context_create(NULL) : NULL;
-            if (jit->context) {
-                // A safety net like ICU's time limit: a try that backtracks this much is left to ICU.
-                pcre2_set_match_limit(jit->context, 1000000);
+            if (jit->context == NULL) {
+                jit->context = pcre2_match_context_create(NULL);
+                // A safety net like ICU's time limit: a match that backtracks this much is left to ICU.
+                if (jit->context) pcre2_set_match_limit(jit->context, 1000000);
+            }
+            pcre2_code *code = jit->context == NULL ? NULL
+                : compileWithPCRE2(jit->pattern, jit->length, jit->flags, anchored ? PCRE2_ANCHORED : 0);
+            if (code) {
+                if (anchored) jit->code = code; else jit->searchCode = code;
                 state = 1;
             }
         }
-        atomic_store_explicit(&jit->state, state, memory_order_release);
+        atomic_store_explicit(stateOf, state, memory_order_release);
     }
     pthread_mutex_unlock(&jit->lock);
     return state == 1;
+}
+
+static int32_t matchWith(lt_jit *jit, pcre2_code *code, void **matchData, const UChar *text, int32_t length,
+                         int32_t start) {
+    if (*matchData == NULL) {
+        // Both forms have the pattern's groups: one match data serves both.
+        *matchData = pcre2_match_data_create_from_pattern(code, NULL);
+        if (*matchData == NULL) return -1;
+    }
+    static const UChar empty[1] = {0};
+    int rc = pcre2_jit_match(code, length > 0 ? (PCRE2_SPTR)text : (PCRE2_SPTR)empty, (PCRE2_SIZE)length,
+                             (PCRE2_SIZE)start, 0, *matchData, jit->context);
+    if (rc == PCRE2_ERROR_NOMATCH) return 0;
+    return rc < 0 ? -1 : 1;
 }
 
 // MARK: - Matching
 
 int32_t lt_jit_looking_at(lt_jit *jit, void **matchData, const UChar *text, int32_t length, int32_t start,
                           int32_t end) {
-    if (jit == NULL || !ready(jit)) return -1;
-    if (*matchData == NULL) {
-        *matchData = pcre2_match_data_create_from_pattern(jit->code, NULL);
-        if (*matchData == NULL) return -1;
-    }
-    static const UChar empty[1] = {0};
-    int rc = pcre2_jit_match(jit->code, length > 0 ? (PCRE2_SPTR)text : (PCRE2_SPTR)empty, (PCRE2_SIZE)length,
-                             (PCRE2_SIZE)start, 0, *matchData, jit->context);
-    if (rc == PCRE2_ERROR_NOMATCH) return 0;
-    if (rc < 0) return -1;
-    PCRE2_SIZE *ovector = pcre2_get_ovector_pointer(*matchData);
-    if (ovector[1] > (PCRE2_SIZE)end) return -1;
-    return 1;
+    if (jit == NULL || !ready(jit, 1)) return -1;
+    int32_t answer = matchWith(jit, jit->code, matchData, text, length, start);
+    if (answer == 1 && pcre2_get_ovector_pointer(*matchData)[1] > (PCRE2_SIZE)end) return -1;
+    return answer;
+}
+
+int32_t lt_jit_find(lt_jit *jit, void **matchData, const UChar *text, int32_t length, int32_t from) {
+    if (jit == NULL || !ready(jit, 0)) return -1;
+    return matchWith(jit, jit->searchCode, matchData, text, length, from);
 }
 
 int32_t lt_jit_is_ready(lt_jit *jit) {
     return jit != NULL && atomic_load_explicit(&jit->state, memory_order_acquire) == 1;
+}
+
+int32_t lt_jit_search_is_ready(lt_jit *jit) {
+    return jit != NULL && atomic_load_explicit(&jit->searchState, memory_order_acquire) == 1;
 }
 
 void lt_jit_group(const void *matchData, int32_t group, int32_t *start, int32_t *end) {

@@ -18,8 +18,13 @@ void lt_jit_release(lt_jit *jit);
 int32_t lt_jit_looking_at(lt_jit *jit, void **matchData, const UChar *text, int32_t length, int32_t start,
                           int32_t end);
 
-/// Whether the JIT form is compiled and answers.
+/// The leftmost match starting at or after `from` in `text[0..<length]`: 1 (groups in `*matchData`), 0 none, -1 no
+/// answer (no JIT form, or a limit was hit): then ICU must answer.
+int32_t lt_jit_find(lt_jit *jit, void **matchData, const UChar *text, int32_t length, int32_t from);
+
+/// Whether the JIT form for tries (`lt_jit_is_ready`) or for searches is compiled and answers.
 int32_t lt_jit_is_ready(lt_jit *jit);
+int32_t lt_jit_search_is_ready(lt_jit *jit);
 
 /// Start and end of `group` in the last match of `matchData`, -1 when it did not take part.
 void lt_jit_group(const void *matchData, int32_t group, int32_t *start, int32_t *end);

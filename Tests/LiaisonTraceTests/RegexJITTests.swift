@@ -34,6 +34,47 @@ final class RegexJITTests: XCTestCase {
         }
     }
 
+    /// Every match of a search of `matcher`'s whole text, with the JIT form allowed or not.
+    static func search(_ matcher: OpaquePointer, text: ScanText, jit: Bool) -> [[Int32]] {
+        guard lt_regex_set_text(matcher, text.units.baseAddress!, Int32(text.count)) == 0 else { return [] }
+        lt_regex_allow_jit(matcher, jit ? 1 : 0)
+        var found: [[Int32]] = []
+        while lt_regex_find_next(matcher) == 1 {
+            found.append((0...lt_regex_group_count(matcher)).flatMap {
+                [lt_regex_start(matcher, $0), lt_regex_end(matcher, $0)]
+            })
+        }
+        return found
+    }
+
+    /// Every rule pattern searched over the start of every real text both engines read alike (and over texts made
+    /// for empty matches): the same matches, groups included, once the searches' JIT form is compiled.
+    func testEveryRulePatternSearchesAsICU() throws {
+        let corpus = try TestSupport.requireRealCorpus()
+        let path = TestSupport.packageRoot.appendingPathComponent("Pipelines/default.yaml").path
+        let library = try RuleLibrary.load(PipelineConfiguration.load(path: path))
+        _ = try Extraction(rules: library, checkingExamples: false)
+        let texts = try PatternLiteralsTests.corpusTexts(in: corpus).map {
+            let text = Normalizer(dehyphenate: false).normalize(try String(contentsOf: $0, encoding: .utf8)).text
+            return ScanText(String(text.prefix(6_000)))
+        }.filter(\.jitAgrees)
+        var withJIT = 0
+        var compared = 0
+        for pattern in library.patterns + [try Pattern("x*"), try Pattern(#"\b"#), try Pattern("(?m)^$")] {
+            pattern.withMatcher(for: texts[0]) { matcher in
+                for _ in 0..<40 { _ = Self.search(matcher, text: ScanText("xx"), jit: true) }  // compiles the form
+                if lt_regex_has_jit_search(matcher) == 1 { withJIT += 1 }
+                for text in texts + [ScanText("axxbx\n\nc"), ScanText("")] {
+                    let icu = Self.search(matcher, text: text, jit: false)
+                    XCTAssertEqual(Self.search(matcher, text: text, jit: true), icu, pattern.source)
+                    compared += icu.count
+                }
+            }
+        }
+        XCTAssertGreaterThan(withJIT, library.patterns.count * 3 / 4, "patterns with a JIT form for searches")
+        XCTAssertGreaterThan(compared, 5_000, "matches compared")
+    }
+
     /// Every rule pattern, on every real text both engines read alike, at up to 30 places in the first 20,000
     /// characters of each where the pattern may start, each tried up to the window cap and up to a closer end (where a match ICU cuts short
     /// must be left to ICU): the same answers, groups included.

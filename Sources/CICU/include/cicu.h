@@ -71,13 +71,16 @@ int32_t lt_regex_set_text(lt_regex *regex, const uint16_t *text, int32_t length)
 /// outside the region; `^` and `$` never match at the region's ends (only at the text's).
 int32_t lt_regex_set_region(lt_regex *regex, int32_t start, int32_t end, int32_t transparent);
 
-/// Lets the JIT form (PCRE2) answer `lt_regex_looking_at` on the text set last, where it gives ICU's answer (the
-/// text must be one `lt_regex_jit_agrees` accepts). `lt_regex_set_text` withdraws it.
+/// Lets the JIT form (PCRE2) answer `lt_regex_looking_at`, and `lt_regex_find_next` over the whole text, on the text
+/// set last, where it gives ICU's answer (the text must be one `lt_regex_jit_agrees` accepts). `lt_regex_set_text`
+/// withdraws it.
 void lt_regex_allow_jit(lt_regex *regex, int32_t allowed);
 
 /// Whether the pattern's JIT form is compiled (it is, once the pattern has served 32 tries the JIT form was allowed
 /// to answer, unless its syntax is one the two engines read differently).
 int32_t lt_regex_has_jit_form(const lt_regex *regex);
+/// The same for the searches' JIT form (`lt_regex_find_next` over a whole text).
+int32_t lt_regex_has_jit_search(const lt_regex *regex);
 
 /// Whether ICU and PCRE2 read every character of `text` alike (classes, case folding; no surrogates), so that the
 /// JIT form may answer for patterns over it. The first text holding a character pays for trying it (about 40

@@ -501,6 +501,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
             var found: [PatternMatch] = []
             guard lt_regex_set_text(matcher, text.units.baseAddress! + range.location, Int32(range.length)) == 0
             else { return found }
+            lt_regex_allow_jit(matcher, text.jitAgrees ? 1 : 0)
             while lt_regex_find_next(matcher) == 1 {
                 found.append(current(matcher, offset: range.location))
                 if found.count >= limit { break }
