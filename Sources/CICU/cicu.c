@@ -102,12 +102,13 @@ struct lt_regex {
     /// The JIT form (shared with the clones) and this matcher's PCRE2 match data.
     lt_jit *jit;
     void *jitData;
-    /// The text and region as set, kept for the JIT form; the region is given to ICU only when ICU answers.
+    /// The text and region as set, kept for the JIT form; both are given to ICU only when ICU answers.
     const UChar *text;
     int32_t length;
     int32_t regionStart;
     int32_t regionEnd;
     int32_t transparent;
+    int32_t textPending;
     int32_t regionPending;
     /// Whether the caller allowed the JIT form for this text, and whether the last match came from it.
     int32_t jitAllowed;
@@ -185,9 +186,9 @@ int32_t lt_regex_group_number(const lt_regex *regex, const uint16_t *name, int32
 }
 
 int32_t lt_regex_set_text(lt_regex *regex, const uint16_t *text, int32_t length) {
-    static const UChar empty[1] = {0};
-    UErrorCode status = U_ZERO_ERROR;
-    uregex_setText(regex->expression, length > 0 ? (const UChar *)text : empty, length, &status);
+    if (length < 0) return -1;
+    // ICU is given the text only when it is to answer (`lt_regex_apply_text`): most answers come from the JIT form.
+    regex->textPending = 1;
     regex->text = (const UChar *)text;
     regex->length = length;
     regex->regionStart = 0;
@@ -197,6 +198,16 @@ int32_t lt_regex_set_text(lt_regex *regex, const uint16_t *text, int32_t length)
     regex->jitMatched = 0;
     regex->searchFrom = 0;
     regex->icuSearching = 0;
+    return 0;
+}
+
+/// Gives ICU the text set last, when ICU is to answer.
+static int32_t lt_regex_apply_text(lt_regex *regex) {
+    if (!regex->textPending) return 0;
+    regex->textPending = 0;
+    static const UChar empty[1] = {0};
+    UErrorCode status = U_ZERO_ERROR;
+    uregex_setText(regex->expression, regex->length > 0 ? regex->text : empty, regex->length, &status);
     return U_FAILURE(status) ? -1 : 0;
 }
 
@@ -225,6 +236,7 @@ int32_t lt_regex_set_region(lt_regex *regex, int32_t start, int32_t end, int32_t
 
 /// Gives ICU the region set last, when ICU is to answer.
 static int32_t lt_regex_apply_region(lt_regex *regex) {
+    if (lt_regex_apply_text(regex) != 0) return -1;
     if (!regex->regionPending) return 0;
     regex->regionPending = 0;
     UErrorCode status = U_ZERO_ERROR;
@@ -264,6 +276,7 @@ int32_t lt_regex_find_next(lt_regex *regex) {
         regex->jitMatched = 0;
         regex->icuSearching = 1;
         regex->regionPending = 0;
+        if (lt_regex_apply_text(regex) != 0) return -1;
         UErrorCode status = U_ZERO_ERROR;
         UBool found = uregex_find(regex->expression, regex->searchFrom, &status);
         return lt_regex_result(found, status);
