@@ -22,15 +22,29 @@ final class OrderedAlternation: Sendable {
     private let steps: [Step]
     private let caseInsensitive: Bool
 
-    /// A run of alternatives tried by one ICU pattern, or one alternative tried in steps.
+    /// A run of alternatives tried by one ICU pattern, or one alternative tried in steps. (Both cases hold a class:
+    /// the steps are read at every keyword, and a step holding its fields itself was copied with a retain and a
+    /// release of each.)
     private enum Step: Sendable {
-        /// `\b(?:(?<z0>B0)|(?<z1>B1)...)\b`: `alternatives[i]` is the alternative of the group `z<i>`.
-        case run(Pattern, alternatives: [Int], groups: [Int32])
+        case run(Run)
         case lookbehind(Lookbehind)
     }
 
+    /// `\b(?:(?<z0>B0)|(?<z1>B1)...)\b`: `alternatives[i]` is the alternative of the group `groups[i]` (`z<i>`).
+    private final class Run: Sendable {
+        let pattern: Pattern
+        let alternatives: [Int]
+        let groups: [Int32]
+
+        init(_ pattern: Pattern, alternatives: [Int], groups: [Int32]) {
+            self.pattern = pattern
+            self.alternatives = alternatives
+            self.groups = groups
+        }
+    }
+
     /// One alternative `HEAD(?<=BODY)TAIL`.
-    private struct Lookbehind: Sendable {
+    private final class Lookbehind: Sendable {
         let alternative: Int
         /// The head's strings in the order ICU tries them (lower-cased ASCII when case-insensitive).
         let heads: [[UInt16]]
@@ -46,6 +60,17 @@ final class OrderedAlternation: Sendable {
         let bodyCue: Pattern?
         /// The tail with the closing `\b`; nil when the tail is empty (only the `\b` is left).
         let tail: Pattern?
+
+        init(alternative: Int, heads: [[UInt16]], body: Pattern, bodyMaxLength: Int, bodyLiterals: AsciiLiterals?,
+             bodyCue: Pattern?, tail: Pattern?) {
+            self.alternative = alternative
+            self.heads = heads
+            self.body = body
+            self.bodyMaxLength = bodyMaxLength
+            self.bodyLiterals = bodyLiterals
+            self.bodyCue = bodyCue
+            self.tail = tail
+        }
     }
 
     /// Compiles the alternatives (ICU sources) into `whole` (through `compile`, so that the engine scans its cues)
@@ -69,8 +94,8 @@ final class OrderedAlternation: Sendable {
             guard !pending.isEmpty else { return }
             let body = pending.enumerated().map { "(?<z\($0.offset)>\($0.element.tree.source))" }.joined(separator: "|")
             let pattern = try Pattern("\\b\(open)\(body))\\b")
-            steps.append(.run(pattern, alternatives: pending.map(\.alternative),
-                              groups: pending.indices.map { pattern.groupNumber(of: "z\($0)") }))
+            steps.append(.run(Run(pattern, alternatives: pending.map(\.alternative),
+                                  groups: pending.indices.map { pattern.groupNumber(of: "z\($0)") })))
             pending = []
         }
         do {
@@ -208,15 +233,16 @@ final class OrderedAlternation: Sendable {
         guard before != after else { return nil }
         for step in steps {
             switch step {
-            case .run(let pattern, let alternatives, let groups):
+            case .run(let run):
+                let pattern = run.pattern
                 // Each branch's leading characters on its own ("may" then " o" of "may only", "shall" then " n" of
                 // "shall not"), which the pattern's own merge.
                 guard pattern.mayStart(in: text, at: start, limit: high), pattern.startsWithPrefix(text, at: start),
                       pattern.branchesAdmit(text, at: start, limit: high),
                       let (range, group) = pattern.lookingAt(text, low: low, high: high, start: start, end: end,
-                                                             firstOf: groups)
+                                                             firstOf: run.groups)
                 else { continue }
-                if let group { return Match(alternative: alternatives[group], range: range) }
+                if let group { return Match(alternative: run.alternatives[group], range: range) }
             case .lookbehind(let step):
                 if let stop = lookbehind(step, in: text, low: low, high: high, at: start, end: end, engine: engine,
                                          candidates: candidates) {
