@@ -115,6 +115,11 @@ func main() async throws {
     measure("normalize", id: "normalize", bytes: textBytes) {
         analyzed = ingested.map(AnalyzedDocument.init)
     }
+    if options.patterns {
+        // How many texts the JIT form may answer for (`ScanText.jitAgrees`).
+        let agreeing = analyzed.filter { ScanText($0.normalized.text).jitAgrees }.count
+        print("texts ICU and PCRE2 read alike (the JIT form answers): \(agreeing) of \(analyzed.count)")
+    }
     if options.frequentCues {
         print("--- cue literals found most often (hits, patterns served)")
         for cue in extraction.frequentCues(in: analyzed, top: 25) {

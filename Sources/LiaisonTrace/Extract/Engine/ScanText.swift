@@ -25,7 +25,7 @@ public final class ScanText: @unchecked Sendable { // immutable after init; the 
     let hasBoundaryTraps: Bool
     /// Whether ICU and PCRE2 read every character of the text alike, so that a pattern's JIT form may answer the
     /// engine's tries (`lt_regex_jit_agrees`; off when `Pattern.jitEnabled` is).
-    let jitAgrees: Bool
+    public let jitAgrees: Bool
 
     /// Transcodes `text` once.
     public init(_ text: String) {
