@@ -421,8 +421,7 @@ extension Pattern {
     private func lookingAt<Result>(_ text: ScanText, low: Int, high: Int, start: Int, end: Int,
                                    read: (OpaquePointer) -> Result) -> Result? {
         withMatcher(for: text) { matcher in
-            guard lt_regex_set_text(matcher, text.units.baseAddress! + low, Int32(high - low)) == 0 else { return nil }
-            lt_regex_allow_jit(matcher, text.jitAgrees ? 1 : 0)
+            guard Pattern.setText(matcher, text, from: low, count: high - low) else { return nil }
             lt_regex_set_region(matcher, Int32(start - low), Int32(end - low), 1)
             guard lt_regex_looking_at(matcher) == 1 else { return nil }
             return read(matcher)

@@ -35,7 +35,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
 
     /// How many searches a pattern serves in the form as written before its `folded` form is compiled.
     static let foldedAfter = 64
-    /// Whether a pattern's PCRE2 JIT form may answer the engine's anchored tries where it gives ICU's answer
+    /// Whether a pattern's PCRE2 JIT form may answer the engine's tries and searches where it gives ICU's answer
     /// (`Sources/CICU/regex_jit.c`). `LSTRACE_JIT=0` turns it off, to compare; tests set it to compare both ways.
     nonisolated(unsafe) static var jitEnabled = ProcessInfo.processInfo.environment["LSTRACE_JIT"] != "0"
 
@@ -447,6 +447,14 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         return compiled.withMatcher(body)
     }
 
+    /// Gives `matcher` the units `low..<low + count` of `text`, and lets the JIT form answer where `text` allows it.
+    @inline(__always)
+    static func setText(_ matcher: OpaquePointer, _ text: ScanText, from low: Int, count: Int) -> Bool {
+        guard lt_regex_set_text(matcher, text.units.baseAddress! + low, Int32(count)) == 0 else { return false }
+        lt_regex_allow_jit(matcher, text.jitAgrees ? 1 : 0)
+        return true
+    }
+
     /// Runs `body` with a matcher of the form for a text without boundary traps.
     @inline(__always)
     func withPlainMatcher<Result>(_ body: (OpaquePointer) -> Result) -> Result {
@@ -499,9 +507,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
                || !startsWithPrefix(text, at: range.location) { return [] }
         return withMatcher(for: text) { matcher in
             var found: [PatternMatch] = []
-            guard lt_regex_set_text(matcher, text.units.baseAddress! + range.location, Int32(range.length)) == 0
-            else { return found }
-            lt_regex_allow_jit(matcher, text.jitAgrees ? 1 : 0)
+            guard Self.setText(matcher, text, from: range.location, count: range.length) else { return found }
             while lt_regex_find_next(matcher) == 1 {
                 found.append(current(matcher, offset: range.location))
                 if found.count >= limit { break }
@@ -552,9 +558,8 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
               startsWithPrefix(text, at: location), branchesAdmit(text, at: location, limit: location + length)
         else { return nil }
         return withMatcher(for: text) { matcher in
-            guard lt_regex_set_text(matcher, text.units.baseAddress! + location, Int32(length)) == 0 else { return nil }
-            lt_regex_allow_jit(matcher, text.jitAgrees ? 1 : 0)
-            guard lt_regex_looking_at(matcher) == 1 else { return nil }
+            guard Self.setText(matcher, text, from: location, count: length), lt_regex_looking_at(matcher) == 1
+            else { return nil }
             return current(matcher, offset: location)
         }
     }
@@ -577,10 +582,7 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         guard first < last else { return [] }
         return withMatcher(for: text) { matcher in
             var found: [PatternMatch] = []
-            guard lt_regex_set_text(matcher, text.units.baseAddress! + low, Int32(range.length)) == 0 else {
-                return found
-            }
-            lt_regex_allow_jit(matcher, text.jitAgrees ? 1 : 0)
+            guard Self.setText(matcher, text, from: low, count: range.length) else { return found }
             switch shortRuns ? cues.placementInShortRuns : cues.placement {
             case .start(let maxLength):
                 // Every match starts with a cue: try each cue position not inside the previous match.
