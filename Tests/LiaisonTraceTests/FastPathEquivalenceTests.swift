@@ -36,6 +36,23 @@ final class FastPathEquivalenceTests: XCTestCase {
         }
     }
 
+    /// Overlap resolution with its bit set against the IndexSet it replaced: random candidates (empty ones, spans
+    /// across word boundaries, equal spans of several rules, offsets far from zero), the same survivors in order.
+    func testOverlapResolutionMatchesReference() {
+        var generator = SplitMix(seed: 7)
+        for round in 0..<3000 {
+            let base = round % 3 == 0 ? 0 : Int(generator.next() % 100_000)
+            let candidates = (0..<Int(generator.next() % 24)).map { index in
+                (range: NSRange(location: base + Int(generator.next() % 300), length: Int(generator.next() % 140)),
+                 rule: Int(generator.next() % 5), index: index)
+            }
+            let fast = OverlapResolution.longestFirst(candidates, range: \.range, rank: \.rule).map(\.index)
+            let reference = ReferenceOverlapResolution.longestFirst(candidates, range: \.range, rank: \.rule)
+                .map(\.index)
+            XCTAssertEqual(fast, reference, "\(candidates)")
+        }
+    }
+
     func testNormalizerMatchesReference() throws {
         for text in try texts() + randomTexts(count: 3000) {
             for dehyphenate in [false, true] {
