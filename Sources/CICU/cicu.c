@@ -216,11 +216,11 @@ void lt_regex_allow_jit(lt_regex *regex, int32_t allowed) {
 }
 
 int32_t lt_regex_has_jit_form(const lt_regex *regex) {
-    return lt_jit_is_ready(regex->jit);
+    return lt_jit_is_ready(regex->jit, 0);
 }
 
 int32_t lt_regex_has_jit_search(const lt_regex *regex) {
-    return lt_jit_search_is_ready(regex->jit);
+    return lt_jit_is_ready(regex->jit, 1);
 }
 
 int32_t lt_regex_set_region(lt_regex *regex, int32_t start, int32_t end, int32_t transparent) {

@@ -1,4 +1,4 @@
-// The PCRE2 JIT form of the rule patterns, for the engine's anchored tries.
+// The PCRE2 JIT forms of the rule patterns, for the engine's tries (anchored) and searches over a whole text.
 //
 // ICU's matcher spends most of a try setting itself up (about 3,700 instructions a try on our rules, 150-500 ns);
 // PCRE2's JIT code answers the same try in 25-80 ns. But the two engines are not the same engine, so the JIT form is
@@ -33,22 +33,25 @@
 /// does not pay for forms it would hardly use.
 enum { compileAfter = 32 };
 
-struct lt_jit {
-    atomic_int references;
+/// One compiled form (anchored, for tries; or not, for searches), compiled after `compileAfter` uses.
+struct lt_jit_form {
     /// 0: not compiled yet; 1: ready; 2: no JIT form.
     atomic_int state;
-    /// Tries asked for while not compiled yet.
-    atomic_int tries;
+    /// Uses asked for while not compiled yet.
+    atomic_int uses;
+    pcre2_code *code;
+};
+
+enum { formForTries = 0, formForSearches = 1 };
+
+struct lt_jit {
+    atomic_int references;
     pthread_mutex_t lock;
     UChar *pattern;
     int32_t length;
     uint32_t flags;
-    pcre2_code *code;
     pcre2_match_context *context;
-    /// The unanchored form, for searches, compiled on first use like `code` (0, 1, 2 as `state`).
-    atomic_int searchState;
-    atomic_int searchTries;
-    pcre2_code *searchCode;
+    struct lt_jit_form forms[2];
 };
 
 // MARK: - Which patterns
@@ -158,8 +161,7 @@ lt_jit *lt_jit_new(const UChar *pattern, int32_t length, uint32_t flags) {
     memcpy(jit->pattern, pattern, sizeof(UChar) * (size_t)length);
     jit->length = length;
     jit->flags = flags;
-    atomic_init(&jit->references, 1);
-    atomic_init(&jit->state, 0);
+    atomic_init(&jit->references, 1);  // the forms' states and counts start at 0 (calloc)
     pthread_mutex_init(&jit->lock, NULL);
     return jit;
 }
@@ -171,24 +173,24 @@ lt_jit *lt_jit_retain(lt_jit *jit) {
 
 void lt_jit_release(lt_jit *jit) {
     if (jit == NULL || atomic_fetch_sub(&jit->references, 1) != 1) return;
-    if (jit->code) pcre2_code_free(jit->code);
-    if (jit->searchCode) pcre2_code_free(jit->searchCode);
+    for (int index = 0; index < 2; index++) {
+        if (jit->forms[index].code) pcre2_code_free(jit->forms[index].code);
+    }
     if (jit->context) pcre2_match_context_free(jit->context);
     pthread_mutex_destroy(&jit->lock);
     free(jit->pattern);
     free(jit);
 }
 
-/// Compiles a JIT form (`anchored`: for tries, else for searches) once the pattern has served `compileAfter` uses
-/// of it.
-static int ready(lt_jit *jit, int anchored) {
-    atomic_int *stateOf = anchored ? &jit->state : &jit->searchState;
-    int state = atomic_load_explicit(stateOf, memory_order_acquire);
-    if (state != 0) return state == 1;
-    if (atomic_fetch_add_explicit(anchored ? &jit->tries : &jit->searchTries, 1, memory_order_relaxed) < compileAfter)
-        return 0;
+/// The form `index` (`formForTries` or `formForSearches`), compiled once the pattern has served `compileAfter`
+/// uses of it; NULL while it is not compiled, or when the pattern has no JIT form.
+static pcre2_code *ready(lt_jit *jit, int index) {
+    struct lt_jit_form *form = &jit->forms[index];
+    int state = atomic_load_explicit(&form->state, memory_order_acquire);
+    if (state != 0) return state == 1 ? form->code : NULL;
+    if (atomic_fetch_add_explicit(&form->uses, 1, memory_order_relaxed) < compileAfter) return NULL;
     pthread_mutex_lock(&jit->lock);
-    state = atomic_load_explicit(stateOf, memory_order_relaxed);
+    state = atomic_load_explicit(&form->state, memory_order_relaxed);
     if (state == 0) {
         state = 2;
         if (accepts(jit->pattern, jit->length)) {
@@ -197,17 +199,16 @@ static int ready(lt_jit *jit, int anchored) {
                 // A safety net like ICU's time limit: a match that backtracks this much is left to ICU.
                 if (jit->context) pcre2_set_match_limit(jit->context, 1000000);
             }
-            pcre2_code *code = jit->context == NULL ? NULL
-                : compileWithPCRE2(jit->pattern, jit->length, jit->flags, anchored ? PCRE2_ANCHORED : 0);
-            if (code) {
-                if (anchored) jit->code = code; else jit->searchCode = code;
-                state = 1;
+            if (jit->context) {
+                form->code = compileWithPCRE2(jit->pattern, jit->length, jit->flags,
+                                              index == formForTries ? PCRE2_ANCHORED : 0);
             }
+            if (form->code) state = 1;
         }
-        atomic_store_explicit(stateOf, state, memory_order_release);
+        atomic_store_explicit(&form->state, state, memory_order_release);
     }
     pthread_mutex_unlock(&jit->lock);
-    return state == 1;
+    return state == 1 ? form->code : NULL;
 }
 
 static int32_t matchWith(lt_jit *jit, pcre2_code *code, void **matchData, const UChar *text, int32_t length,
@@ -228,23 +229,23 @@ static int32_t matchWith(lt_jit *jit, pcre2_code *code, void **matchData, const 
 
 int32_t lt_jit_looking_at(lt_jit *jit, void **matchData, const UChar *text, int32_t length, int32_t start,
                           int32_t end) {
-    if (jit == NULL || !ready(jit, 1)) return -1;
-    int32_t answer = matchWith(jit, jit->code, matchData, text, length, start);
+    pcre2_code *code = jit == NULL ? NULL : ready(jit, formForTries);
+    if (code == NULL) return -1;
+    int32_t answer = matchWith(jit, code, matchData, text, length, start);
     if (answer == 1 && pcre2_get_ovector_pointer(*matchData)[1] > (PCRE2_SIZE)end) return -1;
     return answer;
 }
 
 int32_t lt_jit_find(lt_jit *jit, void **matchData, const UChar *text, int32_t length, int32_t from) {
-    if (jit == NULL || !ready(jit, 0)) return -1;
-    return matchWith(jit, jit->searchCode, matchData, text, length, from);
+    pcre2_code *code = jit == NULL ? NULL : ready(jit, formForSearches);
+    if (code == NULL) return -1;
+    return matchWith(jit, code, matchData, text, length, from);
 }
 
-int32_t lt_jit_is_ready(lt_jit *jit) {
-    return jit != NULL && atomic_load_explicit(&jit->state, memory_order_acquire) == 1;
-}
-
-int32_t lt_jit_search_is_ready(lt_jit *jit) {
-    return jit != NULL && atomic_load_explicit(&jit->searchState, memory_order_acquire) == 1;
+int32_t lt_jit_is_ready(lt_jit *jit, int32_t forSearches) {
+    return jit != NULL
+        && atomic_load_explicit(&jit->forms[forSearches ? formForSearches : formForTries].state,
+                                memory_order_acquire) == 1;
 }
 
 void lt_jit_group(const void *matchData, int32_t group, int32_t *start, int32_t *end) {
@@ -334,6 +335,11 @@ static uint8_t verdict(UChar c) {
     }
     pthread_mutex_unlock(&probesLock);
     return result;
+}
+
+int32_t lt_regex_jit_agrees_on_ascii(void) {
+    pthread_once(&probesOnce, prepare);
+    return probesReady && asciiAgrees;
 }
 
 int32_t lt_regex_jit_agrees(const uint16_t *text, int32_t length) {

@@ -22,9 +22,8 @@ int32_t lt_jit_looking_at(lt_jit *jit, void **matchData, const UChar *text, int3
 /// answer (no JIT form, or a limit was hit): then ICU must answer.
 int32_t lt_jit_find(lt_jit *jit, void **matchData, const UChar *text, int32_t length, int32_t from);
 
-/// Whether the JIT form for tries (`lt_jit_is_ready`) or for searches is compiled and answers.
-int32_t lt_jit_is_ready(lt_jit *jit);
-int32_t lt_jit_search_is_ready(lt_jit *jit);
+/// Whether the JIT form for tries, or with `forSearches` the one for searches, is compiled and answers.
+int32_t lt_jit_is_ready(lt_jit *jit, int32_t forSearches);
 
 /// Start and end of `group` in the last match of `matchData`, -1 when it did not take part.
 void lt_jit_group(const void *matchData, int32_t group, int32_t *start, int32_t *end);

@@ -87,6 +87,9 @@ int32_t lt_regex_has_jit_search(const lt_regex *regex);
 /// matches in each engine).
 int32_t lt_regex_jit_agrees(const uint16_t *text, int32_t length);
 
+/// Whether ICU and PCRE2 read every ASCII character alike (then `lt_regex_jit_agrees` holds for every ASCII text).
+int32_t lt_regex_jit_agrees_on_ascii(void);
+
 /// Finds the next match in the region. 1 found, 0 none, negative on error (-2: time limit).
 int32_t lt_regex_find_next(lt_regex *regex);
 

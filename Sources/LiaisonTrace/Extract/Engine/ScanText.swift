@@ -24,7 +24,7 @@ public final class ScanText: @unchecked Sendable { // immutable after init; the 
     /// case folding equates with ASCII letters ("ß" for "ss").
     let hasBoundaryTraps: Bool
     /// Whether ICU and PCRE2 read every character of the text alike, so that a pattern's JIT form may answer the
-    /// engine's tries (`lt_regex_jit_agrees`; off when `Pattern.jitEnabled` is).
+    /// engine's tries and searches (`lt_regex_jit_agrees`; off when `Pattern.jitEnabled` is).
     public let jitAgrees: Bool
 
     /// Transcodes `text` once.
@@ -48,7 +48,8 @@ public final class ScanText: @unchecked Sendable { // immutable after init; the 
             utf16ToUTF8 = []
             utf8ToUTF16 = []
             hasBoundaryTraps = false
-            jitAgrees = Pattern.jitEnabled && lt_regex_jit_agrees(buffer.baseAddress!, Int32(bytes.count)) == 1
+            // ASCII was found while widening: the characters need not be read again.
+            jitAgrees = Pattern.jitEnabled && lt_regex_jit_agrees_on_ascii() == 1
             return
         }
         // Non-ASCII: decode scalar by scalar into buffers sized for the worst case (one UTF-16 unit per byte),
