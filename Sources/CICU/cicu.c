@@ -3,6 +3,9 @@
 
 #include <string.h>
 #include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/udata.h>
+#include <unicode/ures.h>
 #include <unicode/ucnv.h>
 #include <unicode/ucsdet.h>
 #include <unicode/unorm2.h>
@@ -93,6 +96,40 @@ int32_t lt_sentence_breaks(const uint16_t *text, int32_t length, int32_t *bounda
         count++;
     }
     return count;
+}
+
+void lt_sentence_break_classes(uint8_t *classes) {
+    for (uint32_t codePoint = 0; codePoint <= 0xFFFF; codePoint++) {
+        classes[codePoint] = (uint8_t)u_getIntPropertyValue((UChar32)codePoint, UCHAR_SENTENCE_BREAK);
+    }
+}
+
+int32_t lt_sentence_exceptions(uint16_t *buffer, int32_t capacity) {
+    // What ICU's FilteredBreakIteratorBuilder reads for the locale's base name ("en_US", which falls back to "en").
+    UErrorCode status = U_ZERO_ERROR;
+    UResourceBundle *bundle = ures_open(U_ICUDATA_NAME U_TREE_SEPARATOR_STRING "brkitr", "en_US", &status);
+    UResourceBundle *exceptions = ures_getByKey(bundle, "exceptions", NULL, &status);
+    UResourceBundle *strings = ures_getByKey(exceptions, "SentenceBreak", NULL, &status);
+    int32_t needed = -1;
+    if (U_SUCCESS(status)) {
+        needed = 0;
+        int32_t count = ures_getSize(strings);
+        for (int32_t index = 0; index < count && U_SUCCESS(status); index++) {
+            int32_t length = 0;
+            const UChar *string = ures_getStringByIndex(strings, index, &length, &status);
+            if (U_FAILURE(status)) break;
+            if (needed + length + 1 <= capacity) {
+                memcpy(buffer + needed, string, (size_t)length * sizeof(UChar));
+                buffer[needed + length] = 0;
+            }
+            needed += length + 1;
+        }
+        if (U_FAILURE(status)) needed = -1;
+    }
+    ures_close(strings);
+    ures_close(exceptions);
+    ures_close(bundle);
+    return needed;
 }
 
 // MARK: - Regular expressions

@@ -34,6 +34,16 @@ int32_t lt_nfkc_is_inert(uint32_t codePoint);
 /// excluding 0, including `length`) and returns how many there are, or a negative value on error.
 int32_t lt_sentence_breaks(const uint16_t *text, int32_t length, int32_t *boundaries, int32_t capacity);
 
+/// ICU's Sentence_Break property value of each BMP code point (`UCHAR_SENTENCE_BREAK`: 0 other, 1 ATerm, 2 Close,
+/// 3 Format, 4 Lower, 5 Numeric, 6 OLetter, 7 Sep, 8 Sp, 9 STerm, 10 Upper, 11 CR, 12 Extend, 13 LF, 14 SContinue),
+/// written into `classes[0...0xFFFF]`.
+void lt_sentence_break_classes(uint8_t *classes);
+
+/// The sentence-break exceptions the `en_US@ss=standard` iterator suppresses breaks after (ICU's break-iterator data,
+/// `exceptions/SentenceBreak`), as UTF-16 strings each followed by a 0 unit. Writes them when they fit in `capacity`
+/// units and returns the number of units they need, or a negative value when ICU has none.
+int32_t lt_sentence_exceptions(uint16_t *buffer, int32_t capacity);
+
 
 // MARK: - Regular expressions (ICU uregex over UTF-16 text, which ICU matches without copying)
 

@@ -65,8 +65,15 @@ enum SentenceSegmenter {
         return result.filter { seen.insert($0).inserted }
     }
 
-    /// ICU sentence boundaries (ends of sentences) of `units`.
+    /// ICU's sentence boundaries (ends of sentences) of `units`: found by `SentenceBreaks` when it covers every
+    /// character, else by ICU.
     static func breaks(_ units: [UInt16]) -> [Int] {
+        if let found = units.withUnsafeBufferPointer(SentenceBreaks.breaks) { return found }
+        return icuBreaks(units)
+    }
+
+    /// The boundaries ICU's break iterator gives.
+    static func icuBreaks(_ units: [UInt16]) -> [Int] {
         var capacity = units.count / 16 + 64
         while true {
             var boundaries = [Int32](repeating: 0, count: capacity)
