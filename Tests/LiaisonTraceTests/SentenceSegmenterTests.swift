@@ -200,4 +200,24 @@ final class SentenceSegmenterTests: XCTestCase {
             XCTAssertTrue(names.contains(id), id)
         }
     }
+
+    /// The packed look-up of abbreviations answers as the lower-cased string's look-up in the set: every
+    /// abbreviation in four cases, shorter and longer words, and characters whose lower case is ASCII (Kelvin sign).
+    func testAbbreviationLookUpMatchesTheWordSet() throws {
+        let rules = try OutlineRules(rules: StatementTestSupport.rules)
+        let words = rules.abbreviations
+        XCTAssertGreaterThan(words.count, 10)
+        var asked = 0
+        for word in words {
+            for variant in [word, word.uppercased(), word.capitalized, String(word.dropLast()), word + "x", "x" + word,
+                            word.replacingOccurrences(of: "k", with: "\u{212A}"), word + word] {
+                let units = Array(variant.utf16)
+                XCTAssertEqual(rules.isAbbreviation(units[...]), words.contains(variant.lowercased()), variant)
+                asked += 1
+            }
+        }
+        XCTAssertTrue(rules.isAbbreviation(Array("E.G.".utf16)[...]))
+        XCTAssertFalse(rules.isAbbreviation(Array("IMSIs.".utf16)[...]))
+        XCTAssertGreaterThan(asked, 80)
+    }
 }

@@ -48,6 +48,32 @@ public struct OutlineRules: Sendable {
 
     /// Abbreviations (lower case, with their period) after which a sentence goes on.
     var abbreviations: Set<String> { abbreviationList?.words ?? [] }
+    /// The abbreviations of up to eight ASCII characters, packed (`packedASCII`): asked after nearly every sentence,
+    /// a set of strings cost a string and its hash each time.
+    private var packedAbbreviations: Set<UInt64> = []
+    /// Whether an abbreviation does not pack (longer than eight units, or not ASCII): words that do not pack are
+    /// then asked of the string set.
+    private var hasLongAbbreviations = false
+
+    /// Whether `word` (with its period) is one of the abbreviations, in any case.
+    func isAbbreviation(_ word: some Collection<UInt16>) -> Bool {
+        if let key = Self.packedASCII(word) { return packedAbbreviations.contains(key) }
+        guard hasLongAbbreviations || word.contains(where: { $0 >= 0x80 }) else { return false }
+        return abbreviations.contains(String(decoding: word, as: UTF16.self).lowercased())
+    }
+
+    /// Up to eight ASCII units, lower-cased (as `lowercased()` does to ASCII), one byte each: nil for longer or
+    /// non-ASCII words. No unit is 0 in a word, so two words never pack alike.
+    static func packedASCII(_ word: some Collection<UInt16>) -> UInt64? {
+        guard word.count <= 8 else { return nil }
+        var key: UInt64 = 0
+        for unit in word {
+            guard unit < 0x80, unit != 0 else { return nil }
+            let folded = unit >= 0x41 && unit <= 0x5A ? unit + 0x20 : unit
+            key = key << 8 | UInt64(folded)
+        }
+        return key
+    }
     /// Words (lower case) after which a line goes on.
     var functionWords: Set<String> { functionWordList?.words ?? [] }
     /// "2.1 Title": groups `number` and `title`.
@@ -83,6 +109,13 @@ public struct OutlineRules: Sendable {
             }
         }
         abbreviationList = words(decoded.sentences?.abbreviations, "statement.sentence.abbreviations")
+        for word in abbreviations {
+            if let key = Self.packedASCII(Array(word.utf16)) {
+                packedAbbreviations.insert(key)
+            } else {
+                hasLongAbbreviations = true
+            }
+        }
         functionWordList = words(decoded.sentences?.function_words, "statement.sentence.function-words")
         func rule(_ item: Lined<PatternRuleSpec>?, _ id: String,
                   groups: [String] = []) throws(PipelineError) -> PatternRule? {

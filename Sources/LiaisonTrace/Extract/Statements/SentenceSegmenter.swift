@@ -89,7 +89,6 @@ enum SentenceSegmenter {
     /// two with a lower-case one, has no inner period ("U.S.") and is not one of the rules' abbreviations (after
     /// which ICU may break although the sentence goes on: "(e.g." is not in ICU's list).
     static func splitMissedBreaks(_ boundaries: [Int], _ units: [UInt16], _ rules: OutlineRules) -> [Int] {
-        let abbreviations = rules.abbreviations
         var result: [Int] = []
         result.reserveCapacity(boundaries.count)
         var start = 0
@@ -117,8 +116,7 @@ enum SentenceSegmenter {
                             let word = units[wordStart..<index]
                             if word.count >= 2, !word.contains(0x2E),
                                word.count >= 3 || word.contains(where: { isLower($0) }),
-                               !abbreviations.contains(String(decoding: units[wordStart...index], as: UTF16.self)
-                                .lowercased()) {
+                               !rules.isAbbreviation(units[wordStart...index]) {
                                 result.append(next)
                             }
                         }
@@ -134,7 +132,6 @@ enum SentenceSegmenter {
 
     /// Drops the boundaries that follow one of the rules' abbreviations.
     static func mergeAfterAbbreviations(_ boundaries: [Int], _ units: [UInt16], _ rules: OutlineRules) -> [Int] {
-        let abbreviations = rules.abbreviations
         return boundaries.filter { boundary in
             var end = boundary
             while end > 0, units[end - 1] == 0x20 { end -= 1 }
@@ -146,13 +143,7 @@ enum SentenceSegmenter {
                   end - start < 10 {
                 start -= 1
             }
-            // Most words are ASCII: lower-cased byte by byte (what `lowercased()` does to ASCII), without the
-            // Unicode case mapping.
-            let slice = units[start..<end]
-            let word = slice.allSatisfy { $0 < 0x80 }
-                ? String(decoding: slice.map { UInt8($0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0) }, as: UTF8.self)
-                : String(decoding: slice, as: UTF16.self).lowercased()
-            return !abbreviations.contains(word)
+            return !rules.isAbbreviation(units[start..<end])
         }
     }
 
