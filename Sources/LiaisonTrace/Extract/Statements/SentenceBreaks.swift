@@ -54,8 +54,8 @@ enum SentenceBreaks {
             @inline(__always) func isParagraphSeparator(_ value: UInt8) -> Bool {
                 value == Class.sep || value == Class.cr || value == Class.lf
             }
-            // Classes after which a boundary may follow, or that a terminator needs: terminators, separators and
-            // what is not covered. Between them, no rule can place a boundary.
+            // Where the skip below stops: terminators and separators (outside "terminator Close* Sp*", a boundary
+            // only follows a separator: SB4, SB11) and what is not covered.
             let special: UInt32 = 1 << UInt32(Class.aTerm) | 1 << UInt32(Class.sTerm) | 1 << UInt32(Class.sep)
                 | 1 << UInt32(Class.cr) | 1 << UInt32(Class.lf) | 1 << UInt32(Class.uncovered & 31)
             var result: [Int] = []
