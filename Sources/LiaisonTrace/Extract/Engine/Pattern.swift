@@ -313,7 +313,8 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
 
     /// The first position from `start` through `stop` whose character may start a match, judging by the first
     /// characters only (a character outside ASCII always may), and that is a line start (`low`, where the search's
-    /// text starts, or right after a line feed) when every match starts at one; `stop + 1` when there is none.
+    /// text starts, or right after a line feed) when every match starts at one, or a word start (`low`, or after a
+    /// unit that is no ASCII word character) when every match starts with `\b`; `stop + 1` when there is none.
     @inline(__always)
     func skipToFirstCharacter(_ text: ScanText, from start: Int, through stop: Int, low: Int) -> Int {
         let units = text.units
@@ -330,9 +331,21 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         }
         guard let firstCharacters else { return start }
         return firstCharacters.withUnsafeBufferPointer { table in
+            guard startsAtWord else {
+                while position <= stop {
+                    let unit = units[position]
+                    if unit >= 0x80 || table[Int(unit)] { return position }
+                    position += 1
+                }
+                return position
+            }
+            // A match of a pattern that starts with `\b` is only tried after a unit that is no ASCII word character
+            // (or at `low`): positions inside words are passed over here, not one by one by the checks after.
+            var previous: UInt16 = position > low ? units[position - 1] : 0x20
             while position <= stop {
                 let unit = units[position]
-                if unit >= 0x80 || table[Int(unit)] { return position }
+                if unit >= 0x80 || table[Int(unit)], !Self.isWordUnit(previous) { return position }
+                previous = unit
                 position += 1
             }
             return position
