@@ -584,8 +584,10 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
     /// (`CandidateIndex.hasFoldTraps`).
     func matches(in text: ScanText, range: NSRange, candidates: ArraySlice<Int32>, shortRuns: Bool = false,
                  foldTraps: Bool = true, limit: Int = .max) -> [PatternMatch] {
-        guard let cues, !candidates.isEmpty, limit > 0 else { return [] }
-        let lookbehind = foldTraps && lookbehindLiterals?.foldSensitive == true ? nil : lookbehindLiterals
+        // The placement alone is read from `cues`: a copy of the whole struct retains and releases its literals,
+        // and most calls find no candidate in their range.
+        guard let placement = shortRuns ? cues?.placementInShortRuns : cues?.placement, !candidates.isEmpty,
+              limit > 0 else { return [] }
         let range = Self.clamp(range, to: text)
         let low = range.location
         let high = range.location + range.length
@@ -593,10 +595,11 @@ public final class Pattern: @unchecked Sendable { // the pool is guarded by `loc
         var first = candidates.partitionPoint { Int($0) < low }
         let last = candidates[first...].partitionPoint { Int($0) < high }
         guard first < last else { return [] }
+        let lookbehind = foldTraps && lookbehindLiterals?.foldSensitive == true ? nil : lookbehindLiterals
         return withMatcher(for: text) { matcher in
             var found: [PatternMatch] = []
             guard Self.setText(matcher, text, from: low, count: range.length) else { return found }
-            switch shortRuns ? cues.placementInShortRuns : cues.placement {
+            switch placement {
             case .start(let maxLength):
                 // Every match starts with a cue: try each cue position not inside the previous match.
                 let reach = min(maxLength ?? PatternCues.windowCap, PatternCues.windowCap)
