@@ -37,22 +37,13 @@ struct CueIndex {
     func matches(_ index: Int, in range: NSRange, context: ExtractionContext) -> [PatternMatch] {
         if anchored[index] { return patterns[index].matches(in: context, range: range) }
         let end = NSMaxRange(range)
+        let stop = first[index + 1]
+        // The first match starting at or after the range's start (the matches are in text order).
+        var position = starts[first[index]..<stop].partitionPoint { $0 < range.location }
         var result: [PatternMatch] = []
-        starts.withUnsafeBufferPointer { starts in
-            ends.withUnsafeBufferPointer { ends in
-                // The first match starting at or after the range's start (the matches are in text order).
-                var low = first[index]
-                var high = first[index + 1]
-                while low < high {
-                    let middle = (low + high) / 2
-                    if starts[middle] < range.location { low = middle + 1 } else { high = middle }
-                }
-                var position = low
-                while position < first[index + 1], starts[position] < end {
-                    if ends[position] <= end { result.append(matches[position]) }
-                    position += 1
-                }
-            }
+        while position < stop, starts[position] < end {
+            if ends[position] <= end { result.append(matches[position]) }
+            position += 1
         }
         return result
     }
