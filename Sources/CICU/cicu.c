@@ -74,6 +74,10 @@ int32_t lt_nfkc_is_inert(uint32_t codePoint) {
     return unorm2_isInert(normalizer, (UChar32)codePoint) ? 1 : 0;
 }
 
+/// The locale of sentence breaks: its iterator suppresses breaks after the locale's exceptions ("ss=standard"), and
+/// `lt_sentence_exceptions` reads those exceptions, so both name it here.
+#define LT_SENTENCE_LOCALE "en_US"
+
 // Opening a sentence iterator (rules and the abbreviation filter) costs far more than using one, so each thread
 // keeps one and gives it each new text.
 static _Thread_local UBreakIterator *lt_sentence_iterator = NULL;
@@ -81,7 +85,7 @@ static _Thread_local UBreakIterator *lt_sentence_iterator = NULL;
 int32_t lt_sentence_breaks(const uint16_t *text, int32_t length, int32_t *boundaries, int32_t capacity) {
     UErrorCode status = U_ZERO_ERROR;
     if (lt_sentence_iterator == NULL) {
-        lt_sentence_iterator = ubrk_open(UBRK_SENTENCE, "en_US@ss=standard", NULL, 0, &status);
+        lt_sentence_iterator = ubrk_open(UBRK_SENTENCE, LT_SENTENCE_LOCALE "@ss=standard", NULL, 0, &status);
         if (U_FAILURE(status)) {
             lt_sentence_iterator = NULL;
             return -1;
@@ -105,9 +109,9 @@ void lt_sentence_break_classes(uint8_t *classes) {
 }
 
 int32_t lt_sentence_exceptions(uint16_t *buffer, int32_t capacity) {
-    // What ICU's FilteredBreakIteratorBuilder reads for the locale's base name ("en_US", which falls back to "en").
+    // What ICU's FilteredBreakIteratorBuilder reads for the locale's base name (it falls back to "en").
     UErrorCode status = U_ZERO_ERROR;
-    UResourceBundle *bundle = ures_open(U_ICUDATA_NAME U_TREE_SEPARATOR_STRING "brkitr", "en_US", &status);
+    UResourceBundle *bundle = ures_open(U_ICUDATA_NAME U_TREE_SEPARATOR_STRING "brkitr", LT_SENTENCE_LOCALE, &status);
     UResourceBundle *exceptions = ures_getByKey(bundle, "exceptions", NULL, &status);
     UResourceBundle *strings = ures_getByKey(exceptions, "SentenceBreak", NULL, &status);
     int32_t needed = -1;
